@@ -1,0 +1,143 @@
+/**
+ * The configuration after loading and validation: durations in milliseconds, thresholds
+ * parsed, environment variables substituted. `secrets` lists every substituted value so
+ * that output paths can redact them.
+ */
+import type { Threshold } from './threshold.js';
+
+export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'manual';
+
+interface SourceBase {
+  id: string;
+  interval: number; // ms
+  timeout: number; // ms
+  /** Default stale_after for gates on this source, ms. */
+  staleAfter: number;
+}
+export interface PrometheusSource extends SourceBase {
+  type: 'prometheus';
+  url: string;
+  headers: Record<string, string>;
+}
+export interface ScrapeSource extends SourceBase {
+  type: 'scrape';
+  url: string;
+  headers: Record<string, string>;
+}
+export interface WebsocketSource extends SourceBase {
+  type: 'websocket';
+  url: string;
+  headers: Record<string, string>;
+}
+export interface CommandSource extends SourceBase {
+  type: 'command';
+  argv: string[];
+  cwd?: string;
+}
+export interface FilesSource extends SourceBase {
+  type: 'files';
+  path: string;
+}
+export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource;
+
+export type Severity = 'critical' | 'advisory';
+
+export interface GateConfig {
+  id: string;
+  title: string;
+  group: string;
+  severity: Severity;
+  /** A configured source id, or 'manual'. */
+  source: string;
+  query?: string;
+  metric?: string;
+  key?: string;
+  baseline?: number;
+  baselineQuery?: string;
+  baselineMetric?: string;
+  go?: Threshold;
+  warn?: Threshold;
+  for: number; // ms, 0 = none
+  staleAfter: number; // ms
+  maxAge?: number; // ms, files sources
+  rollback?: 'prompt' | 'auto';
+  signoffRole?: string;
+  /** Built in (feed_page_alerts), not from the file. */
+  builtin?: boolean;
+}
+
+export interface DecisionConfig {
+  unknown: 'nogo' | 'warn';
+  warnWhenFailedAtMost: number;
+  requireSignoffs: string[];
+}
+
+export interface CheckpointConfig {
+  at: number; // ms from stage start
+  label: string;
+}
+export interface StageConfig {
+  influence: number;
+  hold: number; // ms
+  checkpoints: CheckpointConfig[];
+}
+export interface RampConfig {
+  /** 'manual' or ms epoch */
+  start: 'manual' | number;
+  maxStep: number;
+  stages: StageConfig[];
+}
+
+export interface VerifyConfig {
+  source: string;
+  metric?: string;
+  query?: string;
+  key?: string;
+  /** May contain {{pct}}; parsed after templating. */
+  expect: string;
+  within: number; // ms
+}
+export interface HttpActionConfig {
+  kind: 'http';
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** JSON body; string leaves may contain {{actor}} {{reason}} {{pct}}. */
+  body?: unknown;
+  timeout: number; // ms per attempt
+  retries: number;
+  verify?: VerifyConfig;
+}
+export interface ArgvActionConfig {
+  kind: 'argv';
+  argv: string[];
+  timeout: number;
+  retries: number;
+  verify?: VerifyConfig;
+}
+export type ActionConfig = HttpActionConfig | ArgvActionConfig;
+
+export interface Config {
+  version: 1;
+  /** Absolute path of the file, and its folder (relative paths resolve against it). */
+  file: string;
+  baseDir: string;
+  deployment: { name: string; environment: string };
+  roles?: Record<string, string[]>;
+  sources: Record<string, SourceConfig>;
+  gates: GateConfig[];
+  decision: DecisionConfig;
+  ramp?: RampConfig;
+  actions: { killSwitch?: ActionConfig; setInfluence?: ActionConfig };
+  influence?: { source: string; metric?: string; query?: string; key?: string };
+  audit: { dir: string };
+  /** Values substituted from the environment: never printed, logged, recorded or shown. */
+  secrets: string[];
+}
+
+export interface ConfigProblem {
+  /** YAML path like `gates[2].go` */
+  path: string;
+  line?: number;
+  message: string;
+}

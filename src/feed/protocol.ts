@@ -1,0 +1,56 @@
+/** The status feed wire protocol (SPEC §3): one JSON object per text frame. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+interface Base {
+  seq: number;
+  ts: string;
+}
+export interface StatusMsg extends Base { type: 'status'; key: string; value: unknown; detail?: string }
+export interface AlertMsg extends Base {
+  type: 'alert';
+  id: string;
+  severity: string;
+  state: 'firing' | 'resolved' | string;
+  summary?: string;
+}
+export interface InfluenceMsg extends Base { type: 'influence'; pct: number; actor?: string; reason?: string }
+export interface AckMsg extends Base { type: 'ack'; role: string; actor: string; gate?: string }
+export interface DecisionMsg extends Base { type: 'decision'; decision: string; actor: string; id: string }
+export interface EventMsg extends Base { type: 'event'; text: string; actor?: string }
+export type FeedMessage = StatusMsg | AlertMsg | InfluenceMsg | AckMsg | DecisionMsg | EventMsg;
+export type FeedType = FeedMessage['type'];
+export const FEED_TYPES: readonly FeedType[] = ['status', 'alert', 'influence', 'ack', 'decision', 'event'];
+
+/** What a console sends: `resume` after (re)connecting, and its own actions (no seq: the server assigns it). */
+export interface ResumeMsg { type: 'resume'; after: number }
+export type Publishable = Omit<InfluenceMsg, 'seq'> | Omit<AckMsg, 'seq'> | Omit<DecisionMsg, 'seq'> | Omit<EventMsg, 'seq'>;
+
+export type ParseResult = { ok: true; msg: FeedMessage } | { ok: false; reason: 'too-large' | 'not-json' | 'unknown-type' | 'invalid' };
+
+const str = (v: unknown) => typeof v === 'string';
+const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+
+/** Validates one frame; anything malformed is rejected with a reason (and counted by the caller). */
+export function parseFrame(data: string | Buffer): ParseResult {
+  const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: 'too-large' };
+  let obj: unknown;
+  try {
+    obj = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'not-json' };
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: 'invalid' };
+  const m = obj as Record<string, unknown>;
+  if (!FEED_TYPES.includes(m.type as FeedType)) return { ok: false, reason: 'unknown-type' };
+  if (!num(m.seq) || !str(m.ts)) return { ok: false, reason: 'invalid' };
+  switch (m.type) {
+    case 'status': if (!str(m.key)) return { ok: false, reason: 'invalid' }; break;
+    case 'alert': if (!str(m.id) || !str(m.severity) || !str(m.state)) return { ok: false, reason: 'invalid' }; break;
+    case 'influence': if (!num(m.pct)) return { ok: false, reason: 'invalid' }; break;
+    case 'ack': if (!str(m.role) || !str(m.actor)) return { ok: false, reason: 'invalid' }; break;
+    case 'decision': if (!str(m.decision) || !str(m.actor)) return { ok: false, reason: 'invalid' }; break;
+    case 'event': if (!str(m.text)) return { ok: false, reason: 'invalid' }; break;
+  }
+  return { ok: true, msg: m as unknown as FeedMessage };
+}

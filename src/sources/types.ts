@@ -1,0 +1,38 @@
+/**
+ * Every source is an adapter behind one interface. A poller asks it for the current value of
+ * a set of probes; push sources (websocket) answer from what they hold.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Reading } from '../core/types.js';
+
+/** What to read from a source: one of these is set, depending on the source type. */
+export interface Probe {
+  /** Unique key within the source, e.g. `gate:entropy`, `baseline:q_spread`, `influence`. */
+  id: string;
+  query?: string; // prometheus
+  metric?: string; // scrape (name{label="v"}), also prometheus (used as the query)
+  key?: string; // websocket status key
+}
+
+export interface SourceResult {
+  /** Did the source itself answer (connection, HTTP status, process start)? */
+  ok: boolean;
+  /** Why not, in words a human can act on. */
+  error?: string;
+  /** One reading per probe asked for; a probe missing here counts as not found. */
+  readings: Record<string, Reading>;
+}
+
+export interface ReadContext {
+  clock: Clock;
+  /** Aborted on timeout or shutdown. */
+  signal: AbortSignal;
+}
+
+export interface SourceAdapter {
+  readonly id: string;
+  readonly type: string;
+  read(probes: Probe[], ctx: ReadContext): Promise<SourceResult>;
+  /** Releases connections and timers. */
+  close?(): Promise<void> | void;
+}
