@@ -32,3 +32,48 @@ export interface SourceHealth {
   lastAttempt?: number;
   error?: string;
 }
+
+/** A sign-off, from the ledger (own console) or a feed `ack` (another console). */
+export interface Signoff {
+  role: string;
+  actor: string;
+  /** ms epoch */
+  at: number;
+  /** The manual gate signed; absent for a sign-off of the decision itself. */
+  gate?: string;
+}
+
+export interface Waiver {
+  gate: string;
+  actor: string;
+  reason: string;
+  /** ms epoch */
+  at: number;
+  expires: number;
+}
+
+/** One gate's evaluated state, as the views and the audit trail see it. */
+export interface GateResult {
+  id: string;
+  /** What the light shows (after `for:` hysteresis and waivers). */
+  status: CriterionStatus;
+  /** What the latest data alone says. */
+  raw: CriterionStatus;
+  value: Value | null;
+  /** The threshold text shown next to the value (`>= 0.9`, `<= 2x (2.8)`). */
+  threshold: string;
+  /** Why this status, in words: shown on the gate and in `check`. */
+  reason: string;
+  observedAt?: number;
+  /** Set while a worse raw status is being held back by `for:`. */
+  pendingSince?: number;
+  waiver?: Waiver;
+  signedBy?: Signoff;
+}
+
+export interface OverallResult {
+  overall: Overall;
+  /** Why, newest-most-important first ("2 critical FAIL: entropy, q_spread"). */
+  reasons: string[];
+  missingSignoffs: string[];
+}
