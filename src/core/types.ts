@@ -15,6 +15,8 @@ export interface Reading {
   detail?: string;
   /** command sources: process exit code. */
   exitCode?: number;
+  /** Time the data refers to, e.g. file mtime (files sources); used for max_age. ms epoch. */
+  asOf?: number;
 }
 
 /** Status of one criterion as written to the audit trail and shown as a light. */

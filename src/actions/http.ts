@@ -1,0 +1,88 @@
+/** One HTTP delivery attempt. Retries are the executor's job (one idempotency key across them). */
+import got, { type Method } from 'got';
+import type { ClientRequest } from 'node:http';
+import type { HttpActionConfig } from '../config/types.js';
+import type { AttemptResult, Scrub } from './attempt.js';
+import { displayUrl, showDuration } from './scrub.js';
+
+const BODY_SHOWN = 200;
+const BODY_READ = 8192;
+
+function describeError(e: unknown, cfg: HttpActionConfig, target: string, scrub: Scrub): string {
+  const err = e as { code?: string; name?: string; message?: string };
+  switch (err?.code) {
+    case 'ETIMEDOUT':
+      return `timed out after ${showDuration(cfg.timeout)} waiting for ${target}`;
+    case 'ECONNREFUSED':
+      return `connection refused: ${target}`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `connection reset by the server: ${target}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host not found: ${target}`;
+  }
+  if (err?.name === 'TimeoutError') return `timed out after ${showDuration(cfg.timeout)} waiting for ${target}`;
+  return `${target} failed: ${scrub(err?.message ?? String(e), 300)}`;
+}
+
+/**
+ * Sends the request synchronously (got is called before this function first awaits), calls
+ * `onSent` once the request has been written to a connected socket, and resolves with the
+ * outcome; it never rejects.
+ */
+export function httpAttempt(
+  cfg: HttpActionConfig,
+  body: unknown,
+  idempotencyKey: string,
+  scrub: Scrub,
+  signal: AbortSignal,
+  onSent: () => void,
+): Promise<AttemptResult> {
+  const method = cfg.method.toUpperCase();
+  const target = scrub(`${method} ${displayUrl(cfg.url)}`);
+  let sent = false;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cfg.headers ?? {})) {
+    if (k.toLowerCase() !== 'idempotency-key') headers[k] = String(v);
+  }
+  headers['Idempotency-Key'] = idempotencyKey;
+
+  let request;
+  try {
+    request = got(cfg.url, {
+      method: method as Method,
+      headers,
+      ...(body === undefined ? {} : { json: body }),
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      timeout: { request: cfg.timeout },
+      responseType: 'text',
+      signal,
+    });
+  } catch (e) {
+    return Promise.resolve({ ok: false, sent, error: describeError(e, cfg, target, scrub) });
+  }
+  request.on('request', (req: ClientRequest) => {
+    req.once('finish', () => {
+      sent = true;
+      onSent();
+    });
+  });
+
+  return request.then(
+    (res): AttemptResult => {
+      const status = res.statusCode;
+      const text = scrub(String(res.body ?? '').slice(0, BODY_READ), BODY_SHOWN);
+      if (status >= 200 && status < 300) {
+        return { ok: true, sent: true, status, detail: `HTTP ${status} from ${target}${text ? `: ${text}` : ''}` };
+      }
+      return { ok: false, sent: true, status, error: `HTTP ${status} from ${target}${text ? `: ${text}` : ''}` };
+    },
+    (e: unknown): AttemptResult => {
+      if (signal.aborted) return { ok: false, sent, cancelled: true, error: 'cancelled' };
+      return { ok: false, sent, error: describeError(e, cfg, target, scrub) };
+    },
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Placeholders in action configs: `{{actor}}`, `{{reason}}`, `{{pct}}`. Pure; no I/O.
+ * Every value is substituted into one string at a time and never joined into a command
+ * line, so a reason like `a; rm -rf /` stays one literal argument.
+ */
+import { parseThreshold, type Threshold } from '../config/threshold.js';
+
+export interface TemplateParams {
+  actor: string;
+  reason?: string;
+  pct?: number;
+}
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const EXACT_PCT = /^\{\{\s*pct\s*\}\}$/;
+const KNOWN = ['actor', 'reason', 'pct'] as const;
+
+function lookup(name: string, params: TemplateParams): string {
+  switch (name) {
+    case 'actor':
+      return params.actor;
+    case 'reason':
+      // An action without a reason (kill-switch from a key press) is normal: empty text.
+      return params.reason ?? '';
+    case 'pct':
+      if (params.pct === undefined || !Number.isFinite(params.pct)) {
+        throw new Error('{{pct}} is used but this action was given no percentage');
+      }
+      return String(params.pct);
+    default:
+      throw new Error(`unknown placeholder {{${name}}}: only ${KNOWN.map((k) => `{{${k}}}`).join(' ')} are allowed`);
+  }
+}
+
+/** Substitutes every placeholder in one string; throws on an unknown one. */
+export function renderString(text: string, params: TemplateParams): string {
+  return text.replace(PLACEHOLDER, (_m, name: string) => lookup(name, params));
+}
+
+/**
+ * Walks a JSON value and substitutes placeholders in its string leaves (not in keys). A
+ * string that is exactly `{{pct}}` becomes the number, so bodies can carry `"pct": "{{pct}}"`
+ * and send a JSON number.
+ */
+export function renderTemplate(value: unknown, params: TemplateParams): unknown {
+  if (typeof value === 'string') {
+    if (EXACT_PCT.test(value)) {
+      lookup('pct', params); // same error as everywhere else when pct is missing
+      return params.pct;
+    }
+    return renderString(value, params);
+  }
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, params));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = renderTemplate(v, params);
+    return out;
+  }
+  return value;
+}
+
+/** Each argv element rendered on its own; the result goes to spawn without a shell. */
+export function renderArgv(argv: readonly string[], params: TemplateParams): string[] {
+  return argv.map((a) => renderString(String(a), params));
+}
+
+/** The verify expectation (`== {{pct}}`) after substitution, parsed. */
+export function renderExpect(expect: string, params: TemplateParams): Threshold {
+  return parseThreshold(renderString(expect, params));
+}

@@ -1,0 +1,143 @@
+/** `warroom report`: the audit directory of one window as a Markdown post-deploy report. */
+import { formatDuration } from '../config/duration.js';
+import { stripControl } from '../util/sanitize.js';
+import { parseLedgerLines, splitLines } from './chain.js';
+import {
+  actionsFrom,
+  checkpointAcksFrom,
+  decisionsFrom,
+  influencePeriods,
+  triggersFrom,
+  type InfluencePeriod,
+} from './state.js';
+import type { LedgerLine, NoteEvent, SignoffEvent, WaiverEvent } from './types.js';
+import { inspectAuditDir } from './verify.js';
+
+export interface ReportOptions {
+  /** When given, a "Generated" line with this time (ms epoch); omitted for reproducible output. */
+  generatedAt?: number;
+}
+
+/** A report cannot be made (no directory or no ledger): the message is for the user. */
+export class AuditReportError extends Error {}
+
+/** Renders the report; throws AuditReportError when there is no ledger to report on. */
+export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<string> {
+  const r = await inspectAuditDir(dir);
+  if (r.text === undefined) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
+  const lines = parseLedgerLines(splitLines(r.text));
+  return renderReportFromLines(lines, {
+    ...opts,
+    integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
+  });
+}
+
+/** Pure: the Markdown for these lines and integrity verdict. */
+export function renderReportFromLines(
+  lines: readonly LedgerLine[],
+  opts: ReportOptions & { integrity: { ok: boolean; text: string } },
+): string {
+  const out: string[] = [];
+  const deployments = uniq(lines.map((l) => l.deployment));
+  const environments = uniq(lines.map((l) => l.environment));
+  const times = lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite);
+  const start = times.length ? Math.min(...times) : undefined;
+  const end = times.length ? Math.max(...times) : undefined;
+
+  out.push(`# Post-deploy report: ${inline(deployments.join(', ') || 'unknown deployment')} (${inline(environments.join(', ') || 'unknown environment')})`);
+  out.push('');
+  out.push(
+    start !== undefined && end !== undefined
+      ? `- **Period:** ${time(start)} to ${time(end)} UTC (${formatDuration(end - start)})`
+      : '- **Period:** no entries recorded',
+  );
+  out.push(`- **Ledger entries:** ${lines.length}`);
+  out.push(`- **Integrity:** ${opts.integrity.ok ? 'OK' : 'FAILED'}: ${inline(opts.integrity.text)}`);
+  if (opts.generatedAt !== undefined) out.push(`- **Generated:** ${time(opts.generatedAt)} UTC`);
+
+  section(out, 'Decisions', ['Time (UTC)', 'Decision', 'By', 'Role', 'Justification', 'Next review'],
+    decisionsFrom(lines).map((d) => [time(d.at), d.decision, d.actor, d.role ?? '', d.justification, d.nextReview === null ? '' : time(d.nextReview)]));
+
+  section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
+    actionsFrom(lines).map((a) => [
+      time(Date.parse(a.ts)),
+      a.action + (a.trigger ? ` (trigger: ${a.trigger})` : ''),
+      a.phase + (typeof a.attempt === 'number' ? ` (attempt ${a.attempt})` : ''),
+      `${pct(a.from_pct)} → ${pct(a.to_pct ?? (a.action === 'kill_switch' ? 0 : undefined))}`,
+      a.actor,
+      a.reason ?? '',
+      a.error ?? '',
+    ]));
+
+  section(out, 'Checkpoints', ['Acknowledged (UTC)', 'Stage', 'At', 'Checkpoint', 'By'],
+    checkpointAcksFrom(lines).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
+
+  section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
+    triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));
+
+  out.push('', '## Sign-offs and waivers');
+  const signoffs = lines.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff');
+  table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor'],
+    signoffs.map((s) => [time(Date.parse(s.ts)), s.role, s.gate ?? '(decision)', s.actor]), 'No sign-offs recorded.');
+  const waivers = lines.filter((l): l is LedgerLine & WaiverEvent => l.type === 'waiver');
+  table(out, ['Time (UTC)', 'Waived gate', 'Actor', 'Reason', 'Expires (UTC)'],
+    waivers.map((w) => [time(Date.parse(w.ts)), w.gate, w.actor, w.reason, time(Date.parse(w.expires))]), 'No waivers recorded.');
+
+  const periods = influencePeriods(lines);
+  section(out, 'Time at each influence level', ['Influence', 'Time', 'Share of window'], influenceRows(periods, start, end));
+  if (periods.length > 0) {
+    out.push('');
+    for (const p of periods) out.push(`- ${time(p.from)} to ${time(p.to)}: ${pct(p.pct)} (${formatDuration(p.to - p.from)})`);
+  }
+
+  const notes = lines.filter((l): l is LedgerLine & NoteEvent => l.type === 'note');
+  if (notes.length > 0) section(out, 'Notes', ['Time (UTC)', 'Actor', 'Note'], notes.map((n) => [time(Date.parse(n.ts)), n.actor, n.text]));
+
+  return out.join('\n') + '\n';
+}
+
+function influenceRows(periods: InfluencePeriod[], start?: number, end?: number): string[][] {
+  const total = new Map<number, number>();
+  for (const p of periods) total.set(p.pct, (total.get(p.pct) ?? 0) + (p.to - p.from));
+  const window = start !== undefined && end !== undefined ? end - start : 0;
+  return [...total.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([level, ms]) => [pct(level), formatDuration(ms), window > 0 ? `${((100 * ms) / window).toFixed(1)}%` : '']);
+}
+
+function section(out: string[], title: string, head: string[], rows: string[][]): void {
+  out.push('', `## ${title}`);
+  table(out, head, rows, 'None recorded.');
+}
+
+function table(out: string[], head: string[], rows: string[][], empty: string): void {
+  out.push('');
+  if (rows.length === 0) {
+    out.push(empty);
+    return;
+  }
+  out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const r of rows) out.push(`| ${r.map(cell).join(' | ')} |`);
+}
+
+/** Untrusted text in a table cell: no control sequences, no newlines, `|` escaped. */
+function cell(text: unknown): string {
+  return inline(String(text ?? '')).replace(/\|/g, '\\|');
+}
+
+function inline(text: string): string {
+  return stripControl(text, { keepNewlines: false }).replace(/\s+/g, ' ').trim();
+}
+
+function time(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '');
+}
+
+function pct(v: number | undefined): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${v}%` : '?';
+}
+
+function uniq(xs: unknown[]): string[] {
+  return [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
+}

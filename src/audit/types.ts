@@ -1,0 +1,113 @@
+/** The ledger's line shapes (SPEC §5): one JSON object per line of ledger.jsonl. */
+import type { Value } from '../core/types.js';
+
+export const LEDGER_SCHEMA = 'warroom.ledger/v1';
+export const LEDGER_FILE = 'ledger.jsonl';
+/** prev_hash of the first line. */
+export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
+
+export type ActionKind = 'kill_switch' | 'set_influence';
+export type ActionPhase = 'requested' | 'sent' | 'acknowledged' | 'verified' | 'failed' | 'cancelled';
+export type DecisionKind = 'GO' | 'NO-GO' | 'HOLD';
+export type TriggerPhase = 'raised' | 'armed' | 'fired' | 'cancelled' | 'cleared';
+
+export interface ActionEvent {
+  type: 'action';
+  action: ActionKind;
+  phase: ActionPhase;
+  from_pct?: number;
+  to_pct?: number;
+  reason?: string;
+  /** One key for every attempt of one action, so retries are idempotent downstream. */
+  idempotency_key: string;
+  attempt?: number;
+  error?: string;
+  /** The gate id whose rollback trigger started this action. */
+  trigger?: string;
+}
+
+export interface DecisionEvent {
+  type: 'decision';
+  decision: DecisionKind;
+  /** The decision record's id. */
+  id: string;
+  /** File name of the decision record, relative to the audit dir. */
+  file: string;
+  record_hash: string;
+  justification: string;
+  /** ISO time, or null. */
+  next_review: string | null;
+}
+
+export interface SignoffEvent {
+  type: 'signoff';
+  /** The role signed as. */
+  role: string;
+  /** The manual gate signed; absent for a sign-off of the decision itself. */
+  gate?: string;
+}
+
+export interface WaiverEvent {
+  type: 'waiver';
+  gate: string;
+  reason: string;
+  /** ISO time. */
+  expires: string;
+}
+
+export interface CheckpointAckEvent {
+  type: 'checkpoint.ack';
+  /** Ramp stage index as the timeline counts it. */
+  stage: number;
+  offset_ms: number;
+  label: string;
+}
+
+export interface TriggerEvent {
+  type: 'trigger';
+  phase: TriggerPhase;
+  gate: string;
+  mode: 'prompt' | 'auto';
+  /** The gate's value when it happened; non-finite numbers are recorded as null. */
+  value: Value | null;
+  threshold: string;
+}
+
+export interface NoteEvent {
+  type: 'note';
+  text: string;
+}
+
+export type LedgerEvent =
+  | ActionEvent
+  | DecisionEvent
+  | SignoffEvent
+  | WaiverEvent
+  | CheckpointAckEvent
+  | TriggerEvent
+  | NoteEvent;
+
+export type LedgerEventType = LedgerEvent['type'];
+
+/** What `Ledger.append` takes: an event plus who did it. */
+export type AppendInput = LedgerEvent & { actor: string; role?: string };
+
+export interface LineHeader {
+  schema: typeof LEDGER_SCHEMA;
+  /** 1-based, consecutive. */
+  seq: number;
+  /** ISO 8601 UTC. */
+  ts: string;
+  actor: string;
+  /** The actor's role; for a signoff line the event's role (the role signed as). */
+  role?: string;
+  deployment: string;
+  environment: string;
+}
+
+/** A line before chaining. */
+export type LedgerBody = LineHeader & LedgerEvent;
+
+export type LedgerLine = LedgerBody & { prev_hash: string; hash: string };
+
+export type VerifyResult = { ok: true; count: number } | { ok: false; line: number; reason: string };

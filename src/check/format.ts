@@ -1,0 +1,53 @@
+/** Renders a check result as the text report (grouped like the console) or JSON. */
+import type { Config } from '../config/types.js';
+import type { OverallResult, SourceHealth } from '../core/types.js';
+import type { Criterion } from '../engine/criteria.js';
+import { formatValue } from '../engine/gate.js';
+import { oneLine } from '../util/sanitize.js';
+
+export interface CheckReport {
+  overall: OverallResult['overall'];
+  evaluated_at: string;
+  deployment: string;
+  environment: string;
+  reasons: string[];
+  criteria: Criterion[];
+  sources: { id: string; type: string; state: string; error?: string }[];
+}
+
+export function buildReport(config: Config, now: number, overall: OverallResult, criteria: Criterion[], sources: SourceHealth[]): CheckReport {
+  return {
+    overall: overall.overall,
+    evaluated_at: new Date(now).toISOString(),
+    deployment: config.deployment.name,
+    environment: config.deployment.environment,
+    reasons: overall.reasons,
+    criteria,
+    sources: sources.map((s) => ({ id: s.id, type: s.type, state: s.state, ...(s.error ? { error: s.error } : {}) })),
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+
+export function formatText(r: CheckReport): string {
+  const lines: string[] = [];
+  lines.push(`warroom check: ${r.deployment} (${r.environment}) at ${r.evaluated_at}`);
+  lines.push(`Overall: ${r.overall}${r.reasons.length ? `  (${r.reasons.join('; ')})` : ''}`);
+  const groups = new Map<string, Criterion[]>();
+  for (const c of r.criteria) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  const idW = Math.min(24, Math.max(4, ...r.criteria.map((c) => c.id.length)));
+  for (const [group, cs] of groups) {
+    lines.push('', group);
+    for (const c of cs) {
+      const value = c.value_text ?? formatValue(c.value);
+      const sev = c.severity === 'advisory' ? ' (advisory)' : '';
+      lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, 14), 14)} ${pad(c.threshold, 22)} ${oneLine(c.reason, 160)}${sev}`);
+    }
+  }
+  lines.push('', 'Sources: ' + r.sources.map((s) => `${s.id} ${s.state}${s.error ? ` (${oneLine(s.error, 120)})` : ''}`).join(' · '));
+  return lines.join('\n') + '\n';
+}
+
+export function formatJson(r: CheckReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}

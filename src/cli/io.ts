@@ -1,0 +1,39 @@
+/** What a command needs from the process, injectable for tests. */
+import { userInfo } from 'node:os';
+import type { Config } from '../config/types.js';
+import { discoverConfig } from '../config/discover.js';
+import { formatProblems, loadConfigFile } from '../config/load.js';
+import { CliError, EXIT } from './exit.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+export async function loadConfigOrFail(flag: string | undefined, io: CliIo): Promise<Config> {
+  const opts: Parameters<typeof discoverConfig>[0] = { env: io.env, cwd: io.cwd };
+  if (flag !== undefined) opts.flag = flag;
+  const file = discoverConfig(opts);
+  const res = await loadConfigFile(file, io.env);
+  if (!res.ok) throw new CliError(`invalid configuration (${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}):\n${formatProblems(res.problems, file)}`, EXIT.CONFIG);
+  return res.config;
+}
+
+export function resolveActor(flag: string | undefined, env: CliIo['env']): string {
+  const raw = flag ?? env.WARROOM_ACTOR ?? safeUser();
+  const actor = raw.trim();
+  if (!/^[\w.@+-]{1,64}$/.test(actor)) throw new CliError(`actor "${actor}" must be 1-64 letters, digits or . _ @ + -`, EXIT.USAGE);
+  return actor;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

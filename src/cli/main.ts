@@ -1,0 +1,88 @@
+/** Entry point behind bin/warroom.js: parses the command line and dispatches. */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine, usage, type Parsed } from './args.js';
+import { CliError, EXIT } from './exit.js';
+import { loadConfigOrFail, processIo, type CliIo } from './io.js';
+import { systemClock } from '../core/clock.js';
+import { formatJson, formatText } from '../check/format.js';
+import { runCheck, strictExitCode } from '../check/run.js';
+import { readAuthority } from '../check/authority.js';
+import { redact } from '../util/redact.js';
+import { resolve } from 'node:path';
+
+export function version(): string {
+  const pkg = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+type Handler = (p: Parsed, io: CliIo) => Promise<number>;
+
+const handlers: Record<string, Handler> = {
+  async check(p, io) {
+    const format = (p.values.format as string | undefined) ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
+    const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    const authority = await readAuthority(config.audit.dir);
+    const report = await runCheck(config, { clock: systemClock, ...authority });
+    const json = redact(formatJson(report), config.secrets);
+    io.stdout.write(format === 'json' ? json : redact(formatText(report), config.secrets));
+    if (authority.warning) io.stderr.write(`warning: ${authority.warning}\n`);
+    if (p.values.output) {
+      try {
+        await writeFile(resolve(io.cwd, p.values.output as string), json);
+      } catch (err) {
+        throw new CliError(`cannot write ${String(p.values.output)}: ${(err as Error).message}`, EXIT.INTERNAL);
+      }
+    }
+    return p.values.strict ? strictExitCode(report.overall) : 0;
+  },
+  async validate(p, io) {
+    const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    io.stdout.write(
+      `${config.file}: valid — ${config.gates.length} gates, ${Object.keys(config.sources).length} sources, deployment ${config.deployment.name} (${config.deployment.environment})\n`,
+    );
+    return 0;
+  },
+  async audit(p, io) {
+    return (await import('../commands/audit.js')).auditCommand(p, io);
+  },
+  async report(p, io) {
+    return (await import('../commands/report.js')).reportCommand(p, io);
+  },
+  async sim(p, io) {
+    return (await import('../commands/sim.js')).simCommand(p, io);
+  },
+  async console(p, io) {
+    return (await import('../commands/console.js')).consoleCommand(p, io);
+  },
+  async demo(p, io) {
+    return (await import('../commands/console.js')).demoCommand(p, io);
+  },
+  async replay(p, io) {
+    return (await import('../commands/replay.js')).replayCommand(p, io);
+  },
+};
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv);
+    if ('help' in parsed) {
+      io.stdout.write(usage() + '\n');
+      return 0;
+    }
+    if ('version' in parsed) {
+      io.stdout.write(`warroom ${version()}\n`);
+      return 0;
+    }
+    return await handlers[parsed.command]!(parsed, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr.write(`warroom: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`warroom: internal failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.INTERNAL;
+  }
+}

@@ -1,0 +1,37 @@
+/** The criteria snapshot written into `check --format json` and decision records (SPEC §5). */
+import type { GateConfig } from '../config/types.js';
+import type { CriterionStatus, GateResult, Value } from '../core/types.js';
+
+export interface Criterion {
+  id: string;
+  title: string;
+  group: string;
+  severity: 'critical' | 'advisory';
+  status: CriterionStatus;
+  /** JSON has no NaN/Inf: those become null, with `value_text` saying which. */
+  value: Value | null;
+  value_text?: string;
+  threshold: string;
+  observed_at: string | null;
+  reason: string;
+}
+
+export function toCriteria(gates: readonly GateConfig[], results: Readonly<Record<string, GateResult | undefined>>): Criterion[] {
+  return gates.map((g) => {
+    const r = results[g.id];
+    const v = r?.value ?? null;
+    const c: Criterion = {
+      id: g.id,
+      title: g.title,
+      group: g.group,
+      severity: g.severity,
+      status: r?.status ?? 'UNKNOWN',
+      value: typeof v === 'number' && !Number.isFinite(v) ? null : v,
+      threshold: r?.threshold ?? g.go?.text ?? '',
+      observed_at: r?.observedAt !== undefined ? new Date(r.observedAt).toISOString() : null,
+      reason: r?.reason ?? 'not evaluated',
+    };
+    if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    return c;
+  });
+}

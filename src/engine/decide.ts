@@ -1,0 +1,49 @@
+/** The decision rule (SPEC §6): gate results → GO / WARN / NO-GO with the reasons. */
+import type { DecisionConfig, GateConfig } from '../config/types.js';
+import type { GateResult, OverallResult, Signoff } from '../core/types.js';
+
+export function missingSignoffs(required: readonly string[], signoffs: readonly Signoff[]): string[] {
+  const have = new Set(signoffs.map((s) => s.role));
+  return required.filter((r) => !have.has(r));
+}
+
+export function decide(
+  gates: readonly GateConfig[],
+  results: Readonly<Record<string, GateResult | undefined>>,
+  cfg: DecisionConfig,
+  signoffs: readonly Signoff[] = [],
+): OverallResult {
+  const critFail: string[] = [];
+  const critUnknown: string[] = [];
+  const warn: string[] = [];
+  const advisory: string[] = [];
+  for (const g of gates) {
+    // A gate with no result yet has no data: UNKNOWN, never GO.
+    const status = results[g.id]?.status ?? 'UNKNOWN';
+    if (status === 'PASS' || status === 'WAIVED') continue;
+    if (status === 'WARN') warn.push(g.id);
+    else if (g.severity === 'advisory') advisory.push(g.id);
+    else if (status === 'FAIL') critFail.push(g.id);
+    else critUnknown.push(g.id);
+  }
+  const missing = missingSignoffs(cfg.requireSignoffs, signoffs);
+  const reasons: string[] = [];
+  const blocking = cfg.unknown === 'nogo' ? [...critFail, ...critUnknown] : critFail;
+  if (critFail.length) reasons.push(`critical FAIL: ${critFail.join(', ')}`);
+  if (critUnknown.length) reasons.push(`critical UNKNOWN${cfg.unknown === 'nogo' ? ' (fail-closed)' : ''}: ${critUnknown.join(', ')}`);
+  if (warn.length) reasons.push(`WARN: ${warn.join(', ')}`);
+  if (advisory.length) reasons.push(`advisory not passing: ${advisory.join(', ')}`);
+  if (missing.length) reasons.push(`sign-off missing: ${missing.join(', ')}`);
+  if (gates.length === 0) reasons.push('no gates configured');
+
+  let overall: OverallResult['overall'];
+  if (blocking.length > 0) {
+    overall = blocking.length <= cfg.warnWhenFailedAtMost ? 'WARN' : 'NO-GO';
+    if (overall === 'WARN') reasons.push(`${blocking.length} critical failure(s) within warn_when_failed_at_most ${cfg.warnWhenFailedAtMost}`);
+  } else if (warn.length || advisory.length || critUnknown.length || missing.length || gates.length === 0) {
+    overall = 'WARN';
+  } else {
+    overall = 'GO';
+  }
+  return { overall, reasons, missingSignoffs: missing };
+}

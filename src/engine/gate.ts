@@ -1,0 +1,189 @@
+/**
+ * Pure evaluation of one gate: reading(s) + time + sign-offs + waiver + memory → status.
+ * No I/O: the same function serves `check`, the console and the benchmarks.
+ */
+import type { GateConfig } from '../config/types.js';
+import { compare, truthy, type Threshold } from '../config/threshold.js';
+import { formatDuration } from '../config/duration.js';
+import type { CriterionStatus, GateResult, Reading, Signoff, Value, Waiver } from '../core/types.js';
+
+/** What `for:` needs to remember between evaluations. */
+export interface GateMemory {
+  shown?: CriterionStatus;
+  /** Since when the raw status has been worse than the shown one. */
+  worseSince?: number;
+}
+
+export interface GateInput {
+  now: number;
+  reading?: Reading;
+  baseline?: Reading;
+  signoffs?: readonly Signoff[];
+  waivers?: readonly Waiver[];
+  memory?: GateMemory;
+}
+
+interface Raw {
+  status: Exclude<CriterionStatus, 'WAIVED'>;
+  value: Value | null;
+  reason: string;
+  threshold: string;
+  observedAt?: number;
+  signedBy?: Signoff;
+}
+
+const RANK: Record<string, number> = { PASS: 0, WARN: 1, FAIL: 2 };
+
+function fmtValue(v: Value | null): string {
+  if (v === null) return '-';
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+    return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  }
+  return String(v);
+}
+export { fmtValue as formatValue };
+
+function thresholdText(gate: GateConfig, baseline: number | undefined): string {
+  const show = (t: Threshold | undefined) => {
+    if (!t) return undefined;
+    if (t.operand.kind === 'ratio' && baseline !== undefined && Number.isFinite(baseline)) {
+      return `${t.text} (${fmtValue(t.operand.n * baseline)})`;
+    }
+    return t.text;
+  };
+  const go = show(gate.go);
+  if (gate.source === 'manual') return `signed: ${gate.signoffRole ?? 'any'}`;
+  if (!go) return 'exit 0 / true';
+  const warn = show(gate.warn);
+  return warn ? `${go} (warn ${warn})` : go;
+}
+
+function latestSignoff(gate: GateConfig, signoffs: readonly Signoff[] | undefined): Signoff | undefined {
+  let best: Signoff | undefined;
+  for (const s of signoffs ?? []) {
+    if (s.gate !== gate.id) continue;
+    if (gate.signoffRole && s.role !== gate.signoffRole) continue;
+    if (!best || s.at > best.at) best = s;
+  }
+  return best;
+}
+
+function baselineOf(gate: GateConfig, input: GateInput): { value?: number; error?: string } {
+  if (gate.baseline !== undefined) return { value: gate.baseline };
+  if (!gate.baselineQuery && !gate.baselineMetric) return {};
+  const b = input.baseline;
+  if (!b) return { error: 'no baseline reading yet' };
+  if (b.error) return { error: `baseline: ${b.error}` };
+  if (typeof b.value !== 'number' || !Number.isFinite(b.value)) return { error: `baseline is ${fmtValue(b.value)}` };
+  return { value: b.value };
+}
+
+/** Status from the data alone, before hysteresis and waivers. */
+export function rawStatus(gate: GateConfig, input: GateInput): Raw {
+  const now = input.now;
+  if (gate.source === 'manual') {
+    const s = latestSignoff(gate, input.signoffs);
+    const threshold = thresholdText(gate, undefined);
+    if (!s) return { status: 'FAIL', value: null, threshold, reason: `not signed (needs ${gate.signoffRole ?? 'a sign-off'})` };
+    return { status: 'PASS', value: true, threshold, reason: `signed by ${s.actor} (${s.role})`, observedAt: s.at, signedBy: s };
+  }
+  const base = baselineOf(gate, input);
+  const threshold = thresholdText(gate, base.value);
+  const r = input.reading;
+  if (!r) return { status: 'UNKNOWN', value: null, threshold, reason: 'no data yet' };
+  const common = { value: r.value, threshold, observedAt: r.observedAt };
+  const age = now - r.observedAt;
+  if (age > gate.staleAfter) {
+    return { ...common, status: 'UNKNOWN', reason: `stale: last data ${formatDuration(age)} ago (stale after ${formatDuration(gate.staleAfter)})${r.error ? `; ${r.error}` : ''}` };
+  }
+  // A command that ran and failed is an explicit FAIL, not missing data.
+  if (r.exitCode !== undefined && r.exitCode !== 0) {
+    return { ...common, status: 'FAIL', reason: r.error ?? `exit ${r.exitCode}` };
+  }
+  if (r.error) return { ...common, status: 'UNKNOWN', reason: r.error };
+  if (gate.maxAge !== undefined) {
+    const asOf = r.asOf ?? r.observedAt;
+    const dataAge = now - asOf;
+    if (dataAge > gate.maxAge) {
+      return { ...common, status: 'FAIL', reason: `newest is ${formatDuration(dataAge)} old (max ${formatDuration(gate.maxAge)})` };
+    }
+  }
+  if (!gate.go) {
+    if (r.exitCode === 0) return { ...common, status: 'PASS', reason: 'exit 0' };
+    if (r.value === null) return { ...common, status: 'UNKNOWN', reason: 'no value' };
+    const t = truthy(r.value);
+    if (t === undefined) return { ...common, status: 'UNKNOWN', reason: `value "${fmtValue(r.value)}" is not true/false` };
+    return { ...common, status: t ? 'PASS' : 'FAIL', reason: t ? 'true' : 'false' };
+  }
+  if (r.value === null) return { ...common, status: 'UNKNOWN', reason: 'no value' };
+  if (typeof r.value === 'number' && !Number.isFinite(r.value)) {
+    return { ...common, status: 'UNKNOWN', reason: `value is ${fmtValue(r.value)}` };
+  }
+  const usesRatio = gate.go.operand.kind === 'ratio' || gate.warn?.operand.kind === 'ratio';
+  if (usesRatio && base.value === undefined) {
+    return { ...common, status: 'UNKNOWN', reason: base.error ?? 'no baseline' };
+  }
+  const go = compare(gate.go, r.value, base.value);
+  if (!go.ok) return { ...common, status: 'UNKNOWN', reason: go.error };
+  if (go.holds) return { ...common, status: 'PASS', reason: `${fmtValue(r.value)} ${gate.go.text}` };
+  if (gate.warn) {
+    const w = compare(gate.warn, r.value, base.value);
+    if (!w.ok) return { ...common, status: 'UNKNOWN', reason: w.error };
+    if (w.holds) return { ...common, status: 'WARN', reason: `${fmtValue(r.value)} fails ${gate.go.text}, within warn ${gate.warn.text}` };
+  }
+  return { ...common, status: 'FAIL', reason: `${fmtValue(r.value)} fails ${gate.go.text}${gate.warn ? ` and warn ${gate.warn.text}` : ''}` };
+}
+
+export function activeWaiver(gateId: string, waivers: readonly Waiver[] | undefined, now: number): Waiver | undefined {
+  let best: Waiver | undefined;
+  for (const w of waivers ?? []) {
+    if (w.gate === gateId && w.expires > now && (!best || w.at > best.at)) best = w;
+  }
+  return best;
+}
+
+/**
+ * Full evaluation. `for:` holds back a worse status (WARN/FAIL) until it has lasted that
+ * long; UNKNOWN and improvements show at once, because hiding missing data would fail open.
+ * With no history the raw status shows at once, for the same reason.
+ */
+export function evaluateGate(gate: GateConfig, input: GateInput): { result: GateResult; memory: GateMemory } {
+  const raw = rawStatus(gate, input);
+  const prev = input.memory ?? {};
+  let shown: CriterionStatus = raw.status;
+  let memory: GateMemory = { shown: raw.status };
+  let reason = raw.reason;
+  let pendingSince: number | undefined;
+  const prevShown = prev.shown;
+  if (
+    gate.for > 0 &&
+    prevShown !== undefined &&
+    prevShown !== 'UNKNOWN' &&
+    raw.status !== 'UNKNOWN' &&
+    RANK[raw.status]! > RANK[prevShown]!
+  ) {
+    const since = prev.worseSince ?? input.now;
+    if (input.now - since < gate.for) {
+      shown = prevShown;
+      pendingSince = since;
+      memory = { shown: prevShown, worseSince: since };
+      reason = `${raw.status} pending ${formatDuration(input.now - since)} of ${formatDuration(gate.for)}: ${raw.reason}`;
+    }
+  }
+  const waiver = activeWaiver(gate.id, input.waivers, input.now);
+  const result: GateResult = {
+    id: gate.id,
+    status: waiver ? 'WAIVED' : shown,
+    raw: raw.status,
+    value: raw.value,
+    threshold: raw.threshold,
+    reason: waiver ? `waived by ${waiver.actor}: ${waiver.reason} (real: ${shown}, ${reason})` : reason,
+    observedAt: raw.observedAt,
+  };
+  if (pendingSince !== undefined) result.pendingSince = pendingSince;
+  if (waiver) result.waiver = waiver;
+  if (raw.signedBy) result.signedBy = raw.signedBy;
+  return { result, memory };
+}

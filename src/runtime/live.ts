@@ -1,0 +1,148 @@
+/**
+ * The live loop: poll outcomes and ledger changes come in at any rate; the engine evaluates
+ * and the store is written at most every `flushMs` (and on the 1 s tick that ages data), so
+ * React commits stay at a few per second whatever the feed does.
+ */
+import { every, type Clock, type TimerHandle } from '../core/clock.js';
+import type { Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
+import { LIGHT_WORD } from '../core/status.js';
+import { evaluateAll } from '../engine/evaluate.js';
+import type { GateMemory } from '../engine/gate.js';
+import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
+import { HISTORY_LIMIT, withEvents, type EventEntry, type WarroomStore } from '../store/store.js';
+import type { PollOutcome } from './poller.js';
+
+export class LiveEngine {
+  private readings: Record<string, Reading> = {};
+  private health: Record<string, SourceHealth>;
+  private history: Record<string, number[]> = {};
+  private memory: Record<string, GateMemory> = {};
+  private signoffs: Signoff[] = [];
+  private waivers: Waiver[] = [];
+  private pendingEvents: Omit<EventEntry, 'id'>[] = [];
+  private flushTimer: TimerHandle | undefined;
+  private stopTick: (() => void) | undefined;
+
+  constructor(
+    private readonly store: WarroomStore,
+    private readonly clock: Clock,
+    private readonly flushMs = 250,
+  ) {
+    this.health = { ...store.getState().sources };
+  }
+
+  start(): void {
+    this.flush();
+    this.stopTick = every(this.clock, 1000, () => this.flush());
+  }
+
+  stop(): void {
+    this.stopTick?.();
+    this.clock.clearTimeout(this.flushTimer);
+  }
+
+  ingest(o: PollOutcome): void {
+    const prev = this.health[o.sourceId];
+    const h: SourceHealth = { id: o.sourceId, type: prev?.type ?? '?', state: o.result.ok ? 'up' : 'down', lastAttempt: o.finishedAt };
+    const lastSuccess = o.result.ok ? o.finishedAt : prev?.lastSuccess;
+    if (lastSuccess !== undefined) h.lastSuccess = lastSuccess;
+    if (o.result.error) h.error = o.result.error;
+    if (prev?.state !== h.state && prev?.state !== 'pending' && prev) {
+      this.pendingEvents.push({
+        at: o.finishedAt,
+        kind: 'system',
+        level: h.state === 'up' ? 'ok' : 'error',
+        text: h.state === 'up' ? `source ${o.sourceId} is up again` : `source ${o.sourceId} down: ${h.error ?? 'no answer'}`,
+      });
+    }
+    this.health[o.sourceId] = h;
+    for (const [probeId, r] of Object.entries(o.result.readings)) {
+      const before = this.readings[probeId];
+      this.readings[probeId] = r;
+      if (probeId.startsWith('gate:') && typeof r.value === 'number' && Number.isFinite(r.value) && !r.error) {
+        if (before?.observedAt !== r.observedAt || before?.value !== r.value) {
+          const gid = probeId.slice(5);
+          const hist = (this.history[gid] ?? []).concat(r.value);
+          this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
+        }
+      }
+    }
+    this.schedule();
+  }
+
+  setAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
+    this.signoffs = signoffs;
+    this.waivers = waivers;
+    this.schedule();
+  }
+
+  event(e: Omit<EventEntry, 'id' | 'at'> & { at?: number }): void {
+    this.pendingEvents.push({ ...e, at: e.at ?? this.clock.now() });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = this.clock.setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.flushMs);
+  }
+
+  /** Evaluates everything and writes the store once. */
+  flush(): void {
+    const now = this.clock.now();
+    const state = this.store.getState();
+    const cfg = state.config;
+    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers }, this.memory);
+    this.memory = out.memory;
+    const events = this.pendingEvents;
+    this.pendingEvents = [];
+    for (const g of cfg.gates) {
+      const before = state.gates[g.id];
+      const after = out.results[g.id]!;
+      if (before && before.status !== after.status) {
+        events.push({
+          at: now,
+          kind: 'gate',
+          level: after.status === 'FAIL' ? 'error' : after.status === 'PASS' || after.status === 'WAIVED' ? 'ok' : 'warn',
+          text: `${g.title}: ${LIGHT_WORD[before.status]} → ${LIGHT_WORD[after.status]} (${after.reason})`,
+        });
+      }
+    }
+    if (state.overall.overall !== out.overall.overall && Object.keys(state.gates).length > 0) {
+      events.push({ at: now, kind: 'gate', level: out.overall.overall === 'GO' ? 'ok' : out.overall.overall === 'WARN' ? 'warn' : 'error', text: `overall ${state.overall.overall} → ${out.overall.overall}` });
+    }
+    const sources: Record<string, SourceHealth> = {};
+    for (const [id, h] of Object.entries(this.health)) {
+      const src = cfg.sources[id];
+      const stale = h.state === 'up' && src && h.lastSuccess !== undefined && now - h.lastSuccess > src.staleAfter;
+      sources[id] = stale ? { ...h, state: 'stale' } : h;
+    }
+    const inf = this.readings[INFLUENCE_PROBE];
+    const influence: typeof state.influence = {};
+    if (inf) {
+      const fresh = now - inf.observedAt <= (cfg.influence ? cfg.sources[cfg.influence.source]?.staleAfter ?? 30_000 : 30_000);
+      if (typeof inf.value === 'number' && Number.isFinite(inf.value) && !inf.error) influence.pct = inf.value;
+      influence.observedAt = inf.observedAt;
+      if (inf.error) influence.error = inf.error;
+      else if (!fresh) influence.error = 'stale';
+    }
+    this.store.setState({
+      now,
+      readings: { ...this.readings },
+      history: { ...this.history },
+      gates: out.results,
+      overall: out.overall,
+      sources,
+      influence,
+      signoffs: this.signoffs,
+      waivers: this.waivers,
+      events: withEvents(state.events, events),
+    });
+  }
+
+  readingFor(gateId: string): Reading | undefined {
+    return this.readings[gateProbeId(gateId)];
+  }
+}

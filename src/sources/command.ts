@@ -1,0 +1,218 @@
+/**
+ * `command` source: runs argv without a shell (so `;`, `$(…)` and spaces in arguments are
+ * literal), bounded by the source timeout. The process runs in its own process group so a
+ * timeout also ends whatever it started (make → scripts → …).
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import type { CommandSource } from '../config/types.js';
+import type { TimerHandle } from '../core/clock.js';
+import type { Reading } from '../core/types.js';
+import { oneLine, stripControl } from '../util/sanitize.js';
+import { formatSeconds } from './http.js';
+import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
+
+export const CAPTURE_BYTES = 64 * 1024;
+export const DETAIL_BYTES = 2 * 1024;
+export const KILL_GRACE_MS = 2000;
+
+export interface CommandRun {
+  /** Null when the process did not start or was ended by a signal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** First 64 KiB and last 64 KiB of each stream (the same text when shorter). */
+  stdoutHead: string;
+  stdoutTail: string;
+  stderrTail: string;
+  /** Set when the process could not be started or did not finish in time. */
+  failure?: string;
+  timedOut: boolean;
+}
+
+export function createCommandSource(cfg: CommandSource): SourceAdapter {
+  return {
+    id: cfg.id,
+    type: 'command',
+    async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
+      const run = await runCommand(cfg.argv, { cwd: cfg.cwd, timeoutMs: cfg.timeout, clock: ctx.clock, signal: ctx.signal });
+      const reading = toReading(run, ctx.clock.now());
+      const readings: Record<string, Reading> = {};
+      for (const p of probes) readings[p.id] = { ...reading };
+      if (run.failure) return { ok: false, error: run.failure, readings };
+      return { ok: true, readings };
+    },
+  };
+}
+
+/** Pure: what a finished run means for the gate. */
+export function toReading(run: CommandRun, readAt: number): Reading {
+  const out = stripControl(run.stdoutTail);
+  const detail = tailBytes(out, DETAIL_BYTES);
+  const r: Reading = { value: firstNumber(stripControl(run.stdoutHead)), observedAt: readAt };
+  if (detail.trim() !== '') r.detail = detail;
+  if (run.exitCode !== null) r.exitCode = run.exitCode;
+  if (run.failure) r.error = run.failure;
+  else if (run.signal) r.error = `killed by ${run.signal}`;
+  else if (run.exitCode !== 0) {
+    const last = lastLine(run.stderrTail);
+    r.error = `exit ${run.exitCode}${last ? `: ${last}` : ''}`;
+  }
+  return r;
+}
+
+/** The first number standing on its own in `text` (not the 64 of `x86_64` or the 2 of `v2`). */
+export function firstNumber(text: string): number | null {
+  const m = /(?<![A-Za-z0-9_.])[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(text);
+  if (!m) return null;
+  const n = Number(m[0]);
+  return Number.isFinite(n) ? n : null;
+}
+
+function lastLine(text: string): string {
+  const lines = stripControl(text).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return oneLine(lines[lines.length - 1] ?? '', 300);
+}
+
+function tailBytes(text: string, max: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= max) return text;
+  // Cut at a UTF-8 character boundary, then at the next line start when there is one.
+  let start = buf.length - max;
+  while (start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
+  const s = buf.subarray(start).toString('utf8');
+  const nl = s.indexOf('\n');
+  return nl >= 0 && nl < s.length - 1 ? s.slice(nl + 1) : s;
+}
+
+/** Keeps the first and the last `max` bytes of a stream without holding all of it. */
+class Capture {
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  constructor(private readonly max: number) {}
+  push(chunk: Buffer): void {
+    if (this.headLen < this.max) {
+      const part = chunk.subarray(0, this.max - this.headLen);
+      this.head.push(part);
+      this.headLen += part.length;
+    }
+    const joined = Buffer.concat([this.tail, chunk]);
+    this.tail = joined.length > this.max ? joined.subarray(joined.length - this.max) : joined;
+  }
+  headText(): string {
+    return Buffer.concat(this.head).toString('utf8');
+  }
+  tailText(): string {
+    return this.tail.toString('utf8');
+  }
+}
+
+export interface RunOptions {
+  cwd?: string;
+  timeoutMs: number;
+  clock: { setTimeout(fn: () => void, ms: number): TimerHandle; clearTimeout(h: TimerHandle | undefined): void };
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runCommand(argv: readonly string[], opts: RunOptions): Promise<CommandRun> {
+  const cmd = argv[0];
+  const base: CommandRun = { exitCode: null, signal: null, stdoutHead: '', stdoutTail: '', stderrTail: '', timedOut: false };
+  if (!cmd) return Promise.resolve({ ...base, failure: 'empty command (argv is empty)' });
+  if (opts.cwd !== undefined) {
+    // spawn reports a missing cwd as ENOENT of the command, which would mislead.
+    let isDir = false;
+    try {
+      isDir = statSync(opts.cwd).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) return Promise.resolve({ ...base, failure: `working directory not found: ${oneLine(opts.cwd, 200)}` });
+  }
+  if (opts.signal?.aborted) return Promise.resolve({ ...base, failure: 'aborted before start' });
+
+  return new Promise<CommandRun>((resolve) => {
+    const out = new Capture(CAPTURE_BYTES);
+    const err = new Capture(CAPTURE_BYTES);
+    let failure: string | undefined;
+    let timedOut = false;
+    let settled = false;
+    let killTimer: TimerHandle | undefined;
+    let closeTimer: TimerHandle | undefined;
+    let exited = false;
+
+    const child = spawn(cmd, argv.slice(1), {
+      cwd: opts.cwd,
+      shell: false,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      windowsHide: true,
+    });
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+
+    const killGroup = (sig: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        try {
+          child.kill(sig);
+        } catch {
+          /* already gone */
+        }
+      }
+    };
+    const stop = (why: string, isTimeout: boolean) => {
+      if (failure || settled) return;
+      failure = why;
+      timedOut = isTimeout;
+      killGroup('SIGTERM');
+      killTimer = opts.clock.setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timer = opts.clock.setTimeout(() => stop(`timed out after ${formatSeconds(opts.timeoutMs)}`, true), opts.timeoutMs);
+    const onAbort = () => {
+      const r: unknown = opts.signal?.reason;
+      stop(`stopped: ${oneLine(r instanceof Error ? r.message : String(r ?? 'aborted'), 100)}`, false);
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      opts.clock.clearTimeout(timer);
+      opts.clock.clearTimeout(closeTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      // A timed-out group gets its SIGKILL even after the leader exited: children may linger.
+      if (!failure) opts.clock.clearTimeout(killTimer);
+      resolve({
+        exitCode: code,
+        signal: failure ? null : signal,
+        stdoutHead: out.headText(),
+        stdoutTail: out.tailText(),
+        stderrTail: err.tailText(),
+        failure,
+        timedOut,
+      });
+    };
+
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (exited) return;
+      if (e.code === 'ENOENT') failure ??= `command not found: ${oneLine(cmd, 200)}`;
+      else if (e.code === 'EACCES') failure ??= `permission denied: ${oneLine(cmd, 200)}`;
+      else failure ??= `could not start ${oneLine(cmd, 200)}: ${oneLine(e.message, 200)}`;
+      finish(null, null);
+    });
+    child.on('exit', (code, signal) => {
+      exited = true;
+      // Output may still be in the pipes; 'close' follows unless a grandchild keeps them open.
+      closeTimer = opts.clock.setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, 1000);
+    });
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * `prometheus` source: one instant query per probe (in parallel) against `/api/v1/query`.
+ * A query must give a scalar or a one-series vector; anything else is that probe's error.
+ * An unreachable/failing server is a source error, so stale data is never shown as fresh.
+ */
+import type { PrometheusSource } from '../config/types.js';
+import type { Reading } from '../core/types.js';
+import { oneLine } from '../util/sanitize.js';
+import { parseFloatToken } from './exposition.js';
+import { httpGet, HttpSourceError, safeUrl, scrub, statusText, type HttpGetResult } from './http.js';
+import { manySeries } from './scrape.js';
+import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
+
+type ProbeOutcome = { kind: 'reading'; reading: Reading } | { kind: 'source'; error: string };
+
+/** Query used to check the server when no probe is configured on it. */
+const HEALTH_QUERY = '1';
+
+export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
+  const endpoint = cfg.url.replace(/\/+$/, '') + '/api/v1/query';
+  const where = `GET ${safeUrl(endpoint)}`;
+
+  async function query(q: string, ctx: ReadContext): Promise<ProbeOutcome> {
+    let res: HttpGetResult;
+    try {
+      res = await httpGet(endpoint, {
+        headers: { accept: 'application/json', ...cfg.headers },
+        searchParams: { query: q },
+        timeoutMs: cfg.timeout,
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      return { kind: 'source', error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}` };
+    }
+    return interpretResponse(res, ctx.clock.now(), (e) => scrub(`${where}: ${e}`, cfg.headers));
+  }
+
+  return {
+    id: cfg.id,
+    type: 'prometheus',
+    async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
+      if (probes.length === 0) {
+        const out = await query(HEALTH_QUERY, ctx);
+        return out.kind === 'source' ? { ok: false, error: out.error, readings: {} } : { ok: true, readings: {} };
+      }
+      const outcomes = await Promise.all(
+        probes.map(async (p): Promise<[string, ProbeOutcome]> => {
+          const q = p.query ?? p.metric;
+          if (!q) return [p.id, { kind: 'reading', reading: { value: null, observedAt: ctx.clock.now(), error: 'no query given for this probe' } }];
+          return [p.id, await query(q, ctx)];
+        }),
+      );
+      const readings: Record<string, Reading> = {};
+      for (const [id, o] of outcomes) {
+        if (o.kind === 'source') return { ok: false, error: o.error, readings: {} };
+        readings[id] = o.reading;
+      }
+      return { ok: true, readings };
+    },
+  };
+}
+
+interface ApiBody {
+  status?: unknown;
+  errorType?: unknown;
+  error?: unknown;
+  data?: { resultType?: unknown; result?: unknown };
+}
+
+/** Pure: an HTTP answer of /api/v1/query → a reading, or a source-wide error. */
+export function interpretResponse(res: HttpGetResult, readAt: number, sourceError: (e: string) => string): ProbeOutcome {
+  let body: ApiBody | undefined;
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as ApiBody;
+  } catch {
+    body = undefined;
+  }
+  const probeError = (e: string): ProbeOutcome => ({ kind: 'reading', reading: { value: null, observedAt: readAt, error: oneLine(e) } });
+
+  // 400 bad_data (PromQL syntax) and 422 execution errors belong to the query, not the server.
+  if ((res.status === 400 || res.status === 422) && body?.status === 'error') {
+    const type = typeof body.errorType === 'string' ? body.errorType : 'error';
+    const msg = typeof body.error === 'string' ? body.error : 'query rejected';
+    return probeError(type === 'bad_data' ? `PromQL error: ${msg}` : `query failed (${type}): ${msg}`);
+  }
+  if (res.status < 200 || res.status > 299) {
+    const detail = body && typeof body.error === 'string' ? { ...res, body: body.error } : res;
+    return { kind: 'source', error: sourceError(statusText(detail)) };
+  }
+  if (!body || (body.status !== 'success' && body.status !== 'error')) {
+    return { kind: 'source', error: sourceError('not a Prometheus API response (check the url)') };
+  }
+  if (body.status === 'error') {
+    return probeError(`query failed: ${typeof body.error === 'string' ? body.error : 'unknown error'}`);
+  }
+  const data = body.data;
+  const type = data?.resultType;
+  const result = data?.result;
+  if (type === 'scalar') return pointReading(result, readAt) ?? probeError('malformed scalar result');
+  if (type === 'vector') {
+    if (!Array.isArray(result)) return probeError('malformed vector result');
+    if (result.length === 0) return probeError('query returned no series');
+    if (result.length > 1) {
+      const series = result.map((r: unknown) => {
+        const labels = labelsOf(r);
+        return { name: labels.__name__ ?? '', labels };
+      });
+      return probeError(manySeries(result.length, 'the query', series).replace('add label matchers', 'aggregate or add label matchers'));
+    }
+    const first = result[0] as { value?: unknown } | undefined;
+    return pointReading(first?.value, readAt) ?? probeError('malformed vector result');
+  }
+  if (type === 'matrix') return probeError('query returned a range vector (matrix); use an instant vector or a scalar');
+  if (type === 'string') return probeError('query returned a string; use an instant vector or a scalar');
+  return probeError(`unexpected result type ${oneLine(JSON.stringify(type ?? null), 40)}`);
+}
+
+/** `[1712345678.123, "0.93"]` → reading observed at the evaluation time. */
+function pointReading(point: unknown, readAt: number): ProbeOutcome | undefined {
+  if (!Array.isArray(point) || point.length !== 2) return undefined;
+  const [ts, raw] = point as [unknown, unknown];
+  if (typeof raw !== 'string' || typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
+  const value = parseFloatToken(raw);
+  if (value === undefined) return { kind: 'reading', reading: { value: null, observedAt: readAt, error: oneLine(`unparsable sample value ${JSON.stringify(raw)}`, 120) } };
+  return { kind: 'reading', reading: { value, observedAt: Math.round(ts * 1000) } };
+}
+
+function labelsOf(r: unknown): Record<string, string> {
+  const m = (r as { metric?: unknown } | null)?.metric;
+  const out: Record<string, string> = {};
+  if (m && typeof m === 'object') {
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) out[k] = String(v);
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * `scrape` source: one GET of a Prometheus text exposition per read; each probe's `metric`
+ * selector must match exactly one sample, because picking one of several silently would
+ * show a number nobody asked for.
+ */
+import type { ScrapeSource } from '../config/types.js';
+import type { Reading } from '../core/types.js';
+import { oneLine } from '../util/sanitize.js';
+import { ExpositionError, parseExposition, type ExpoSample } from './exposition.js';
+import { httpGet, HttpSourceError, safeUrl, scrub, statusText } from './http.js';
+import { formatLabels, parseSelector, selectSamples, type Selector } from './selector.js';
+import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
+
+const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+
+export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
+  // Selectors are parsed once; a bad one becomes that probe's error, not a crash.
+  const cache = new Map<string, Selector | Error>();
+  const selectorFor = (text: string): Selector | Error => {
+    let s = cache.get(text);
+    if (!s) {
+      try {
+        s = parseSelector(text);
+      } catch (err) {
+        s = err instanceof Error ? err : new Error(String(err));
+      }
+      cache.set(text, s);
+    }
+    return s;
+  };
+
+  return {
+    id: cfg.id,
+    type: 'scrape',
+    async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
+      const where = `GET ${safeUrl(cfg.url)}`;
+      let body: string;
+      try {
+        const res = await httpGet(cfg.url, {
+          headers: { accept: ACCEPT, ...cfg.headers },
+          timeoutMs: cfg.timeout,
+          signal: ctx.signal,
+        });
+        if (res.status < 200 || res.status > 299) {
+          return { ok: false, error: scrub(`${where}: ${statusText(res)}`, cfg.headers), readings: {} };
+        }
+        body = res.body;
+      } catch (err) {
+        return { ok: false, error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}`, readings: {} };
+      }
+      const readAt = ctx.clock.now();
+      let samples: ExpoSample[];
+      try {
+        samples = parseExposition(body).samples;
+      } catch (err) {
+        const why = err instanceof ExpositionError ? `unparsable exposition at ${err.message}` : `unparsable exposition: ${String(err)}`;
+        return { ok: false, error: oneLine(`${where}: ${why}`), readings: {} };
+      }
+      const readings: Record<string, Reading> = {};
+      for (const p of probes) readings[p.id] = readProbe(p, samples, readAt, selectorFor);
+      return { ok: true, readings };
+    },
+  };
+}
+
+function readProbe(
+  probe: Probe,
+  samples: ExpoSample[],
+  readAt: number,
+  selectorFor: (t: string) => Selector | Error,
+): Reading {
+  const text = probe.metric ?? probe.query;
+  if (!text) return { value: null, observedAt: readAt, error: 'no metric given for this probe' };
+  const sel = selectorFor(text);
+  if (sel instanceof Error) return { value: null, observedAt: readAt, error: oneLine(sel.message) };
+  const found = selectSamples(samples, sel);
+  if (found.length === 0) return { value: null, observedAt: readAt, error: oneLine(`no series matches ${sel.text}`) };
+  if (found.length > 1) {
+    return { value: null, observedAt: readAt, error: oneLine(manySeries(found.length, sel.text, found)) };
+  }
+  const s = found[0]!;
+  // Non-finite values are passed on as numbers: the engine fails them closed and shows them.
+  return { value: s.value, observedAt: s.timestampMs ?? readAt };
+}
+
+export function manySeries(count: number, what: string, series: { name?: string; labels: Record<string, string> }[]): string {
+  const shown = series.slice(0, 3).map((s) => `${s.name ?? ''}${formatLabels(s.labels)}`);
+  const more = count > 3 ? `, … (${count - 3} more)` : '';
+  return `${count} series match ${what}; add label matchers: ${shown.join(', ')}${more}`;
+}

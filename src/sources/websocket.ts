@@ -1,0 +1,173 @@
+/**
+ * The `websocket` source (SPEC §3): answers probes from what the status feed has pushed.
+ * A status value stays current while the connection is up; after a disconnect its
+ * observedAt freezes at the moment of disconnect, so the engine's `stale_after` turns the
+ * gate UNKNOWN. Firing alerts are kept here too (for the built-in `feed_page_alerts` gate).
+ */
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import type { Reading, Value } from '../core/types.js';
+import type { WebsocketSource } from '../config/types.js';
+import { FeedClient } from '../feed/client.js';
+import type { AlertMsg, FeedMessage } from '../feed/protocol.js';
+import { oneLine } from '../util/sanitize.js';
+import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
+
+/** Probe key answered with the number of firing alerts of severity `page`. */
+export const PAGE_ALERTS_KEY = '@page_alerts';
+
+export interface WebsocketSourceAdapter extends SourceAdapter {
+  readonly type: 'websocket';
+  readonly client: FeedClient;
+  /** Connects (idempotent); read() also does it. */
+  start(): void;
+  /** Every valid, de-duplicated message, for the console's event log. */
+  onEvent(cb: (m: FeedMessage) => void): () => void;
+  /** Alerts currently firing (a `resolved` alert removes its id). */
+  alerts(): AlertMsg[];
+}
+
+interface HeldStatus {
+  value: unknown;
+  detail?: string;
+  receivedAt: number;
+}
+
+export function createWebsocketSource(
+  cfg: WebsocketSource,
+  opts: { clock?: Clock; client?: FeedClient } = {},
+): WebsocketSourceAdapter {
+  const clock = opts.clock ?? systemClock;
+  const client = opts.client ?? new FeedClient({ url: cfg.url, headers: cfg.headers, clock });
+  const statuses = new Map<string, HeldStatus>();
+  const firing = new Map<string, AlertMsg>();
+  const eventListeners = new Set<(m: FeedMessage) => void>();
+  /** Wakes read() calls waiting for keys or a connection. */
+  const wakers = new Set<() => void>();
+  let started = false;
+  let closed = false;
+
+  const wake = () => {
+    for (const w of [...wakers]) w();
+  };
+
+  client.onMessage((m) => {
+    if (m.type === 'status') {
+      statuses.set(m.key, { value: m.value, detail: m.detail, receivedAt: clock.now() });
+    } else if (m.type === 'alert') {
+      // Anything not explicitly resolved keeps the alert: an unknown state fails closed.
+      if (m.state === 'resolved') firing.delete(m.id);
+      else firing.set(m.id, m);
+    }
+    for (const cb of eventListeners) {
+      try {
+        cb(m);
+      } catch {
+        /* a view's bug must not stop the feed */
+      }
+    }
+    wake();
+  });
+  client.onState(() => wake());
+
+  const start = () => {
+    if (started) return;
+    started = true;
+    client.start();
+  };
+
+  const isOpen = () => client.stats().state === 'open';
+
+  /** While up: now. After a disconnect: the moment of disconnect (so data ages out). */
+  const observedAt = (): number => {
+    const s = client.stats();
+    if (s.state === 'open') return clock.now();
+    return s.disconnectedAt ?? clock.now();
+  };
+
+  const ready = (probes: Probe[]): boolean =>
+    closed ||
+    probes.every((p) => {
+      if (!p.key) return true; // answered at once with an error
+      if (p.key === PAGE_ALERTS_KEY) return client.hasConnected;
+      return statuses.has(p.key);
+    });
+
+  const waitReady = (probes: Probe[], signal: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted || ready(probes)) return resolve();
+      const done = () => {
+        wakers.delete(check);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const check = () => {
+        if (ready(probes)) done();
+      };
+      wakers.add(check);
+      signal.addEventListener('abort', done, { once: true });
+    });
+
+  const readOne = (p: Probe): Reading => {
+    const at = observedAt();
+    if (!p.key) return { value: null, observedAt: at, error: 'websocket probe needs a key' };
+    if (p.key === PAGE_ALERTS_KEY) {
+      if (!client.hasConnected) return { value: null, observedAt: clock.now(), error: 'feed not connected' };
+      const pages = [...firing.values()].filter((a) => a.severity === 'page');
+      const detail = pages.length ? pages.map((a) => oneLine(a.summary ?? a.id, 120)).join('; ') : undefined;
+      return { value: pages.length, observedAt: at, ...(detail ? { detail } : {}) };
+    }
+    const held = statuses.get(p.key);
+    if (!held) return { value: null, observedAt: at, error: `no status "${oneLine(p.key, 200)}" received yet` };
+    const detail = held.detail !== undefined ? { detail: held.detail } : {};
+    const v = held.value;
+    if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') {
+      return { value: v as Value, observedAt: at, ...detail };
+    }
+    const error = v === null || v === undefined ? 'status value is missing' : 'status value is not a scalar';
+    return { value: null, observedAt: at, error, ...detail };
+  };
+
+  const health = (): { ok: boolean; error?: string } => {
+    if (isOpen()) return { ok: true };
+    const s = client.stats();
+    const reason = s.lastError ?? 'not connected';
+    if (!client.hasConnected) {
+      return { ok: false, error: `feed not connected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
+    }
+    return { ok: false, error: `feed disconnected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
+  };
+
+  return {
+    id: cfg.id,
+    type: 'websocket',
+    client,
+    start,
+    onEvent(cb) {
+      eventListeners.add(cb);
+      return () => eventListeners.delete(cb);
+    },
+    alerts: () => [...firing.values()],
+    async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
+      start();
+      // One-shot use (`warroom check`) asks before anything arrived: wait for the keys or
+      // the deadline, then answer with what there is (never throw on abort).
+      await waitReady(probes, ctx.signal);
+      const readings: Record<string, Reading> = {};
+      for (const p of probes) readings[p.id] = readOne(p);
+      return { ...health(), readings };
+    },
+    async close() {
+      closed = true;
+      wake(); // pending reads answer with what there is
+      await client.stop();
+    },
+  };
+}
+
+function retryText(nextRetryAt: number | undefined, now: number, state: string): string {
+  if (state === 'connecting') return '; reconnecting';
+  if (nextRetryAt === undefined) return '';
+  const secs = Math.max(0, Math.ceil((nextRetryAt - now) / 1000));
+  return `; retrying in ${secs}s`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The one store: sources write (through the live loop), views select. A vanilla zustand store
+ * so non-React code (pollers, actions, tests) reads and writes it without a renderer.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Config } from '../config/types.js';
+import type { GateResult, OverallResult, Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
+
+export type EventKind = 'alert' | 'feed' | 'action' | 'decision' | 'system' | 'gate';
+export type EventLevel = 'info' | 'ok' | 'warn' | 'error';
+export interface EventEntry {
+  id: number;
+  at: number;
+  kind: EventKind;
+  level: EventLevel;
+  text: string;
+}
+
+export interface FeedView {
+  sourceId: string;
+  state: 'connecting' | 'open' | 'closed';
+  dropped: number;
+  missed: number;
+  reconnects: number;
+  firingPage: number;
+  lastError?: string;
+}
+
+export interface UiState {
+  selected: number;
+  filter: string;
+  filtering: boolean;
+  detail: boolean;
+  help: boolean;
+}
+
+export interface WarroomState {
+  config: Config;
+  actor: string;
+  /** The actor's role from `roles`, if any. */
+  role?: string;
+  readOnly: boolean;
+  mode: 'live' | 'demo' | 'replay';
+  now: number;
+  sources: Record<string, SourceHealth>;
+  readings: Record<string, Reading>;
+  /** Recent numeric values per gate, oldest first, for sparklines. */
+  history: Record<string, number[]>;
+  gates: Record<string, GateResult>;
+  overall: OverallResult;
+  influence: { pct?: number; observedAt?: number; error?: string };
+  signoffs: Signoff[];
+  waivers: Waiver[];
+  feeds: Record<string, FeedView>;
+  /** Newest first, bounded. */
+  events: EventEntry[];
+  ui: UiState;
+}
+
+export const EVENT_LIMIT = 200;
+export const HISTORY_LIMIT = 30;
+
+export type WarroomStore = StoreApi<WarroomState>;
+
+export interface StoreInit {
+  config: Config;
+  actor: string;
+  readOnly?: boolean;
+  mode?: WarroomState['mode'];
+  now: number;
+}
+
+export function roleOf(config: Config, actor: string): string | undefined {
+  for (const [role, people] of Object.entries(config.roles ?? {})) if (people.includes(actor)) return role;
+  return undefined;
+}
+
+export function createWarroomStore(init: StoreInit): WarroomStore {
+  const sources: Record<string, SourceHealth> = {};
+  for (const s of Object.values(init.config.sources)) sources[s.id] = { id: s.id, type: s.type, state: 'pending' };
+  const role = roleOf(init.config, init.actor);
+  return createStore<WarroomState>()(() => ({
+    config: init.config,
+    actor: init.actor,
+    ...(role ? { role } : {}),
+    readOnly: init.readOnly ?? false,
+    mode: init.mode ?? 'live',
+    now: init.now,
+    sources,
+    readings: {},
+    history: {},
+    gates: {},
+    overall: { overall: 'NO-GO', reasons: ['no data yet'], missingSignoffs: [] },
+    influence: {},
+    signoffs: [],
+    waivers: [],
+    feeds: {},
+    events: [],
+    ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
+  }));
+}
+
+let eventSeq = 0;
+/** Prepends events (newest first) keeping the log bounded. */
+export function withEvents(events: EventEntry[], add: Omit<EventEntry, 'id'>[]): EventEntry[] {
+  if (add.length === 0) return events;
+  const fresh = add.map((e) => ({ ...e, id: ++eventSeq })).reverse();
+  const out = fresh.concat(events);
+  return out.length > EVENT_LIMIT ? out.slice(0, EVENT_LIMIT) : out;
+}
+
+export function pushEvent(store: WarroomStore, e: Omit<EventEntry, 'id' | 'at'> & { at?: number }): void {
+  store.setState((s) => ({ events: withEvents(s.events, [{ at: e.at ?? s.now, kind: e.kind, level: e.level, text: e.text }]) }));
+}
+
+export function updateUi(store: WarroomStore, patch: Partial<UiState>): void {
+  store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+}

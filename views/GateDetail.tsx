@@ -1,0 +1,56 @@
+/** The selected gate's detail (Enter): query, source, value history, reason, sign-off, waiver. */
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { formatDuration } from '../src/config/duration.js';
+import { filterGates } from '../src/console/selectors.js';
+import { formatValue } from '../src/engine/gate.js';
+import { gateProbeId } from '../src/engine/probes.js';
+import { oneLine } from '../src/util/sanitize.js';
+import { useTheme, useWarroom } from '../hooks/context.js';
+import { Light } from './Light.js';
+import { asciiOnly, sparkline } from './theme.js';
+
+const EMPTY: number[] = [];
+
+export function GateDetail({ height }: { height: number }) {
+  const theme = useTheme();
+  const config = useWarroom((s) => s.config);
+  const filter = useWarroom((s) => s.ui.filter);
+  const selected = useWarroom((s) => s.ui.selected);
+  const visible = useMemo(() => filterGates(config.gates, filter), [config.gates, filter]);
+  const gate = visible[selected];
+  const result = useWarroom((s) => (gate ? s.gates[gate.id] : undefined));
+  const reading = useWarroom((s) => (gate ? s.readings[gateProbeId(gate.id)] : undefined));
+  const history = useWarroom((s) => (gate ? s.history[gate.id] : undefined)) ?? EMPTY;
+  const now = useWarroom((s) => s.now);
+  if (!gate) return <Text dimColor>no gate selected</Text>;
+  const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s, 300)) : oneLine(s, 300));
+  const what = gate.query ?? gate.metric ?? gate.key ?? (gate.source === 'manual' ? `sign-off by ${gate.signoffRole}` : 'exit code');
+  const lines: [string, string][] = [
+    ['gate', `${gate.id} (${gate.severity}, group ${gate.group})`],
+    ['source', `${gate.source}: ${what}`],
+    ['value', `${result ? formatValue(result.value) : '–'}  threshold ${result?.threshold ?? ''}${gate.for ? `  for ${formatDuration(gate.for)}` : ''}`],
+    ['history', history.length ? `${sparkline(history, theme)}  min ${formatValue(Math.min(...history))} max ${formatValue(Math.max(...history))}` : '–'],
+    ['age', result?.observedAt !== undefined ? `${formatDuration(Math.max(0, now - result.observedAt))} (stale after ${formatDuration(gate.staleAfter)})` : 'no data'],
+    ['reason', result?.reason ?? 'not evaluated'],
+  ];
+  if (reading?.detail) lines.push(['detail', reading.detail]);
+  if (result?.signedBy) lines.push(['signed', `${result.signedBy.actor} (${result.signedBy.role}) at ${new Date(result.signedBy.at).toISOString()}`]);
+  if (result?.waiver) lines.push(['waived', `${result.waiver.actor}: ${result.waiver.reason}, until ${new Date(result.waiver.expires).toISOString()}`]);
+  if (gate.rollback) lines.push(['rollback', gate.rollback]);
+  return (
+    <Box flexDirection="column" height={height}>
+      <Box>
+        <Text bold>{gate.title} </Text>
+        <Light status={result?.status ?? 'UNKNOWN'} />
+        <Text dimColor>  (Enter or Esc closes)</Text>
+      </Box>
+      {lines.slice(0, Math.max(0, height - 1)).map(([k, v]) => (
+        <Text key={k} wrap="truncate">
+          <Text dimColor>{k.padEnd(9)}</Text>
+          {clean(v)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

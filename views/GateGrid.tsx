@@ -1,0 +1,98 @@
+/** The traffic-light grid: gates grouped, each row light + name + value + threshold + age. */
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { formatDuration } from '../src/config/duration.js';
+import type { GateConfig } from '../src/config/types.js';
+import type { GateResult } from '../src/core/types.js';
+import { formatValue } from '../src/engine/gate.js';
+import { filterGates, scrollWindow } from '../src/console/selectors.js';
+import { oneLine } from '../src/util/sanitize.js';
+import { useTheme, useWarroom } from '../hooks/context.js';
+import { Light } from './Light.js';
+import { asciiOnly, fit, glyphs, type Theme } from './theme.js';
+
+type Row = { kind: 'group'; name: string } | { kind: 'gate'; gate: GateConfig; index: number };
+
+export function buildRows(gates: GateConfig[]): Row[] {
+  const rows: Row[] = [];
+  let group: string | undefined;
+  gates.forEach((g, index) => {
+    if (g.group !== group) {
+      group = g.group;
+      rows.push({ kind: 'group', name: g.group });
+    }
+    rows.push({ kind: 'gate', gate: g, index });
+  });
+  return rows;
+}
+
+export function GateGrid({ width, height }: { width: number; height: number }) {
+  const theme = useTheme();
+  const config = useWarroom((s) => s.config);
+  const filter = useWarroom((s) => s.ui.filter);
+  const filtering = useWarroom((s) => s.ui.filtering);
+  const selected = useWarroom((s) => s.ui.selected);
+  const results = useWarroom((s) => s.gates);
+  const now = useWarroom((s) => s.now);
+  const visible = useMemo(() => filterGates(config.gates, filter), [config.gates, filter]);
+  const rows = useMemo(() => buildRows(visible), [visible]);
+  const titleLine = filter || filtering ? 1 : 0;
+  const bodyHeight = Math.max(1, height - titleLine);
+  const selRow = rows.findIndex((r) => r.kind === 'gate' && r.index === selected);
+  const win = scrollWindow(rows.length, bodyHeight, Math.max(0, selRow));
+  const cols = columns(width);
+  return (
+    <Box flexDirection="column" height={height}>
+      {titleLine ? (
+        <Text wrap="truncate">
+          filter: <Text bold>{filter}</Text>
+          {filtering ? '_' : ''} <Text dimColor>({visible.length}/{config.gates.length}{filtering ? ', Enter keeps, Esc clears' : ''})</Text>
+        </Text>
+      ) : null}
+      {rows.length === 0 ? <Text dimColor>no gate matches the filter</Text> : null}
+      {rows.slice(win.start, win.end).map((r) =>
+        r.kind === 'group' ? (
+          <Text key={`g:${r.name}`} bold underline wrap="truncate">
+            {fit(r.name, width - 1)}
+          </Text>
+        ) : (
+          <GateRow key={r.gate.id} gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} />
+        ),
+      )}
+    </Box>
+  );
+}
+
+function columns(width: number) {
+  const light = 9;
+  const value = width >= 100 ? 12 : 9;
+  const threshold = width >= 100 ? 26 : 18;
+  const age = 5;
+  const name = Math.max(10, width - 2 - light - value - threshold - age - 5);
+  return { light, name, value, threshold, age };
+}
+
+function GateRow(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme }) {
+  const { gate, result, selected, now, cols, theme } = props;
+  const g = glyphs(theme);
+  const status = result?.status ?? 'UNKNOWN';
+  const value = result ? formatValue(result.value) : '–';
+  const age = result?.observedAt !== undefined ? formatDuration(Math.max(0, now - result.observedAt)) : '';
+  let name = gate.title;
+  if (gate.severity === 'advisory') name += ' (adv)';
+  if (result?.signedBy) name += ` ${g.check}${result.signedBy.actor}`;
+  if (result?.pendingSince !== undefined) name += ` (${result.raw} pending)`;
+  if (gate.rollback) name += gate.rollback === 'auto' ? ' [auto-rb]' : ' [rb]';
+  const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
+  return (
+    <Box>
+      <Text inverse={selected} wrap="truncate">
+        {selected ? g.cursor : ' '}{' '}
+      </Text>
+      <Light status={status} width={cols.light} />
+      <Text inverse={selected} wrap="truncate">
+        {fit(clean(name), cols.name, g.ellipsis)} {fit(clean(value), cols.value, g.ellipsis)} {fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} {fit(age, cols.age)}
+      </Text>
+    </Box>
+  );
+}

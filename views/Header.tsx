@@ -1,0 +1,87 @@
+/** Deployment, overall light, influence, clock, actor, READ-ONLY, and each source's health. */
+import { Box, Text } from 'ink';
+import { useShallow } from 'zustand/react/shallow';
+import { formatDuration } from '../src/config/duration.js';
+import type { SourceHealth } from '../src/core/types.js';
+import { useTheme, useWarroom } from '../hooks/context.js';
+import { OverallLight } from './Light.js';
+import { glyphs, tone } from './theme.js';
+
+function clock(now: number): string {
+  return new Date(now).toISOString().slice(11, 19) + 'Z';
+}
+
+export function Header() {
+  const theme = useTheme();
+  const h = useWarroom(
+    useShallow((s) => ({
+      name: s.config.deployment.name,
+      env: s.config.deployment.environment,
+      overall: s.overall.overall,
+      pct: s.influence.pct,
+      infErr: s.influence.error,
+      now: s.now,
+      actor: s.actor,
+      role: s.role,
+      readOnly: s.readOnly,
+      mode: s.mode,
+    })),
+  );
+  const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text wrap="truncate">
+          <Text bold>warroom</Text> {h.name} {glyphs(theme).sep} {h.env}{' '}
+        </Text>
+        <OverallLight overall={h.overall} />
+        <Text wrap="truncate">
+          {'  '}influence <Text bold>{influence}</Text>
+          {h.infErr ? <Text {...tone(theme, 'warn')}> ({h.infErr.slice(0, 20)})</Text> : null}
+          {'  '}
+          {clock(h.now)}
+          {'  '}
+          {h.actor}
+          {h.role ? ` (${h.role})` : ''}
+          {h.mode === 'replay' ? '  REPLAY' : ''}
+        </Text>
+        {h.readOnly ? (
+          <Text bold inverse>
+            {' READ-ONLY '}
+          </Text>
+        ) : null}
+      </Box>
+      <SourcesLine />
+    </Box>
+  );
+}
+
+function sourceText(s: SourceHealth, now: number): string {
+  const age = s.lastSuccess !== undefined ? ` ${formatDuration(Math.max(0, now - s.lastSuccess))}` : '';
+  return `${s.id} ${s.state}${s.state === 'pending' ? '' : age}`;
+}
+
+function SourcesLine() {
+  const theme = useTheme();
+  const sources = useWarroom((s) => s.sources);
+  const feeds = useWarroom((s) => s.feeds);
+  const now = useWarroom((s) => s.now);
+  const list = Object.values(sources);
+  return (
+    <Text wrap="truncate">
+      <Text dimColor>sources </Text>
+      {list.map((s, i) => {
+        const f = feeds[s.id];
+        const extra = f && (f.dropped > 0 || f.missed > 0) ? ` (${f.dropped} dropped, ${f.missed} missed)` : '';
+        const level = s.state === 'up' ? 'ok' : s.state === 'pending' ? 'dim' : s.state === 'stale' ? 'warn' : 'error';
+        return (
+          <Text key={s.id}>
+            {i > 0 ? ` ${glyphs(theme).sep} ` : ''}
+            <Text {...tone(theme, level)}>{sourceText(s, now)}</Text>
+            {extra}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Glyphs and colours in one place so `--ascii` and `NO_COLOR` are honoured everywhere.
+ * Colour is never the only signal: every light carries its word.
+ */
+import type { CriterionStatus, Overall } from '../src/core/types.js';
+
+export interface Theme {
+  ascii: boolean;
+  color: boolean;
+}
+
+export { LIGHT_WORD } from '../src/core/status.js';
+
+const STATUS_COLOR: Record<CriterionStatus | Overall, string> = {
+  PASS: 'green',
+  GO: 'green',
+  WARN: 'yellow',
+  FAIL: 'red',
+  'NO-GO': 'red',
+  UNKNOWN: 'magenta',
+  WAIVED: 'cyan',
+};
+
+export function statusColor(theme: Theme, s: CriterionStatus | Overall): string | undefined {
+  return theme.color ? STATUS_COLOR[s] : undefined;
+}
+
+export function tone(theme: Theme, level: 'info' | 'ok' | 'warn' | 'error' | 'dim'): { color?: string; dimColor?: boolean } {
+  if (level === 'dim') return { dimColor: true };
+  if (!theme.color) return {};
+  return { ok: { color: 'green' }, warn: { color: 'yellow' }, error: { color: 'red' }, info: {} }[level];
+}
+
+export function glyphs(theme: Theme) {
+  return theme.ascii
+    ? { dot: '*', cursor: '>', sep: '|', arrow: '->', check: 'v', bar: '-', stageDone: '#', stageNow: '>', stageTodo: '.', spark: ' .:-=+*#%@', ellipsis: '...' }
+    : { dot: '●', cursor: '›', sep: '·', arrow: '→', check: '✓', bar: '─', stageDone: '█', stageNow: '▶', stageTodo: '░', spark: '▁▂▃▄▅▆▇█', ellipsis: '…' };
+}
+
+export function sparkline(values: readonly number[], theme: Theme, width = 20): string {
+  const chars = glyphs(theme).spark;
+  const vs = values.slice(-width);
+  if (vs.length === 0) return '';
+  const min = Math.min(...vs);
+  const max = Math.max(...vs);
+  const span = max - min;
+  return vs.map((v) => chars[span === 0 ? Math.floor((chars.length - 1) / 2) : Math.round(((v - min) / span) * (chars.length - 1))]).join('');
+}
+
+/** Cuts or pads to exactly `n` columns (our glyphs are all one column wide). */
+export function fit(s: string, n: number, ellipsis = '…'): string {
+  if (n <= 0) return '';
+  if (s.length > n) return n > ellipsis.length ? s.slice(0, n - ellipsis.length) + ellipsis : s.slice(0, n);
+  return s + ' '.repeat(n - s.length);
+}
+
+/** Replaces any non-ASCII character for --ascii (text from sources may carry them). */
+export function asciiOnly(s: string): string {
+  return s.replace(/[^\x20-\x7e\n]/g, '?');
+}
