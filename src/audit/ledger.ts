@@ -140,6 +140,7 @@ export class Ledger {
    */
   flush(maxWaitMs?: number): Promise<void> {
     if (this.written >= this.appended) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`audit ledger closed with ${this.pending()} line(s) not written`));
     if (this.retryTimer !== undefined && !this.inFlight) {
       this.clock.clearTimeout(this.retryTimer);
       this.retryTimer = undefined;

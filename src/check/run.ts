@@ -20,7 +20,7 @@ export async function runCheck(config: Config, input: CheckInput): Promise<Check
   const probes = probesBySource(config);
   const sources = Object.values(config.sources).map((s) => ({
     id: s.id,
-    adapter: createSource(s, input.clock),
+    adapter: createSource(s, input.clock, { oneShot: true }),
     probes: probes[s.id] ?? [],
     interval: s.interval,
     timeout: s.timeout,

@@ -159,7 +159,10 @@ export class SimServer {
   private schedule(at: number, fn: () => void): void {
     const h = this.clock.setTimeout(() => {
       this.timers.delete(h);
-      if (!this.stopped) fn();
+      if (this.stopped) return;
+      // Wall timers can fire a hair early; at high speed that is many sim ms, so re-arm.
+      if (this.clock.now() < at) return this.schedule(at, fn);
+      fn();
     }, Math.max(0, at - this.clock.now()));
     this.timers.add(h);
   }
@@ -168,8 +171,7 @@ export class SimServer {
     const name = this.model.scenario();
     this.feed.publish({ type: 'event', text: `scenario ${name} started` });
     this.syncAlerts();
-    // +1 ms so the model, evaluated at the timer's time, already counts the alert as firing
-    for (const at of this.model.alertTransitions()) this.schedule(at + 1, () => this.syncAlerts());
+    for (const at of this.model.alertTransitions()) this.schedule(at, () => this.syncAlerts());
     this.stopFlap();
     if (this.model.def().flapsFeed) this.startFlap();
   }

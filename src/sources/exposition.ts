@@ -125,6 +125,9 @@ function parseLine(
   while (i < end && (isNameChar(s.charCodeAt(i)) || s.charCodeAt(i) === 58)) i++;
   const name = s.slice(nameStart, i);
   const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (i < end && !isBlank(s.charCodeAt(i)) && s.charCodeAt(i) !== 123) {
+    fail(`unexpected ${describeChar(s, i)} after metric name ${name}`);
+  }
 
   while (i < end && isBlank(s.charCodeAt(i))) i++;
   if (i < end && s.charCodeAt(i) === 123 /* { */) {
@@ -191,7 +194,6 @@ function parseLine(
   }
 
   // Value.
-  if (i < end && !isBlank(s.charCodeAt(i))) fail(`expected whitespace after ${name}, found ${describeChar(s, i)}`);
   while (i < end && isBlank(s.charCodeAt(i))) i++;
   if (i >= end) fail(`missing value for ${name}`);
   const vStart = i;

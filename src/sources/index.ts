@@ -1,5 +1,6 @@
 /** Builds the adapter for a configured source. */
-import type { Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { FeedClient } from '../feed/client.js';
 import type { SourceConfig } from '../config/types.js';
 import { createCommandSource } from './command.js';
 import { createFilesSource } from './files.js';
@@ -8,12 +9,22 @@ import { createScrapeSource } from './scrape.js';
 import type { SourceAdapter } from './types.js';
 import { createWebsocketSource } from './websocket.js';
 
-export function createSource(cfg: SourceConfig, clock: Clock): SourceAdapter {
+/**
+ * `oneShot` (check): push sources wait for their keys up to the timeout. The feed's transport
+ * timers (ping, pong deadline, backoff) run on wall time even when the engine clock is scaled
+ * by `demo --speed`, or a 25 s pong deadline would shrink to nothing.
+ */
+export function createSource(cfg: SourceConfig, clock: Clock, opts: { oneShot?: boolean } = {}): SourceAdapter {
   switch (cfg.type) {
     case 'prometheus': return createPrometheusSource(cfg);
     case 'scrape': return createScrapeSource(cfg);
     case 'command': return createCommandSource(cfg);
     case 'files': return createFilesSource(cfg);
-    case 'websocket': return createWebsocketSource(cfg, { clock });
+    case 'websocket':
+      return createWebsocketSource(cfg, {
+        clock,
+        client: new FeedClient({ url: cfg.url, headers: cfg.headers, clock: systemClock }),
+        waitForKeys: opts.oneShot ?? false,
+      });
   }
 }

@@ -26,6 +26,36 @@ export interface FeedView {
   lastError?: string;
 }
 
+export type ActionName = 'kill_switch' | 'set_influence';
+export interface ActionStepView {
+  step: string;
+  at: number;
+  error?: string;
+  detail?: string;
+}
+/** One action as the screen shows it: sent → acknowledged → verified, or failed (stays until dismissed). */
+export interface ActionView {
+  id: string;
+  name: ActionName;
+  label: string;
+  from?: number;
+  to: number;
+  state: 'running' | 'done' | 'failed';
+  step: string;
+  steps: ActionStepView[];
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+  trigger?: string;
+  dismissed?: boolean;
+}
+
+export interface Notice {
+  text: string;
+  level: EventLevel;
+  at: number;
+}
+
 export interface UiState {
   selected: number;
   filter: string;
@@ -54,6 +84,10 @@ export interface WarroomState {
   feeds: Record<string, FeedView>;
   /** Newest first, bounded. */
   events: EventEntry[];
+  /** Newest first, bounded. */
+  actions: ActionView[];
+  /** A refused key or a short confirmation, shown above the footer until replaced. */
+  notice?: Notice;
   ui: UiState;
 }
 
@@ -96,6 +130,7 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
     waivers: [],
     feeds: {},
     events: [],
+    actions: [],
     ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
   }));
 }
@@ -115,4 +150,23 @@ export function pushEvent(store: WarroomStore, e: Omit<EventEntry, 'id' | 'at'> 
 
 export function updateUi(store: WarroomStore, patch: Partial<UiState>): void {
   store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+}
+
+export const ACTION_LIMIT = 20;
+
+export function upsertAction(store: WarroomStore, id: string, patch: (a: ActionView | undefined) => ActionView): void {
+  store.setState((s) => {
+    const i = s.actions.findIndex((a) => a.id === id);
+    const next = patch(i >= 0 ? s.actions[i] : undefined);
+    const actions = i >= 0 ? s.actions.map((a, j) => (j === i ? next : a)) : [next, ...s.actions].slice(0, ACTION_LIMIT);
+    return { actions };
+  });
+}
+
+export function setNotice(store: WarroomStore, text: string, level: EventLevel = 'warn'): void {
+  store.setState((s) => ({ notice: { text, level, at: s.now } }));
+}
+
+export function actionInFlight(s: WarroomState): boolean {
+  return s.actions.some((a) => a.state === 'running');
 }

@@ -1,0 +1,484 @@
+/**
+ * From the interpolated YAML tree to the normalized Config: every section is validated on
+ * its own (so one broken section does not hide the others' problems), then the rules that
+ * span sections (source references, roles, baselines) run on whatever parsed. Pure: no I/O.
+ */
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import type { Path } from './interpolate.js';
+import { parseThreshold, type Threshold } from './threshold.js';
+import type {
+  ActionConfig,
+  CheckpointConfig,
+  Config,
+  DecisionConfig,
+  GateConfig,
+  RampConfig,
+  SourceConfig,
+  SourceType,
+  VerifyConfig,
+} from './types.js';
+import {
+  actionsSchema,
+  auditSchema,
+  decisionSchema,
+  deploymentSchema,
+  gateSchema,
+  ID,
+  influenceSchema,
+  KNOWN_KEYS,
+  kindOf,
+  rampSchema,
+  rolesSchema,
+  SOURCE_TYPES,
+  sourceSchema,
+  TOP_KEYS,
+  type RawAction,
+  type RawGate,
+  type RawSource,
+  type RawVerify,
+} from './schema.js';
+
+export interface BuildProblem {
+  path: Path;
+  message: string;
+  /** Point at the key itself (unknown keys), not at its value. */
+  atKey?: boolean;
+}
+
+const S = 1000;
+export const BUILTIN_FEED_GATE = 'feed_page_alerts';
+
+const DEFAULTS: Record<Exclude<SourceType, 'manual'>, { interval: number; timeout: number }> = {
+  prometheus: { interval: 15 * S, timeout: 5 * S },
+  scrape: { interval: 15 * S, timeout: 5 * S },
+  websocket: { interval: 10 * S, timeout: 5 * S },
+  command: { interval: 5 * 60 * S, timeout: 60 * S },
+  files: { interval: 60 * S, timeout: 5 * S },
+};
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function at(root: unknown, rel: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const seg of rel) {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(v, seg)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]!;
+}
+
+export function suggestKey(key: string, known: readonly string[] = KNOWN_KEYS): string {
+  if (key.length > 40) return '';
+  const k = key.toLowerCase().replace(/-/g, '_');
+  let best = '';
+  let bestD = Infinity;
+  for (const cand of new Set(known)) {
+    const dd = distance(k, cand);
+    if (dd < bestD) {
+      bestD = dd;
+      best = cand;
+    }
+  }
+  return bestD > 0 && bestD <= Math.max(1, Math.floor(best.length / 4)) ? ` (did you mean "${best}"?)` : '';
+}
+
+const NOUN: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' };
+
+/** zod issues, reworded for someone editing YAML, with absolute paths. */
+function translate(issue: z.core.$ZodIssue, value: unknown, base: Path, known: readonly string[]): BuildProblem[] {
+  const rel = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  const path = [...base, ...rel];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((k) => ({ path: [...path, k], message: `unknown key "${k}"${suggestKey(k, known)}`, atKey: true }));
+    case 'invalid_type': {
+      const got = at(value, rel);
+      if (got === undefined) return [{ path, message: 'required key is missing' }];
+      return [{ path, message: `expected ${NOUN[issue.expected] ?? issue.expected}, got ${kindOf(got)}` }];
+    }
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator) {
+        const got = at(value, rel);
+        const list = SOURCE_TYPES.join(', ');
+        if (got === undefined) return [{ path, message: `required key is missing: one of ${list}` }];
+        return [{ path, message: `unknown source type ${typeof got === 'string' ? `"${got}"` : kindOf(got)}: expected one of ${list}` }];
+      }
+      return [{ path, message: issue.message }];
+    }
+    case 'invalid_value': {
+      const vals = issue.values.map((v) => String(v));
+      return [{ path, message: vals.length === 1 ? `must be ${vals[0]}` : `must be one of ${vals.join(', ')}` }];
+    }
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+interface Selector {
+  query?: string;
+  metric?: string;
+  key?: string;
+}
+
+export function buildConfig(raw: unknown, where: { file: string; baseDir: string }): { config?: Config; problems: BuildProblem[] } {
+  const problems: BuildProblem[] = [];
+  const add = (path: Path, message: string) => problems.push({ path, message });
+  const parseAt = <T extends z.ZodType>(schema: T, value: unknown, base: Path): z.output<T> | undefined => {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) problems.push(...translate(issue, value, base, KNOWN_KEYS));
+    return undefined;
+  };
+
+  if (raw === null || raw === undefined) {
+    add([], 'the file is empty: expected a mapping with version, deployment, sources and gates');
+    return { problems };
+  }
+  if (!isMapping(raw)) {
+    add([], `the top level must be a mapping (key: value), got ${kindOf(raw)}`);
+    return { problems };
+  }
+
+  for (const k of Object.keys(raw)) {
+    if (!(TOP_KEYS as readonly string[]).includes(k)) problems.push({ path: [k], message: `unknown key "${k}"${suggestKey(k)}`, atKey: true });
+  }
+
+  if (raw.version === undefined) add(['version'], 'required key is missing: version: 1');
+  else if (raw.version !== 1) add(['version'], `must be 1, got ${typeof raw.version === 'string' ? `"${raw.version}"` : kindOf(raw.version)}`);
+
+  const deployment = raw.deployment === undefined ? (add(['deployment'], 'required key is missing: deployment: { name: ... }'), undefined) : parseAt(deploymentSchema, raw.deployment, ['deployment']);
+  const roles = raw.roles === undefined ? undefined : parseAt(rolesSchema, raw.roles, ['roles']);
+  const rolesBroken = raw.roles !== undefined && roles === undefined;
+  const checkRole = (role: string, path: Path) => {
+    if (roles && !Object.prototype.hasOwnProperty.call(roles, role)) {
+      add(path, `role "${role}" is not defined in roles (defined: ${Object.keys(roles).join(', ') || 'none'})`);
+    }
+  };
+
+  // --- sources: ids of every entry (even broken ones, so gates that use them do not also
+  // get "unknown source"), and the normalized ones that parsed.
+  const sourceIds = new Set<string>();
+  const sources: Record<string, SourceConfig> = {};
+  if (raw.sources !== undefined && raw.sources !== null) {
+    if (!isMapping(raw.sources)) add(['sources'], `expected a mapping of source id to source, got ${kindOf(raw.sources)}`);
+    else {
+      for (const [id, v] of Object.entries(raw.sources)) {
+        sourceIds.add(id);
+        const p: Path = ['sources', id];
+        if (id === 'manual') {
+          problems.push({ path: p, message: 'the source name "manual" is reserved for sign-off gates (source: manual); choose another name', atKey: true });
+          continue;
+        }
+        if (!ID.test(id)) problems.push({ path: p, message: `source id "${id}" must start with a letter or digit and use only letters, digits, _ . -`, atKey: true });
+        const s = parseAt(sourceSchema, v, p);
+        if (s) sources[id] = normalizeSource(id, s, where.baseDir);
+      }
+    }
+  }
+
+  const sourceList = () => [...sourceIds].filter((s) => s !== 'manual').concat('manual').join(', ');
+  /** For verify/influence: the source exists and the selector fits its type. */
+  const refSource = (sel: Selector & { source: string }, base: Path): SourceConfig | undefined => {
+    if (sel.source === 'manual') {
+      add([...base, 'source'], 'a manual source has no value to read here; name a configured source');
+      return undefined;
+    }
+    if (!sourceIds.has(sel.source)) {
+      add([...base, 'source'], `unknown source "${sel.source}" (configured: ${[...sourceIds].join(', ') || 'none'})`);
+      return undefined;
+    }
+    return sources[sel.source];
+  };
+
+  // --- gates
+  const gates: GateConfig[] = [];
+  if (raw.gates === undefined || raw.gates === null) add(['gates'], 'required key is missing: gates: [ ... ] (at least one gate)');
+  else if (!Array.isArray(raw.gates)) add(['gates'], `expected a list of gates, got ${kindOf(raw.gates)}`);
+  else if (raw.gates.length === 0) add(['gates'], 'must list at least one gate');
+  else {
+    const seen = new Map<string, number>();
+    raw.gates.forEach((rg: unknown, i: number) => {
+      const p: Path = ['gates', i];
+      const rid = isMapping(rg) && typeof rg.id === 'string' ? rg.id : undefined;
+      if (rid !== undefined) {
+        const first = seen.get(rid);
+        if (first !== undefined) add([...p, 'id'], `duplicate gate id "${rid}" (first used by gates[${first}])`);
+        else seen.set(rid, i);
+      }
+      const g = parseAt(gateSchema, rg, p);
+      if (!g) return;
+      const built = buildGate(g, p, { sourceIds, sources, add, checkRole, sourceList });
+      if (built) gates.push(built);
+    });
+  }
+
+  // --- decision
+  let decision: DecisionConfig = { unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [] };
+  if (raw.decision !== undefined && raw.decision !== null) {
+    const d = parseAt(decisionSchema, raw.decision, ['decision']);
+    if (d) {
+      const req = d.require_signoffs ?? [];
+      req.forEach((r, j) => checkRole(r, ['decision', 'require_signoffs', j]));
+      decision = { unknown: d.unknown ?? 'nogo', warnWhenFailedAtMost: d.warn_when_failed_at_most ?? 0, requireSignoffs: [...new Set(req)] };
+    }
+  }
+
+  // --- ramp
+  let ramp: RampConfig | undefined;
+  if (raw.ramp !== undefined && raw.ramp !== null) {
+    const r = parseAt(rampSchema, raw.ramp, ['ramp']);
+    if (r) {
+      ramp = {
+        start: r.start ?? 'manual',
+        maxStep: r.max_step ?? 100,
+        stages: r.stages.map((s) => ({
+          influence: s.influence,
+          hold: s.hold,
+          checkpoints: [...(s.checkpoints ?? [])].sort((a, b) => a.at - b.at).map((c): CheckpointConfig => ({ at: c.at, label: c.label })),
+        })),
+      };
+    }
+  }
+
+  // --- actions
+  const actions: Config['actions'] = {};
+  if (raw.actions !== undefined && raw.actions !== null) {
+    const a = parseAt(actionsSchema, raw.actions, ['actions']);
+    if (a) {
+      const ks = a.kill_switch && buildAction(a.kill_switch, ['actions', 'kill_switch'], 3);
+      const si = a.set_influence && buildAction(a.set_influence, ['actions', 'set_influence'], 0);
+      if (ks) actions.killSwitch = ks;
+      if (si) actions.setInfluence = si;
+    }
+  }
+  function buildAction(x: RawAction, p: Path, defaultRetries: number): ActionConfig | undefined {
+    const timeout = x.timeout ?? 5 * S;
+    const retries = x.retries ?? defaultRetries;
+    let verify: VerifyConfig | undefined;
+    if (x.verify) verify = buildVerify(x.verify, [...p, 'verify']);
+    if (x.http && x.argv) {
+      add(p, 'give either http: {...} or argv: [...], not both');
+      return undefined;
+    }
+    if (x.http) {
+      const h = x.http;
+      return compact<ActionConfig>({ kind: 'http', method: h.method ?? 'POST', url: h.url, headers: h.headers ?? {}, body: h.body, timeout, retries, verify });
+    }
+    if (x.argv) return compact<ActionConfig>({ kind: 'argv', argv: x.argv, timeout, retries, verify });
+    add(p, 'needs http: { url: ... } or argv: [program, args...]');
+    return undefined;
+  }
+  function buildVerify(v: RawVerify, p: Path): VerifyConfig | undefined {
+    const src = refSource(v, p);
+    const sel = src ? checkSelector(src, v, p, add) : undefined;
+    if (!sel) return undefined;
+    return compact<VerifyConfig>({ source: v.source, ...sel, expect: v.expect, within: v.within ?? 30 * S });
+  }
+
+  // --- influence
+  let influence: Config['influence'];
+  if (raw.influence !== undefined && raw.influence !== null) {
+    const inf = parseAt(influenceSchema, raw.influence, ['influence']);
+    if (inf) {
+      const src = refSource(inf, ['influence']);
+      const sel = src ? checkSelector(src, inf, ['influence'], add) : undefined;
+      if (sel) influence = compact({ source: inf.source, ...sel });
+    }
+  }
+
+  // --- audit
+  let auditDir = 'artifacts/audit';
+  if (raw.audit !== undefined && raw.audit !== null) {
+    const au = parseAt(auditSchema, raw.audit, ['audit']);
+    if (au?.dir) auditDir = au.dir;
+  }
+
+  // --- the built-in feed gate: page alerts announced on the feed block the release.
+  const firstWs = Object.values(sources).find((s) => s.type === 'websocket');
+  if (firstWs) {
+    const clash = gates.findIndex((g) => g.id === BUILTIN_FEED_GATE);
+    if (clash >= 0 && Array.isArray(raw.gates)) {
+      const idx = (raw.gates as unknown[]).findIndex((g) => isMapping(g) && g.id === BUILTIN_FEED_GATE);
+      add(['gates', idx, 'id'], `"${BUILTIN_FEED_GATE}" is reserved for the built-in gate added when a websocket source is configured; choose another id`);
+    } else {
+      gates.push({
+        id: BUILTIN_FEED_GATE,
+        title: 'No firing page alerts on the feed',
+        group: 'Alerting & Monitoring',
+        severity: 'critical',
+        source: firstWs.id,
+        key: '@page_alerts',
+        go: parseThreshold('== 0'),
+        for: 0,
+        staleAfter: firstWs.staleAfter,
+        builtin: true,
+      });
+    }
+  }
+
+  if (problems.length || !deployment || rolesBroken) return { problems };
+  const config: Config = {
+    version: 1,
+    file: where.file,
+    baseDir: where.baseDir,
+    deployment: { name: deployment.name, environment: deployment.environment ?? 'production' },
+    sources,
+    gates,
+    decision,
+    actions,
+    audit: { dir: resolve(where.baseDir, auditDir) },
+    secrets: [],
+  };
+  if (roles) config.roles = roles;
+  if (ramp) config.ramp = ramp;
+  if (influence) config.influence = influence;
+  return { config, problems };
+}
+
+function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfig {
+  const d = DEFAULTS[s.type];
+  const timeout = s.timeout ?? d.timeout;
+  if (s.type === 'websocket') {
+    // A feed pushes; there is no poll interval. 10s stands in for code that wants one.
+    return { id, type: 'websocket', url: s.url, headers: s.headers ?? {}, interval: d.interval, timeout, staleAfter: s.stale_after ?? 10 * S };
+  }
+  const interval = s.interval ?? d.interval;
+  const staleAfter = s.stale_after ?? 3 * interval;
+  switch (s.type) {
+    case 'prometheus':
+    case 'scrape':
+      return { id, type: s.type, url: s.url, headers: s.headers ?? {}, interval, timeout, staleAfter };
+    case 'command': {
+      const c: SourceConfig = { id, type: 'command', argv: s.argv, interval, timeout, staleAfter };
+      if (s.cwd !== undefined) c.cwd = resolve(baseDir, s.cwd);
+      return c;
+    }
+    case 'files':
+      return { id, type: 'files', path: resolve(baseDir, s.path), interval, timeout, staleAfter };
+  }
+}
+
+/**
+ * Which of query / metric / key a source type reads. Prometheus takes `metric` as a query,
+ * normalized to `query` so adapters see one field.
+ */
+function checkSelector(src: SourceConfig, sel: Selector, p: Path, add: (path: Path, m: string) => void): Selector | undefined {
+  const given = (['query', 'metric', 'key'] as const).filter((k) => sel[k] !== undefined);
+  const wrong = (k: string, why: string) => add([...p, k], `${k} is not used by ${src.type} source "${src.id}": ${why}`);
+  let ok = true;
+  switch (src.type) {
+    case 'prometheus':
+      if (sel.key !== undefined) (wrong('key', 'give a PromQL query'), (ok = false));
+      if (sel.query !== undefined && sel.metric !== undefined) (add([...p, 'metric'], 'give query or metric, not both'), (ok = false));
+      if (sel.query === undefined && sel.metric === undefined) (add([...p, 'query'], `required: prometheus source "${src.id}" needs a PromQL query (or metric)`), (ok = false));
+      return ok ? { query: (sel.query ?? sel.metric)! } : undefined;
+    case 'scrape':
+      for (const k of given) if (k !== 'metric') (wrong(k, 'give metric: name{label="value"}'), (ok = false));
+      if (sel.metric === undefined) (add([...p, 'metric'], `required: scrape source "${src.id}" needs a metric name`), (ok = false));
+      return ok ? { metric: sel.metric! } : undefined;
+    case 'websocket':
+      for (const k of given) if (k !== 'key') (wrong(k, 'give key: the feed status key'), (ok = false));
+      if (sel.key === undefined) (add([...p, 'key'], `required: websocket source "${src.id}" needs a feed key`), (ok = false));
+      return ok ? { key: sel.key! } : undefined;
+    case 'command':
+    case 'files':
+      for (const k of given) (wrong(k, src.type === 'command' ? 'the value is the exit code and first number on stdout' : 'the value is the newest file\'s age and status'), (ok = false));
+      return ok ? {} : undefined;
+  }
+}
+
+interface GateCtx {
+  sourceIds: Set<string>;
+  sources: Record<string, SourceConfig>;
+  add: (path: Path, message: string) => void;
+  checkRole: (role: string, path: Path) => void;
+  sourceList: () => string;
+}
+
+function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
+  const { add } = ctx;
+  const before = { n: 0 };
+  const err = (path: Path, m: string) => {
+    before.n++;
+    add(path, m);
+  };
+  const isRatio = (t?: Threshold) => t?.operand.kind === 'ratio';
+  const base: GateConfig = compact<GateConfig>({
+    id: g.id,
+    title: g.title ?? g.id,
+    group: g.group ?? 'General',
+    severity: g.severity ?? 'critical',
+    source: g.source,
+    for: g.for ?? 0,
+    staleAfter: 0,
+    rollback: g.rollback,
+  });
+
+  if (g.source === 'manual') {
+    if (g.signoff_role === undefined) err([...p, 'signoff_role'], 'required: a manual gate needs signoff_role (the role that signs it)');
+    else ctx.checkRole(g.signoff_role, [...p, 'signoff_role']);
+    for (const k of ['go', 'warn', 'query', 'metric', 'key', 'baseline', 'baseline_query', 'baseline_metric', 'max_age', 'stale_after'] as const) {
+      if (g[k] !== undefined) err([...p, k], `${k} is not used by manual gates: they pass when signed`);
+    }
+    if (before.n) return undefined;
+    return { ...base, signoffRole: g.signoff_role! };
+  }
+
+  if (g.signoff_role !== undefined) err([...p, 'signoff_role'], 'signoff_role is only for manual gates (source: manual)');
+  if (g.warn && !g.go) err([...p, 'warn'], 'warn needs go: a value that is not go but meets warn shows WARN');
+  const baselines = (['baseline', 'baseline_query', 'baseline_metric'] as const).filter((k) => g[k] !== undefined);
+  if (baselines.length > 1) err([...p, baselines[1]!], `give only one of baseline, baseline_query, baseline_metric (found ${baselines.join(' and ')})`);
+  if ((isRatio(g.go) || isRatio(g.warn)) && baselines.length === 0) {
+    err([...p, isRatio(g.go) ? 'go' : 'warn'], 'an Nx threshold needs baseline, baseline_query or baseline_metric');
+  }
+
+  if (!ctx.sourceIds.has(g.source)) {
+    err([...p, 'source'], `unknown source "${g.source}" (configured: ${ctx.sourceList()})`);
+    return undefined;
+  }
+  const src = ctx.sources[g.source];
+  if (!src) return undefined; // the source itself has problems, reported there
+
+  const sel = checkSelector(src, g, p, err);
+  if (g.baseline_query !== undefined && src.type !== 'prometheus') err([...p, 'baseline_query'], `baseline_query needs a prometheus source; "${src.id}" is ${src.type}`);
+  if (g.baseline_metric !== undefined && src.type !== 'scrape') err([...p, 'baseline_metric'], `baseline_metric needs a scrape source; "${src.id}" is ${src.type}`);
+  if (g.max_age !== undefined && src.type !== 'files') err([...p, 'max_age'], `max_age is only for files sources; "${src.id}" is ${src.type}`);
+  if (!g.go && (src.type === 'prometheus' || src.type === 'scrape')) err([...p, 'go'], `required: a ${src.type} gate needs go (e.g. go: ">= 0.9")`);
+  if (!g.go && src.type === 'files' && g.max_age === undefined) err([...p, 'go'], 'required: a files gate needs go (e.g. go: "== PASS") or max_age');
+  if (before.n || !sel) return undefined;
+
+  return compact<GateConfig>({
+    ...base,
+    ...sel,
+    baseline: g.baseline,
+    baselineQuery: g.baseline_query,
+    baselineMetric: g.baseline_metric,
+    go: g.go,
+    warn: g.warn,
+    staleAfter: g.stale_after ?? src.staleAfter,
+    maxAge: g.max_age,
+  });
+}

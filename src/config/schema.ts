@@ -1,0 +1,286 @@
+/**
+ * The shape of warroom.yaml (SPEC §2) as zod 4 schemas. Objects are strict, so a typo in a
+ * key is a problem rather than a silently ignored setting. Durations and thresholds are
+ * parsed here, field by field, so each bad one is reported at its own path. Checks that
+ * need more than one section (source references, roles) live in rules.ts.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { parseThreshold, type Threshold } from './threshold.js';
+import { stripControl } from '../util/sanitize.js';
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A duration: `500ms 30s 5m 2h 1h30m`; a bare 0 is allowed. */
+export function duration(opts: { min?: number; minText?: string } = {}) {
+  return z.unknown().transform((v, ctx): number => {
+    let ms: number;
+    if (typeof v === 'number') {
+      if (v !== 0) {
+        ctx.addIssue({ code: 'custom', message: `duration ${v} needs a unit (ms, s, m, h), e.g. "${v}s"` });
+        return z.NEVER;
+      }
+      ms = 0;
+    } else if (typeof v === 'string') {
+      try {
+        ms = parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errText(e) });
+        return z.NEVER;
+      }
+      if (!Number.isSafeInteger(ms)) {
+        ctx.addIssue({ code: 'custom', message: `duration "${v}" is too long` });
+        return z.NEVER;
+      }
+    } else {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 5m or 1h30m, got ${kindOf(v)}` });
+      return z.NEVER;
+    }
+    if (opts.min !== undefined && ms < opts.min) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${opts.minText ?? `${opts.min}ms`}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A threshold `OP VALUE`. `template` values are checked with `{{pct}}` replaced by 0. */
+export function threshold() {
+  return z.unknown().transform((v, ctx): Threshold => {
+    if (typeof v === 'string') {
+      try {
+        return parseThreshold(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errText(e) });
+        return z.NEVER;
+      }
+    }
+    const hint = typeof v === 'number' || typeof v === 'boolean' ? ` (write "== ${String(v)}")` : '';
+    ctx.addIssue({ code: 'custom', message: `expected a threshold like ">= 0.9" or "== 0", got ${kindOf(v)}${hint}` });
+    return z.NEVER;
+  });
+}
+
+/** `expect:` of a verify step: a threshold once `{{pct}}` is filled in; kept as text. */
+export function expectTemplate() {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v !== 'string') {
+      const hint = typeof v === 'number' || typeof v === 'boolean' ? ` (write "== ${String(v)}")` : '';
+      ctx.addIssue({ code: 'custom', message: `expected a threshold like "== {{pct}}", got ${kindOf(v)}${hint}` });
+      return z.NEVER;
+    }
+    const leftover = /\{\{(?!pct\}\})[^}]*\}\}/.exec(v);
+    if (leftover) {
+      ctx.addIssue({ code: 'custom', message: `${leftover[0]} is not available here: expect may only use {{pct}}` });
+      return z.NEVER;
+    }
+    try {
+      parseThreshold(v.split('{{pct}}').join('0'));
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: errText(e) });
+      return z.NEVER;
+    }
+    return v;
+  });
+}
+
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'text';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Display text (titles, labels, names): non-empty, and no terminal control characters. */
+export const text = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => stripControl(s, { keepNewlines: false }) === s, 'must not contain control characters or newlines');
+
+export const ID = /^[a-z0-9][a-z0-9_.-]*$/i;
+export const idString = (what: string) =>
+  z.string().regex(ID, `${what} must start with a letter or digit and use only letters, digits, _ . -`);
+
+const ACTOR = /^[\w.@+-]{1,64}$/;
+
+function urlString(protocols: string[]) {
+  return z.string().superRefine((s, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a URL` });
+      return;
+    }
+    if (!protocols.includes(u.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `URL must start with ${protocols.map((p) => `${p}//`).join(' or ')}` });
+    }
+  });
+}
+export const httpUrl = urlString(['http:', 'https:']);
+export const wsUrl = urlString(['ws:', 'wss:']);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const headers = z.record(z.string(), z.string()).superRefine((h, ctx) => {
+  for (const [k, v] of Object.entries(h)) {
+    if (!TOKEN.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is not a valid HTTP header name` });
+    // Checked without quoting the value: it may hold a secret.
+    if (/[\r\n\0]/.test(v)) ctx.addIssue({ code: 'custom', path: [k], message: 'header value must not contain line breaks or NUL' });
+  }
+});
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const argv = z.array(nonEmpty).min(1, 'must list at least the program to run');
+
+// --- sources ------------------------------------------------------------------------
+const common = {
+  interval: duration({ min: 100, minText: '100ms' }).optional(),
+  timeout: duration({ min: 1, minText: '1ms' }).optional(),
+  stale_after: duration({ min: 1, minText: '1ms' }).optional(),
+};
+export const prometheusSource = z.strictObject({ type: z.literal('prometheus'), url: httpUrl, headers: headers.optional(), ...common });
+export const scrapeSource = z.strictObject({ type: z.literal('scrape'), url: httpUrl, headers: headers.optional(), ...common });
+export const websocketSource = z.strictObject({
+  type: z.literal('websocket'),
+  url: wsUrl,
+  headers: headers.optional(),
+  timeout: common.timeout,
+  stale_after: common.stale_after,
+});
+export const commandSource = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
+export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common });
+export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files'] as const;
+export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource]);
+export type RawSource = z.output<typeof sourceSchema>;
+
+// --- gates --------------------------------------------------------------------------
+export const gateSchema = z.strictObject({
+  id: idString('gate id'),
+  title: text.optional(),
+  group: text.optional(),
+  severity: z.enum(['critical', 'advisory']).optional(),
+  source: nonEmpty,
+  query: nonEmpty.optional(),
+  metric: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  baseline: z.number().optional(),
+  baseline_query: nonEmpty.optional(),
+  baseline_metric: nonEmpty.optional(),
+  go: threshold().optional(),
+  warn: threshold().optional(),
+  for: duration().optional(),
+  stale_after: duration({ min: 1, minText: '1ms' }).optional(),
+  max_age: duration({ min: 1, minText: '1ms' }).optional(),
+  rollback: z.enum(['prompt', 'auto']).optional(),
+  signoff_role: nonEmpty.optional(),
+});
+export type RawGate = z.output<typeof gateSchema>;
+
+// --- the rest -----------------------------------------------------------------------
+export const deploymentSchema = z.strictObject({ name: text, environment: text.optional() });
+
+export const rolesSchema = z.record(
+  idString('role name'),
+  z.array(z.string().regex(ACTOR, 'actor names are 1-64 letters, digits or . _ @ + -')),
+);
+
+export const decisionSchema = z.strictObject({
+  unknown: z.enum(['nogo', 'warn']).optional(),
+  warn_when_failed_at_most: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
+  require_signoffs: z.array(nonEmpty).optional(),
+});
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const rampStart = z.unknown().transform((v, ctx): 'manual' | number => {
+  if (v === 'manual') return 'manual';
+  if (typeof v === 'string' && RFC3339.test(v.trim())) {
+    const t = Date.parse(v.trim());
+    if (!Number.isNaN(t)) return t;
+  }
+  ctx.addIssue({ code: 'custom', message: `expected manual or an RFC 3339 time with a zone like "2026-11-23T14:00:00Z", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
+  return z.NEVER;
+});
+
+const checkpointSchema = z.strictObject({ at: duration(), label: text });
+const stageSchema = z
+  .strictObject({
+    influence: z.number().min(0, 'must be 0..100').max(100, 'must be 0..100'),
+    hold: duration(),
+    checkpoints: z.array(checkpointSchema).optional(),
+  })
+  .superRefine((s, ctx) => {
+    (s.checkpoints ?? []).forEach((c, i) => {
+      if (c.at > s.hold) ctx.addIssue({ code: 'custom', path: ['checkpoints', i, 'at'], message: 'checkpoint is after the end of the stage (at must be ≤ hold)' });
+    });
+  });
+export const rampSchema = z.strictObject({
+  start: rampStart.optional(),
+  max_step: z.number().min(1, 'must be 1..100').max(100, 'must be 1..100').optional(),
+  stages: z
+    .array(stageSchema)
+    .min(1, 'must list at least one stage')
+    .superRefine((stages, ctx) => {
+      for (let i = 1; i < stages.length; i++) {
+        if (stages[i]!.influence <= stages[i - 1]!.influence) {
+          ctx.addIssue({ code: 'custom', path: [i, 'influence'], message: `influence must increase from stage to stage (${stages[i - 1]!.influence} then ${stages[i]!.influence})` });
+        }
+      }
+    }),
+});
+
+export const verifySchema = z.strictObject({
+  source: nonEmpty,
+  metric: nonEmpty.optional(),
+  query: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  expect: expectTemplate(),
+  within: duration({ min: 1, minText: '1ms' }).optional(),
+});
+export type RawVerify = z.output<typeof verifySchema>;
+
+const httpSpec = z.strictObject({
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], { error: 'method must be GET, POST, PUT, PATCH or DELETE' }))
+    .optional(),
+  url: httpUrl,
+  headers: headers.optional(),
+  body: z.unknown().optional(),
+});
+export const actionSchema = z.strictObject({
+  http: httpSpec.optional(),
+  argv: argv.optional(),
+  verify: verifySchema.optional(),
+  retries: z.number().int('must be a whole number').min(0, 'must be 0..10').max(10, 'must be 0..10').optional(),
+  timeout: duration({ min: 1, minText: '1ms' }).optional(),
+});
+export type RawAction = z.output<typeof actionSchema>;
+
+export const actionsSchema = z.strictObject({ kill_switch: actionSchema.optional(), set_influence: actionSchema.optional() });
+
+export const influenceSchema = z.strictObject({
+  source: nonEmpty,
+  metric: nonEmpty.optional(),
+  query: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+});
+
+export const auditSchema = z.strictObject({ dir: nonEmpty.optional() });
+
+/**
+ * The top level only checks which keys exist; each section is validated on its own so a
+ * broken section does not hide the problems of the others.
+ */
+export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit'] as const;
+
+/** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
+export const KNOWN_KEYS: readonly string[] = [
+  ...TOP_KEYS,
+  'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path',
+  ...Object.keys(gateSchema.shape),
+  ...Object.keys(decisionSchema.shape),
+  'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
+  'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
+];

@@ -1,0 +1,217 @@
+/**
+ * Executes what a confirmed flow asks for: the request goes out first (nothing awaited
+ * before the send), then the ledger line, the feed publish and the screen follow. Every step
+ * and outcome is recorded; failures stay on screen until dismissed.
+ */
+import type { Ledger } from '../audit/ledger.js';
+import { recordDecision } from '../audit/decisionFile.js';
+import type { ActionEvent } from '../audit/types.js';
+import { newIdempotencyKey, runAction, type StepEvent } from '../actions/executor.js';
+import type { Clock } from '../core/clock.js';
+import type { ActionConfig, VerifyConfig } from '../config/types.js';
+import type { Reading } from '../core/types.js';
+import { toCriteria } from '../engine/criteria.js';
+import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
+import type { Session } from './session.js';
+
+export interface KillRequest {
+  reason: string;
+  from?: number;
+  /** The gate whose rollback trigger fired it (auto-rollback). */
+  trigger?: string;
+}
+export interface InfluenceRequest {
+  from?: number;
+  to: number;
+  reason?: string;
+  advance: boolean;
+}
+
+export class ActionRunner {
+  private seq = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly ledger: Ledger | undefined,
+    private readonly clock: Clock,
+  ) {}
+
+  private get store() {
+    return this.session.store;
+  }
+  private get actor() {
+    return this.session.opts.actor;
+  }
+  private get role() {
+    return this.store.getState().role;
+  }
+
+  inFlight(): boolean {
+    return actionInFlight(this.store.getState());
+  }
+
+  /** Fires the kill-switch. Never refused for want of an audit trail: safety first, recorded in memory and on screen. */
+  kill(req: KillRequest): boolean {
+    const cfg = this.session.opts.config.actions.killSwitch;
+    if (!cfg) {
+      setNotice(this.store, 'no kill_switch action is configured: use your runbook', 'error');
+      this.session.live.event({ kind: 'action', level: 'error', text: 'kill-switch requested but no kill_switch action is configured' });
+      return false;
+    }
+    this.execute('kill_switch', cfg, { to: 0, reason: req.reason, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.trigger ? { trigger: req.trigger } : {}) });
+    return true;
+  }
+
+  setInfluence(req: InfluenceRequest): boolean {
+    const cfg = this.session.opts.config.actions.setInfluence;
+    if (!cfg) {
+      setNotice(this.store, 'no set_influence action is configured', 'error');
+      return false;
+    }
+    if (!this.requireLedger('set influence')) return false;
+    const reason = req.reason ?? (req.advance ? `advance to ${req.to}%` : `set influence ${req.to}%`);
+    this.execute('set_influence', cfg, { to: req.to, reason, ...(req.from !== undefined ? { from: req.from } : {}) });
+    return true;
+  }
+
+  private requireLedger(what: string): boolean {
+    if (this.ledger) return true;
+    setNotice(this.store, `${what} refused: the audit trail is unavailable`, 'error');
+    return false;
+  }
+
+  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }): void {
+    const key = newIdempotencyKey();
+    const id = `${name}-${++this.seq}`;
+    const startedAt = this.clock.now();
+    // The request leaves inside runAction's first synchronous step; everything below follows it.
+    const outcome = runAction(
+      { name, config: cfg, params: { actor: this.actor, reason: p.reason, pct: p.to }, idempotencyKey: key, secrets: this.session.opts.config.secrets },
+      { clock: this.clock, onStep: (e) => this.onStep(id, name, key, p, e), readVerify: (v) => this.readVerify(v) },
+    );
+    const label = name === 'kill_switch' ? `KILL-SWITCH ${p.from ?? '?'}% → 0%` : `influence ${p.from ?? '?'}% → ${p.to}%`;
+    upsertAction(this.store, id, (a) => ({
+      id,
+      name,
+      label,
+      to: p.to,
+      state: 'running',
+      step: a?.step ?? 'sending',
+      steps: a?.steps ?? [],
+      startedAt,
+      ...(p.from !== undefined ? { from: p.from } : {}),
+      ...(p.trigger ? { trigger: p.trigger } : {}),
+    }));
+    this.record(name, 'requested', key, p);
+    this.session.live.event({ kind: 'action', level: 'warn', text: `${label} requested by ${this.actor}: ${p.reason}` });
+    void outcome.then((o) => {
+      const end = this.clock.now();
+      if (o.ok) {
+        this.record(name, o.step === 'verified' ? 'verified' : 'acknowledged', key, p);
+        this.session.live.event({ kind: 'action', level: 'ok', text: `${label} ${o.step === 'verified' ? 'verified' : 'acknowledged (no verify configured)'} in ${((end - startedAt) / 1000).toFixed(1)}s` });
+        if (name === 'set_influence' || name === 'kill_switch') {
+          this.session.publish({ type: 'influence', ts: new Date(end).toISOString(), pct: p.to, actor: this.actor, reason: p.reason });
+        }
+      } else {
+        this.record(name, 'failed', key, p, o.error);
+        this.session.live.event({ kind: 'action', level: 'error', text: `${label} FAILED at ${o.step}: ${o.error ?? 'unknown error'}` });
+        setNotice(this.store, `${label} FAILED: ${o.error ?? ''}`, 'error');
+      }
+      upsertAction(this.store, id, (a) => ({
+        ...a!,
+        state: o.ok ? 'done' : 'failed',
+        step: o.ok ? o.step : `failed at ${o.step}`,
+        endedAt: end,
+        ...(o.error ? { error: o.error } : {}),
+      }));
+      this.session.refresh();
+    });
+  }
+
+  private onStep(id: string, name: ActionName, key: string, p: { from?: number; to: number; reason: string; trigger?: string }, e: StepEvent): void {
+    upsertAction(this.store, id, (a) => {
+      const base = a ?? { id, name, label: name, to: p.to, state: 'running' as const, step: e.step, steps: [], startedAt: e.at };
+      const step = { step: e.step, at: e.at, ...(e.error ? { error: e.error } : {}), ...(e.detail ? { detail: e.detail } : {}) };
+      return { ...base, step: e.step, steps: [...base.steps, step].slice(-12) };
+    });
+    if (e.error && e.step !== 'failed') {
+      // An attempt that failed and will be retried: each attempt is part of the record.
+      this.record(name, 'sent', key, p, e.error, e.attempt);
+    }
+  }
+
+  private record(name: ActionName, phase: ActionEvent['phase'], key: string, p: { from?: number; to: number; reason: string; trigger?: string }, error?: string, attempt?: number): void {
+    if (!this.ledger) return;
+    const ev: ActionEvent = { type: 'action', action: name, phase, to_pct: p.to, reason: p.reason, idempotency_key: key };
+    if (p.from !== undefined) ev.from_pct = p.from;
+    if (p.trigger) ev.trigger = p.trigger;
+    if (error) ev.error = error;
+    if (attempt !== undefined) ev.attempt = attempt;
+    this.ledger.append({ ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) });
+  }
+
+  private async readVerify(v: VerifyConfig): Promise<Reading> {
+    const adapter = this.session.adapters.get(v.source);
+    const src = this.session.opts.config.sources[v.source];
+    if (!adapter || !src) return { value: null, observedAt: this.clock.now(), error: `verify source ${v.source} is not configured` };
+    const probe = { id: 'verify', ...(v.metric ? { metric: v.metric } : {}), ...(v.query ? { query: v.query } : {}), ...(v.key ? { key: v.key } : {}) };
+    const res = await adapter.read([probe], { clock: this.clock, signal: AbortSignal.timeout(src.timeout) });
+    return res.readings.verify ?? { value: null, observedAt: this.clock.now(), error: res.error ?? 'no reading' };
+  }
+
+  decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
+    if (!this.ledger || !this.requireLedger('decision')) return;
+    const s = this.store.getState();
+    const cfg = s.config;
+    const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
+      const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
+      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}) };
+    });
+    const now = this.clock.now();
+    const rec = recordDecision(
+      this.ledger,
+      cfg.audit.dir,
+      {
+        at: now,
+        deployment: cfg.deployment.name,
+        environment: cfg.deployment.environment,
+        decision: d.decision,
+        decidedBy: this.actor,
+        role: this.role ?? null,
+        justification: d.justification,
+        nextReview: d.nextReview ?? null,
+        overall: s.overall.overall,
+        influencePct: s.influence.pct ?? null,
+        rampStage: null,
+        signoffs: s.signoffs,
+        waivers: s.waivers.filter((w) => w.expires > now),
+        criteria,
+      },
+      this.clock,
+    );
+    this.session.publish({ type: 'decision', ts: new Date(now).toISOString(), decision: d.decision, actor: this.actor, id: rec.record.id });
+    this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision} recorded by ${this.actor}: ${d.justification}` });
+    setNotice(this.store, `decision ${d.decision} recorded`, 'ok');
+    rec.written.then(
+      (path) => this.session.live.event({ kind: 'decision', level: 'info', text: `decision record written: ${path}` }),
+      () => {},
+    );
+  }
+
+  signoff(role: string, gate?: string): void {
+    if (!this.ledger || !this.requireLedger('sign-off')) return;
+    const now = this.clock.now();
+    this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor, role_: undefined } as never);
+    this.session.publish({ type: 'ack', ts: new Date(now).toISOString(), role, actor: this.actor, ...(gate ? { gate } : {}) });
+    this.session.live.event({ kind: 'action', level: 'ok', text: `signed off ${gate ?? 'the decision'} as ${role} (${this.actor})` });
+    setNotice(this.store, `signed off as ${role}`, 'ok');
+  }
+
+  waive(w: { gate: string; reason: string; expires: number }): void {
+    if (!this.ledger || !this.requireLedger('waiver')) return;
+    this.ledger.append({ type: 'waiver', gate: w.gate, reason: w.reason, expires: new Date(w.expires).toISOString(), actor: this.actor, ...(this.role ? { role: this.role } : {}) });
+    this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `waived ${w.gate} until ${new Date(w.expires).toISOString()}: ${w.reason}`, actor: this.actor });
+    this.session.live.event({ kind: 'action', level: 'warn', text: `waived ${w.gate} until ${new Date(w.expires).toISOString().slice(11, 16)}Z: ${w.reason}` });
+    setNotice(this.store, `waived ${w.gate}`, 'ok');
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * A running console's non-React half: adapters, poller, live engine and store, wired once.
+ * Views only see the store; keys call the methods here.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../config/types.js';
+import type { Signoff, Waiver } from '../core/types.js';
+import type { FeedMessage, Publishable } from '../feed/protocol.js';
+import { probesBySource } from '../engine/probes.js';
+import { LiveEngine } from '../runtime/live.js';
+import { Poller, type PolledSource, type PollOutcome } from '../runtime/poller.js';
+import { createSource } from '../sources/index.js';
+import type { SourceAdapter } from '../sources/types.js';
+import type { WebsocketSourceAdapter } from '../sources/websocket.js';
+import { createWarroomStore, type WarroomState, type WarroomStore } from '../store/store.js';
+import { feedEventLine } from './feedEvents.js';
+
+export interface SessionOptions {
+  config: Config;
+  actor: string;
+  clock: Clock;
+  readOnly?: boolean;
+  mode?: WarroomState['mode'];
+  /** Tap for `--record`: every input the console sees. */
+  recorder?: (kind: string, data: unknown) => void;
+}
+
+export class Session {
+  readonly store: WarroomStore;
+  readonly live: LiveEngine;
+  readonly adapters = new Map<string, SourceAdapter>();
+  private readonly poller: Poller;
+  private feedAcks: Signoff[] = [];
+  private ledgerSignoffs: Signoff[] = [];
+  private waivers: Waiver[] = [];
+  private unsubscribers: (() => void)[] = [];
+  private feedListeners = new Set<(m: FeedMessage, sourceId: string) => void>();
+
+  constructor(readonly opts: SessionOptions) {
+    const { config, clock } = opts;
+    this.store = createWarroomStore({ config, actor: opts.actor, now: clock.now(), readOnly: opts.readOnly ?? false, mode: opts.mode ?? 'live' });
+    this.live = new LiveEngine(this.store, clock);
+    const probes = probesBySource(config);
+    const polled: PolledSource[] = [];
+    for (const src of Object.values(config.sources)) {
+      const adapter = createSource(src, clock);
+      this.adapters.set(src.id, adapter);
+      // Push sources answer reads from memory: read them often so the screen follows the feed.
+      const interval = src.type === 'websocket' ? 1000 : src.interval;
+      polled.push({ id: src.id, adapter, probes: probes[src.id] ?? [], interval, timeout: src.timeout });
+      if (src.type === 'websocket') this.wireFeed(src.id, adapter as WebsocketSourceAdapter);
+    }
+    this.poller = new Poller(clock, polled, (o) => this.onPoll(o));
+  }
+
+  private onPoll(o: PollOutcome): void {
+    this.opts.recorder?.('sample', o);
+    this.live.ingest(o);
+  }
+
+  private wireFeed(sourceId: string, ws: WebsocketSourceAdapter): void {
+    const lastStatus = new Map<string, string>();
+    this.unsubscribers.push(
+      ws.onEvent((m) => {
+        this.opts.recorder?.('feed', { sourceId, msg: m });
+        const line = feedEventLine(m, lastStatus);
+        if (line) this.live.event(line);
+        if (m.type === 'ack') {
+          const s: Signoff = { role: m.role, actor: m.actor, at: Date.parse(m.ts) || this.opts.clock.now() };
+          if (m.gate) s.gate = m.gate;
+          this.feedAcks = [...this.feedAcks, s];
+          this.pushAuthority();
+        }
+        for (const l of this.feedListeners) l(m, sourceId);
+        // A feed message may change a gate (status, alert): re-read the adapter soon.
+        this.poller.refresh(sourceId);
+      }),
+      ws.client.onGap((missed, from, to) =>
+        this.live.event({ kind: 'feed', level: 'warn', text: `feed ${sourceId}: gap in seq ${from}→${to}, ${missed} message(s) missed` }),
+      ),
+      ws.client.onState((st) => {
+        const prev = this.store.getState().feeds[sourceId];
+        const firingPage = ws.alerts().filter((a) => a.severity === 'page').length;
+        this.store.setState((s) => ({
+          feeds: {
+            ...s.feeds,
+            [sourceId]: {
+              sourceId,
+              state: st.state,
+              dropped: st.dropped,
+              missed: st.missed,
+              reconnects: st.reconnects,
+              firingPage,
+              ...(st.lastError ? { lastError: st.lastError } : {}),
+            },
+          },
+        }));
+        if (prev && prev.state !== st.state && (st.state === 'open' || prev.state === 'open')) {
+          this.live.event({
+            kind: 'feed',
+            level: st.state === 'open' ? 'ok' : 'warn',
+            text: st.state === 'open' ? `feed ${sourceId} connected` : `feed ${sourceId} disconnected${st.lastError ? `: ${st.lastError}` : ''}`,
+          });
+        }
+      }),
+    );
+  }
+
+  /** Sign-offs and waivers from our ledger and other consoles' acks. */
+  setLedgerAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
+    this.ledgerSignoffs = signoffs;
+    this.waivers = waivers;
+    this.pushAuthority();
+  }
+
+  private pushAuthority(): void {
+    this.live.setAuthority([...this.ledgerSignoffs, ...this.feedAcks], this.waivers);
+  }
+
+  onFeed(cb: (m: FeedMessage, sourceId: string) => void): () => void {
+    this.feedListeners.add(cb);
+    return () => this.feedListeners.delete(cb);
+  }
+
+  /** Publishes our own action to every connected feed (SPEC §3). */
+  publish(msg: Publishable): void {
+    for (const a of this.adapters.values()) {
+      if (a.type === 'websocket') (a as WebsocketSourceAdapter).client.publish(msg as never);
+    }
+  }
+
+  start(): void {
+    for (const a of this.adapters.values()) if (a.type === 'websocket') (a as WebsocketSourceAdapter).start();
+    this.live.start();
+    this.poller.start();
+  }
+
+  refresh(): void {
+    this.live.event({ kind: 'system', level: 'info', text: `refresh requested by ${this.opts.actor}` });
+    this.poller.refresh();
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribers) u();
+    this.live.stop();
+    await this.poller.stop();
+  }
+}
