@@ -1,20 +1,22 @@
-/** The console root: providers + keys + screen. */
+/** The console root: providers + keys + bell + screen. */
 import { App } from './App.js';
 import { StoreContext, ThemeContext } from '../hooks/context.js';
-import { useConsoleKeys, type ConsoleCommands } from '../hooks/useConsoleKeys.js';
+import { useBell } from '../hooks/useBell.js';
+import { useConsoleKeys, type KeyHandler } from '../hooks/useConsoleKeys.js';
 import type { WarroomStore } from '../src/store/store.js';
 import type { Theme } from './theme.js';
 
-function Keys({ commands }: { commands: ConsoleCommands }) {
-  useConsoleKeys(commands);
+function Effects({ onKey }: { onKey: KeyHandler }) {
+  useConsoleKeys(onKey);
+  useBell();
   return null;
 }
 
-export function Console({ store, theme, commands }: { store: WarroomStore; theme: Theme; commands: ConsoleCommands }) {
+export function Console({ store, theme, onKey }: { store: WarroomStore; theme: Theme; onKey: KeyHandler }) {
   return (
     <StoreContext.Provider value={store}>
       <ThemeContext.Provider value={theme}>
-        <Keys commands={commands} />
+        <Effects onKey={onKey} />
         <App />
       </ThemeContext.Provider>
     </StoreContext.Provider>

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../src/config/duration.js';
 import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
+import { actionInFlight } from '../src/store/store.js';
 import { OverallLight } from './Light.js';
 import { glyphs, tone } from './theme.js';
 
@@ -25,6 +26,7 @@ export function Header() {
       role: s.role,
       readOnly: s.readOnly,
       mode: s.mode,
+      inFlight: actionInFlight(s),
     })),
   );
   const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
@@ -45,6 +47,11 @@ export function Header() {
           {h.role ? ` (${h.role})` : ''}
           {h.mode === 'replay' ? '  REPLAY' : ''}
         </Text>
+        {h.inFlight ? (
+          <Text bold {...tone(theme, 'warn')}>
+            {'  ACTION IN FLIGHT'}
+          </Text>
+        ) : null}
         {h.readOnly ? (
           <Text bold inverse>
             {' READ-ONLY '}

@@ -1,21 +1,68 @@
-/** The ramp area under the header: current stage, elapsed T+, next checkpoint (filled by the ramp model). */
+/** The ramp timeline: stages as a bar, T+ elapsed, each checkpoint with countdown or who acknowledged it. */
 import { Box, Text } from 'ink';
-import { useWarroom } from '../hooks/context.js';
+import { formatClock, formatDuration } from '../src/config/duration.js';
+import { checkpointLabel, formatT, type CheckpointView } from '../src/ramp/timeline.js';
+import { useTheme, useWarroom } from '../hooks/context.js';
+import { glyphs, tone, type Theme } from './theme.js';
+
+function stageBar(stages: number[], current: number, theme: Theme): string {
+  const g = glyphs(theme);
+  return stages.map((pct, i) => `${i < current ? g.stageDone : i === current ? g.stageNow : g.stageTodo}${pct}%`).join(' ');
+}
+
+function checkpointText(cp: CheckpointView, theme: Theme): string {
+  const g = glyphs(theme);
+  const label = `${checkpointLabel(cp.offsetMs)} ${cp.label}`;
+  switch (cp.state) {
+    case 'acknowledged':
+      return `${checkpointLabel(cp.offsetMs)} ${g.check} ${cp.ack?.actor ?? '?'} ${cp.ack ? new Date(cp.ack.at).toISOString().slice(11, 16) + 'Z' : ''}`;
+    case 'due':
+      return `${label}: DUE${cp.overdueMs ? ` ${formatDuration(cp.overdueMs)} ago` : ''} (a acks)`;
+    case 'missed':
+      return `${checkpointLabel(cp.offsetMs)} MISSED`;
+    default:
+      return cp.countdownMs !== undefined ? `${checkpointLabel(cp.offsetMs)} in ${formatClock(cp.countdownMs)}` : checkpointLabel(cp.offsetMs);
+  }
+}
 
 export function RampPanel({ width }: { width: number }) {
-  const ramp = useWarroom((s) => s.config.ramp);
+  const theme = useTheme();
+  const cfg = useWarroom((s) => s.config.ramp);
+  const view = useWarroom((s) => s.ramp);
   const pct = useWarroom((s) => s.influence.pct);
-  if (!ramp) {
+  if (!cfg) {
     return (
       <Box height={2}>
         <Text dimColor>no ramp configured</Text>
       </Box>
     );
   }
-  const stages = ramp.stages.map((s) => `${s.influence}%`).join(' ');
+  const stages = cfg.stages.map((s) => s.influence);
+  const sep = ` ${glyphs(theme).sep} `;
+  let line1: string;
+  let line2: string;
+  let level: 'info' | 'warn' | 'error' = 'info';
+  if (!view || !view.started) {
+    line1 = `ramp ${stageBar(stages, -1, theme)}${sep}not started${view?.startsInMs !== undefined ? `, starts in ${formatClock(view.startsInMs)}` : cfg.start === 'manual' ? ' (starts when influence goes above 0)' : ''}`;
+    line2 = `influence ${pct ?? '?'}%${sep}checkpoints ${cfg.stages[0]?.checkpoints.map((c) => checkpointLabel(c.at)).join(' ') || 'none'}`;
+  } else if (view.rolledBack || view.stageIndex < 0) {
+    line1 = `ramp ${stageBar(stages, -1, theme)}${sep}${formatT(view.elapsedMs)}${sep}ROLLED BACK to 0% ${formatDuration(view.stageElapsedMs)} ago`;
+    line2 = view.nextStage ? `n proposes ${view.nextStage.influence}%` : '';
+    level = 'error';
+  } else {
+    const stage = cfg.stages[view.stageIndex]!;
+    const hold = view.holdComplete ? 'hold complete' : `hold ${formatDuration(view.stageRemainingMs ?? 0)} left`;
+    const next = view.nextStage ? `${sep}n → ${view.nextStage.influence}%` : `${sep}last stage`;
+    line1 = `ramp ${stageBar(stages, view.stageIndex, theme)}${sep}stage ${view.stageIndex + 1}/${stages.length} ${stage.influence}%${sep}${formatT(view.elapsedMs)}${sep}${hold}${next}`;
+    line2 = view.checkpoints.length ? view.checkpoints.map((c) => checkpointText(c, theme)).join(sep) : 'no checkpoints in this stage';
+    if (view.due) level = 'warn';
+  }
   return (
     <Box flexDirection="column" height={2} width={width}>
-      <Text wrap="truncate">ramp {stages} · influence {pct ?? '?'}%</Text>
+      <Text wrap="truncate">{line1}</Text>
+      <Text wrap="truncate" {...tone(theme, level)} bold={level !== 'info'}>
+        {line2}
+      </Text>
     </Box>
   );
 }

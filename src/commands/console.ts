@@ -1,11 +1,10 @@
 /** `warroom` (the live console) and `warroom demo` (simulator + console in one process). */
-import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
-import { createElement } from 'react';
+import { createElement, type ComponentProps } from 'react';
 import { scaledClock, systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../config/types.js';
 import { loadConfigFile, formatProblems } from '../config/load.js';
@@ -16,7 +15,10 @@ import { Session } from '../console/session.js';
 import { Console } from '../../views/Console.js';
 import type { Theme } from '../../views/theme.js';
 import { enterAltScreen } from './screen.js';
+import { Recorder, type RecordLine } from '../console/recording.js';
 import { openLedgerFor } from '../console/ledgerLink.js';
+import { ActionRunner } from '../console/actionRunner.js';
+import { Controller } from '../console/controller.js';
 import { retargetConfig } from './retarget.js';
 
 export interface ConsoleRun {
@@ -31,24 +33,11 @@ export interface ConsoleRun {
   banner?: string[];
 }
 
-export function themeFrom(p: Parsed, env: CliIo['env']): Theme {
-  return { ascii: Boolean(p.values.ascii), color: !(p.values['no-color'] || (env.NO_COLOR ?? '') !== '') };
-}
-
-export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) {
-    throw new CliError('the console needs an interactive terminal (for scripts and CI use `warroom check --strict`)', EXIT.USAGE);
-  }
-  const recordStream = run.record ? createWriteStream(run.record, { flags: 'a' }) : undefined;
-  const recorder = recordStream
-    ? (kind: string, data: unknown) => recordStream.write(JSON.stringify({ t: run.clock.now(), kind, data }) + '\n')
-    : undefined;
-  const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
-  const ledgerLink = await openLedgerFor(session, run.clock);
-  for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
-  if (ledgerLink.warning) session.live.event({ kind: 'system', level: 'error', text: ledgerLink.warning });
-
+/**
+ * Renders the console on the alternate screen until quit, restoring the terminal on every
+ * way out (quit, SIGTERM/SIGHUP, a crash).
+ */
+export async function showConsole(props: ComponentProps<typeof Console>, io: CliIo): Promise<void> {
   const leaveScreen = enterAltScreen(io.stdout);
   let instance: ReturnType<typeof render> | undefined;
   const onSignal = () => instance?.unmount();
@@ -61,24 +50,46 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   try {
-    session.start();
-    instance = render(
-      createElement(Console, {
-        store: session.store,
-        theme: run.theme,
-        commands: { refresh: () => session.refresh(), quit: () => {} },
-      }),
-      { exitOnCtrlC: false, patchConsole: true, maxFps: 15, incrementalRendering: true },
-    );
+    instance = render(createElement(Console, props), { exitOnCtrlC: false, patchConsole: true, maxFps: 15, incrementalRendering: true });
     await instance.waitUntilExit();
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', onCrash);
+    leaveScreen();
+  }
+}
+
+export function requireTty(): void {
+  if (!process.stdin.isTTY) {
+    throw new CliError('the console needs an interactive terminal (for scripts and CI use `warroom check --strict`)', EXIT.USAGE);
+  }
+}
+
+export function themeFrom(p: Parsed, env: CliIo['env']): Theme {
+  return { ascii: Boolean(p.values.ascii), color: !(p.values['no-color'] || (env.NO_COLOR ?? '') !== '') };
+}
+
+export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
+  requireTty();
+  const rec = run.record ? new Recorder(run.record, run.config.secrets) : undefined;
+  rec?.writeConfig(run.clock.now(), run.config);
+  const recorder = rec ? (kind: string, data: unknown) => rec.write(run.clock.now(), kind as RecordLine['kind'], data) : undefined;
+  const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
+  const ledgerLink = await openLedgerFor(session, run.clock);
+  for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
+  if (ledgerLink.warning) session.live.event({ kind: 'system', level: 'error', text: ledgerLink.warning });
+
+  const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
+  const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
+  try {
+    session.start();
+    await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io);
+  } finally {
+    controller.dispose();
     await session.stop();
     await ledgerLink.close();
-    recordStream?.end();
-    leaveScreen();
-    process.off('uncaughtException', onCrash);
+    await rec?.close();
   }
   return 0;
 }

@@ -19,6 +19,7 @@ import type {
   VerifyConfig,
 } from './types.js';
 import {
+  actionSchema,
   actionsSchema,
   auditSchema,
   decisionSchema,
@@ -33,7 +34,7 @@ import {
   SOURCE_TYPES,
   sourceSchema,
   TOP_KEYS,
-  type RawAction,
+  verifySchema,
   type RawGate,
   type RawSource,
   type RawVerify,
@@ -100,7 +101,7 @@ export function suggestKey(key: string, known: readonly string[] = KNOWN_KEYS): 
   return bestD > 0 && bestD <= Math.max(1, Math.floor(best.length / 4)) ? ` (did you mean "${best}"?)` : '';
 }
 
-const NOUN: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' };
+const NOUN: Record<string, string> = { int: 'a whole number', object: 'a mapping', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' };
 
 /** zod issues, reworded for someone editing YAML, with absolute paths. */
 function translate(issue: z.core.$ZodIssue, value: unknown, base: Path, known: readonly string[]): BuildProblem[] {
@@ -135,6 +136,12 @@ function translate(issue: z.core.$ZodIssue, value: unknown, base: Path, known: r
 function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** Enough of a source to check references to it, even when its own entry has problems. */
+interface SourceRef {
+  id: string;
+  type: Exclude<SourceType, 'manual'>;
 }
 
 interface Selector {
@@ -182,6 +189,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
   // get "unknown source"), and the normalized ones that parsed.
   const sourceIds = new Set<string>();
   const sources: Record<string, SourceConfig> = {};
+  const sourceRefs: Record<string, SourceRef> = {};
   if (raw.sources !== undefined && raw.sources !== null) {
     if (!isMapping(raw.sources)) add(['sources'], `expected a mapping of source id to source, got ${kindOf(raw.sources)}`);
     else {
@@ -193,6 +201,8 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
           continue;
         }
         if (!ID.test(id)) problems.push({ path: p, message: `source id "${id}" must start with a letter or digit and use only letters, digits, _ . -`, atKey: true });
+        const t = isMapping(v) ? v.type : undefined;
+        if ((SOURCE_TYPES as readonly unknown[]).includes(t)) sourceRefs[id] = { id, type: t as SourceRef['type'] };
         const s = parseAt(sourceSchema, v, p);
         if (s) sources[id] = normalizeSource(id, s, where.baseDir);
       }
@@ -201,7 +211,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
 
   const sourceList = () => [...sourceIds].filter((s) => s !== 'manual').concat('manual').join(', ');
   /** For verify/influence: the source exists and the selector fits its type. */
-  const refSource = (sel: Selector & { source: string }, base: Path): SourceConfig | undefined => {
+  const refSource = (sel: Selector & { source: string }, base: Path): SourceRef | undefined => {
     if (sel.source === 'manual') {
       add([...base, 'source'], 'a manual source has no value to read here; name a configured source');
       return undefined;
@@ -210,7 +220,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       add([...base, 'source'], `unknown source "${sel.source}" (configured: ${[...sourceIds].join(', ') || 'none'})`);
       return undefined;
     }
-    return sources[sel.source];
+    return sourceRefs[sel.source];
   };
 
   // --- gates
@@ -230,7 +240,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       }
       const g = parseAt(gateSchema, rg, p);
       if (!g) return;
-      const built = buildGate(g, p, { sourceIds, sources, add, checkRole, sourceList });
+      const built = buildGate(g, p, { sourceIds, sources, sourceRefs, add, checkRole, sourceList });
       if (built) gates.push(built);
     });
   }
@@ -263,32 +273,37 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     }
   }
 
-  // --- actions
+  // --- actions: each on its own, so one broken action does not hide the other's problems
   const actions: Config['actions'] = {};
   if (raw.actions !== undefined && raw.actions !== null) {
     const a = parseAt(actionsSchema, raw.actions, ['actions']);
     if (a) {
-      const ks = a.kill_switch && buildAction(a.kill_switch, ['actions', 'kill_switch'], 3);
-      const si = a.set_influence && buildAction(a.set_influence, ['actions', 'set_influence'], 0);
+      const ks = a.kill_switch === undefined ? undefined : buildAction(a.kill_switch, ['actions', 'kill_switch'], 3);
+      const si = a.set_influence === undefined ? undefined : buildAction(a.set_influence, ['actions', 'set_influence'], 0);
       if (ks) actions.killSwitch = ks;
       if (si) actions.setInfluence = si;
     }
   }
-  function buildAction(x: RawAction, p: Path, defaultRetries: number): ActionConfig | undefined {
+  function buildAction(rawAction: unknown, p: Path, defaultRetries: number): ActionConfig | undefined {
+    if (isMapping(rawAction)) {
+      const hasHttp = rawAction.http !== undefined;
+      const hasArgv = rawAction.argv !== undefined;
+      if (hasHttp && hasArgv) add(p, 'give either http: {...} or argv: [...], not both');
+      if (!hasHttp && !hasArgv) add(p, 'needs http: { url: ... } or argv: [program, args...]');
+    }
+    const x = parseAt(actionSchema, rawAction, p);
+    const rawVerify = isMapping(rawAction) ? rawAction.verify : undefined;
+    const v = rawVerify === undefined ? undefined : parseAt(verifySchema, rawVerify, [...p, 'verify']);
+    const verify = v && buildVerify(v, [...p, 'verify']);
+    if (!x) return undefined;
     const timeout = x.timeout ?? 5 * S;
     const retries = x.retries ?? defaultRetries;
-    let verify: VerifyConfig | undefined;
-    if (x.verify) verify = buildVerify(x.verify, [...p, 'verify']);
-    if (x.http && x.argv) {
-      add(p, 'give either http: {...} or argv: [...], not both');
-      return undefined;
-    }
+    if (x.http && x.argv) return undefined;
     if (x.http) {
       const h = x.http;
       return compact<ActionConfig>({ kind: 'http', method: h.method ?? 'POST', url: h.url, headers: h.headers ?? {}, body: h.body, timeout, retries, verify });
     }
     if (x.argv) return compact<ActionConfig>({ kind: 'argv', argv: x.argv, timeout, retries, verify });
-    add(p, 'needs http: { url: ... } or argv: [program, args...]');
     return undefined;
   }
   function buildVerify(v: RawVerify, p: Path): VerifyConfig | undefined {
@@ -385,7 +400,7 @@ function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfi
  * Which of query / metric / key a source type reads. Prometheus takes `metric` as a query,
  * normalized to `query` so adapters see one field.
  */
-function checkSelector(src: SourceConfig, sel: Selector, p: Path, add: (path: Path, m: string) => void): Selector | undefined {
+function checkSelector(src: SourceRef, sel: Selector, p: Path, add: (path: Path, m: string) => void): Selector | undefined {
   const given = (['query', 'metric', 'key'] as const).filter((k) => sel[k] !== undefined);
   const wrong = (k: string, why: string) => add([...p, k], `${k} is not used by ${src.type} source "${src.id}": ${why}`);
   let ok = true;
@@ -413,6 +428,7 @@ function checkSelector(src: SourceConfig, sel: Selector, p: Path, add: (path: Pa
 interface GateCtx {
   sourceIds: Set<string>;
   sources: Record<string, SourceConfig>;
+  sourceRefs: Record<string, SourceRef>;
   add: (path: Path, message: string) => void;
   checkRole: (role: string, path: Path) => void;
   sourceList: () => string;
@@ -459,8 +475,9 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     err([...p, 'source'], `unknown source "${g.source}" (configured: ${ctx.sourceList()})`);
     return undefined;
   }
-  const src = ctx.sources[g.source];
-  if (!src) return undefined; // the source itself has problems, reported there
+  // A source with problems of its own still has a type to check this gate against.
+  const src = ctx.sourceRefs[g.source];
+  if (!src) return undefined;
 
   const sel = checkSelector(src, g, p, err);
   if (g.baseline_query !== undefined && src.type !== 'prometheus') err([...p, 'baseline_query'], `baseline_query needs a prometheus source; "${src.id}" is ${src.type}`);
@@ -468,7 +485,8 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   if (g.max_age !== undefined && src.type !== 'files') err([...p, 'max_age'], `max_age is only for files sources; "${src.id}" is ${src.type}`);
   if (!g.go && (src.type === 'prometheus' || src.type === 'scrape')) err([...p, 'go'], `required: a ${src.type} gate needs go (e.g. go: ">= 0.9")`);
   if (!g.go && src.type === 'files' && g.max_age === undefined) err([...p, 'go'], 'required: a files gate needs go (e.g. go: "== PASS") or max_age');
-  if (before.n || !sel) return undefined;
+  const full = ctx.sources[g.source];
+  if (before.n || !sel || !full) return undefined;
 
   return compact<GateConfig>({
     ...base,
@@ -478,7 +496,7 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     baselineMetric: g.baseline_metric,
     go: g.go,
     warn: g.warn,
-    staleAfter: g.stale_after ?? src.staleAfter,
+    staleAfter: g.stale_after ?? full.staleAfter,
     maxAge: g.max_age,
   });
 }

@@ -27,6 +27,8 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return fail('file contains NUL bytes: it looks binary, not YAML', lineAt(text, nul));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const deep = tooDeep(text);
+  if (deep) return fail(deep.message, deep.line);
 
   const lc = new LineCounter();
   let doc: Document.Parsed;
@@ -43,7 +45,7 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
     // Duplicate keys leave a usable document: keep validating so all problems show at once.
     if (e.code !== 'DUPLICATE_KEY') fatal = true;
     const path = formatPath(pathAtOffset(doc, e.pos[0]));
-    const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key: this key is already set earlier in the same mapping' : `YAML syntax: ${e.message.split('\n')[0]}`;
+    const message = /call stack/i.test(e.message) ? 'nesting is too deep to read' : e.code === 'DUPLICATE_KEY' ? 'duplicate key: this key is already set earlier in the same mapping' : `YAML syntax: ${e.message.split('\n')[0]}`;
     problems.push({ path, line: line(e.pos[0]), message });
   }
   if (fatal) return { ok: false, problems: sortProblems(problems) };
@@ -100,6 +102,50 @@ export async function loadConfigFile(file: string, env: Env = process.env): Prom
     return fail('file is not valid UTF-8 text');
   }
   return loadConfigText(text, { file: abs, env });
+}
+
+/**
+ * The YAML parser recurses per nesting level; refuse absurd nesting up front (a real config
+ * is a handful of levels deep) instead of spending seconds to overflow the stack.
+ */
+export const MAX_NESTING = 64;
+const MAX_INDENT = 512;
+function tooDeep(text: string): { message: string; line: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let indent = 0;
+  let atLineStart = true;
+  let quote = '';
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      line++;
+      indent = 0;
+      atLineStart = true;
+      comment = false;
+      continue;
+    }
+    if (atLineStart) {
+      if (ch === ' ') {
+        if (++indent > MAX_INDENT) return { message: `indented more than ${MAX_INDENT} columns: nesting is too deep`, line };
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#') comment = true;
+    else if (ch === '[' || ch === '{') {
+      if (++depth > MAX_NESTING) return { message: `nesting is deeper than ${MAX_NESTING} levels`, line };
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function lineAt(text: string, offset: number): number {

@@ -243,7 +243,7 @@ const httpSpec = z.strictObject({
   method: z
     .string()
     .transform((m) => m.toUpperCase())
-    .pipe(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], { error: 'method must be GET, POST, PUT, PATCH or DELETE' }))
+    .pipe(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']))
     .optional(),
   url: httpUrl,
   headers: headers.optional(),
@@ -252,13 +252,15 @@ const httpSpec = z.strictObject({
 export const actionSchema = z.strictObject({
   http: httpSpec.optional(),
   argv: argv.optional(),
-  verify: verifySchema.optional(),
+  /** Validated on its own with verifySchema, so its references are checked even when the rest is broken. */
+  verify: z.unknown().optional(),
   retries: z.number().int('must be a whole number').min(0, 'must be 0..10').max(10, 'must be 0..10').optional(),
   timeout: duration({ min: 1, minText: '1ms' }).optional(),
 });
 export type RawAction = z.output<typeof actionSchema>;
 
-export const actionsSchema = z.strictObject({ kill_switch: actionSchema.optional(), set_influence: actionSchema.optional() });
+/** Which actions exist; each action is validated on its own with actionSchema. */
+export const actionsSchema = z.strictObject({ kill_switch: z.unknown().optional(), set_influence: z.unknown().optional() });
 
 export const influenceSchema = z.strictObject({
   source: nonEmpty,

@@ -11,6 +11,9 @@ import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
 import { HISTORY_LIMIT, withEvents, type EventEntry, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
+import { RampLoop } from './rampLoop.js';
+import type { TriggerEffect } from '../ramp/triggers.js';
+import type { CheckpointAck } from '../ramp/timeline.js';
 
 export class LiveEngine {
   private readings: Record<string, Reading> = {};
@@ -22,6 +25,8 @@ export class LiveEngine {
   private pendingEvents: Omit<EventEntry, 'id'>[] = [];
   private flushTimer: TimerHandle | undefined;
   private stopTick: (() => void) | undefined;
+  private readonly ramp: RampLoop;
+  private triggerListeners = new Set<(e: TriggerEffect[]) => void>();
 
   constructor(
     private readonly store: WarroomStore,
@@ -29,6 +34,31 @@ export class LiveEngine {
     private readonly flushMs = 250,
   ) {
     this.health = { ...store.getState().sources };
+    this.ramp = new RampLoop(store.getState().config, clock.now());
+  }
+
+  /** Trigger effects (raise, arm, fire, cancel, clear) as they happen, for the console to act on. */
+  onTriggers(cb: (e: TriggerEffect[]) => void): () => void {
+    this.triggerListeners.add(cb);
+    return () => this.triggerListeners.delete(cb);
+  }
+
+  setCheckpointAcks(acks: CheckpointAck[]): void {
+    this.ramp.setAcks(acks);
+    this.schedule();
+  }
+
+  /** Cancels the soonest armed auto-rollback; false when none is armed. */
+  cancelArmedTrigger(): boolean {
+    const step = this.ramp.cancel(this.clock.now());
+    this.store.setState({ banner: step.banner });
+    this.emitTriggers(step.effects);
+    return step.effects.length > 0;
+  }
+
+  private emitTriggers(effects: TriggerEffect[]): void {
+    if (effects.length === 0) return;
+    for (const l of this.triggerListeners) l(effects);
   }
 
   start(): void {
@@ -128,7 +158,11 @@ export class LiveEngine {
       if (inf.error) influence.error = inf.error;
       else if (!fresh) influence.error = 'stale';
     }
+    const rampStep = this.ramp.step(now, out.results, { ...(influence.pct !== undefined && !influence.error ? { pct: influence.pct } : {}), ...(inf ? { at: inf.observedAt } : {}) });
+    const rampPatch = rampStep.view ? { ramp: rampStep.view } : {};
     this.store.setState({
+      ...rampPatch,
+      banner: rampStep.banner,
       now,
       readings: { ...this.readings },
       history: { ...this.history },
@@ -140,6 +174,7 @@ export class LiveEngine {
       waivers: this.waivers,
       events: withEvents(state.events, events),
     });
+    this.emitTriggers(rampStep.effects);
   }
 
   readingFor(gateId: string): Reading | undefined {

@@ -88,7 +88,9 @@ function tailBytes(text: string, max: number): string {
 class Capture {
   private head: Buffer[] = [];
   private headLen = 0;
-  private tail: Buffer = Buffer.alloc(0);
+  // Chunks covering at least the last `max` bytes; older ones are dropped as new ones arrive.
+  private tail: Buffer[] = [];
+  private tailLen = 0;
   constructor(private readonly max: number) {}
   push(chunk: Buffer): void {
     if (this.headLen < this.max) {
@@ -96,14 +98,20 @@ class Capture {
       this.head.push(part);
       this.headLen += part.length;
     }
-    const joined = Buffer.concat([this.tail, chunk]);
-    this.tail = joined.length > this.max ? joined.subarray(joined.length - this.max) : joined;
+    this.tail.push(chunk);
+    this.tailLen += chunk.length;
+    while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= this.max) {
+      this.tailLen -= this.tail.shift()!.length;
+    }
   }
   headText(): string {
     return Buffer.concat(this.head).toString('utf8');
   }
   tailText(): string {
-    return this.tail.toString('utf8');
+    const all = Buffer.concat(this.tail);
+    let start = Math.max(0, all.length - this.max);
+    while (start < all.length && (all[start]! & 0xc0) === 0x80) start++; // whole characters only
+    return all.subarray(start).toString('utf8');
   }
 }
 

@@ -4,6 +4,9 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Config } from '../config/types.js';
+import type { Flow } from '../flows/types.js';
+import type { RampView } from '../ramp/timeline.js';
+import type { TriggerState } from '../ramp/triggers.js';
 import type { GateResult, OverallResult, Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
 
 export type EventKind = 'alert' | 'feed' | 'action' | 'decision' | 'system' | 'gate';
@@ -86,6 +89,14 @@ export interface WarroomState {
   events: EventEntry[];
   /** Newest first, bounded. */
   actions: ActionView[];
+  /** Where the ramp stands (absent without a `ramp:` config). */
+  ramp?: RampView;
+  /** Rollback triggers to show as banners, most urgent first. */
+  banner: TriggerState[];
+  /** The open prompt of an action key, if any. */
+  flow: Flow | null;
+  /** Incremented to ring the terminal bell once (a checkpoint fell due, a trigger armed). */
+  bell: number;
   /** A refused key or a short confirmation, shown above the footer until replaced. */
   notice?: Notice;
   ui: UiState;
@@ -131,6 +142,9 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
     feeds: {},
     events: [],
     actions: [],
+    banner: [],
+    flow: null,
+    bell: 0,
     ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
   }));
 }

@@ -1,47 +1,109 @@
-/** Rendering the console with ink-testing-library, deterministically (see STACK-NOTES "Testing Ink"). */
+/**
+ * The console rendered with ink-testing-library over a real Session, ActionRunner and
+ * Controller (sources not started: tests feed readings through the live engine), with a fake
+ * engine clock and a settable wall clock for the confirm guard. See STACK-NOTES "Testing Ink".
+ */
 import { act } from 'react';
 import { render } from 'ink-testing-library';
 import { Console } from '../../views/Console.js';
-import type { WarroomStore } from '../../src/store/store.js';
 import type { Theme } from '../../views/theme.js';
+import type { Config } from '../../src/config/types.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { Session } from '../../src/console/session.js';
+import { ActionRunner } from '../../src/console/actionRunner.js';
+import { Controller } from '../../src/console/controller.js';
+import type { Ledger } from '../../src/audit/ledger.js';
+import { testConfig } from './config.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-export async function renderConsole(store: WarroomStore, opts: { theme?: Partial<Theme>; columns?: number; rows?: number } = {}) {
-  const calls = { refresh: 0, quit: 0 };
-  const commands = { refresh: () => void calls.refresh++, quit: () => void calls.quit++ };
+export interface ConsoleHarnessOptions {
+  config?: Config;
+  actor?: string;
+  readOnly?: boolean;
+  ledger?: Ledger;
+  clock?: FakeClock;
+  theme?: Partial<Theme>;
+  columns?: number;
+  rows?: number;
+}
+
+export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
+  const clock = opts.clock ?? new FakeClock();
+  const config = opts.config ?? testConfig();
+  const session = new Session({ config, actor: opts.actor ?? 'alice', clock, readOnly: opts.readOnly ?? false });
+  const runner = new ActionRunner(session, opts.ledger, clock);
+  const wall = { t: 1_000_000 };
+  const controller = new Controller(session, runner, opts.ledger, clock, () => wall.t);
+  session.live.start();
+  let quit = 0;
   const theme: Theme = { ascii: false, color: false, ...opts.theme };
   let r!: ReturnType<typeof render>;
   await act(async () => {
-    r = render(<Console store={store} theme={theme} commands={commands} />);
+    r = render(
+      <Console
+        store={session.store}
+        theme={theme}
+        onKey={(input, key) => {
+          const q = controller.key(input, key);
+          if (q) quit++;
+          return q;
+        }}
+      />,
+    );
   });
-  Object.defineProperty(r.stdout, 'columns', { value: opts.columns ?? 100, configurable: true });
-  Object.defineProperty(r.stdout, 'rows', { value: opts.rows ?? 30, configurable: true });
-  await act(async () => {
-    r.stdout.emit('resize');
-  });
-  const frame = () => r.lastFrame() ?? '';
+  const setSize = async (columns: number, rows: number) => {
+    Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
+    Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
+    await act(async () => {
+      r.stdout.emit('resize');
+    });
+  };
+  await setSize(opts.columns ?? 100, opts.rows ?? 30);
+  const flush = async () => {
+    await act(async () => {
+      session.live.flush();
+      await new Promise((res) => setTimeout(res, 5));
+    });
+  };
   return {
-    ...r,
-    calls,
-    frame,
+    session,
+    controller,
+    runner,
+    clock,
+    wall,
+    quits: () => quit,
+    store: session.store,
+    frame: () => r.lastFrame() ?? '',
+    unmount: () => {
+      controller.dispose();
+      session.live.stop();
+      r.unmount();
+    },
+    /** Each key is written on its own, a wall-clock beat apart (past the confirm guard). */
     async press(...keys: string[]) {
       for (const k of keys) {
+        wall.t += 200;
         await act(async () => {
           r.stdin.write(k);
           await new Promise((res) => setTimeout(res, 5));
         });
       }
     },
-    async resize(columns: number, rows: number) {
-      Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
-      Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
+    /** Feeds one scrape result (gate id → value) through the live engine, now. */
+    async feed(values: Record<string, number | string | boolean>, sourceId = 'exporter') {
+      const readings: Record<string, { value: number | string | boolean; observedAt: number }> = {};
+      for (const [k, v] of Object.entries(values)) readings[k.includes(':') || k === 'influence' ? k : `gate:${k}`] = { value: v, observedAt: clock.now() };
+      session.live.ingest({ sourceId, result: { ok: true, readings }, startedAt: clock.now(), finishedAt: clock.now() });
+      await flush();
+    },
+    async advance(ms: number) {
       await act(async () => {
-        r.stdout.emit('resize');
+        clock.advance(ms);
       });
+      await flush();
     },
-    async update(fn: () => void) {
-      await act(async () => fn());
-    },
+    flush,
+    resize: setSize,
   };
 }

@@ -37,6 +37,11 @@ describe('command source with real processes', () => {
     expect(r.readings['gate:preflight']).toMatchObject({ value: 3, exitCode: 2, error: 'exit 2: fatal: diff in prod.tf' });
   });
 
+  it('after 300 KiB of stderr the error still names the last line', async () => {
+    const r = await read(cfg([NODE, '-e', 'for (let i = 0; i < 5000; i++) console.error("noise " + "y".repeat(60)); console.error("fatal: last words"); process.exitCode = 3']));
+    expect(r.readings['gate:preflight']).toMatchObject({ value: null, exitCode: 3, error: 'exit 3: fatal: last words' });
+  });
+
   it('passes argv literally, never through a shell', async () => {
     const args = ['a b', 'x; echo pwned', '$(whoami)', '`id`', '*', '"quoted"', '>out.txt'];
     const r = await read(cfg([NODE, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...args]));

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/core/clock.js';
-import { LiveEngine } from '../../src/runtime/live.js';
-import { createWarroomStore } from '../../src/store/store.js';
-import { testConfig } from '../helpers/config.js';
 import { renderConsole } from '../helpers/ink.js';
-
-function setup(readOnly = false) {
-  const clock = new FakeClock();
-  const config = testConfig();
-  const store = createWarroomStore({ config, actor: 'alice', now: clock.now(), readOnly });
-  const live = new LiveEngine(store, clock, 10);
-  const feed = (values: Record<string, number>) => {
-    const readings: Record<string, { value: number; observedAt: number }> = {};
-    for (const [k, v] of Object.entries(values)) readings[`gate:${k}`] = { value: v, observedAt: clock.now() };
-    live.ingest({ sourceId: 'exporter', result: { ok: true, readings }, startedAt: clock.now(), finishedAt: clock.now() });
-    live.flush();
-  };
-  return { clock, store, live, feed };
-}
 
 describe('console views', () => {
   it('shows every gate grouped with its light word, value and threshold', async () => {
-    const { store, feed } = setup();
-    feed({ entropy: 0.93, q_spread: 1.5, errors: 0.002, latency: 0.5 });
-    const ui = await renderConsole(store);
+    const ui = await renderConsole();
+    await ui.feed({ entropy: 0.93, q_spread: 1.5, errors: 0.002, latency: 0.5 });
     const f = ui.frame();
     expect(f).toMatch(/warroom rl-policy-v42 · production/);
     expect(f).toContain('Policy health');
@@ -37,25 +18,23 @@ describe('console views', () => {
   });
 
   it('updates a light when the data changes, and shows ? for stale data', async () => {
-    const { store, feed, clock, live } = setup();
-    feed({ entropy: 0.93 });
-    const ui = await renderConsole(store);
+    const ui = await renderConsole();
+    await ui.feed({ entropy: 0.93 });
     expect(ui.frame()).toMatch(/● GO\s+Policy entropy/);
-    await ui.update(() => feed({ entropy: 0.5 }));
+    await ui.feed({ entropy: 0.5 });
     expect(ui.frame()).toMatch(/● NO-GO\s+Policy entropy\s+0\.5/);
     expect(ui.frame()).toMatch(/Policy entropy: GO → NO-GO/);
-    await ui.update(() => {
-      clock.advance(31_000);
-      live.flush();
-    });
+    await ui.advance(31_000);
     expect(ui.frame()).toMatch(/● \?\s+Policy entropy/);
     ui.unmount();
   });
 
   it('moves the selection with j/k and arrows, and opens the detail with Enter', async () => {
-    const { store, feed } = setup();
-    for (const v of [0.91, 0.92, 0.95]) feed({ entropy: v });
-    const ui = await renderConsole(store);
+    const ui = await renderConsole();
+    for (const v of [0.91, 0.92, 0.95]) {
+      await ui.feed({ entropy: v });
+      await ui.advance(1000);
+    }
     expect(ui.frame()).toMatch(/› ● GO\s+Policy entropy/);
     await ui.press('j');
     expect(ui.frame()).toMatch(/› ● \?\s+Q-value spread/);
@@ -71,8 +50,7 @@ describe('console views', () => {
   });
 
   it('filters gates with / and clears with Esc', async () => {
-    const { store } = setup();
-    const ui = await renderConsole(store);
+    const ui = await renderConsole();
     await ui.press('/', 'l', 'a', 't');
     let f = ui.frame();
     expect(f).toContain('filter: lat');
@@ -89,24 +67,23 @@ describe('console views', () => {
   });
 
   it('shows the help overlay with ? and closes on any key; r refreshes; q quits', async () => {
-    const { store } = setup();
-    const ui = await renderConsole(store);
+    const ui = await renderConsole();
     await ui.press('?');
     expect(ui.frame()).toContain('Keys (any key closes)');
     expect(ui.frame()).toMatch(/K, Ctrl\+K\s+kill-switch/);
     await ui.press('x');
     expect(ui.frame()).not.toContain('Keys (any key closes)');
     await ui.press('r');
-    expect(ui.calls.refresh).toBe(1);
+    await ui.flush();
+    expect(ui.frame()).toContain('refresh requested by alice');
     await ui.press('q');
-    expect(ui.calls.quit).toBe(1);
+    expect(ui.quits()).toBe(1);
     ui.unmount();
   });
 
   it('fits 80x24 and redraws on resize, keeping the light and footer', async () => {
-    const { store, feed } = setup();
-    feed({ entropy: 0.93 });
-    const ui = await renderConsole(store, { columns: 120, rows: 36 });
+    const ui = await renderConsole({ columns: 120, rows: 36 });
+    await ui.feed({ entropy: 0.93 });
     await ui.resize(80, 24);
     const lines = ui.frame().split('\n');
     expect(lines.length).toBeLessThanOrEqual(23);
@@ -117,9 +94,8 @@ describe('console views', () => {
   });
 
   it('honours --ascii and says READ-ONLY', async () => {
-    const { store, feed } = setup(true);
-    feed({ entropy: 0.93 });
-    const ui = await renderConsole(store, { theme: { ascii: true } });
+    const ui = await renderConsole({ readOnly: true, theme: { ascii: true } });
+    await ui.feed({ entropy: 0.93 });
     const f = ui.frame();
     expect(f).toMatch(/> \* GO\s+Policy entropy/);
     expect(f).toContain('READ-ONLY');

@@ -1,0 +1,47 @@
+/** `warroom replay FILE [--speed N]`: a recorded window played back in the console, read-only. */
+import { resolve } from 'node:path';
+import { numberFlag, type Parsed } from '../cli/args.js';
+import { CliError, EXIT } from '../cli/exit.js';
+import type { CliIo } from '../cli/io.js';
+import { readRecording } from '../console/recording.js';
+import { Replayer } from '../console/replayer.js';
+import { requireTty, showConsole, themeFrom } from './console.js';
+import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from '../console/navigation.js';
+import type { KeyHandler } from '../../hooks/useConsoleKeys.js';
+
+/** Replay is read-only: navigation keys work, action keys only say so. */
+function replayKey(r: Replayer, input: string, key: Parameters<KeyHandler>[1]): boolean {
+  const store = r.store;
+  const ui = store.getState().ui;
+  if (ui.help) return (toggleHelp(store, false), false);
+  if (ui.filtering) return (filterKey(store, input, key), false);
+  if (input === 'q' || (key.ctrl && input === 'c')) return true;
+  if (key.upArrow || input === 'k') moveSelection(store, -1);
+  else if (key.downArrow || input === 'j') moveSelection(store, 1);
+  else if (key.return) toggleDetail(store);
+  else if (input === '/') startFilter(store);
+  else if (input === '?') toggleHelp(store, true);
+  else if ('KindswaK'.includes(input) && input) store.setState({ notice: { text: 'REPLAY is read-only: actions are disabled', level: 'warn', at: store.getState().now } });
+  return false;
+}
+
+export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {
+  const speed = numberFlag(p.values, 'speed', { min: 0.1, max: 100_000 }) ?? 1;
+  const file = resolve(io.cwd, p.positionals[0]!);
+  let rec;
+  try {
+    rec = await readRecording(file);
+  } catch (err) {
+    throw new CliError(`cannot replay ${file}: ${(err as Error).message}`, EXIT.USAGE);
+  }
+  requireTty();
+  const r = new Replayer(rec.config, rec.lines, speed);
+  if (rec.skipped) r.store.setState({ notice: { text: `${rec.skipped} unreadable line(s) skipped`, level: 'warn', at: r.clock.now() } });
+  r.start();
+  try {
+    await showConsole({ store: r.store, theme: themeFrom(p, io.env), onKey: (input, key) => replayKey(r, input, key) }, io);
+  } finally {
+    r.stop();
+  }
+  return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * Keys → flows → effects → actions, plus what the console must do on its own: act on
+ * rollback-trigger effects, ring the bell when a checkpoint falls due, acknowledge
+ * checkpoints. The React layer only forwards keys here.
+ */
+import type { Ledger } from '../audit/ledger.js';
+import { checkpointAcksFrom } from '../audit/state.js';
+import type { Clock } from '../core/clock.js';
+import { flowKey, isCtrlK, openFlow } from '../flows/reducer.js';
+import type { FlowContext, FlowEffect, FlowKind, FlowResult, Key } from '../flows/types.js';
+import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
+import type { TriggerEffect } from '../ramp/triggers.js';
+import { setNotice, type WarroomState } from '../store/store.js';
+import type { ActionRunner } from './actionRunner.js';
+import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
+import { flowContextOf } from './flowContext.js';
+import type { Session } from './session.js';
+
+export interface InkKey extends Omit<Key, 'input'> {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+}
+
+const FLOW_KEYS: Record<string, FlowKind> = { K: 'kill', i: 'influence', n: 'advance', d: 'decision', s: 'signoff', w: 'waive' };
+
+export class Controller {
+  private lastDue: string | undefined;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly session: Session,
+    private readonly runner: ActionRunner,
+    private readonly ledger: Ledger | undefined,
+    private readonly clock: Clock,
+    private readonly wallNow: () => number = () => Date.now(),
+  ) {
+    this.unsubscribe.push(session.live.onTriggers((effects) => this.onTriggers(effects)));
+    this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
+    if (ledger) {
+      const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
+      syncAcks();
+      this.unsubscribe.push(ledger.onChange(syncAcks));
+    }
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+  }
+
+  private get store() {
+    return this.session.store;
+  }
+
+  flowContext(): FlowContext {
+    return flowContextOf(this.store.getState(), this.clock.now(), this.wallNow());
+  }
+
+  /** One key from the terminal. Returns true when the console should quit. */
+  key(input: string, key: InkKey): boolean {
+    const s = this.store.getState();
+    const ctx = () => this.flowContext();
+    if (s.flow) return this.apply(flowKey(s.flow, { ...key, input }, ctx()));
+    if (isCtrlK({ ...key, input }) || input === 'K') return this.apply(openFlow('kill', ctx()));
+    if (s.ui.help) {
+      toggleHelp(this.store, false);
+      return false;
+    }
+    if (s.ui.filtering) {
+      filterKey(this.store, input, key);
+      return false;
+    }
+    if (key.ctrl && input === 'c') return this.apply(openFlow('quit', ctx()));
+    const kind = FLOW_KEYS[input];
+    if (kind) return this.apply(openFlow(kind, ctx()));
+    if (key.upArrow || input === 'k') moveSelection(this.store, -1);
+    else if (key.downArrow || input === 'j') moveSelection(this.store, 1);
+    else if (key.pageUp) moveSelection(this.store, -10);
+    else if (key.pageDown) moveSelection(this.store, 10);
+    else if (key.return) toggleDetail(this.store);
+    else if (key.escape) this.dismiss();
+    else if (input === '/') startFilter(this.store);
+    else if (input === '?') toggleHelp(this.store, true);
+    else if (input === 'r') this.session.refresh();
+    else if (input === 'a') this.acknowledge();
+    else if (input === 'q') return this.apply(openFlow('quit', ctx()));
+    return false;
+  }
+
+  private dismiss(): void {
+    this.store.setState((s) => ({
+      actions: s.actions.map((a) => (a.state === 'failed' ? { ...a, dismissed: true } : a)),
+      notice: undefined,
+      ui: { ...s.ui, detail: false },
+    }));
+  }
+
+  private apply(r: FlowResult): boolean {
+    this.store.setState({ flow: r.flow });
+    return r.effect ? this.effect(r.effect) : false;
+  }
+
+  private effect(e: FlowEffect): boolean {
+    switch (e.type) {
+      case 'kill':
+        this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) });
+        break;
+      case 'setInfluence':
+        this.runner.setInfluence(e);
+        break;
+      case 'decision':
+        this.runner.decision(e);
+        break;
+      case 'signoff':
+        this.runner.signoff(e.role, e.gate);
+        break;
+      case 'waive':
+        this.runner.waive(e);
+        break;
+      case 'refused':
+        setNotice(this.store, e.message, 'warn');
+        this.session.live.event({ kind: 'action', level: 'warn', text: `refused: ${e.message}` });
+        break;
+      case 'quit':
+        return true;
+    }
+    return false;
+  }
+
+  /** `a`: cancel an armed auto-rollback first (it is the urgent one), else acknowledge the due checkpoint. */
+  acknowledge(): void {
+    const s = this.store.getState();
+    if (s.readOnly) return setNotice(this.store, 'READ-ONLY: actions are disabled');
+    if (s.banner.some((t) => t.phase === 'armed')) {
+      this.session.live.cancelArmedTrigger();
+      return;
+    }
+    const view = s.ramp;
+    const ack = view ? ackCheckpoint(view, s.actor, this.clock.now()) : undefined;
+    if (!view || !ack) return setNotice(this.store, 'nothing to acknowledge: no checkpoint is due and no auto-rollback is armed', 'info');
+    if (!this.ledger) return setNotice(this.store, 'checkpoint ack refused: the audit trail is unavailable', 'error');
+    const cp = view.checkpoints.find((c) => c.stage === ack.stage && c.offsetMs === ack.offsetMs);
+    const label = cp?.label ?? '';
+    this.ledger.append({ type: 'checkpoint.ack', stage: ack.stage, offset_ms: ack.offsetMs, label, actor: s.actor, ...(s.role ? { role: s.role } : {}) });
+    const text = `checkpoint ${checkpointLabel(ack.offsetMs)} "${label}" acknowledged by ${s.actor}`;
+    this.session.live.event({ kind: 'action', level: 'ok', text });
+    this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text, actor: s.actor });
+    setNotice(this.store, text, 'ok');
+    // The continuation checkpoint (the stage's last) leads straight into the decision prompt.
+    if (s.config.ramp && isFinalCheckpoint(s.config.ramp, ack)) this.apply(openFlow('decision', this.flowContext()));
+  }
+
+  private onTriggers(effects: TriggerEffect[]): void {
+    const s = this.store.getState();
+    for (const e of effects) {
+      const phase = ({ raise: 'raised', arm: 'armed', fire: 'fired', cancel: 'cancelled', clear: 'cleared' } as const)[e.type];
+      const what = `${e.gate} = ${String(e.value)} fails ${e.threshold}`;
+      this.ledger?.append({
+        type: 'trigger',
+        phase,
+        gate: e.gate,
+        mode: e.mode,
+        value: typeof e.value === 'number' && !Number.isFinite(e.value) ? null : (e.value as never),
+        threshold: e.threshold,
+        actor: e.type === 'cancel' ? s.actor : 'warroom',
+        ...(e.type === 'cancel' && s.role ? { role: s.role } : {}),
+      });
+      const level = e.type === 'clear' ? 'ok' : e.type === 'cancel' ? 'warn' : 'error';
+      const text =
+        e.type === 'raise' ? `ROLLBACK TRIGGER ${what}: press K`
+        : e.type === 'arm' ? `AUTO-ROLLBACK ARMED ${what}: fires in 30s unless a cancels`
+        : e.type === 'fire' ? `AUTO-ROLLBACK FIRED ${what}`
+        : e.type === 'cancel' ? `auto-rollback for ${e.gate} cancelled by ${s.actor}`
+        : `rollback trigger for ${e.gate} cleared`;
+      this.session.live.event({ kind: 'gate', level, text });
+      if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
+      if (e.type === 'fire') {
+        this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
+      }
+    }
+  }
+
+  private watchCheckpoints(s: WarroomState): void {
+    const due = s.ramp?.due;
+    const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
+    if (key === this.lastDue) return;
+    this.lastDue = key;
+    if (!due) return;
+    // Ring once per checkpoint falling due; the store write happens outside this listener pass.
+    queueMicrotask(() => {
+      this.store.setState((st) => ({ bell: st.bell + 1 }));
+      this.session.live.event({ kind: 'gate', level: 'warn', text: `checkpoint ${checkpointLabel(due.offsetMs)} due: ${due.label} (a acknowledges)` });
+    });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The words of a prompt: what is being asked and what confirming will do (a confirm screen
+ * names its effect, so nobody confirms blind). Pure; the view only lays it out.
+ */
+import { oneLine, stripControl } from '../util/sanitize.js';
+import { KIND_LABEL } from './permissions.js';
+import type { Flow, FlowContext } from './types.js';
+import { pctText } from './validate.js';
+
+export interface FlowDescription {
+  title: string;
+  lines: string[];
+  input?: { label: string; value: string };
+  hint: string;
+  /** The validation message of the current step, if any. */
+  error?: string;
+}
+
+const CONFIRM_Y = 'y to confirm · Esc or n cancels';
+const TEXT_HINT = 'type, Enter · Esc cancels';
+
+function iso(ms: number | undefined): string {
+  return ms === undefined || !Number.isFinite(ms) ? '?' : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+function inWords(ms: number, now: number): string {
+  const mins = Math.round((ms - now) / 60_000);
+  if (mins < 0) return 'already past';
+  if (mins < 60) return `in ${mins}m`;
+  const h = Math.floor(mins / 60);
+  const m = mins % 60;
+  return `in ${h}h${m ? `${m}m` : ''}`;
+}
+
+const txt = (s: string | undefined, max = 200): string => oneLine(s ?? '', max);
+
+function signoffLine(ctx: FlowContext): string {
+  if (ctx.requiredSignoffs.length === 0) return 'sign-offs: none required';
+  const parts = ctx.requiredSignoffs.map((r) => `${txt(r, 40)} ${ctx.missingSignoffs.includes(r) ? 'missing' : '✓'}`);
+  return `sign-offs: ${parts.join(' · ')}`;
+}
+
+export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
+  const d = flow.data;
+  const out = (x: Omit<FlowDescription, 'error'>): FlowDescription => (flow.error ? { ...x, error: txt(flow.error) } : x);
+  const input = (label: string) => ({ label, value: stripControl(flow.draft, { keepNewlines: false }) });
+
+  switch (flow.kind) {
+    case 'kill': {
+      const lines = ['Sets influence to 0% now; retried with backoff until verified.'];
+      if (flow.suspended) lines.push(`Cancel returns to your ${KIND_LABEL[flow.suspended.kind]} prompt, draft kept.`);
+      return out({
+        title: `KILL-SWITCH: influence ${pctText(d.from)} → 0%`,
+        lines,
+        hint: 'y or Enter to confirm · Esc or n cancels',
+      });
+    }
+    case 'influence':
+    case 'advance': {
+      const name = flow.kind === 'advance' ? 'ADVANCE TO NEXT STAGE' : 'SET INFLUENCE';
+      if (flow.step === 'pct')
+        return out({
+          title: `${name} (now ${pctText(d.from)})`,
+          lines: [`max_step ${ctx.maxStep} · light ${ctx.overall}`],
+          input: input('new influence %'),
+          hint: 'a whole number 0-100, Enter · Esc cancels',
+        });
+      const title = `${name} ${pctText(d.from)} → ${pctText(d.to)}`;
+      if (flow.step === 'reason')
+        return out({ title, lines: [`reason required: ${txt(d.reasonRequired)}`], input: input('reason'), hint: TEXT_HINT });
+      const lines = d.reason !== undefined ? [`reason: ${txt(d.reason)}`] : [];
+      lines.push(`Sends influence ${pctText(d.to)} and waits for it to be verified.`);
+      return out({ title, lines, hint: CONFIRM_Y });
+    }
+    case 'decision': {
+      if (flow.step === 'choice')
+        return out({
+          title: `RECORD DECISION (light ${ctx.overall})`,
+          lines: ['g GO · n NO-GO · h HOLD', ...(ctx.overall === 'NO-GO' ? ['GO is refused while the light is NO-GO'] : [])],
+          hint: 'g, n or h · Esc cancels',
+        });
+      const title = `RECORD DECISION: ${d.decision ?? '?'}`;
+      if (flow.step === 'justification') return out({ title, lines: [signoffLine(ctx)], input: input('justification'), hint: TEXT_HINT });
+      if (flow.step === 'review')
+        return out({
+          title,
+          lines: [`justification: ${txt(d.justification)}`],
+          input: input('next review (4h, 14:30 UTC, ISO)'),
+          hint: TEXT_HINT,
+        });
+      const lines = [`justification: ${txt(d.justification)}`];
+      if (d.decision === 'NO-GO' && d.nextReview !== undefined) lines.push(`next review: ${iso(d.nextReview)} (${inWords(d.nextReview, ctx.now)})`);
+      lines.push(signoffLine(ctx));
+      lines.push('Writes the decision record to the audit trail.');
+      return out({ title, lines, hint: CONFIRM_Y });
+    }
+    case 'signoff': {
+      const what = d.gate !== undefined ? `"${txt(d.gateTitle ?? d.gate, 60)}"` : 'the decision';
+      return out({
+        title: `SIGN OFF ${what} as ${txt(d.role, 40)}`,
+        lines: ['Records your sign-off in the audit trail.'],
+        hint: CONFIRM_Y,
+      });
+    }
+    case 'waive': {
+      const title = `WAIVE "${txt(d.gateTitle ?? d.gate, 60)}"`;
+      if (flow.step === 'reason') return out({ title, lines: ['The gate counts as PASS until the waiver expires.'], input: input('reason'), hint: TEXT_HINT });
+      if (flow.step === 'expiry')
+        return out({ title, lines: [`reason: ${txt(d.reason)}`], input: input('expires (2h, 14:30 UTC, ISO; max 7d)'), hint: TEXT_HINT });
+      const expires = d.expires === undefined ? '?' : `${iso(d.expires)} (${inWords(d.expires, ctx.now)})`;
+      return out({
+        title,
+        lines: [`reason: ${txt(d.reason)}`, `expires: ${expires}`, 'Counts the gate as PASS until then; recorded.'],
+        hint: CONFIRM_Y,
+      });
+    }
+    case 'quit':
+      return out({
+        title: 'QUIT',
+        lines: ['an action is in flight; quit?', 'It will no longer be followed or verified here.'],
+        hint: 'y quits · Esc or n stays',
+      });
+  }
+}

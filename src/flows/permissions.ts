@@ -1,0 +1,75 @@
+/**
+ * Who may open which flow (SPEC §4 "Roles"). Pure: returns a refusal message that says
+ * why, or what the flow is allowed to do.
+ */
+import { oneLine } from '../util/sanitize.js';
+import { READ_ONLY_MESSAGE, type FlowContext, type FlowKind } from './types.js';
+
+export const KIND_LABEL: Record<FlowKind, string> = {
+  kill: 'kill-switch',
+  influence: 'set influence',
+  advance: 'advance',
+  decision: 'decision',
+  signoff: 'sign-off',
+  waive: 'waiver',
+  quit: 'quit',
+};
+
+const CAPTAIN = 'release_captain';
+const KILL_ROLES = ['on_call', CAPTAIN];
+
+function youAre(ctx: FlowContext): string {
+  return `(you are: ${ctx.actorRoles.length ? ctx.actorRoles.join(', ') : 'no role'})`;
+}
+
+function needs(label: string, roles: string[], ctx: FlowContext): string | undefined {
+  if (!ctx.rolesConfigured || roles.some((r) => ctx.actorRoles.includes(r))) return undefined;
+  return `${label} needs role ${roles.join(' or ')} ${youAre(ctx)}`;
+}
+
+/** Refusal message for opening `kind`, or undefined when allowed (sign-off: see signoffTarget). */
+export function refusal(kind: FlowKind, ctx: FlowContext): string | undefined {
+  if (kind === 'quit') return undefined;
+  if (ctx.readOnly) return READ_ONLY_MESSAGE;
+  if (kind === 'kill') return needs(KIND_LABEL.kill, KILL_ROLES, ctx);
+  if (kind === 'signoff') return undefined;
+  return needs(KIND_LABEL[kind], [CAPTAIN], ctx);
+}
+
+export type SignoffTarget = { role: string; gate?: string; gateTitle?: string } | { refused: string };
+
+/**
+ * What `s` signs: the selected manual gate (with the gate's role), otherwise the decision
+ * (as the actor's first required role still missing, else the first one held).
+ */
+export function signoffTarget(ctx: FlowContext): SignoffTarget {
+  const gate = ctx.selectedGate;
+  if (gate?.manual) {
+    const title = oneLine(gate.title, 80);
+    if (ctx.rolesConfigured) {
+      if (gate.signoffRole) {
+        if (!ctx.actorRoles.includes(gate.signoffRole))
+          return { refused: `sign-off of "${title}" needs role ${gate.signoffRole} ${youAre(ctx)}` };
+        return { role: gate.signoffRole, gate: gate.id, gateTitle: gate.title };
+      }
+      // A manual gate without a role: any role-holder may sign, as their first role.
+      const first = ctx.actorRoles[0];
+      if (!first) return { refused: `sign-off of "${title}" needs a configured role ${youAre(ctx)}` };
+      return { role: first, gate: gate.id, gateTitle: gate.title };
+    }
+    return { role: gate.signoffRole ?? 'operator', gate: gate.id, gateTitle: gate.title };
+  }
+  const required = ctx.requiredSignoffs;
+  const where = gate ? `"${oneLine(gate.title, 80)}" is not a manual gate` : 'no manual gate is selected';
+  if (required.length === 0) return { refused: `nothing to sign: ${where} and the decision needs no sign-offs` };
+  if (ctx.rolesConfigured) {
+    const held = required.filter((r) => ctx.actorRoles.includes(r));
+    if (held.length === 0)
+      return { refused: `nothing for you to sign: ${where} and the decision needs ${required.join(', ')} ${youAre(ctx)}` };
+    return { role: held.find((r) => ctx.missingSignoffs.includes(r)) ?? held[0]! };
+  }
+  // Roles not configured: nobody is checked, so sign the first sign-off still missing.
+  const missing = required.find((r) => ctx.missingSignoffs.includes(r));
+  if (!missing) return { refused: `nothing to sign: ${where} and every required sign-off (${required.join(', ')}) is in` };
+  return { role: missing };
+}

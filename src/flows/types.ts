@@ -1,0 +1,94 @@
+/**
+ * The confirmation flows behind the console's action keys (SPEC §4), as plain data.
+ * A flow is the state of one open prompt; the reducer turns keys into the next state and,
+ * at most once per flow, an effect for the console to carry out.
+ */
+export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit';
+export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm';
+export type DecisionChoice = 'GO' | 'NO-GO' | 'HOLD';
+
+export interface FlowData {
+  from?: number;
+  to?: number;
+  reason?: string;
+  decision?: DecisionChoice;
+  justification?: string;
+  nextReview?: number;
+  gate?: string;
+  gateTitle?: string;
+  role?: string;
+  expires?: number;
+  /** Why a reason is asked: "step 10% → 50% is above max_step 25" / "light is WARN". */
+  reasonRequired?: string;
+}
+
+export interface Flow {
+  kind: FlowKind;
+  step: FlowStep;
+  /** Text being typed at a text step. */
+  draft: string;
+  /** Validation message shown on the prompt (e.g. "pct must be a whole number 0-100"). */
+  error?: string;
+  /** Wall ms when the confirm step was entered. */
+  confirmShownAt?: number;
+  data: FlowData;
+  /** A flow interrupted by Ctrl+K keeps its draft here and is restored when the kill confirm is cancelled. */
+  suspended?: Flow;
+}
+
+export interface FlowContext {
+  /** Engine clock ms (parsing `4h` / `14:30`). */
+  now: number;
+  /** Wall ms, for the confirm guard. */
+  wallNow: number;
+  overall: 'GO' | 'WARN' | 'NO-GO';
+  /** Observed influence; undefined = unknown. */
+  influencePct: number | undefined;
+  /** ramp.max_step (100 when no ramp). */
+  maxStep: number;
+  /** For `n`; undefined when already at the last stage (or no ramp). */
+  nextStageInfluence?: number;
+  selectedGate?: { id: string; title: string; manual: boolean; signoffRole?: string };
+  /** Roles the actor holds ([] when roles are not configured). */
+  actorRoles: string[];
+  rolesConfigured: boolean;
+  readOnly: boolean;
+  /** decision.require_signoffs */
+  requiredSignoffs: string[];
+  missingSignoffs: string[];
+  actionInFlight: boolean;
+}
+
+export type FlowEffect =
+  | { type: 'kill'; from?: number; reason: string }
+  | { type: 'setInfluence'; from?: number; to: number; reason?: string; advance: boolean }
+  | { type: 'decision'; decision: DecisionChoice; justification: string; nextReview?: number }
+  | { type: 'signoff'; role: string; gate?: string }
+  | { type: 'waive'; gate: string; reason: string; expires: number }
+  | { type: 'quit' }
+  /** The key was refused: show why (read-only, role, GO while NO-GO, no next stage…). */
+  | { type: 'refused'; message: string };
+
+/** The subset of Ink's key info the flows need (Ink's `useInput(input, key)` maps onto it). */
+export interface Key {
+  input: string;
+  ctrl?: boolean;
+  escape?: boolean;
+  return?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+}
+
+export interface FlowResult {
+  flow: Flow | null;
+  effect?: FlowEffect;
+}
+
+/** A confirm key arriving sooner than this after the confirm screen appeared is type-ahead. */
+export const CONFIRM_GUARD_MS = 150;
+/** Longest text a prompt accepts (reasons, justifications). */
+export const MAX_DRAFT = 200;
+/** Longest waiver. */
+export const MAX_WAIVER_MS = 7 * 86_400_000;
+export const DEFAULT_KILL_REASON = 'kill-switch by console';
+export const READ_ONLY_MESSAGE = 'READ-ONLY: actions are disabled';
