@@ -36,12 +36,13 @@ export function formatText(r: CheckReport): string {
   const groups = new Map<string, Criterion[]>();
   for (const c of r.criteria) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   const idW = Math.min(24, Math.max(4, ...r.criteria.map((c) => c.id.length)));
+  const thW = Math.min(40, Math.max(9, ...r.criteria.map((c) => c.threshold.length)));
   for (const [group, cs] of groups) {
     lines.push('', group);
     for (const c of cs) {
       const value = c.value_text ?? formatValue(c.value);
       const sev = c.severity === 'advisory' ? ' (advisory)' : '';
-      lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, 14), 14)} ${pad(c.threshold, 22)} ${oneLine(c.reason, 160)}${sev}`);
+      lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, 14), 14)} ${pad(c.threshold, thW)} ${oneLine(c.reason, 160)}${sev}`);
     }
   }
   lines.push('', 'Sources: ' + r.sources.map((s) => `${s.id} ${s.state}${s.error ? ` (${oneLine(s.error, 120)})` : ''}`).join(' · '));

@@ -50,7 +50,7 @@ export async function showConsole(props: ComponentProps<typeof Console>, io: Cli
   process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   try {
-    instance = render(createElement(Console, props), { exitOnCtrlC: false, patchConsole: true, maxFps: 15, incrementalRendering: true });
+    instance = render(createElement(Console, props), { exitOnCtrlC: false, patchConsole: true, maxFps: 15 });
     await instance.waitUntilExit();
   } finally {
     process.off('SIGTERM', onSignal);

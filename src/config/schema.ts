@@ -192,11 +192,17 @@ export const decisionSchema = z.strictObject({
 });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+/** Date.parse rolls 2026-02-30 over to March; a start time that does not exist is a typo. */
+function realCalendarDate(s: string): boolean {
+  const [y, m, d, hh, mm, ss] = [s.slice(0, 4), s.slice(5, 7), s.slice(8, 10), s.slice(11, 13), s.slice(14, 16), s.slice(17, 19)].map(Number) as number[];
+  const day = new Date(Date.UTC(y!, m! - 1, d!));
+  return day.getUTCMonth() === m! - 1 && day.getUTCDate() === d && hh! <= 23 && mm! <= 59 && ss! <= 60;
+}
 const rampStart = z.unknown().transform((v, ctx): 'manual' | number => {
   if (v === 'manual') return 'manual';
   if (typeof v === 'string' && RFC3339.test(v.trim())) {
     const t = Date.parse(v.trim());
-    if (!Number.isNaN(t)) return t;
+    if (!Number.isNaN(t) && realCalendarDate(v.trim())) return t;
   }
   ctx.addIssue({ code: 'custom', message: `expected manual or an RFC 3339 time with a zone like "2026-11-23T14:00:00Z", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
   return z.NEVER;

@@ -17,6 +17,7 @@ import { flowContextOf } from './flowContext.js';
 import type { Session } from './session.js';
 
 export interface InkKey extends Omit<Key, 'input'> {
+  meta?: boolean;
   upArrow?: boolean;
   downArrow?: boolean;
   pageUp?: boolean;
@@ -57,8 +58,24 @@ export class Controller {
     return flowContextOf(this.store.getState(), this.clock.now(), this.wallNow());
   }
 
-  /** One key from the terminal. Returns true when the console should quit. */
+  /**
+   * Input from the terminal. Returns true when the console should quit. A chunk of several
+   * characters (paste, type-ahead, tmux send-keys) arrives as one input with no key flags:
+   * it is replayed one key at a time, so an Enter inside it is an Enter; the confirm guard
+   * still stops such a chunk from confirming anything.
+   */
   key(input: string, key: InkKey): boolean {
+    if (input.length > 1 && !key.ctrl && !key.meta && !key.escape && /[\r\n\x7f\b]/.test(input)) {
+      for (const ch of Array.from(input)) {
+        const k: InkKey = ch === '\r' || ch === '\n' ? { return: true } : ch === '\x7f' || ch === '\b' ? { backspace: true } : {};
+        if (this.key(k.return || k.backspace ? '' : ch, k)) return true;
+      }
+      return false;
+    }
+    return this.oneKey(input, key);
+  }
+
+  private oneKey(input: string, key: InkKey): boolean {
     const s = this.store.getState();
     const ctx = () => this.flowContext();
     if (s.flow) return this.apply(flowKey(s.flow, { ...key, input }, ctx()));

@@ -9,7 +9,8 @@ export function parsePct(text: string): Parsed<number> {
   if (s === '') return { ok: false, error: 'type the new influence: a whole number 0-100' };
   const m = /^(\d{1,3})\s*%?$/.exec(s);
   const n = m ? Number(m[1]) : NaN;
-  if (!m || n > 100) return { ok: false, error: `pct must be a whole number 0-100 (got "${s}")` };
+  const shown = s.length > 12 ? `${s.slice(0, 12)}…` : s;
+  if (!m || n > 100) return { ok: false, error: `pct must be a whole number 0-100 (got "${shown}")` };
   return { ok: true, value: n };
 }
 

@@ -47,7 +47,14 @@ describe('hostile or broken input gives problems, not crashes', () => {
   });
 
   it('deep nesting, odd tags, keys that look like prototypes, several documents', () => {
-    bad(load('version: 1\nx: ' + '['.repeat(5_000) + ']'.repeat(5_000) + '\n'));
+    const t0 = Date.now();
+    expect(bad(load('version: 1\nx: ' + '['.repeat(300_000) + ']'.repeat(300_000) + '\n'))[0]).toMatchObject({ line: 2, message: 'nesting is deeper than 64 levels' });
+    let block = 'version: 1\nx:\n';
+    for (let i = 1; i <= 600; i++) block += `${' '.repeat(i)}k:\n`;
+    expect(bad(load(block))[0]!.message).toMatch(/indented more than 512 columns/);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    // brackets inside quoted strings and comments do not count
+    expect(load(`version: 1\ndeployment: { name: "${'['.repeat(100)}" } # ${'{'.repeat(100)}\ngates: [{ id: a, source: manual, signoff_role: r }]\n`).ok).toBe(true);
     expect(bad(load('version: 1\ndeployment: { name: !!binary aGVsbG8= }\ngates: [{ id: a, source: manual, signoff_role: r }]\n')).map((p) => p.path)).toEqual(['deployment.name']);
     const proto = bad(load('version: 1\n__proto__: { polluted: true }\ndeployment: { name: d }\ngates: [{ id: a, source: manual, signoff_role: r }]\n'));
     expect(proto.map((p) => `${p.line} ${p.path}`)).toEqual(['2 __proto__']);

@@ -214,6 +214,8 @@ describe('decision, ramp, actions, influence, audit, top level', () => {
     - { influence: 150, hold: 1h }
 `);
     expect(p['ramp.start']).toMatch(/RFC 3339/);
+    expect(probs(HEAD + ACK + 'ramp: { start: "2026-02-30T10:00:00Z", stages: [{ influence: 1, hold: 1h }] }\n')['ramp.start']).toMatch(/RFC 3339/);
+    expect(ok(HEAD + ACK + 'ramp: { start: "2026-11-23T16:00:00+02:00", stages: [{ influence: 1, hold: 1h }] }\n').ramp?.start).toBe(Date.UTC(2026, 10, 23, 14));
     expect(p['ramp.max_step']).toMatch(/1\.\.100/);
     expect(p['ramp.stages[1].influence']).toMatch(/0\.\.100/);
     const q = probs(HEAD + ACK + `ramp:

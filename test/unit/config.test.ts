@@ -173,6 +173,17 @@ describe('secrets from the environment', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it('short secrets are hidden where they were substituted, without mangling other messages', () => {
+    const p = bad(loadConfigText(
+      'version: 1\ndeployment: { name: d }\nsources:\n  p: { type: prometheus, url: "http://127.0.0.1:1" }\ngates:\n  - { id: g, source: p, query: up, go: "${GO}" }\n  - { id: h, source: p, query: up, go: "=> 1" }\n',
+      { file: '/tmp/w.yaml', env: { GO: '=>1' } },
+    ));
+    expect(p.map((x) => x.path)).toEqual(['gates[0].go', 'gates[1].go']);
+    expect(p[0]!.message).not.toContain('=>1');
+    expect(p[0]!.message).toContain('[redacted]');
+    expect(p[1]!.message).toContain('"=> 1" is not a threshold');
+  });
+
   it('substituted values are listed in config.secrets; $${ is a literal', () => {
     const c = ok(loadConfigText(
       'version: 1\ndeployment: { name: "$${NOT_A_VAR}-${DEPLOY}" }\ngates:\n  - { id: ack, source: manual, signoff_role: x }\n',
