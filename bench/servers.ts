@@ -1,0 +1,119 @@
+/**
+ * Loopback servers the benchmark drives the console against: an exporter with N gates'
+ * metrics, a status feed that can burst, and a control API that stamps each request's
+ * arrival with performance.now() (same process as the pty writer, so times compare).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+
+const listen = (server: http.Server): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+
+const close = (server: http.Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+export interface Exporter {
+  url: string;
+  scrapes: number;
+  stop(): Promise<void>;
+}
+
+/** `/metrics` with one gauge per gate (values jitter so the screen has something to redraw). */
+export async function startExporter(gates: number): Promise<Exporter> {
+  let n = 0;
+  const state = { url: '', scrapes: 0, stop: async () => {} };
+  const server = http.createServer((req, res) => {
+    state.scrapes++;
+    n++;
+    const lines = ['# TYPE bench_gate_value gauge'];
+    for (let i = 0; i < gates; i++) lines.push(`bench_gate_value{gate="g${i}"} ${(i + n) % 50}`);
+    lines.push('# TYPE policy_influence_pct gauge', 'policy_influence_pct 10', '');
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(lines.join('\n'));
+  });
+  const port = await listen(server);
+  state.url = `http://127.0.0.1:${port}/metrics`;
+  state.stop = () => close(server);
+  return state;
+}
+
+export interface FeedServer {
+  url: string;
+  clients(): number;
+  /** Sends `rate` messages/s for `ms`, in 10 ms slices; resolves when the last one is written. */
+  burst(rate: number, ms: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startFeed(): Promise<FeedServer> {
+  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ server, path: '/status' });
+  let seq = 0;
+  const ts = () => new Date().toISOString();
+  const send = (ws: WebSocket, m: Record<string, unknown>) => ws.send(JSON.stringify({ ...m, seq: ++seq, ts: ts() }));
+  wss.on('connection', (ws) => {
+    // The retained state a real feed sends after `resume`.
+    send(ws, { type: 'status', key: 'killswitch.tested', value: true, detail: 'bench build' });
+  });
+  const port = await listen(server);
+  const broadcast = (m: Record<string, unknown>) => {
+    const frame = JSON.stringify({ ...m, seq: ++seq, ts: ts() });
+    for (const c of wss.clients) if (c.readyState === WebSocket.OPEN) c.send(frame);
+  };
+  return {
+    url: `ws://127.0.0.1:${port}/status`,
+    clients: () => wss.clients.size,
+    burst(rate, ms) {
+      const total = Math.round((rate * ms) / 1000);
+      const start = performance.now();
+      let sent = 0;
+      return new Promise((resolve) => {
+        const tick = () => {
+          const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+          while (sent < due) {
+            // Half status changes (new values for one key), half free-text events: both reach the event log.
+            if (sent % 2 === 0) broadcast({ type: 'status', key: 'bench.counter', value: sent, detail: 'burst' });
+            else broadcast({ type: 'event', text: `burst message ${sent}`, actor: 'bench' });
+            sent++;
+          }
+          if (sent >= total) resolve(sent);
+          else setTimeout(tick, 10);
+        };
+        tick();
+      });
+    },
+    async stop() {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await close(server);
+    },
+  };
+}
+
+export interface ControlApi {
+  url: string;
+  /** performance.now() at each request's arrival (request line and headers parsed). */
+  arrivals: number[];
+  stop(): Promise<void>;
+}
+
+export async function startControl(): Promise<ControlApi> {
+  const arrivals: number[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/admin/')) arrivals.push(performance.now());
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, arrivals, stop: () => close(server) };
+}
