@@ -101,13 +101,20 @@ export interface ControlApi {
   url: string;
   /** performance.now() at each request's arrival (request line and headers parsed). */
   arrivals: number[];
+  /** Resolves with the arrival time of the next request (rejects after timeoutMs). */
+  nextArrival(timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 
 export async function startControl(): Promise<ControlApi> {
   const arrivals: number[] = [];
+  const waiters = new Set<(at: number) => void>();
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.startsWith('/admin/')) arrivals.push(performance.now());
+    if (req.method === 'POST' && req.url?.startsWith('/admin/')) {
+      const at = performance.now();
+      arrivals.push(at);
+      for (const w of [...waiters]) w(at);
+    }
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -115,5 +122,18 @@ export async function startControl(): Promise<ControlApi> {
     });
   });
   const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, arrivals, stop: () => close(server) };
+  const nextArrival = (timeoutMs: number) =>
+    new Promise<number>((resolve, reject) => {
+      const w = (at: number) => {
+        clearTimeout(t);
+        waiters.delete(w);
+        resolve(at);
+      };
+      const t = setTimeout(() => {
+        waiters.delete(w);
+        reject(new Error(`no control request within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.add(w);
+    });
+  return { url: `http://127.0.0.1:${port}`, arrivals, nextArrival, stop: () => close(server) };
 }

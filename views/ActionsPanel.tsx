@@ -20,14 +20,15 @@ export function ActionsPanel({ lines }: { lines: number }) {
   return (
     <Box flexDirection="column">
       {shown.map((a) => {
-        const steps = [...new Set(a.steps.map((s) => s.step))].filter((s) => s !== 'failed').join(arrow);
         const level = a.state === 'failed' ? 'error' : a.state === 'done' ? 'ok' : 'warn';
-        const tail = a.state === 'failed' ? `FAILED: ${oneLine(a.error ?? '', 200)} (Esc dismisses)` : a.state === 'done' ? a.step.toUpperCase() : `${a.step}…`;
+        // A failure leads with what went wrong: the steps matter less than the error.
+        const text =
+          a.state === 'failed'
+            ? `${a.label} FAILED ${a.step.replace(/^failed /, '')} (Esc dismisses): ${oneLine(a.error ?? '', 300)}`
+            : `${a.label}: ${[...new Set(a.steps.map((s) => s.step))].join(arrow)}${arrow}${a.state === 'done' ? a.step.toUpperCase() : '…'}`;
         return (
           <Text key={a.id} wrap="truncate" bold {...tone(theme, level)}>
-            {a.label}: {steps}
-            {steps ? arrow : ''}
-            {tail}
+            {text}
           </Text>
         );
       })}

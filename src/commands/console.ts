@@ -75,7 +75,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   const rec = run.record ? new Recorder(run.record, run.config.secrets) : undefined;
   rec?.writeConfig(run.clock.now(), run.config);
   const recorder = rec ? (kind: string, data: unknown) => rec.write(run.clock.now(), kind as RecordLine['kind'], data) : undefined;
-  const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
+  const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, cadence: systemClock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
   const ledgerLink = await openLedgerFor(session, run.clock);
   for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
   if (ledgerLink.warning) session.live.event({ kind: 'system', level: 'error', text: ledgerLink.warning });

@@ -201,7 +201,7 @@ export class ActionRunner {
   signoff(role: string, gate?: string): void {
     if (!this.ledger || !this.requireLedger('sign-off')) return;
     const now = this.clock.now();
-    this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor, role_: undefined } as never);
+    this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor });
     this.session.publish({ type: 'ack', ts: new Date(now).toISOString(), role, actor: this.actor, ...(gate ? { gate } : {}) });
     this.session.live.event({ kind: 'action', level: 'ok', text: `signed off ${gate ?? 'the decision'} as ${role} (${this.actor})` });
     setNotice(this.store, `signed off as ${role}`, 'ok');

@@ -21,12 +21,7 @@ export async function openLedgerFor(session: Session, clock: Clock): Promise<Led
       close: async () => {},
     };
   }
-  const sync = () => {
-    const lines = ledger.lines();
-    session.setLedgerAuthority(signoffsFrom(lines), waiversFrom(lines));
-  };
-  sync();
-  const off = ledger.onChange(sync);
+  const off = linkLedger(session, ledger);
   const link: LedgerLink = {
     ledger,
     close: async () => {
@@ -38,4 +33,14 @@ export async function openLedgerFor(session: Session, clock: Clock): Promise<Led
   };
   if (!ledger.integrity.ok) link.warning = `audit ledger fails verification: ${'reason' in ledger.integrity ? ledger.integrity.reason : ''} (line ${'line' in ledger.integrity ? ledger.integrity.line : '?'})`;
   return link;
+}
+
+/** Keeps the session's sign-offs and waivers equal to what the ledger says; returns the unlink. */
+export function linkLedger(session: Session, ledger: Ledger): () => void {
+  const sync = () => {
+    const lines = ledger.lines();
+    session.setLedgerAuthority(signoffsFrom(lines), waiversFrom(lines));
+  };
+  sync();
+  return ledger.onChange(sync);
 }

@@ -21,6 +21,8 @@ export interface SessionOptions {
   clock: Clock;
   readOnly?: boolean;
   mode?: WarroomState['mode'];
+  /** Paces renders (wall time); defaults to `clock`. */
+  cadence?: Clock;
   /** Tap for `--record`: every input the console sees. */
   recorder?: (kind: string, data: unknown) => void;
 }
@@ -39,7 +41,7 @@ export class Session {
   constructor(readonly opts: SessionOptions) {
     const { config, clock } = opts;
     this.store = createWarroomStore({ config, actor: opts.actor, now: clock.now(), readOnly: opts.readOnly ?? false, mode: opts.mode ?? 'live' });
-    this.live = new LiveEngine(this.store, clock);
+    this.live = new LiveEngine(this.store, clock, 250, opts.cadence ?? clock);
     const probes = probesBySource(config);
     const polled: PolledSource[] = [];
     for (const src of Object.values(config.sources)) {

@@ -28,10 +28,16 @@ export class LiveEngine {
   private readonly ramp: RampLoop;
   private triggerListeners = new Set<(e: TriggerEffect[]) => void>();
 
+  /**
+   * `clock` is the engine's time (scaled in `demo --speed N`); `cadence` paces the store
+   * writes and defaults to it (tests), but the console passes wall time so a fast demo clock
+   * never means more renders.
+   */
   constructor(
     private readonly store: WarroomStore,
     private readonly clock: Clock,
     private readonly flushMs = 250,
+    private readonly cadence: Clock = clock,
   ) {
     this.health = { ...store.getState().sources };
     this.ramp = new RampLoop(store.getState().config, clock.now());
@@ -63,12 +69,12 @@ export class LiveEngine {
 
   start(): void {
     this.flush();
-    this.stopTick = every(this.clock, 1000, () => this.flush());
+    this.stopTick = every(this.cadence, 1000, () => this.flush());
   }
 
   stop(): void {
     this.stopTick?.();
-    this.clock.clearTimeout(this.flushTimer);
+    this.cadence.clearTimeout(this.flushTimer);
   }
 
   ingest(o: PollOutcome): void {
@@ -113,7 +119,7 @@ export class LiveEngine {
 
   private schedule(): void {
     if (this.flushTimer) return;
-    this.flushTimer = this.clock.setTimeout(() => {
+    this.flushTimer = this.cadence.setTimeout(() => {
       this.flushTimer = undefined;
       this.flush();
     }, this.flushMs);

@@ -8,11 +8,12 @@ import { render } from 'ink-testing-library';
 import { Console } from '../../views/Console.js';
 import type { Theme } from '../../views/theme.js';
 import type { Config } from '../../src/config/types.js';
-import { FakeClock } from '../../src/core/clock.js';
+import { FakeClock, type Clock } from '../../src/core/clock.js';
 import { Session } from '../../src/console/session.js';
 import { ActionRunner } from '../../src/console/actionRunner.js';
 import { Controller } from '../../src/console/controller.js';
 import type { Ledger } from '../../src/audit/ledger.js';
+import { linkLedger } from '../../src/console/ledgerLink.js';
 import { testConfig } from './config.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -22,7 +23,8 @@ export interface ConsoleHarnessOptions {
   actor?: string;
   readOnly?: boolean;
   ledger?: Ledger;
-  clock?: FakeClock;
+  /** A FakeClock (default) for deterministic time, or systemClock for tests that wait on real servers. */
+  clock?: Clock;
   theme?: Partial<Theme>;
   columns?: number;
   rows?: number;
@@ -35,6 +37,7 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
   const runner = new ActionRunner(session, opts.ledger, clock);
   const wall = { t: 1_000_000 };
   const controller = new Controller(session, runner, opts.ledger, clock, () => wall.t);
+  const unlink = opts.ledger ? linkLedger(session, opts.ledger) : () => {};
   session.live.start();
   let quit = 0;
   const theme: Theme = { ascii: false, color: false, ...opts.theme };
@@ -77,6 +80,7 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
     frame: () => r.lastFrame() ?? '',
     unmount: () => {
       controller.dispose();
+      unlink();
       session.live.stop();
       r.unmount();
     },
@@ -98,6 +102,7 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
       await flush();
     },
     async advance(ms: number) {
+      if (!(clock instanceof FakeClock)) throw new Error('advance() needs a FakeClock');
       await act(async () => {
         clock.advance(ms);
       });
@@ -105,5 +110,16 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
     },
     flush,
     resize: setSize,
+    /** Polls the frame (flushing the live loop) until it matches, or fails with the last frame. */
+    async waitFor(re: RegExp, timeoutMs = 5000): Promise<string> {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        await flush();
+        const f = r.lastFrame() ?? '';
+        if (re.test(f)) return f;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${re}; last frame:\n${f}`);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    },
   };
 }

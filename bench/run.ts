@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- --quick] [-- --runs N]`: the real compiled console under a pty against
+ * loopback servers this process starts; prints medians (min–max) as Markdown table rows and
+ * writes them to bench/results.md. Figures, not pass/fail: always exits 0 unless it cannot run.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchConfigYaml } from './config.js';
+import { evaluateSamples } from './micro.js';
+import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
+import { startControl, startExporter, startFeed, type ControlApi, type FeedServer } from './servers.js';
+import { tableLines, type Row } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'warroom.js');
+const RESULTS = join(ROOT, 'bench', 'results.md');
+
+const FOOTER = 'K kill';
+const KILL_CONFIRM = 'y or Enter to confirm';
+const CONFIRM_WAIT_MS = 300;
+const GATES = 60;
+const BURST_RATE = 5000;
+
+interface Plan {
+  quick: boolean;
+  sessions: number;
+  extraStartups: number;
+  pollMs: number;
+  burstMs: number;
+  killsPerSession: number;
+  evalIterations: number;
+}
+
+function plan(argv: string[]): Plan {
+  const quick = argv.includes('--quick');
+  const i = argv.indexOf('--runs');
+  const runs = i >= 0 ? Math.max(1, Math.min(20, Number(argv[i + 1]) || 1)) : undefined;
+  if (quick) return { quick, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
+  return { quick, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Samples {
+  startup: number[];
+  pollCpu: number[];
+  frameRate: number[];
+  kill: number[];
+  killAfterBurst: number[];
+  burstCpu: number[];
+  rssBefore: number[];
+  rssAfter: number[];
+  evalMs: number[];
+}
+
+/** K, wait for the confirm screen, wait out the guard, y: ms from writing y to the request arriving. */
+async function killOnce(pty: PtyConsole, control: ControlApi): Promise<number> {
+  const since = pty.mark();
+  pty.write('K');
+  await pty.waitFor(KILL_CONFIRM, since, 10_000);
+  await sleep(CONFIRM_WAIT_MS);
+  const arrival = control.nextArrival(10_000);
+  const t0 = performance.now();
+  pty.write('y');
+  const at = await arrival;
+  return at - t0;
+}
+
+async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed: FeedServer; control: ControlApi }, full: boolean): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'warroom-bench-'));
+  const cfgFile = join(dir, 'warroom.yaml');
+  await writeFile(cfgFile, benchConfigYaml(GATES, { exporterUrl: targets.exporterUrl, feedUrl: targets.feed.url, controlUrl: targets.control.url, auditDir: join(dir, 'audit') }));
+  const pty = spawnConsole({ cwd: dir, bin: BIN, args: ['--config', cfgFile, '--actor', 'bench'] });
+  try {
+    const shown = await pty.waitFor(FOOTER, 0, 15_000);
+    s.startup.push(shown - pty.spawnedAt);
+    if (!full) return;
+    const pid = await pty.nodePid();
+    // Let the first scrapes and the feed connection settle before measuring the steady state.
+    await sleep(1500);
+    const c0 = cpuSeconds(pid);
+    const f0 = pty.frames();
+    const t0 = performance.now();
+    await sleep(p.pollMs);
+    const dt = (performance.now() - t0) / 1000;
+    s.pollCpu.push(((cpuSeconds(pid) - c0) / dt) * 100);
+    s.frameRate.push((pty.frames() - f0) / dt);
+
+    for (let k = 0; k < p.killsPerSession; k++) {
+      s.kill.push(await killOnce(pty, targets.control));
+      await sleep(1000);
+    }
+
+    s.rssBefore.push(rssMb(pid));
+    const b0 = cpuSeconds(pid);
+    const bt0 = performance.now();
+    await targets.feed.burst(BURST_RATE, p.burstMs);
+    const bdt = (performance.now() - bt0) / 1000;
+    s.burstCpu.push(((cpuSeconds(pid) - b0) / bdt) * 100);
+    s.rssAfter.push(rssMb(pid));
+    s.killAfterBurst.push(await killOnce(pty, targets.control));
+  } finally {
+    await pty.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const p = plan(argv);
+  const s: Samples = { startup: [], pollCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [] };
+  const exporter = await startExporter(GATES);
+  const feed = await startFeed();
+  const control = await startControl();
+  const errors: string[] = [];
+  try {
+    const total = p.sessions + p.extraStartups;
+    for (let i = 0; i < total; i++) {
+      const full = i < p.sessions;
+      process.stderr.write(`bench: ${full ? 'session' : 'startup'} ${i + 1}/${total}…\n`);
+      try {
+        await session(p, s, { exporterUrl: exporter.url, feed, control }, full);
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+        process.stderr.write(`bench: run ${i + 1} failed: ${errors.at(-1)}\n`);
+      }
+    }
+  } finally {
+    await Promise.allSettled([exporter.stop(), feed.stop(), control.stop()]);
+  }
+  process.stderr.write('bench: gate engine…\n');
+  s.evalMs = evaluateSamples(1000, p.evalIterations);
+
+  const burstS = p.burstMs / 1000;
+  const pollS = p.pollMs / 1000;
+  const rows: Row[] = [
+    { metric: 'startup: spawn → first complete frame', unit: 'ms', samples: s.startup, budget: '< 600 ms', digits: 0 },
+    { metric: `polling CPU, ${GATES} gates at 1 s for ${pollS} s`, unit: '% of a core', samples: s.pollCpu, budget: '< 3 %' },
+    { metric: 'frames drawn while polling', unit: '/s', samples: s.frameRate, budget: '—' },
+    { metric: 'kill-switch: y → request received', unit: 'ms', samples: s.kill, budget: '< 20 ms', digits: 1 },
+    { metric: `kill-switch right after ${BURST_RATE} msg/s × ${burstS} s burst`, unit: 'ms', samples: s.killAfterBurst, budget: '< 100 ms', digits: 1 },
+    { metric: `CPU during the ${BURST_RATE} msg/s burst`, unit: '% of a core', samples: s.burstCpu, budget: '—' },
+    { metric: 'RSS before the burst', unit: 'MB', samples: s.rssBefore, budget: '—' },
+    { metric: 'RSS after the burst', unit: 'MB', samples: s.rssAfter, budget: '< 150 MB' },
+    { metric: 'gate engine: evaluateAll, 1,000 gates', unit: 'ms', samples: s.evalMs, budget: '< 5 ms', digits: 3 },
+  ];
+  const header = [
+    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`,
+  ];
+  const lines = [...header, ...tableLines(rows), ...errors.map((e) => `<!-- error: ${e.split('\n')[0]} -->`), ''];
+  process.stdout.write(lines.join('\n'));
+  await writeFile(RESULTS, lines.join('\n'));
+  return 0;
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
