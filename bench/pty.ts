@@ -68,7 +68,9 @@ export interface PtyConsole {
 }
 
 export function spawnConsole(opts: { cwd: string; bin: string; args: string[]; rows?: number; cols?: number }): PtyConsole {
-  const cmd = `stty rows ${opts.rows ?? 40} cols ${opts.cols ?? 120} && exec ${['node', opts.bin, ...opts.args].map(shq).join(' ')}`;
+  // WARROOM_BENCH_NODE_ARGS (e.g. "--cpu-prof") is for profiling the console under the same load.
+  const nodeArgs = (process.env.WARROOM_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const cmd = `stty rows ${opts.rows ?? 40} cols ${opts.cols ?? 120} && exec ${['node', ...nodeArgs, opts.bin, ...opts.args].map(shq).join(' ')}`;
   const spawnedAt = performance.now();
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: opts.cwd, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';

@@ -119,6 +119,7 @@ export class Controller {
   }
 
   private effect(e: FlowEffect): boolean {
+    this.session.opts.recorder?.(e.type === 'decision' ? 'decision' : 'key', e);
     switch (e.type) {
       case 'kill':
         this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) });
@@ -150,6 +151,7 @@ export class Controller {
     const s = this.store.getState();
     if (s.readOnly) return setNotice(this.store, 'READ-ONLY: actions are disabled');
     if (s.banner.some((t) => t.phase === 'armed')) {
+      this.session.opts.recorder?.('key', { type: 'cancelAutoRollback' });
       this.session.live.cancelArmedTrigger();
       return;
     }
@@ -159,6 +161,7 @@ export class Controller {
     if (!this.ledger) return setNotice(this.store, 'checkpoint ack refused: the audit trail is unavailable', 'error');
     const cp = view.checkpoints.find((c) => c.stage === ack.stage && c.offsetMs === ack.offsetMs);
     const label = cp?.label ?? '';
+    this.session.opts.recorder?.('key', { type: 'checkpointAck', stage: ack.stage, offsetMs: ack.offsetMs });
     this.ledger.append({ type: 'checkpoint.ack', stage: ack.stage, offset_ms: ack.offsetMs, label, actor: s.actor, ...(s.role ? { role: s.role } : {}) });
     const text = `checkpoint ${checkpointLabel(ack.offsetMs)} "${label}" acknowledged by ${s.actor}`;
     this.session.live.event({ kind: 'action', level: 'ok', text });
