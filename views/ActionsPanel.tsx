@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import type { ActionView } from '../src/store/store.js';
 import { oneLine } from '../src/util/sanitize.js';
-import { glyphs, tone } from './theme.js';
+import { glyphs, plain, tone } from './theme.js';
 
 export function visibleActions(actions: readonly ActionView[], now: number): ActionView[] {
   // Finished successes linger briefly so the room sees "verified"; failures stay until dismissed.
@@ -28,7 +28,7 @@ export function ActionsPanel({ lines }: { lines: number }) {
             : `${a.label}: ${[...new Set(a.steps.map((s) => s.step))].join(arrow)}${arrow}${a.state === 'done' ? a.step.toUpperCase() : '…'}`;
         return (
           <Text key={a.id} wrap="truncate" bold {...tone(theme, level)}>
-            {text}
+            {plain(theme, text)}
           </Text>
         );
       })}

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { formatClock } from '../src/config/duration.js';
 import type { TriggerState } from '../src/ramp/triggers.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
-import { fit } from './theme.js';
+import { fit, plain } from './theme.js';
 
 export function bannerText(t: TriggerState, now: number): string {
   const what = `${t.gate} = ${t.value === undefined ? '?' : String(t.value)} fails ${t.threshold ?? '?'}`;
@@ -30,7 +30,7 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
     <Box flexDirection="column">
       {banner.slice(0, lines).map((t) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
-          {fit(` ${bannerText(t, now)}`, width)}
+          {fit(plain(theme, ` ${bannerText(t, now)}`), width)}
         </Text>
       ))}
     </Box>

@@ -6,7 +6,7 @@ import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { actionInFlight } from '../src/store/store.js';
 import { OverallLight } from './Light.js';
-import { glyphs, tone } from './theme.js';
+import { glyphs, plain, tone } from './theme.js';
 
 function clock(now: number): string {
   return new Date(now).toISOString().slice(11, 19) + 'Z';
@@ -34,12 +34,12 @@ export function Header() {
     <Box flexDirection="column">
       <Box>
         <Text wrap="truncate">
-          <Text bold>warroom</Text> {h.name} {glyphs(theme).sep} {h.env}{' '}
+          <Text bold>warroom</Text> {plain(theme, `${h.name} ${glyphs(theme).sep} ${h.env}`)}{' '}
         </Text>
         <OverallLight overall={h.overall} />
         <Text wrap="truncate">
           {'  '}influence <Text bold>{influence}</Text>
-          {h.infErr ? <Text {...tone(theme, 'warn')}> ({h.infErr.slice(0, 20)})</Text> : null}
+          {h.infErr ? <Text {...tone(theme, 'warn')}> ({plain(theme, h.infErr.slice(0, 20))})</Text> : null}
           {'  '}
           {clock(h.now)}
           {'  '}
@@ -84,7 +84,7 @@ function SourcesLine() {
         return (
           <Text key={s.id}>
             {i > 0 ? ` ${glyphs(theme).sep} ` : ''}
-            <Text {...tone(theme, level)}>{sourceText(s, now)}</Text>
+            <Text {...tone(theme, level)}>{plain(theme, sourceText(s, now))}</Text>
             {extra}
           </Text>
         );

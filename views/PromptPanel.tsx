@@ -17,12 +17,6 @@ export interface PromptPanelProps {
   color?: boolean;
 }
 
-const ASCII_SUBST: [RegExp, string][] = [
-  [/→/g, '->'],
-  [/✓/g, 'v'],
-  [/·/g, '|'],
-  [/…/g, '...'],
-];
 
 function cut(s: string, n: number, ascii: boolean): string {
   if (n <= 0) return '';
@@ -42,7 +36,7 @@ function inputLine(label: string, value: string, n: number, ascii: boolean): str
 }
 
 export function PromptPanel({ flow, ctx, width, ascii = false, color = true }: PromptPanelProps) {
-  const plain = (s: string) => (ascii ? asciiOnly(ASCII_SUBST.reduce((t, [re, to]) => t.replace(re, to), s)) : s);
+  const plain = (s: string) => (ascii ? asciiOnly(s) : s);
   const d = describeFlow(flow, ctx);
   const boxWidth = Math.max(20, Math.floor(width));
   const inner = boxWidth - 4; // borders and one column of padding each side

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../src/config/duration.js';
 import { checkpointLabel, formatT, type CheckpointView } from '../src/ramp/timeline.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
-import { glyphs, tone, type Theme } from './theme.js';
+import { glyphs, plain, tone, type Theme } from './theme.js';
 
 function stageBar(stages: number[], current: number, theme: Theme): string {
   const g = glyphs(theme);
@@ -59,9 +59,9 @@ export function RampPanel({ width }: { width: number }) {
   }
   return (
     <Box flexDirection="column" height={2} width={width}>
-      <Text wrap="truncate">{line1}</Text>
+      <Text wrap="truncate">{plain(theme, line1)}</Text>
       <Text wrap="truncate" {...tone(theme, level)} bold={level !== 'info'}>
-        {line2}
+        {plain(theme, line2)}
       </Text>
     </Box>
   );

@@ -54,7 +54,29 @@ export function fit(s: string, n: number, ellipsis = '…'): string {
   return s + ' '.repeat(n - s.length);
 }
 
-/** Replaces any non-ASCII character for --ascii (text from sources may carry them). */
+const TRANSLIT: [RegExp, string][] = [
+  [/[→⟶]/g, '->'],
+  [/[←]/g, '<-'],
+  [/…/g, '...'],
+  [/·/g, '|'],
+  [/[•●]/g, '*'],
+  [/[✓✔]/g, 'v'],
+  [/[─━—–]/g, '-'],
+  [/[▶►]/g, '>'],
+  [/[█▓▒░]/g, '#'],
+  [/[“”]/g, '"'],
+  [/[‘’]/g, "'"],
+  [/×/g, 'x'],
+];
+
+/** --ascii: our own glyphs become their ASCII spelling; anything else non-ASCII (from sources) becomes `?`. */
 export function asciiOnly(s: string): string {
-  return s.replace(/[^\x20-\x7e\n]/g, '?');
+  let out = s;
+  for (const [re, to] of TRANSLIT) out = out.replace(re, to);
+  return out.replace(/[^\x20-\x7e\n]/g, '?');
+}
+
+/** Text as the theme wants it shown. */
+export function plain(theme: Theme, s: string): string {
+  return theme.ascii ? asciiOnly(s) : s;
 }

@@ -95,10 +95,12 @@ describe('console views', () => {
 
   it('honours --ascii and says READ-ONLY', async () => {
     const ui = await renderConsole({ readOnly: true, theme: { ascii: true } });
+    await ui.feed({ entropy: 0.5 });
     await ui.feed({ entropy: 0.93 });
     const f = ui.frame();
     expect(f).toMatch(/> \* GO\s+Policy entropy/);
     expect(f).toContain('READ-ONLY');
+    expect(f).toContain('Policy entropy: NO-GO -> GO');
     expect(/[^\x00-\x7f]/.test(f)).toBe(false);
     ui.unmount();
   });
