@@ -65,16 +65,7 @@ export interface DecisionInput {
   rampStage?: number | null;
   signoffs: readonly Signoff[];
   waivers: readonly Waiver[];
-  criteria: readonly {
-    id: string;
-    title: string;
-    group: string;
-    severity: string;
-    status: CriterionStatus;
-    value: Value | null;
-    threshold: string;
-    observedAt?: number;
-  }[];
+  criteria: readonly (Omit<DecisionCriterion, 'observed_at'> & { observedAt?: number })[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -16,17 +16,18 @@ export class Replayer {
   private readonly live: LiveEngine;
   private timers: NodeJS.Timeout[] = [];
   private lastStatus = new Map<string, string>();
-
-  constructor(config: Config, private readonly lines: RecordLine[], speed: number) {
-    const t0 = lines[0]?.t ?? Date.now();
-    this.clock = scaledClock(speed, t0);
-    this.store = createWarroomStore({ config, actor: 'replay', now: t0, readOnly: true, mode: 'replay' });
-    this.live = new LiveEngine(this.store, this.clock);
-    this.speed = speed;
-    this.t0 = t0;
-  }
-  private readonly speed: number;
   private readonly t0: number;
+
+  constructor(
+    config: Config,
+    private readonly lines: RecordLine[],
+    private readonly speed: number,
+  ) {
+    this.t0 = lines[0]?.t ?? Date.now();
+    this.clock = scaledClock(speed, this.t0);
+    this.store = createWarroomStore({ config, actor: 'replay', now: this.t0, readOnly: true, mode: 'replay' });
+    this.live = new LiveEngine(this.store, this.clock);
+  }
 
   start(onDone?: () => void): void {
     this.live.start();

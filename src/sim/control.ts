@@ -28,20 +28,8 @@ export function parseKillSwitch(body: unknown, idempotencyKey?: string): Parsed<
   if (!isObject(body)) return { ok: false, message: 'body must be a JSON object like {"enabled": true, "reason": "…", "actor": "…"}' };
   const enabled = body.enabled ?? true;
   if (typeof enabled !== 'boolean') return { ok: false, message: `"enabled" must be true or false, got ${describe(body.enabled)}` };
-  const reason = optionalText(body, 'reason');
-  if (!reason.ok) return reason;
-  const actor = optionalText(body, 'actor');
-  if (!actor.ok) return actor;
-  return {
-    ok: true,
-    value: {
-      kind: 'kill',
-      enabled,
-      ...(actor.value !== undefined ? { actor: actor.value } : {}),
-      ...(reason.value !== undefined ? { reason: reason.value } : {}),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    },
-  };
+  const who = attribution(body, idempotencyKey);
+  return who.ok ? { ok: true, value: { kind: 'kill', enabled, ...who.value } } : who;
 }
 
 /** `POST /admin/influence {"pct": N}` with N an integer 0..100 (a JSON number, not a string). */
@@ -51,6 +39,15 @@ export function parseInfluence(body: unknown, idempotencyKey?: string): Parsed<C
   if (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100) {
     return { ok: false, message: `"pct" must be an integer from 0 to 100, got ${describe(pct)}` };
   }
+  const who = attribution(body, idempotencyKey);
+  return who.ok ? { ok: true, value: { kind: 'set', pct, ...who.value } } : who;
+}
+
+/** Who asked and why, common to every control request. */
+function attribution(
+  body: Record<string, unknown>,
+  idempotencyKey: string | undefined,
+): Parsed<{ actor?: string; reason?: string; idempotencyKey?: string }> {
   const reason = optionalText(body, 'reason');
   if (!reason.ok) return reason;
   const actor = optionalText(body, 'actor');
@@ -58,8 +55,6 @@ export function parseInfluence(body: unknown, idempotencyKey?: string): Parsed<C
   return {
     ok: true,
     value: {
-      kind: 'set',
-      pct,
       ...(actor.value !== undefined ? { actor: actor.value } : {}),
       ...(reason.value !== undefined ? { reason: reason.value } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
