@@ -2,6 +2,12 @@
  * Executes what a confirmed flow asks for: the request goes out first (nothing awaited
  * before the send), then the ledger line, the feed publish and the screen follow. Every step
  * and outcome is recorded; failures stay on screen until dismissed.
+ *
+ * "First" is enforced, not hoped for: a store write renders the whole screen synchronously
+ * (ink's legacy root; tens of ms on a full screen), and the request only reaches the socket
+ * on a later turn of the event loop. So every store write, ledger line and event of an action
+ * is held until the request is written (its `sent` step, or any later step), at most
+ * SEND_FIRST_MAX_MS, and then replayed in order.
  */
 import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
@@ -27,6 +33,9 @@ export interface InfluenceRequest {
   advance: boolean;
 }
 
+/** Longest the screen waits for a request to be written (a connect that hangs must not freeze it). */
+export const SEND_FIRST_MAX_MS = 50;
+
 export class ActionRunner {
   private seq = 0;
 
@@ -50,15 +59,19 @@ export class ActionRunner {
     return actionInFlight(this.store.getState());
   }
 
-  /** Fires the kill-switch. Never refused for want of an audit trail: safety first, recorded in memory and on screen. */
-  kill(req: KillRequest): boolean {
+  /**
+   * Fires the kill-switch. Never refused for want of an audit trail: safety first, recorded in memory and on screen.
+   * `afterSend` (e.g. closing the confirm prompt) runs once the request is on the wire, before the held screen updates.
+   */
+  kill(req: KillRequest, afterSend?: () => void): boolean {
     const cfg = this.session.opts.config.actions.killSwitch;
     if (!cfg) {
+      afterSend?.();
       setNotice(this.store, 'no kill_switch action is configured: use your runbook', 'error');
       this.session.live.event({ kind: 'action', level: 'error', text: 'kill-switch requested but no kill_switch action is configured' });
       return false;
     }
-    this.execute('kill_switch', cfg, { to: 0, reason: req.reason, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.trigger ? { trigger: req.trigger } : {}) });
+    this.execute('kill_switch', cfg, { to: 0, reason: req.reason, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.trigger ? { trigger: req.trigger } : {}) }, afterSend);
     return true;
   }
 
@@ -80,15 +93,44 @@ export class ActionRunner {
     return false;
   }
 
-  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }): void {
+  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }, afterSend?: () => void): void {
     const key = newIdempotencyKey();
     const id = `${name}-${++this.seq}`;
     const startedAt = this.clock.now();
-    // The request leaves inside runAction's first synchronous step; everything below follows it.
+    let held: (() => void)[] | undefined = afterSend ? [afterSend] : [];
+    const later = (fn: () => void) => (held ? held.push(fn) : fn());
+    const release = () => {
+      if (!held) return;
+      const queue = held;
+      held = undefined;
+      this.clock.clearTimeout(holdTimer);
+      for (const fn of queue) fn();
+    };
+    const holdTimer = this.clock.setTimeout(release, SEND_FIRST_MAX_MS);
+    // The request leaves inside runAction's first synchronous step; everything below waits for it.
     const outcome = runAction(
       { name, config: cfg, params: { actor: this.actor, reason: p.reason, pct: p.to }, idempotencyKey: key, secrets: this.session.opts.config.secrets },
-      { clock: this.clock, onStep: (e) => this.onStep(id, name, key, p, e), readVerify: (v) => this.readVerify(v) },
+      {
+        clock: this.clock,
+        onStep: (e) => {
+          later(() => this.onStep(id, name, key, p, e));
+          // Written (or already answered, or failed): nothing left to protect.
+          if (e.step !== 'sending' || e.error) release();
+        },
+        readVerify: (v) => this.readVerify(v),
+      },
     );
+    later(() => this.afterStart(id, name, key, p, startedAt, outcome));
+  }
+
+  private afterStart(
+    id: string,
+    name: ActionName,
+    key: string,
+    p: { from?: number; to: number; reason: string; trigger?: string },
+    startedAt: number,
+    outcome: ReturnType<typeof runAction>,
+  ): void {
     const label = name === 'kill_switch' ? `KILL-SWITCH ${p.from ?? '?'}% → 0%` : `influence ${p.from ?? '?'}% → ${p.to}%`;
     upsertAction(this.store, id, (a) => ({
       id,

@@ -28,6 +28,8 @@ const FLOW_KEYS: Record<string, FlowKind> = { K: 'kill', i: 'influence', n: 'adv
 
 export class Controller {
   private lastDue: string | undefined;
+  /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
+  private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -78,7 +80,8 @@ export class Controller {
   private oneKey(input: string, key: InkKey): boolean {
     const s = this.store.getState();
     const ctx = () => this.flowContext();
-    if (s.flow) return this.apply(flowKey(s.flow, { ...key, input }, ctx()));
+    const flow = this.pendingFlow !== undefined ? this.pendingFlow : s.flow;
+    if (flow) return this.apply(flowKey(flow, { ...key, input }, ctx()));
     if (isCtrlK({ ...key, input }) || input === 'K') return this.apply(openFlow('kill', ctx()));
     if (s.ui.help) {
       toggleHelp(this.store, false);
@@ -114,6 +117,16 @@ export class Controller {
   }
 
   private apply(r: FlowResult): boolean {
+    if (r.effect?.type === 'kill') {
+      // Send first: closing the prompt now would render the whole screen before the request leaves.
+      const e = r.effect;
+      this.pendingFlow = r.flow;
+      this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) }, () => {
+        this.pendingFlow = undefined;
+        this.store.setState({ flow: r.flow });
+      });
+      return false;
+    }
     this.store.setState({ flow: r.flow });
     return r.effect ? this.effect(r.effect) : false;
   }

@@ -3,7 +3,7 @@
  * every failure becomes one line a human can act on, never containing header values (they
  * may hold tokens) nor the URL's credentials or query string.
  */
-import got, { RequestError } from 'got';
+import type { Got } from 'got';
 import { oneLine } from '../util/sanitize.js';
 import { redact } from '../util/redact.js';
 
@@ -30,7 +30,13 @@ export class HttpSourceError extends Error {
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
+// got (and what it pulls in) costs ~100–200 ms to load: loaded on the first request, not before
+// the console's first frame.
+let gotModule: Promise<Got> | undefined;
+const loadGot = () => (gotModule ??= import('got').then((m) => m.default));
+
 export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGetResult> {
+  const got = await loadGot();
   const where = `GET ${safeUrl(url)}`;
   const headers = opts.headers ?? {};
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -86,7 +92,8 @@ export function safeUrl(url: string): string {
 }
 
 export function describeRequestError(err: unknown, timeoutMs: number): string {
-  const code = err instanceof RequestError ? err.code : (err as { code?: string } | null)?.code;
+  // got's RequestError carries `code` like any Node error (got itself is loaded lazily).
+  const code = (err as { code?: string } | null)?.code;
   switch (code) {
     case 'ETIMEDOUT':
       return `timed out after ${formatSeconds(timeoutMs)}`;

@@ -107,7 +107,7 @@ describe.concurrent('ramp timeline and rollback triggers (issue 5)', () => {
       expect(after).not.toMatch(/AUTO-ROLLBACK FIRED/);
       expect(after).toMatch(/influence 10%/);
     });
-  });
+  }, 75_000);
 
   it('rollback: auto left alone fires the kill-switch after 30 s: VERIFIED and influence 0', async () => {
     await withRig({ gates: [entropyGate({ rollback: 'auto' })] }, 10, async ({ sim, t, ledger }) => {
@@ -130,7 +130,7 @@ describe.concurrent('ramp timeline and rollback triggers (issue 5)', () => {
       await eventually(() => ledger().some((l) => l.action === 'kill_switch' && l.phase === 'verified'), 5_000, 'a verified kill_switch ledger line');
       expect(ledger().some((l) => l.type === 'trigger' && JSON.stringify(l).includes('fire'))).toBe(true);
     });
-  });
+  }, 75_000);
 
   it('rollback: prompt raises ROLLBACK TRIGGER … press K and sends nothing by itself', async () => {
     await withRig({ gates: [qSpreadGate({ rollback: 'prompt' })] }, 10, async ({ sim, t }) => {

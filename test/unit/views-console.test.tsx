@@ -90,6 +90,7 @@ describe('console views', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
     expect(lines[0]).toContain(' NO-GO ');
     expect(lines[lines.length - 1]).toContain('K kill');
+    expect(lines[lines.length - 1]).toContain('q quit');
     ui.unmount();
   });
 
