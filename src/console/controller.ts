@@ -81,6 +81,8 @@ export class Controller {
     const s = this.store.getState();
     const ctx = () => this.flowContext();
     const flow = this.pendingFlow !== undefined ? this.pendingFlow : s.flow;
+    // Ctrl+C inside a prompt cancels it like Esc (nothing sent); on the main screen it quits.
+    if (flow && key.ctrl && input === 'c') return this.apply(flowKey(flow, { input: '', escape: true }, ctx()));
     if (flow) return this.apply(flowKey(flow, { ...key, input }, ctx()));
     if (isCtrlK({ ...key, input }) || input === 'K') return this.apply(openFlow('kill', ctx()));
     if (s.ui.help) {

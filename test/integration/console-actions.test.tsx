@@ -212,3 +212,35 @@ describe('console actions', () => {
     ui.unmount();
   });
 });
+
+describe('quitting', () => {
+  it('Ctrl+C cancels an open prompt; q quits at once when nothing is in flight', async () => {
+    const ui = await renderConsole({ config: config(), ledger, clock: systemClock });
+    await ui.press('K');
+    expect(ui.frame()).toContain('KILL-SWITCH');
+    await ui.press('\u0003');
+    expect(ui.store.getState().flow).toBeNull();
+    expect(ui.quits()).toBe(0);
+    await ui.press('q');
+    expect(ui.quits()).toBe(1);
+    expect(kills()).toHaveLength(0);
+    ui.unmount();
+  });
+
+  it('q asks first while an action is in flight', async () => {
+    await control.stop();
+    control = await startControlServer({ influence: 10 });
+    control.respondWith([{ status: 200, delayMs: 1500 }]);
+    const ui = await renderConsole({ config: config(), ledger, clock: systemClock });
+    await ui.press('K');
+    await ui.waitFor(/y or Enter to confirm/);
+    await ui.press('y');
+    await ui.waitFor(/ACTION IN FLIGHT/);
+    await ui.press('q');
+    expect(ui.quits()).toBe(0);
+    await ui.waitFor(/in flight/i);
+    await ui.press('n');
+    expect(ui.quits()).toBe(0);
+    ui.unmount();
+  });
+});
