@@ -1,14 +1,12 @@
-/** The console root: providers + keys + bell + screen. */
+/** The console root: providers + keys + screen. */
 import { App } from './App.js';
 import { StoreContext, ThemeContext } from '../hooks/context.js';
-import { useBell } from '../hooks/useBell.js';
 import { useConsoleKeys, type KeyHandler } from '../hooks/useConsoleKeys.js';
 import type { WarroomStore } from '../src/store/store.js';
 import type { Theme } from './theme.js';
 
-function Effects({ onKey }: { onKey: KeyHandler }) {
+function Keys({ onKey }: { onKey: KeyHandler }) {
   useConsoleKeys(onKey);
-  useBell();
   return null;
 }
 
@@ -16,7 +14,7 @@ export function Console({ store, theme, onKey }: { store: WarroomStore; theme: T
   return (
     <StoreContext.Provider value={store}>
       <ThemeContext.Provider value={theme}>
-        <Effects onKey={onKey} />
+        <Keys onKey={onKey} />
         <App />
       </ThemeContext.Provider>
     </StoreContext.Provider>

@@ -82,10 +82,15 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
+  // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
+  const offBell = session.store.subscribe((st, prev) => {
+    if (st.bell !== prev.bell) io.stdout.write('\u0007');
+  });
   try {
     session.start();
     await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io);
   } finally {
+    offBell();
     controller.dispose();
     await session.stop();
     await ledgerLink.close();
