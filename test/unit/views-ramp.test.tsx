@@ -90,6 +90,7 @@ describe('ramp timeline and rollback banners', () => {
     expect(ui.frame()).toMatch(/ROLLBACK TRIGGER: q_spread = 5 fails <= 2\. Press K for the kill-switch/);
     await ui.feed({ entropy: 0.95, q_spread: 1, influence: 10 });
     expect(ui.frame()).not.toMatch(/ROLLBACK TRIGGER: q_spread/);
+    await ui.flush();
     expect(ui.frame()).toMatch(/rollback trigger for q_spread cleared/);
     ui.unmount();
   });
