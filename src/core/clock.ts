@@ -15,11 +15,9 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
-    return t as unknown as TimerHandle;
-  },
+  // Timers keep the process alive, as Node's do: a `check` waiting on a timeout with every
+  // connection refused must not exit early. Every owner clears its timers when it stops.
+  setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)) as unknown as TimerHandle,
   clearTimeout: (h) => {
     if (h) clearTimeout(h as unknown as NodeJS.Timeout);
   },

@@ -108,7 +108,9 @@ export class Poller {
       };
       timer = this.clock.setTimeout(() => {
         ctrl.abort(new Error(`timed out after ${src.timeout} ms`));
-        resolve({ ok: false, error: `timed out after ${fmtSeconds(src.timeout)}`, readings: {} });
+        // One beat for the adapter to answer the abort with its own reason ("connection
+        // refused"), which says more than the timeout alone.
+        timer = this.clock.setTimeout(() => resolve({ ok: false, error: `timed out after ${fmtSeconds(src.timeout)}`, readings: {} }), 0);
       }, src.timeout);
     });
     this.ctrl.signal.addEventListener('abort', onStop, { once: true });
@@ -118,6 +120,10 @@ export class Poller {
         src.adapter.read(src.probes, { clock: this.clock, signal: ctrl.signal }),
         timedOut,
       ]);
+      if (ctrl.signal.aborted && !result.ok && result.error && /abort/i.test(result.error)) {
+        // An adapter reporting our own abort: the timeout is the reason.
+        result = { ...result, error: `timed out after ${fmtSeconds(src.timeout)}` };
+      }
     } catch (err) {
       // An adapter should not throw, but a bug in one must not take the console down.
       result = { ok: false, error: `internal error in ${src.id}: ${err instanceof Error ? err.message : String(err)}`, readings: {} };

@@ -176,6 +176,33 @@ describe('fail-closed when a source is down', () => {
     expect(w.code).toBe(1);
   });
 
+  it('every source refused (feed, command, files too) still completes within one timeout and says why', async () => {
+    const file = await config(
+      'all-down.yaml',
+      `version: 1
+deployment: { name: d }
+sources:
+  exporter: { type: scrape, url: http://127.0.0.1:9/metrics, timeout: 2s }
+  feed: { type: websocket, url: ws://127.0.0.1:9/status, timeout: 2s }
+  pre: { type: command, argv: [no-such-command-warroom], timeout: 2s }
+  val: { type: files, path: ${join(dir, 'no-such-folder')} }
+gates:
+  - { id: m, source: exporter, metric: x, go: "== 1" }
+  - { id: k, source: feed, key: killswitch.tested }
+  - { id: p, source: pre }
+  - { id: v, source: val, go: "== PASS" }
+audit: { dir: ${join(dir, 'audit')} }
+`,
+    );
+    const started = Date.now();
+    const r = await runCli(['check', '--strict', '--config', file]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/feed down \(feed not connected: .*ECONNREFUSED/);
+    expect(r.stdout).toMatch(/command not found: no-such-command-warroom/);
+    expect(r.stdout).toMatch(/\[UNKNOWN\]\s+v .*no files in/);
+  });
+
   it('an exporter answering 503 → UNKNOWN → NO-GO', async () => {
     const bad = await startExporter('x 1\n');
     bad.setStatus(503);

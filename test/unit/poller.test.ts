@@ -83,3 +83,30 @@ describe('poller', () => {
     await p.stop();
   });
 });
+
+describe('poller timeouts keep the adapter’s own reason', () => {
+  it('an adapter answering the abort with a reason is believed; one echoing the abort gets the timeout text', async () => {
+    const clock = new FakeClock();
+    const reasoned: SourceAdapter = {
+      id: 'ws',
+      type: 'websocket',
+      read: (_p, ctx) =>
+        new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ ok: false, error: 'feed not connected: ECONNREFUSED', readings: {} }))),
+    };
+    const echo: SourceAdapter = {
+      id: 'http',
+      type: 'scrape',
+      read: (_p, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ ok: false, error: 'This operation was aborted', readings: {} }))),
+    };
+    const p = new Poller(clock, [
+      { id: 'ws', adapter: reasoned, probes: [], interval: 1000, timeout: 2000 },
+      { id: 'http', adapter: echo, probes: [], interval: 1000, timeout: 2000 },
+    ], () => {});
+    const all = p.readAllOnce();
+    clock.advance(2000);
+    const out = await all;
+    expect(out.find((o) => o.sourceId === 'ws')!.result.error).toBe('feed not connected: ECONNREFUSED');
+    expect(out.find((o) => o.sourceId === 'http')!.result.error).toBe('timed out after 2s');
+    await p.stop();
+  });
+});
