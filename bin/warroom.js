@@ -7,3 +7,6 @@ if ((process.env.NO_COLOR ?? '') !== '' || process.argv.includes('--no-color')) 
 const { main } = await import('../dist/src/cli/main.js');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
+// The command is done: a timer still pending (an action still verifying after `q`) must not
+// hold the terminal. The grace lets piped output drain first; unref'd, it never delays an exit.
+setTimeout(() => process.exit(code), 2000).unref();
