@@ -15,7 +15,9 @@ import { tableLines, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'warroom.js');
+// A --quick run (CI) must not overwrite the full table kept in bench/results.md.
 const RESULTS = join(ROOT, 'bench', 'results.md');
+const RESULTS_QUICK = join(ROOT, 'bench', 'results-quick.md');
 
 const FOOTER = 'K kill';
 const KILL_CONFIRM = 'y or Enter to confirm';
@@ -150,7 +152,7 @@ export async function main(argv: string[]): Promise<number> {
   ];
   const lines = [...header, ...tableLines(rows), ...errors.map((e) => `<!-- error: ${e.split('\n')[0]} -->`), ''];
   process.stdout.write(lines.join('\n'));
-  await writeFile(RESULTS, lines.join('\n'));
+  await writeFile(p.quick ? RESULTS_QUICK : RESULTS, lines.join('\n'));
   return 0;
 }
 

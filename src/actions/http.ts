@@ -1,5 +1,6 @@
 /** One HTTP delivery attempt. Retries are the executor's job (one idempotency key across them). */
-import got, { type Method } from 'got';
+import type { Got, Method } from 'got';
+import { gotIfLoaded, loadGot } from '../util/lazyGot.js';
 import type { ClientRequest } from 'node:http';
 import type { HttpActionConfig } from '../config/types.js';
 import type { AttemptResult, Scrub } from './attempt.js';
@@ -27,11 +28,29 @@ function describeError(e: unknown, cfg: HttpActionConfig, target: string, scrub:
 }
 
 /**
- * Sends the request synchronously (got is called before this function first awaits), calls
+ * Sends the request synchronously once got is loaded (the console loads it at startup; only a
+ * request made before that waits for the load), calls
  * `onSent` once the request has been written to a connected socket, and resolves with the
  * outcome; it never rejects.
  */
 export function httpAttempt(
+  cfg: HttpActionConfig,
+  body: unknown,
+  idempotencyKey: string,
+  scrub: Scrub,
+  signal: AbortSignal,
+  onSent: () => void,
+): Promise<AttemptResult> {
+  const got = gotIfLoaded();
+  if (got) return sendWith(got, cfg, body, idempotencyKey, scrub, signal, onSent);
+  return loadGot().then(
+    (g) => sendWith(g, cfg, body, idempotencyKey, scrub, signal, onSent),
+    (e: unknown): AttemptResult => ({ ok: false, sent: false, error: `cannot load the HTTP client: ${scrub(e instanceof Error ? e.message : String(e), 300)}` }),
+  );
+}
+
+function sendWith(
+  got: Got,
   cfg: HttpActionConfig,
   body: unknown,
   idempotencyKey: string,

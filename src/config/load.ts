@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { redact } from '../util/redact.js';
+import { MIN_SECRET_LENGTH, redact } from '../util/redact.js';
 import { buildConfig, type BuildProblem } from './build.js';
 import { interpolateTree, type Env, type Path } from './interpolate.js';
 import { formatPath } from './problems.js';
@@ -234,8 +234,7 @@ function pathAtOffset(doc: Document.Parsed, offset: number): Path {
 function hideSecrets(message: string, path: string, substituted: Set<string>, secrets: string[]): string {
   if (!secrets.length) return message;
   const mine = [...substituted].some((s) => s === path || path.startsWith(`${s}.`) || path.startsWith(`${s}[`) || s.startsWith(`${path}.`) || s.startsWith(`${path}[`));
-  const list = mine ? secrets : secrets.filter((s) => s.length >= 4);
-  return redact(message, [...list].sort((a, b) => b.length - a.length));
+  return redact(message, secrets, mine ? 1 : MIN_SECRET_LENGTH);
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

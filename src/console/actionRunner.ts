@@ -19,6 +19,7 @@ import type { Reading } from '../core/types.js';
 import { toCriteria } from '../engine/criteria.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
 import type { Session } from './session.js';
+import { loadGot } from '../util/lazyGot.js';
 
 export interface KillRequest {
   reason: string;
@@ -43,7 +44,11 @@ export class ActionRunner {
     private readonly session: Session,
     private readonly ledger: Ledger | undefined,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Loads in the background (never before the first frame: the load is asynchronous), so
+    // the first kill-switch sends without waiting for it.
+    void loadGot().catch(() => {});
+  }
 
   private get store() {
     return this.session.store;

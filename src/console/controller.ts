@@ -123,6 +123,7 @@ export class Controller {
       // Send first: closing the prompt now would render the whole screen before the request leaves.
       const e = r.effect;
       this.pendingFlow = r.flow;
+      this.session.opts.recorder?.('key', e);
       this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) }, () => {
         this.pendingFlow = undefined;
         this.store.setState({ flow: r.flow });

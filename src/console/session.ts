@@ -62,17 +62,6 @@ export class Session {
 
   private wireFeed(sourceId: string, ws: WebsocketSourceAdapter): void {
     const lastStatus = new Map<string, string>();
-    // One re-read per socket read, not per message: ws hands a chunk's frames over in one turn,
-    // so a 5k msg/s burst costs a few hundred reads a second instead of five thousand.
-    let refreshQueued = false;
-    const refreshSoon = () => {
-      if (refreshQueued) return;
-      refreshQueued = true;
-      queueMicrotask(() => {
-        refreshQueued = false;
-        this.poller.refresh(sourceId);
-      });
-    };
     this.unsubscribers.push(
       ws.onEvent((m) => {
         this.opts.recorder?.('feed', { sourceId, msg: m });
@@ -86,7 +75,7 @@ export class Session {
         }
         for (const l of this.feedListeners) l(m, sourceId);
         // A feed message may change a gate (status, alert): re-read the adapter soon.
-        refreshSoon();
+        this.poller.refresh(sourceId);
       }),
       ws.client.onGap((missed, from, to) =>
         this.live.event({ kind: 'feed', level: 'warn', text: `feed ${sourceId}: gap in seq ${from}→${to}, ${missed} message(s) missed` }),

@@ -93,47 +93,49 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   const threshold = thresholdText(gate, base.value);
   const r = input.reading;
   if (!r) return { status: 'UNKNOWN', value: null, threshold, reason: 'no data yet' };
-  const common = { value: r.value, threshold, observedAt: r.observedAt };
+  // One object shape for every outcome (a spread of `common` per return made each result a
+  // fresh dictionary-like copy: measurably slower over 1,000 gates).
+  const at = (status: Raw['status'], reason: string): Raw => ({ status, value: r.value, reason, threshold, observedAt: r.observedAt });
   const age = now - r.observedAt;
   if (age > gate.staleAfter) {
-    return { ...common, status: 'UNKNOWN', reason: `stale: last data ${formatDuration(age)} ago (stale after ${formatDuration(gate.staleAfter)})${r.error ? `; ${r.error}` : ''}` };
+    return at('UNKNOWN', `stale: last data ${formatDuration(age)} ago (stale after ${formatDuration(gate.staleAfter)})${r.error ? `; ${r.error}` : ''}`);
   }
   // A command that ran and failed is an explicit FAIL, not missing data.
   if (r.exitCode !== undefined && r.exitCode !== 0) {
-    return { ...common, status: 'FAIL', reason: r.error ?? `exit ${r.exitCode}` };
+    return at('FAIL', r.error ?? `exit ${r.exitCode}`);
   }
-  if (r.error) return { ...common, status: 'UNKNOWN', reason: r.error };
+  if (r.error) return at('UNKNOWN', r.error);
   if (gate.maxAge !== undefined) {
     const asOf = r.asOf ?? r.observedAt;
     const dataAge = now - asOf;
     if (dataAge > gate.maxAge) {
-      return { ...common, status: 'FAIL', reason: `newest is ${formatDuration(dataAge)} old (max ${formatDuration(gate.maxAge)})` };
+      return at('FAIL', `newest is ${formatDuration(dataAge)} old (max ${formatDuration(gate.maxAge)})`);
     }
   }
   if (!gate.go) {
-    if (r.exitCode === 0) return { ...common, status: 'PASS', reason: 'exit 0' };
-    if (r.value === null) return { ...common, status: 'UNKNOWN', reason: 'no value' };
+    if (r.exitCode === 0) return at('PASS', 'exit 0');
+    if (r.value === null) return at('UNKNOWN', 'no value');
     const t = truthy(r.value);
-    if (t === undefined) return { ...common, status: 'UNKNOWN', reason: `value "${fmtValue(r.value)}" is not true/false` };
-    return { ...common, status: t ? 'PASS' : 'FAIL', reason: t ? 'true' : 'false' };
+    if (t === undefined) return at('UNKNOWN', `value "${fmtValue(r.value)}" is not true/false`);
+    return at(t ? 'PASS' : 'FAIL', t ? 'true' : 'false');
   }
-  if (r.value === null) return { ...common, status: 'UNKNOWN', reason: 'no value' };
+  if (r.value === null) return at('UNKNOWN', 'no value');
   if (typeof r.value === 'number' && !Number.isFinite(r.value)) {
-    return { ...common, status: 'UNKNOWN', reason: `value is ${fmtValue(r.value)}` };
+    return at('UNKNOWN', `value is ${fmtValue(r.value)}`);
   }
   const usesRatio = gate.go.operand.kind === 'ratio' || gate.warn?.operand.kind === 'ratio';
   if (usesRatio && base.value === undefined) {
-    return { ...common, status: 'UNKNOWN', reason: base.error ?? 'no baseline' };
+    return at('UNKNOWN', base.error ?? 'no baseline');
   }
   const go = compare(gate.go, r.value, base.value);
-  if (!go.ok) return { ...common, status: 'UNKNOWN', reason: go.error };
-  if (go.holds) return { ...common, status: 'PASS', reason: `${fmtValue(r.value)} ${gate.go.text}` };
+  if (!go.ok) return at('UNKNOWN', go.error);
+  if (go.holds) return at('PASS', `${fmtValue(r.value)} ${gate.go.text}`);
   if (gate.warn) {
     const w = compare(gate.warn, r.value, base.value);
-    if (!w.ok) return { ...common, status: 'UNKNOWN', reason: w.error };
-    if (w.holds) return { ...common, status: 'WARN', reason: `${fmtValue(r.value)} fails ${gate.go.text}, within warn ${gate.warn.text}` };
+    if (!w.ok) return at('UNKNOWN', w.error);
+    if (w.holds) return at('WARN', `${fmtValue(r.value)} fails ${gate.go.text}, within warn ${gate.warn.text}`);
   }
-  return { ...common, status: 'FAIL', reason: `${fmtValue(r.value)} fails ${gate.go.text}${gate.warn ? ` and warn ${gate.warn.text}` : ''}` };
+  return at('FAIL', `${fmtValue(r.value)} fails ${gate.go.text}${gate.warn ? ` and warn ${gate.warn.text}` : ''}`);
 }
 
 export function activeWaiver(gateId: string, waivers: readonly Waiver[] | undefined, now: number): Waiver | undefined {

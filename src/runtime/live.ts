@@ -45,6 +45,7 @@ export class LiveEngine {
     private readonly clock: Clock,
     private readonly flushMs = 250,
     private readonly cadence: Clock = clock,
+    private readonly minGapMs = 1000,
   ) {
     this.health = { ...store.getState().sources };
     this.ramp = new RampLoop(store.getState().config, clock.now());
@@ -76,7 +77,10 @@ export class LiveEngine {
 
   start(): void {
     this.flush();
-    this.stopTick = every(this.cadence, 1000, () => this.flush());
+    this.stopTick = every(this.cadence, 1000, () => {
+      // A data write just happened (it was due at about this tick): this tick has nothing new to show.
+      if (this.cadence.now() - this.lastFlushAt >= TICK_SKIP_MS) this.flush();
+    });
   }
 
   stop(): void {
@@ -126,15 +130,20 @@ export class LiveEngine {
 
   private schedule(): void {
     if (this.flushTimer) return;
+    const wait = Math.max(this.flushMs, this.lastFlushAt + this.minGapMs - this.cadence.now());
     this.flushTimer = this.cadence.setTimeout(() => {
       this.flushTimer = undefined;
       this.flush();
-    }, this.flushMs);
+    }, wait);
   }
 
   /** Evaluates everything and writes the store once. */
   flush(): void {
     const now = this.clock.now();
+    // Whatever was waiting is in this write.
+    this.cadence.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.lastFlushAt = this.cadence.now();
     const state = this.store.getState();
     const cfg = state.config;
     const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers }, this.memory);

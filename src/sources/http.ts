@@ -3,7 +3,7 @@
  * every failure becomes one line a human can act on, never containing header values (they
  * may hold tokens) nor the URL's credentials or query string.
  */
-import type { Got } from 'got';
+import { loadGot } from '../util/lazyGot.js';
 import { oneLine } from '../util/sanitize.js';
 import { redact } from '../util/redact.js';
 
@@ -29,11 +29,6 @@ export class HttpSourceError extends Error {
 }
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-
-// got (and what it pulls in) costs ~100–200 ms to load: loaded on the first request, not before
-// the console's first frame.
-let gotModule: Promise<Got> | undefined;
-const loadGot = () => (gotModule ??= import('got').then((m) => m.default));
 
 export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGetResult> {
   const got = await loadGot();

@@ -5,11 +5,11 @@
  */
 export const MIN_SECRET_LENGTH = 4;
 
-export function redact(text: string, secrets: readonly string[]): string {
+export function redact(text: string, secrets: readonly string[], minLength = MIN_SECRET_LENGTH): string {
   let out = String(text);
   // Longest first, so a secret containing another is replaced whole.
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (s.length >= MIN_SECRET_LENGTH) out = out.split(s).join('[redacted]');
+    if (s.length >= Math.max(1, minLength)) out = out.split(s).join('[redacted]');
   }
   return out;
 }

@@ -11,8 +11,10 @@ import {
   ACTOR,
   entropyGate,
   eventually,
+  headerInfluence,
   killswitchTestedGate,
   metric,
+  overall,
   requestsTo,
   setInfluence,
   setScenario,
@@ -25,7 +27,6 @@ import {
 import type { Tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const overall = (screen: string) => / (GO|WARN|NO-GO) +influence /.exec(screen.split('\n')[0] ?? '')?.[1];
 const KILL = '/admin/kill-switch';
 const INFLUENCE = '/admin/influence';
 /** Long enough for a key that was (wrongly) acted on to reach the simulator. */
@@ -68,7 +69,7 @@ describe('actions from the keyboard (issue 4)', () => {
     await setInfluence(sim, 25);
     await eventually(async () => (await metric(sim, 'policy_influence_pct')) === 25, 5_000, 'sim influence 25');
     const { ws, t } = open([entropyGate(), killswitchTestedGate()]);
-    await t.waitFor(/influence 25%/, 10_000, 'influence 25% in the header');
+    await t.waitFor((s) => headerInfluence(s) === 25, 10_000, 'influence 25% in the header');
     const before = requestsTo(sim, KILL).length;
 
     const confirm = await openConfirm(t, ['K'], /KILL-SWITCH: influence 25% → 0%/);
@@ -86,7 +87,7 @@ describe('actions from the keyboard (issue 4)', () => {
     await openConfirm(t, ['K'], /KILL-SWITCH: influence 25% → 0%/);
     t.send('y');
     const verified = await t.waitFor(/KILL-SWITCH 25% → 0%:.*VERIFIED/, 15_000, 'kill-switch VERIFIED');
-    expect(verified).toMatch(/influence 0%/);
+    await t.waitFor((s) => headerInfluence(s) === 0, 5_000, 'header influence 0%');
     const posts = requestsTo(sim, KILL).slice(before);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.idempotency_key).toMatch(/^[0-9a-f-]{16,}$/i);
@@ -143,7 +144,7 @@ describe('actions from the keyboard (issue 4)', () => {
     expect(posts[0]!.body).toMatchObject({ pct: 10 });
     expect(posts[0]!.idempotency_key).toBeTruthy();
     expect(await metric(sim, 'policy_influence_pct')).toBe(10);
-    await t.waitFor(/influence 10%/, 5_000, 'header influence 10%');
+    await t.waitFor((s) => headerInfluence(s) === 10, 5_000, 'header influence 10%');
     await eventually(() => ws.ledger().some((l) => l.action === 'set_influence' && l.phase === 'verified' && l.to_pct === 10), 5_000, 'a verified set_influence ledger line');
     expect(ws.ledger().find((l) => l.action === 'set_influence')?.reason).toMatch(/canary stage one/);
   });
@@ -195,8 +196,8 @@ describe('actions from the keyboard (issue 4)', () => {
   it('--read-only: K says READ-ONLY and nothing is sent', async () => {
     await setInfluence(sim, 10);
     const { ws, t } = open([entropyGate()], { args: ['--read-only'] });
-    const first = await t.waitFor(/influence 10%/, 10_000, 'influence 10%');
-    expect(first).toMatch(/READ-ONLY/);
+    const first = await t.waitFor((s) => headerInfluence(s) === 10, 10_000, 'influence 10%');
+    expect(first.split('\n')[0]).toMatch(/READ-ONLY/);
     const before = requestsTo(sim, KILL).length;
     t.send('K');
     await t.waitFor(/READ-ONLY: actions are disabled/, 5_000, 'the READ-ONLY refusal');

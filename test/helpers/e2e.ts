@@ -191,3 +191,14 @@ export async function eventually(fn: () => boolean | Promise<boolean>, timeoutMs
 export function lineWith(screen: string, needle: string | RegExp): string {
   return screen.split('\n').find((l) => (typeof needle === 'string' ? l.includes(needle) : needle.test(l))) ?? '';
 }
+
+/** The overall light word on the header line (it sits just before "influence"). */
+export function overall(screen: string): string | undefined {
+  return / (GO|WARN|NO-GO) +influence /.exec(screen.split('\n')[0] ?? '')?.[1];
+}
+
+/** The influence % the header shows (undefined while unknown). */
+export function headerInfluence(screen: string): number | undefined {
+  const m = /\binfluence (\d+)%/.exec(screen.split('\n')[0] ?? '');
+  return m ? Number(m[1]) : undefined;
+}

@@ -28,12 +28,14 @@ export interface ConsoleHarnessOptions {
   theme?: Partial<Theme>;
   columns?: number;
   rows?: number;
+  /** Receives what `--record` would write (samples, feed messages, key actions, decisions). */
+  recorder?: (kind: string, data: unknown) => void;
 }
 
 export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
   const clock = opts.clock ?? new FakeClock();
   const config = opts.config ?? testConfig();
-  const session = new Session({ config, actor: opts.actor ?? 'alice', clock, readOnly: opts.readOnly ?? false });
+  const session = new Session({ config, actor: opts.actor ?? 'alice', clock, readOnly: opts.readOnly ?? false, ...(opts.recorder ? { recorder: opts.recorder } : {}) });
   const runner = new ActionRunner(session, opts.ledger, clock);
   const wall = { t: 1_000_000 };
   const controller = new Controller(session, runner, opts.ledger, clock, () => wall.t);

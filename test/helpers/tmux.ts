@@ -40,6 +40,12 @@ export interface Tmux {
 
 export const EXIT_MARKER = '__EXIT=';
 
+/** Servers not stopped yet; killed when the test process exits (e.g. after a test timed out). */
+const live = new Set<() => void>();
+process.once('exit', () => {
+  for (const stop of [...live]) stop();
+});
+
 /** POSIX single-quote shell quoting. */
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -59,9 +65,9 @@ export function startTmux(opts: TmuxOptions): Tmux {
   const socket = `warroom-e2e-${randomBytes(6).toString('hex')}`;
   const target = 'e2e:0.0';
   const conf = join(tmpdir(), `${socket}.conf`);
-  // escape-time: a bare Escape would otherwise be held for 500 ms. remain-on-exit keeps the
-  // pane (and its marker) readable even if the shell ends early.
-  writeFileSync(conf, ['set -g escape-time 10', 'set -g remain-on-exit on', 'set -g status off', 'set -g history-limit 2000', ''].join('\n'));
+  // escape-time: a bare Escape would otherwise be held for 500 ms. No status line, so the
+  // pane is exactly cols x rows.
+  writeFileSync(conf, ['set -g escape-time 10', 'set -g status off', 'set -g history-limit 2000', ''].join('\n'));
   const env = baseEnv();
   const tmuxArgs = (args: string[]) => ['-L', socket, '-u', ...args];
   const tmux = (...args: string[]): string => execFileSync('tmux', tmuxArgs(args), { env, encoding: 'utf8', timeout: 5_000 });
@@ -74,6 +80,7 @@ export function startTmux(opts: TmuxOptions): Tmux {
   // inherited WARROOM_* variables because the server was started from baseEnv().
   const assigns = Object.entries({ TERM: 'xterm-256color', LANG: 'C.UTF-8', ...(opts.env ?? {}) }).map(([k, v]) => `${k}=${shQuote(v)}`);
   const program = opts.command.map(shQuote).join(' ');
+  // The sleep keeps the pane (and the marker) on screen; a leaked server ends by itself after it.
   const script = `env ${assigns.join(' ')} ${program}; echo "${EXIT_MARKER}$?"; sleep 120`;
   let stopped = false;
   try {
@@ -124,6 +131,27 @@ export function startTmux(opts: TmuxOptions): Tmux {
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}; last screen:\n${last}`);
   };
 
+  let socketPath = '';
+  try {
+    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
+  } catch {
+    // the server already died; nothing to clean but the config
+  }
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    rmSync(conf, { force: true });
+    // kill-server can leave the socket file behind.
+    if (socketPath) rmSync(socketPath, { force: true });
+    live.delete(stop);
+  };
+  live.add(stop);
+
   return {
     capture,
     send: (...keys) => {
@@ -141,15 +169,6 @@ export function startTmux(opts: TmuxOptions): Tmux {
       return Number(new RegExp(`${EXIT_MARKER}(\\d+)`).exec(screen)![1]);
     },
     alternateOn: () => tmux('display-message', '-p', '-t', target, '#{alternate_on}').trim() === '1',
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
-      try {
-        tmux('kill-server');
-      } catch {
-        // already gone
-      }
-      rmSync(conf, { force: true });
-    },
+    stop,
   };
 }

@@ -72,7 +72,8 @@ describe('console actions', () => {
   });
 
   it('K y sends one kill-switch with an Idempotency-Key, shows VERIFIED, and records the chain', async () => {
-    const ui = await renderConsole({ config: config(), ledger, clock: systemClock });
+    const recorded: Array<{ kind: string; data: unknown }> = [];
+    const ui = await renderConsole({ config: config(), ledger, clock: systemClock, recorder: (kind, data) => recorded.push({ kind, data }) });
     ui.session.start();
     await ui.waitFor(/influence 10%/);
     await ui.press('K');
@@ -86,6 +87,8 @@ describe('console actions', () => {
     await ledger.flush(2000);
     const text = await readFile(join(dir, 'ledger.jsonl'), 'utf8');
     expect(verifyChain(splitLines(text))).toMatchObject({ ok: true, count: 2 });
+    // --record keeps the key action too, although the kill path sends before anything else.
+    expect(recorded.filter((r) => r.kind === 'key').map((r) => r.data)).toEqual([expect.objectContaining({ type: 'kill', from: 10 })]);
     await ui.session.stop();
     ui.unmount();
   });
