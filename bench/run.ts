@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfigYaml } from './config.js';
 import { evaluateSamples } from './micro.js';
@@ -14,7 +14,7 @@ import { startControl, startExporter, startFeed, type ControlApi, type FeedServe
 import { tableLines, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'warroom.js');
+const DEFAULT_BIN = join(ROOT, 'bin', 'warroom.js');
 // A --quick run (CI) must not overwrite the full table kept in bench/results.md.
 const RESULTS = join(ROOT, 'bench', 'results.md');
 const RESULTS_QUICK = join(ROOT, 'bench', 'results-quick.md');
@@ -27,6 +27,8 @@ const BURST_RATE = 5000;
 
 interface Plan {
   quick: boolean;
+  /** The launcher to measure (`--bin FILE`, for A/B runs of two builds). */
+  bin: string;
   sessions: number;
   extraStartups: number;
   pollMs: number;
@@ -37,10 +39,19 @@ interface Plan {
 
 function plan(argv: string[]): Plan {
   const quick = argv.includes('--quick');
-  const i = argv.indexOf('--runs');
-  const runs = i >= 0 ? Math.max(1, Math.min(20, Number(argv[i + 1]) || 1)) : undefined;
-  if (quick) return { quick, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
-  return { quick, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
+  const option = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const count = (v: string | undefined) => (v === undefined ? undefined : Math.max(1, Math.min(20, Number(v) || 1)));
+  const runs = count(option('--runs'));
+  const given = option('--bin');
+  const bin = given ? resolve(given) : DEFAULT_BIN;
+  // --startup N: startup only, N spawns (A/B of launchers without the 30 s sessions).
+  const startups = count(option('--startup'));
+  if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10 };
+  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
+  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +85,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
   const dir = await mkdtemp(join(tmpdir(), 'warroom-bench-'));
   const cfgFile = join(dir, 'warroom.yaml');
   await writeFile(cfgFile, benchConfigYaml(GATES, { exporterUrl: targets.exporterUrl, feedUrl: targets.feed.url, controlUrl: targets.control.url, auditDir: join(dir, 'audit') }));
-  const pty = spawnConsole({ cwd: dir, bin: BIN, args: ['--config', cfgFile, '--actor', 'bench'] });
+  const pty = spawnConsole({ cwd: dir, bin: p.bin, args: ['--config', cfgFile, '--actor', 'bench'] });
   try {
     const shown = await pty.waitFor(FOOTER, 0, 15_000);
     s.startup.push(shown - pty.spawnedAt);

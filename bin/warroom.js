@@ -4,7 +4,7 @@ process.env.NODE_ENV ??= 'production';
 // chalk ignores NO_COLOR; FORCE_COLOR=0 is what turns it off, and must be set before Ink loads.
 if ((process.env.NO_COLOR ?? '') !== '' || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
 
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/src/cli/main.bundle.js');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // The command is done: a timer still pending (an action still verifying after `q`) must not

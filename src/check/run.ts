@@ -43,7 +43,8 @@ export async function runCheck(config: Config, input: CheckInput): Promise<Check
   }
   health.sort((a, b) => a.id.localeCompare(b.id));
   const now = input.clock.now();
-  const out = evaluateAll(config, { now, readings, signoffs: input.signoffs, waivers: input.waivers });
+  const sourceErrors = Object.fromEntries(health.filter((h) => h.state === 'down').map((h) => [h.id, h.error ?? 'no answer']));
+  const out = evaluateAll(config, { now, readings, signoffs: input.signoffs, waivers: input.waivers, sourceErrors });
   return buildReport(config, now, out.overall, toCriteria(config.gates, out.results), health);
 }
 

@@ -10,6 +10,8 @@ export interface EngineInput {
   readings: Readonly<Record<string, Reading | undefined>>;
   signoffs: readonly Signoff[];
   waivers: readonly Waiver[];
+  /** Why a source that is down failed, by source id: the reason of a gate it never fed. */
+  sourceErrors?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface EngineOutput {
@@ -37,6 +39,8 @@ export function evaluateAll(
     if (reading) gi.reading = reading;
     if (baseline) gi.baseline = baseline;
     if (mem) gi.memory = mem;
+    const down = input.sourceErrors?.[gate.source];
+    if (down) gi.sourceError = down;
     const { result, memory: m } = evaluateGate(gate, gi);
     results[gate.id] = result;
     nextMemory[gate.id] = m;

@@ -21,6 +21,8 @@ export interface GateInput {
   signoffs?: readonly Signoff[];
   waivers?: readonly Waiver[];
   memory?: GateMemory;
+  /** The gate's source is down with this error (shown when there is no reading at all). */
+  sourceError?: string;
 }
 
 interface Raw {
@@ -92,7 +94,7 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   const base = baselineOf(gate, input);
   const threshold = thresholdText(gate, base.value);
   const r = input.reading;
-  if (!r) return { status: 'UNKNOWN', value: null, threshold, reason: 'no data yet' };
+  if (!r) return { status: 'UNKNOWN', value: null, threshold, reason: input.sourceError ? `source ${gate.source} down: ${input.sourceError}` : 'no data yet' };
   // One object shape for every outcome (a spread of `common` per return made each result a
   // fresh dictionary-like copy: measurably slower over 1,000 gates).
   const at = (status: Raw['status'], reason: string): Raw => ({ status, value: r.value, reason, threshold, observedAt: r.observedAt });

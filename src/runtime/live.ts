@@ -146,7 +146,9 @@ export class LiveEngine {
     this.lastFlushAt = this.cadence.now();
     const state = this.store.getState();
     const cfg = state.config;
-    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers }, this.memory);
+    const sourceErrors: Record<string, string> = {};
+    for (const [id, h] of Object.entries(this.health)) if (h.state === 'down') sourceErrors[id] = h.error ?? 'no answer';
+    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers, sourceErrors }, this.memory);
     this.memory = out.memory;
     const events = this.pendingEvents;
     this.pendingEvents = [];

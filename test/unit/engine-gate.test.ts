@@ -21,6 +21,9 @@ describe('gate evaluation', () => {
       expect(r.status).toBe('UNKNOWN');
     }
     expect(evaluateGate(entropy, { now: T0 }).result).toMatchObject({ status: 'UNKNOWN', reason: 'no data yet' });
+    // A source that never answered says why, instead of a bare "no data yet".
+    expect(evaluateGate(entropy, { now: T0, sourceError: 'connection refused' }).result)
+      .toMatchObject({ status: 'UNKNOWN', reason: `source ${entropy.source} down: connection refused` });
     const err = evaluateGate(entropy, { now: T0, reading: reading(null, T0, { error: '3 series match x' }) }).result;
     expect(err).toMatchObject({ status: 'UNKNOWN', reason: '3 series match x' });
     const stale = evaluateGate(entropy, { now: T0 + 31_000, reading: reading(0.95, T0) }).result;
