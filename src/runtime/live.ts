@@ -12,7 +12,7 @@ import { LIGHT_WORD } from '../core/status.js';
 import { evaluateAll } from '../engine/evaluate.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
-import { HISTORY_LIMIT, withEvents, type EventEntry, type WarroomStore } from '../store/store.js';
+import { EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
@@ -125,6 +125,9 @@ export class LiveEngine {
 
   event(e: Omit<EventEntry, 'id' | 'at'> & { at?: number }): void {
     this.pendingEvents.push({ ...e, at: e.at ?? this.clock.now() });
+    // The log keeps the newest EVENT_LIMIT lines, so older pending ones would be dropped at the
+    // write anyway; dropping them now keeps a feed storm from piling objects up between writes.
+    if (this.pendingEvents.length >= 2 * EVENT_LIMIT) this.pendingEvents = this.pendingEvents.slice(-EVENT_LIMIT);
     this.schedule();
   }
 
