@@ -14,6 +14,40 @@ const emptyModule = {
   },
 };
 
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Ink 6 rasterises every frame cell by cell through @alcalzone/ansi-tokenize, the console's
+ * largest CPU cost while polling. dist/src/render/inkFastPaths.js gives the same cells and
+ * strings faster for the common cases (see there). Each patch site must match, or the build
+ * fails: an ink upgrade is then noticed, never shipped silently unpatched.
+ */
+const FAST_PATHS = fileURLToPath(new URL('../dist/src/render/inkFastPaths.js', import.meta.url));
+const OUTPUT_PATCHES = [
+  ['cached = styledCharsFromTokens(tokenize(line));', 'cached = plainStyledChars(line) ?? styledCharsFromTokens(tokenize(line));'],
+  [/row\.push\(\{\s*type: 'char',\s*value: ' ',\s*fullWidth: false,\s*styles: \[\],?\s*\}\);/, 'row.push(BLANK_CELL);'],
+  ['return styledCharsToString(lineWithoutEmptyItems).trimEnd();', 'return rowToString(lineWithoutEmptyItems, diffAnsiCodes, ansiCodesToString).trimEnd();'],
+];
+const inkFastPaths = {
+  name: 'ink-fast-paths',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      let src = await readFile(args.path, 'utf8');
+      for (const [from, to] of OUTPUT_PATCHES) {
+        const next = src.replace(from, to);
+        if (next === src) throw new Error(`ink-fast-paths: ${String(from)} not found in ${args.path}`);
+        src = next;
+      }
+      const imports = [
+        `import { plainStyledChars, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
+        "import { diffAnsiCodes, ansiCodesToString } from '@alcalzone/ansi-tokenize';",
+      ].join('\n');
+      return { contents: `${imports}\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/src/cli/main.bundle.js',
@@ -25,7 +59,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule],
+  plugins: [emptyModule, inkFastPaths],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },

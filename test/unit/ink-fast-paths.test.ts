@@ -1,0 +1,56 @@
+/**
+ * The bundle swaps these in for Ink's own rasteriser steps: they must give exactly what
+ * @alcalzone/ansi-tokenize (the library Ink uses) gives, on every input they accept.
+ */
+import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
+import { describe, expect, it } from 'vitest';
+import { BLANK_CELL, isNarrowSymbol, plainStyledChars, rowToString, type StyledChar } from '../../src/render/inkFastPaths.js';
+
+const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
+
+// A small deterministic PRNG: failures reproduce.
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const narrow = [...Array(0x2800).keys()].filter(isNarrowSymbol);
+const printable = [...Array(0x5f).keys()].map((i) => String.fromCharCode(0x20 + i));
+const SGR = ['\x1b[31m', '\x1b[32m', '\x1b[39m', '\x1b[1m', '\x1b[2m', '\x1b[22m', '\x1b[7m', '\x1b[27m', '\x1b[4m', '\x1b[24m', '\x1b[0m', '\x1b[38;5;208m', '\x1b[1;31m'];
+
+describe('ink fast paths', () => {
+  it('every symbol taken as narrow is one cell of one column for the library too', () => {
+    for (const c of narrow) {
+      const ch = String.fromCharCode(c);
+      expect(tokenize(ch), `U+${c.toString(16)}`).toEqual([{ type: 'char', value: ch, fullWidth: false }]);
+    }
+  });
+
+  it('plain lines give the library cells; anything else is left to the library', () => {
+    const r = rng(1);
+    const alphabet = [...printable, ...narrow.map((c) => String.fromCharCode(c))];
+    for (let n = 0; n < 500; n++) {
+      const line = Array.from({ length: Math.floor(r() * 130) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      expect(plainStyledChars(line)).toEqual(library(line));
+    }
+    for (const line of ['\x1b[31mred\x1b[39m', 'wide 日本', 'emoji ✅', 'e\u0301', 'flag \u{1F1E9}\u{1F1EA}', 'tab\there', '\u26a0\ufe0f', 'nul\u0000']) {
+      expect(plainStyledChars(line), JSON.stringify(line)).toBeUndefined();
+    }
+    expect(BLANK_CELL).toEqual(library(' ')[0]);
+  });
+
+  it('rows of styled cells print exactly as the library prints them', () => {
+    const r = rng(2);
+    for (let n = 0; n < 500; n++) {
+      let text = '';
+      for (let k = Math.floor(r() * 12); k > 0; k--) {
+        if (r() < 0.5) text += SGR[Math.floor(r() * SGR.length)];
+        text += 'ab ●─x'.slice(0, 1 + Math.floor(r() * 6));
+      }
+      // Ink fills a row from several writes: mix cells from separate tokenizations and blanks.
+      const row: StyledChar[] = [...library(text), BLANK_CELL, ...(plainStyledChars('plain tail') ?? []), ...library(`\x1b[7m${text}`)];
+      expect(rowToString(row, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(row as never));
+    }
+    expect(rowToString([], diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString([]));
+  });
+});
