@@ -48,6 +48,26 @@ const inkFastPaths = {
   },
 };
 
+/** string-width (Ink's, and wrap-ansi's own copy) answers plain lines through plainWidth first. */
+const WIDTH_ANCHOR = 'export default function stringWidth(';
+const stringWidthFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      if (!src.includes(WIDTH_ANCHOR)) throw new Error(`string-width-fast-path: "${WIDTH_ANCHOR}" not found in ${args.path}`);
+      const contents = [
+        `import { plainWidth } from ${JSON.stringify(FAST_PATHS)};`,
+        src.replace(WIDTH_ANCHOR, 'function stringWidthOfLibrary('),
+        'export default function stringWidth(input, options) {',
+        '  return plainWidth(input, options) ?? stringWidthOfLibrary(input, options);',
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/src/cli/main.bundle.js',
@@ -59,7 +79,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, inkFastPaths],
+  plugins: [emptyModule, inkFastPaths, stringWidthFastPath],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },

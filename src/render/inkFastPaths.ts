@@ -50,6 +50,20 @@ export function plainStyledChars(line: string): StyledChar[] | undefined {
   return out;
 }
 
+/**
+ * string-width's answer for a line of printable ASCII and narrow symbols (its length), without
+ * the grapheme segmenter and emoji regexes (whose first use alone costs ~30 ms at startup);
+ * undefined for anything else, or for options that could change the answer.
+ */
+export function plainWidth(input: unknown, options?: { ambiguousIsNarrow?: boolean }): number | undefined {
+  if (typeof input !== 'string' || options?.ambiguousIsNarrow === false) return undefined;
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
+  }
+  return input.length;
+}
+
 /** The blank cell a frame starts from (shared: cells are replaced, never changed). */
 export const BLANK_CELL: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES };
 

@@ -3,8 +3,9 @@
  * @alcalzone/ansi-tokenize (the library Ink uses) gives, on every input they accept.
  */
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { BLANK_CELL, isNarrowSymbol, plainStyledChars, rowToString, type StyledChar } from '../../src/render/inkFastPaths.js';
+import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, type StyledChar } from '../../src/render/inkFastPaths.js';
 
 const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
 
@@ -24,6 +25,19 @@ describe('ink fast paths', () => {
       const ch = String.fromCharCode(c);
       expect(tokenize(ch), `U+${c.toString(16)}`).toEqual([{ type: 'char', value: ch, fullWidth: false }]);
     }
+  });
+
+  it('plain lines have the width string-width gives them; anything else is left to string-width', () => {
+    for (const c of narrow) expect(stringWidth(String.fromCharCode(c)), `U+${c.toString(16)}`).toBe(1);
+    const r = rng(3);
+    const alphabet = [...printable, ...narrow.map((c) => String.fromCharCode(c))];
+    for (let n = 0; n < 300; n++) {
+      const line = Array.from({ length: Math.floor(r() * 130) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      expect(plainWidth(line)).toBe(stringWidth(line));
+    }
+    for (const line of ['\x1b[31mred\x1b[39m', 'wide 日本', 'emoji ✅', 'e\u0301', '\u26a0\ufe0f', 'tab\there']) expect(plainWidth(line)).toBeUndefined();
+    // Ambiguous-width symbols (─ ●) are two columns when the caller asks for that: not ours to answer.
+    expect(plainWidth('● GO', { ambiguousIsNarrow: false })).toBeUndefined();
   });
 
   it('plain lines give the library cells; anything else is left to the library', () => {
