@@ -50,6 +50,50 @@ export function plainStyledChars(line: string): StyledChar[] | undefined {
   return out;
 }
 
+export interface AnsiToken extends AnsiCode {}
+export interface CharToken {
+  type: 'char';
+  value: string;
+  fullWidth: boolean;
+}
+type Tokenize = (s: string) => Array<AnsiToken | CharToken>;
+type FromTokens = (tokens: Array<AnsiToken | CharToken>) => StyledChar[];
+
+// An SGR sequence exactly as the tokenizer reads one: ESC [ digits and semicolons, then m.
+const SGR = /\x1b\[[0-9;]*m/y;
+const sgrTokens = new Map<string, AnsiToken[]>();
+
+/**
+ * The cells of a line of narrow characters coloured with SGR sequences (what chalk writes for
+ * a light), with the segmenter run only on the sequences themselves: escape characters are
+ * always grapheme boundaries, so tokenizing piecewise gives the whole line's tokens.
+ * Undefined when the line holds anything else.
+ */
+export function sgrStyledChars(line: string, tokenize: Tokenize, fromTokens: FromTokens): StyledChar[] | undefined {
+  const tokens: Array<AnsiToken | CharToken> = [];
+  for (let i = 0; i < line.length; ) {
+    const c = line.charCodeAt(i);
+    if (c === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(line);
+      if (!m) return undefined;
+      let codes = sgrTokens.get(m[0]);
+      if (!codes) {
+        codes = tokenize(m[0]) as AnsiToken[];
+        if (codes.some((t) => t.type !== 'ansi')) return undefined;
+        if (sgrTokens.size < 512) sgrTokens.set(m[0], codes);
+      }
+      for (const t of codes) tokens.push({ ...t });
+      i += m[0].length;
+      continue;
+    }
+    if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
+    tokens.push({ type: 'char', value: line[i]!, fullWidth: false });
+    i++;
+  }
+  return fromTokens(tokens);
+}
+
 /**
  * string-width's answer for a line of printable ASCII and narrow symbols (its length), without
  * the grapheme segmenter and emoji regexes (whose first use alone costs ~30 ms at startup);

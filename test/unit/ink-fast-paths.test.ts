@@ -5,7 +5,7 @@
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, type StyledChar } from '../../src/render/inkFastPaths.js';
+import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, sgrStyledChars, type StyledChar } from '../../src/render/inkFastPaths.js';
 
 const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
 
@@ -51,6 +51,23 @@ describe('ink fast paths', () => {
       expect(plainStyledChars(line), JSON.stringify(line)).toBeUndefined();
     }
     expect(BLANK_CELL).toEqual(library(' ')[0]);
+  });
+
+  it('coloured lines give the library cells; other escapes are left to the library', () => {
+    const r = rng(4);
+    const alphabet = [...printable, ...narrow.map((c) => String.fromCharCode(c))];
+    const fast = (line: string) => sgrStyledChars(line, tokenize as never, styledCharsFromTokens as never);
+    for (let n = 0; n < 500; n++) {
+      let line = '';
+      for (let k = Math.floor(r() * 10); k > 0; k--) {
+        if (r() < 0.6) line += [...SGR, '\x1b[m', '\x1b[38;2;1;2;3m'][Math.floor(r() * (SGR.length + 2))];
+        line += Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      }
+      expect(fast(line), JSON.stringify(line)).toEqual(library(line));
+    }
+    for (const line of ['\x1b]8;;http://x\x07link\x1b]8;;\x07', '\x1b[31m日本\x1b[39m', '\x1b[2Jclear', '\x1b[31m\x1b']) {
+      expect(fast(line), JSON.stringify(line)).toBeUndefined();
+    }
   });
 
   it('rows of styled cells print exactly as the library prints them', () => {
