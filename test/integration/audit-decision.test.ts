@@ -1,9 +1,9 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FakeClock } from '../../src/core/clock.js';
 import { Ledger } from '../../src/audit/ledger.js';
+import { auditFixture } from '../helpers/auditFixture.js';
 import {
   buildDecisionRecord,
   hashDecisionRecord,
@@ -13,17 +13,7 @@ import {
 } from '../../src/audit/decisionFile.js';
 import { verifyAuditDir } from '../../src/audit/verify.js';
 
-const dirs: string[] = [];
-const ledgers: Ledger[] = [];
-afterEach(async () => {
-  for (const l of ledgers.splice(0)) await l.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'warroom-decision-'));
-  dirs.push(d);
-  return d;
-}
+const { tempDir, track } = auditFixture('decision');
 
 const T0 = Date.parse('2026-11-23T14:00:00Z');
 function input(over: Partial<DecisionInput> = {}): DecisionInput {
@@ -74,7 +64,7 @@ describe('decision records', () => {
     const dir = await tempDir();
     const clock = new FakeClock(T0);
     const ledger = await Ledger.open(dir, { clock, deployment: 'rl-policy-v42', environment: 'production' });
-    ledgers.push(ledger);
+    track(ledger);
     const before = ledger.append({ type: 'signoff', role: 'on_call', actor: 'bob' });
     const rd = recordDecision(ledger, dir, input(), clock);
     const path = await rd.written;
@@ -116,7 +106,7 @@ describe('decision records', () => {
     const dir = await tempDir();
     const clock = new FakeClock(T0);
     const ledger = await Ledger.open(dir, { clock, deployment: 'rl-policy-v42', environment: 'production' });
-    ledgers.push(ledger);
+    track(ledger);
     const path = await recordDecision(ledger, dir, input(), clock).written;
     await ledger.flush(1000);
     const rec = JSON.parse(await readFile(path, 'utf8'));

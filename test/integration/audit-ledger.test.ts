@@ -1,28 +1,19 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
-import { mkdtemp, mkdir, open, readFile, rename, rm, rmdir, appendFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, rename, rmdir, appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/clock.js';
 import { Ledger } from '../../src/audit/ledger.js';
+import { auditFixture } from '../helpers/auditFixture.js';
 import { splitLines, verifyChain } from '../../src/audit/chain.js';
 import type { AppendInput } from '../../src/audit/types.js';
 
-const dirs: string[] = [];
-const ledgers: Ledger[] = [];
-afterEach(async () => {
+const { tempDir, track } = auditFixture('audit');
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const l of ledgers.splice(0)) await l.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'warroom-audit-'));
-  dirs.push(d);
-  return d;
-}
 async function openLedger(dir: string, clock = new FakeClock()): Promise<Ledger> {
   const l = await Ledger.open(dir, { clock, deployment: 'rl-policy-v42', environment: 'production' });
-  ledgers.push(l);
+  track(l);
   return l;
 }
 const note = (text: string): AppendInput => ({ type: 'note', text, actor: 'alice', role: 'release_captain' });

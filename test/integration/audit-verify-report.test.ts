@@ -1,24 +1,14 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/core/clock.js';
 import { Ledger } from '../../src/audit/ledger.js';
+import { auditFixture } from '../helpers/auditFixture.js';
 import { recordDecision } from '../../src/audit/decisionFile.js';
 import { verifyAuditDir } from '../../src/audit/verify.js';
 import { AuditReportError, renderReport } from '../../src/audit/report.js';
 
-const dirs: string[] = [];
-const ledgers: Ledger[] = [];
-afterEach(async () => {
-  for (const l of ledgers.splice(0)) await l.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'warroom-verify-'));
-  dirs.push(d);
-  return d;
-}
+const { tempDir, track } = auditFixture('verify');
 const T0 = Date.parse('2026-11-23T14:00:00Z');
 const MIN = 60_000;
 
@@ -26,7 +16,7 @@ const MIN = 60_000;
 async function fabricate(dir: string): Promise<Ledger> {
   const clock = new FakeClock(T0);
   const l = await Ledger.open(dir, { clock, deployment: 'rl-policy-v42', environment: 'production' });
-  ledgers.push(l);
+  track(l);
   const at = (m: number) => clock.set(T0 + m * MIN);
   l.append({ type: 'note', text: 'window opened', actor: 'alice' });
   at(2);
