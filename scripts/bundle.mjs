@@ -3,6 +3,8 @@
  * resolved from import.meta.url stay the same). Startup is dominated by resolving and
  * linking a few hundred ESM/CJS files of ink, react and got; one file skips that (BENCHMARKS.md).
  */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const emptyModule = {
@@ -13,9 +15,6 @@ const emptyModule = {
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
   },
 };
-
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 
 /**
  * Ink 6 rasterises every frame cell by cell through @alcalzone/ansi-tokenize, the console's
@@ -48,14 +47,22 @@ const inkFastPaths = {
   },
 };
 
-/** string-width (Ink's, and wrap-ansi's own copy) answers plain lines through plainWidth first. */
+/**
+ * string-width 8 (Ink's and widest-line's) answers plain lines through plainWidth first. Other
+ * majors are left alone: wrap-ansi's string-width 7 counts ▶ and ✔ as two columns.
+ */
 const WIDTH_ANCHOR = 'export default function stringWidth(';
+let widthPatched = 0;
 const stringWidthFastPath = {
   name: 'string-width-fast-path',
   setup(b) {
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const dir = args.path.replace(/[\\/][^\\/]*$/, '');
+      const { version } = JSON.parse(await readFile(`${dir}/package.json`, 'utf8'));
+      if (!version.startsWith('8.')) return undefined;
       const src = await readFile(args.path, 'utf8');
       if (!src.includes(WIDTH_ANCHOR)) throw new Error(`string-width-fast-path: "${WIDTH_ANCHOR}" not found in ${args.path}`);
+      widthPatched++;
       const contents = [
         `import { plainWidth } from ${JSON.stringify(FAST_PATHS)};`,
         src.replace(WIDTH_ANCHOR, 'function stringWidthOfLibrary('),
@@ -63,7 +70,7 @@ const stringWidthFastPath = {
         '  return plainWidth(input, options) ?? stringWidthOfLibrary(input, options);',
         '}',
       ].join('\n');
-      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      return { contents, loader: 'js', resolveDir: dir };
     });
   },
 };
@@ -86,3 +93,4 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+if (!widthPatched) throw new Error('string-width-fast-path: no string-width 8 in the bundle (did ink change?)');
