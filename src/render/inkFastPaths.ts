@@ -57,7 +57,7 @@ export interface CharToken {
   fullWidth: boolean;
 }
 type Tokenize = (s: string) => Array<AnsiToken | CharToken>;
-type FromTokens = (tokens: Array<AnsiToken | CharToken>) => StyledChar[];
+type Reduce = (codes: AnsiCode[], add: AnsiCode[]) => AnsiCode[];
 
 // An SGR sequence exactly as the tokenizer reads one: ESC [ digits and semicolons, then m.
 const SGR = /\x1b\[[0-9;]*m/y;
@@ -65,33 +65,38 @@ const sgrTokens = new Map<string, AnsiToken[]>();
 
 /**
  * The cells of a line of narrow characters coloured with SGR sequences (what chalk writes for
- * a light), with the segmenter run only on the sequences themselves: escape characters are
- * always grapheme boundaries, so tokenizing piecewise gives the whole line's tokens.
+ * a light). The segmenter runs only on the sequences themselves (escape characters are always
+ * grapheme boundaries, so tokenizing piecewise gives the whole line's tokens), and the cells
+ * between two sequences share one styles array where the library copies it per cell.
  * Undefined when the line holds anything else.
  */
-export function sgrStyledChars(line: string, tokenize: Tokenize, fromTokens: FromTokens): StyledChar[] | undefined {
-  const tokens: Array<AnsiToken | CharToken> = [];
+export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodesIncremental: Reduce): StyledChar[] | undefined {
+  const out: StyledChar[] = [];
+  let codes: AnsiCode[] = NO_STYLES;
+  let styles: AnsiCode[] | undefined;
   for (let i = 0; i < line.length; ) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
       if (!m) return undefined;
-      let codes = sgrTokens.get(m[0]);
-      if (!codes) {
-        codes = tokenize(m[0]) as AnsiToken[];
-        if (codes.some((t) => t.type !== 'ansi')) return undefined;
-        if (sgrTokens.size < 512) sgrTokens.set(m[0], codes);
+      let seq = sgrTokens.get(m[0]);
+      if (!seq) {
+        seq = tokenize(m[0]) as AnsiToken[];
+        if (seq.some((t) => t.type !== 'ansi')) return undefined;
+        if (sgrTokens.size < 512) sgrTokens.set(m[0], seq);
       }
-      for (const t of codes) tokens.push({ ...t });
+      for (const t of seq) codes = reduceAnsiCodesIncremental(codes, [t]);
+      styles = undefined;
       i += m[0].length;
       continue;
     }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
-    tokens.push({ type: 'char', value: line[i]!, fullWidth: false });
+    styles ??= codes.length ? [...codes] : NO_STYLES;
+    out.push({ type: 'char', value: line[i]!, fullWidth: false, styles });
     i++;
   }
-  return fromTokens(tokens);
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The bundle swaps these in for Ink's own rasteriser steps: they must give exactly what
  * @alcalzone/ansi-tokenize (the library Ink uses) gives, on every input they accept.
  */
-import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
+import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, sgrStyledChars, type StyledChar } from '../../src/render/inkFastPaths.js';
@@ -56,7 +56,7 @@ describe('ink fast paths', () => {
   it('coloured lines give the library cells; other escapes are left to the library', () => {
     const r = rng(4);
     const alphabet = [...printable, ...narrow.map((c) => String.fromCharCode(c))];
-    const fast = (line: string) => sgrStyledChars(line, tokenize as never, styledCharsFromTokens as never);
+    const fast = (line: string) => sgrStyledChars(line, tokenize as never, reduceAnsiCodesIncremental as never);
     for (let n = 0; n < 500; n++) {
       let line = '';
       for (let k = Math.floor(r() * 10); k > 0; k--) {
@@ -79,7 +79,10 @@ describe('ink fast paths', () => {
         text += 'ab ●─x'.slice(0, 1 + Math.floor(r() * 6));
       }
       // Ink fills a row from several writes: mix cells from separate tokenizations and blanks.
-      const row: StyledChar[] = [...library(text), BLANK_CELL, ...(plainStyledChars('plain tail') ?? []), ...library(`\x1b[7m${text}`)];
+      const row: StyledChar[] = [
+        ...library(text), BLANK_CELL, ...(plainStyledChars('plain tail') ?? []), ...library(`\x1b[7m${text}`),
+        ...(sgrStyledChars(`\x1b[32m● GO\x1b[39m ${text.replace(/\x1b\[[0-9;]*m/g, '')}`, tokenize as never, reduceAnsiCodesIncremental as never) ?? []),
+      ];
       expect(rowToString(row, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(row as never));
     }
     expect(rowToString([], diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString([]));
