@@ -50,7 +50,7 @@ export function plainStyledChars(line: string): StyledChar[] | undefined {
   return out;
 }
 
-export interface AnsiToken extends AnsiCode {}
+export type AnsiToken = AnsiCode;
 export interface CharToken {
   type: 'char';
   value: string;
