@@ -100,17 +100,29 @@ export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodes
 }
 
 /**
- * string-width's answer for a line of printable ASCII and narrow symbols (its length), without
- * the grapheme segmenter and emoji regexes (whose first use alone costs ~30 ms at startup);
- * undefined for anything else, or for options that could change the answer.
+ * string-width's answer for a line of printable ASCII and narrow symbols, coloured or not: the
+ * count of its characters outside SGR sequences (string-width strips every escape sequence
+ * first, and an SGR sequence is one whole CSI to it). This skips the grapheme segmenter and the
+ * emoji regexes (whose first use alone costs ~30 ms at startup). Undefined for anything else,
+ * or for options that could change the answer.
  */
-export function plainWidth(input: unknown, options?: { ambiguousIsNarrow?: boolean }): number | undefined {
-  if (typeof input !== 'string' || options?.ambiguousIsNarrow === false) return undefined;
-  for (let i = 0; i < input.length; i++) {
+export function plainWidth(input: unknown, options?: { ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean }): number | undefined {
+  if (typeof input !== 'string' || options?.ambiguousIsNarrow === false || options?.countAnsiEscapeCodes) return undefined;
+  let width = 0;
+  for (let i = 0; i < input.length; ) {
     const c = input.charCodeAt(i);
+    if (c === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(input);
+      if (!m) return undefined;
+      i += m[0].length;
+      continue;
+    }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
+    width++;
+    i++;
   }
-  return input.length;
+  return width;
 }
 
 /** The blank cell a frame starts from (shared: cells are replaced, never changed). */

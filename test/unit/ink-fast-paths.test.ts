@@ -35,7 +35,19 @@ describe('ink fast paths', () => {
       const line = Array.from({ length: Math.floor(r() * 130) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
       expect(plainWidth(line)).toBe(stringWidth(line));
     }
-    for (const line of ['\x1b[31mred\x1b[39m', 'wide 日本', 'emoji ✅', 'e\u0301', '\u26a0\ufe0f', 'tab\there']) expect(plainWidth(line)).toBeUndefined();
+    // Coloured the way chalk colours them, the width is that of the text alone.
+    for (let n = 0; n < 300; n++) {
+      let line = '';
+      for (let k = Math.floor(r() * 8); k > 0; k--) {
+        line += [...SGR, '\x1b[m'][Math.floor(r() * (SGR.length + 1))];
+        line += Array.from({ length: Math.floor(r() * 20) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      }
+      expect(plainWidth(line), JSON.stringify(line)).toBe(stringWidth(line));
+    }
+    for (const line of ['wide 日本', 'emoji ✅', 'e\u0301', '\u26a0\ufe0f', 'tab\there', '\x1b]8;;http://x\x07link', '\x1b[2Kline', '\x1b7saved']) {
+      expect(plainWidth(line), JSON.stringify(line)).toBeUndefined();
+    }
+    expect(plainWidth('\x1b[31m● GO\x1b[39m', { countAnsiEscapeCodes: true })).toBeUndefined();
     // Ambiguous-width symbols (─ ●) are two columns when the caller asks for that: not ours to answer.
     expect(plainWidth('● GO', { ambiguousIsNarrow: false })).toBeUndefined();
   });
