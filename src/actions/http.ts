@@ -41,23 +41,16 @@ export function httpAttempt(
   signal: AbortSignal,
   onSent: () => void,
 ): Promise<AttemptResult> {
+  const args = [cfg, body, idempotencyKey, scrub, signal, onSent] as const;
   const got = gotIfLoaded();
-  if (got) return sendWith(got, cfg, body, idempotencyKey, scrub, signal, onSent);
+  if (got) return sendWith(got, ...args);
   return loadGot().then(
-    (g) => sendWith(g, cfg, body, idempotencyKey, scrub, signal, onSent),
+    (g) => sendWith(g, ...args),
     (e: unknown): AttemptResult => ({ ok: false, sent: false, error: `cannot load the HTTP client: ${scrub(e instanceof Error ? e.message : String(e), 300)}` }),
   );
 }
 
-function sendWith(
-  got: Got,
-  cfg: HttpActionConfig,
-  body: unknown,
-  idempotencyKey: string,
-  scrub: Scrub,
-  signal: AbortSignal,
-  onSent: () => void,
-): Promise<AttemptResult> {
+function sendWith(got: Got, ...[cfg, body, idempotencyKey, scrub, signal, onSent]: Parameters<typeof httpAttempt>): Promise<AttemptResult> {
   const method = cfg.method.toUpperCase();
   const target = scrub(`${method} ${displayUrl(cfg.url)}`);
   let sent = false;
