@@ -10,4 +10,4 @@ for (const [id,t] of counts) { const n=byId.get(id); const cf=n.callFrame; const
 console.log('total ms', (total/1000).toFixed(0), 'window', [...counts.values()].reduce((a,b)=>a+b,0)/1000);
 console.log([...byUrl].sort((a,b)=>b[1]-a[1]).slice(0, +process.argv[3]||15).map(([k,v])=>`${(v/1000).toFixed(1).padStart(8)} ${k}`).join('\n'));
 console.log('--- fns');
-console.log([...byFn].sort((a,b)=>b[1]-a[1]).slice(0, 20).map(([k,v])=>`${(v/1000).toFixed(1).padStart(8)} ${k}`).join('\n'));
+console.log([...byFn].sort((a,b)=>b[1]-a[1]).slice(0, +process.env.TOPN || 20).map(([k,v])=>`${(v/1000).toFixed(1).padStart(8)} ${k}`).join('\n'));

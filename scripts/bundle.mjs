@@ -28,16 +28,48 @@ const OUTPUT_PATCHES = [
   [/row\.push\(\{\s*type: 'char',\s*value: ' ',\s*fullWidth: false,\s*styles: \[\],?\s*\}\);/, 'row.push(BLANK_CELL);'],
   ['return styledCharsToString(lineWithoutEmptyItems).trimEnd();', 'return rowToString(lineWithoutEmptyItems, diffAnsiCodes, ansiCodesToString).trimEnd();'],
 ];
+/**
+ * Ink's measureText and wrapText memoise every text they ever see, forever (ink#986): bounded
+ * here by dist/src/render/boundedCache.js. Same anchors-or-fail rule as above.
+ */
+const BOUNDED_CACHE = fileURLToPath(new URL('../dist/src/render/boundedCache.js', import.meta.url));
+const CACHE_IMPORT = `import { BoundedCache, INK_TEXT_CACHE_LIMIT } from ${JSON.stringify(BOUNDED_CACHE)};`;
+const TEXT_CACHE_PATCHES = {
+  'measure-text.js': [['const cache = new Map();', 'const cache = new BoundedCache(INK_TEXT_CACHE_LIMIT);']],
+  'wrap-text.js': [
+    ['const cache = {};', 'const cache = new BoundedCache(INK_TEXT_CACHE_LIMIT);'],
+    ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
+    ['cache[cacheKey] = wrappedText;', 'cache.set(cacheKey, wrappedText);'],
+  ],
+};
+const textCachePatched = new Set();
+const inkTextCaches = {
+  name: 'ink-bounded-text-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, async (args) => {
+      const file = args.path.replace(/.*[\\/]/, '');
+      const contents = `${CACHE_IMPORT}\n${applyPatches(await readFile(args.path, 'utf8'), TEXT_CACHE_PATCHES[file], 'ink-bounded-text-caches', args.path)}`;
+      textCachePatched.add(file);
+      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
+/** Applies each [from, to]; a missing anchor fails the build. */
+function applyPatches(src, patches, plugin, path) {
+  for (const [from, to] of patches) {
+    const next = src.replace(from, to);
+    if (next === src) throw new Error(`${plugin}: ${String(from)} not found in ${path}`);
+    src = next;
+  }
+  return src;
+}
+
 const inkFastPaths = {
   name: 'ink-fast-paths',
   setup(b) {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
-      let src = await readFile(args.path, 'utf8');
-      for (const [from, to] of OUTPUT_PATCHES) {
-        const next = src.replace(from, to);
-        if (next === src) throw new Error(`ink-fast-paths: ${String(from)} not found in ${args.path}`);
-        src = next;
-      }
+      const src = applyPatches(await readFile(args.path, 'utf8'), OUTPUT_PATCHES, 'ink-fast-paths', args.path);
       const imports = [
         `import { plainStyledChars, sgrStyledChars, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
         "import { diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';",
@@ -86,11 +118,12 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, inkFastPaths, stringWidthFastPath],
+  plugins: [emptyModule, inkFastPaths, inkTextCaches, stringWidthFastPath],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
   legalComments: 'none',
 });
+if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
 if (!widthPatched) throw new Error('string-width-fast-path: no string-width 8 in the bundle (did ink change?)');

@@ -11,14 +11,14 @@ export function EventLog({ height, width }: { height: number; width: number }) {
   return (
     <Box flexDirection="column" height={height}>
       <Text dimColor wrap="truncate">
-        {glyphs(theme).bar.repeat(2)} events (newest first) {glyphs(theme).bar.repeat(Math.max(0, width - 28))}
+        {`${glyphs(theme).bar.repeat(2)} events (newest first) ${glyphs(theme).bar.repeat(Math.max(0, width - 28))}`}
       </Text>
       {shown.length === 0 ? <Text dimColor>no events yet</Text> : null}
       {shown.map((e) => {
         const text = oneLine(e.text, 400);
         return (
           <Text key={e.id} wrap="truncate" {...tone(theme, e.level === 'info' ? 'info' : e.level)}>
-            {new Date(e.at).toISOString().slice(11, 19)} {e.kind.padEnd(8)} {theme.ascii ? asciiOnly(text) : text}
+            {`${new Date(e.at).toISOString().slice(11, 19)} ${e.kind.padEnd(8)} ${theme.ascii ? asciiOnly(text) : text}`}
           </Text>
         );
       })}

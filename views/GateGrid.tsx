@@ -84,15 +84,14 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   if (result?.pendingSince !== undefined) name += ` (${result.raw} pending)`;
   if (gate.rollback) name += gate.rollback === 'auto' ? ' [auto-rb]' : ' [rb]';
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
+  // One Text (one yoga node) per row with single-string children: the grid re-renders every
+  // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
+  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} ${fit(age, cols.age)}`;
   return (
-    <Box>
-      <Text inverse={selected} wrap="truncate">
-        {selected ? g.cursor : ' '}{' '}
-      </Text>
+    <Text wrap="truncate">
+      <Text inverse={selected}>{`${selected ? g.cursor : ' '} `}</Text>
       <Light status={status} width={cols.light} />
-      <Text inverse={selected} wrap="truncate">
-        {fit(clean(name), cols.name, g.ellipsis)} {fit(clean(value), cols.value, g.ellipsis)} {fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} {fit(age, cols.age)}
-      </Text>
-    </Box>
+      <Text inverse={selected}>{rest}</Text>
+    </Text>
   );
 }
