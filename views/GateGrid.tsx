@@ -87,11 +87,20 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   // One Text (one yoga node) per row with single-string children: the grid re-renders every
   // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
   const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} ${fit(age, cols.age)}`;
+  if (!selected) {
+    return (
+      <Text wrap="truncate">
+        {'  '}
+        <Light status={status} width={cols.light} />
+        {rest}
+      </Text>
+    );
+  }
   return (
     <Text wrap="truncate">
-      <Text inverse={selected}>{`${selected ? g.cursor : ' '} `}</Text>
+      <Text inverse>{`${g.cursor} `}</Text>
       <Light status={status} width={cols.light} />
-      <Text inverse={selected}>{rest}</Text>
+      <Text inverse>{rest}</Text>
     </Text>
   );
 }

@@ -8,7 +8,7 @@ import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { ExpositionError, parseExposition, type ExpoSample } from './exposition.js';
 import { httpGet, HttpSourceError, safeUrl, scrub, statusText } from './http.js';
-import { formatLabels, parseSelector, selectSamples, type Selector } from './selector.js';
+import { formatLabels, parseSelector, SampleIndex, type Selector } from './selector.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
@@ -56,8 +56,9 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
         const why = err instanceof ExpositionError ? `unparsable exposition at ${err.message}` : `unparsable exposition: ${String(err)}`;
         return { ok: false, error: oneLine(`${where}: ${why}`), readings: {} };
       }
+      const index = new SampleIndex(samples);
       const readings: Record<string, Reading> = {};
-      for (const p of probes) readings[p.id] = readProbe(p, samples, readAt, selectorFor);
+      for (const p of probes) readings[p.id] = readProbe(p, index, readAt, selectorFor);
       return { ok: true, readings };
     },
   };
@@ -65,7 +66,7 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
 
 function readProbe(
   probe: Probe,
-  samples: ExpoSample[],
+  samples: SampleIndex,
   readAt: number,
   selectorFor: (t: string) => Selector | Error,
 ): Reading {
@@ -73,7 +74,7 @@ function readProbe(
   if (!text) return { value: null, observedAt: readAt, error: 'no metric given for this probe' };
   const sel = selectorFor(text);
   if (sel instanceof Error) return { value: null, observedAt: readAt, error: oneLine(sel.message) };
-  const found = selectSamples(samples, sel);
+  const found = samples.select(sel);
   if (found.length === 0) return { value: null, observedAt: readAt, error: oneLine(`no series matches ${sel.text}`) };
   if (found.length > 1) {
     return { value: null, observedAt: readAt, error: oneLine(manySeries(found.length, sel.text, found)) };

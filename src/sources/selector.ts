@@ -155,6 +155,28 @@ export function selectSamples(samples: readonly ExpoSample[], sel: Selector): Ex
   return samples.filter((s) => matchesSelector(s, sel));
 }
 
+/**
+ * One exposition's samples grouped by metric name, built once per scrape: each probe then
+ * scans only its own metric's series, not the whole exposition (a node_exporter page has
+ * thousands of lines, and a console may read dozens of probes from it every second).
+ */
+export class SampleIndex {
+  private readonly byName = new Map<string, ExpoSample[]>();
+
+  constructor(private readonly all: readonly ExpoSample[]) {
+    for (const s of all) {
+      const list = this.byName.get(s.name);
+      if (list) list.push(s);
+      else this.byName.set(s.name, [s]);
+    }
+  }
+
+  /** Exactly selectSamples(all, sel). */
+  select(sel: Selector): ExpoSample[] {
+    return selectSamples(sel.name === undefined ? this.all : (this.byName.get(sel.name) ?? []), sel);
+  }
+}
+
 /** `{job="a", le="0.5"}` — a label set for messages (values escaped, so it stays one line). */
 export function formatLabels(labels: Record<string, string>, skipName = true): string {
   const parts = Object.keys(labels)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpoSample } from '../../src/sources/exposition.js';
-import { formatLabels, parseSelector, selectSamples, SelectorError } from '../../src/sources/selector.js';
+import { formatLabels, parseSelector, SampleIndex, selectSamples, SelectorError } from '../../src/sources/selector.js';
 
 const S = (name: string, labels: Record<string, string>, value = 1): ExpoSample => ({ name, labels, value });
 const samples = [
@@ -65,5 +65,17 @@ describe('parseSelector / selectSamples', () => {
   }
   it('formats label sets on one line', () => {
     expect(formatLabels({ b: '2', a: 'x\ny', __name__: 'm' })).toBe('{a="x\\ny", b="2"}');
+  });
+  it('SampleIndex selects exactly what a scan of the whole exposition selects', () => {
+    const index = new SampleIndex(samples);
+    const selectors = [
+      'policy_entropy', 'other', 'missing', 'policy_entropy{policy="live"}', 'policy_entropy{region!~"eu-.*"}',
+      '{__name__="other"}', '{policy="live"}', '{__name__=~"policy_.*",policy!="canary"}', 'other{policy="shadow"}',
+    ];
+    for (const text of selectors) {
+      const sel = parseSelector(text);
+      expect(index.select(sel), text).toEqual(selectSamples(samples, sel));
+    }
+    expect(index.select(parseSelector('{policy="live"}')).map((s) => s.value)).toEqual([0.93, 0.91, 9]);
   });
 });
