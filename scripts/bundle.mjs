@@ -24,7 +24,7 @@ const emptyModule = {
  */
 const FAST_PATHS = fileURLToPath(new URL('../dist/src/render/inkFastPaths.js', import.meta.url));
 const OUTPUT_PATCHES = [
-  ['cached = styledCharsFromTokens(tokenize(line));', 'cached = plainStyledChars(line) ?? sgrStyledChars(line, tokenize, reduceAnsiCodesIncremental) ?? styledCharsFromTokens(tokenize(line));'],
+  ['cached = styledCharsFromTokens(tokenize(line));', 'cached = plainStyledChars(line) ?? sgrStyledChars(line, tokenize, reduceAnsiCodesIncremental) ?? uniformCells(styledCharsFromTokens(tokenize(line)));'],
   [/row\.push\(\{\s*type: 'char',\s*value: ' ',\s*fullWidth: false,\s*styles: \[\],?\s*\}\);/, 'row.push(BLANK_CELL);'],
   ['return styledCharsToString(lineWithoutEmptyItems).trimEnd();', 'return rowToString(lineWithoutEmptyItems, diffAnsiCodes, ansiCodesToString).trimEnd();'],
 ];
@@ -71,7 +71,7 @@ const inkFastPaths = {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const src = applyPatches(await readFile(args.path, 'utf8'), OUTPUT_PATCHES, 'ink-fast-paths', args.path);
       const imports = [
-        `import { plainStyledChars, sgrStyledChars, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
+        `import { plainStyledChars, sgrStyledChars, uniformCells, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
         "import { diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';",
       ].join('\n');
       return { contents: `${imports}\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };

@@ -7,6 +7,8 @@
  * everything else back to the library; test/unit/ink-fast-paths.test.ts holds them to that.
  */
 
+import { BoundedCache } from './boundedCache.js';
+
 /** The shape of @alcalzone/ansi-tokenize's styled character (kept structural: no import). */
 export interface AnsiCode {
   type: 'ansi';
@@ -20,8 +22,30 @@ export interface StyledChar {
   styles: AnsiCode[];
 }
 
-// One shared array for every unstyled cell: Ink and the library only ever read `styles`.
-const NO_STYLES: AnsiCode[] = [];
+/**
+ * One shared array for every unstyled cell (Ink and the library only ever read `styles`).
+ * Built non-empty, then emptied, so its elements kind is that of every other styles array
+ * (an empty literal would be a Smi array): the optimised rasteriser then sees one array shape
+ * and one cell shape, instead of deoptimising and recompiling as new shapes turn up (which
+ * cost ~300 ms of V8 compiler time in a console's first 20 s, BENCHMARKS.md change 12).
+ */
+const NO_STYLES: AnsiCode[] = [{} as AnsiCode];
+NO_STYLES.pop();
+
+/** Every cell is made here, so all cells share one hidden class. */
+function cell(value: string, fullWidth: boolean, styles: AnsiCode[]): StyledChar {
+  return { type: 'char', value, fullWidth, styles };
+}
+
+/** The library's cells (made by object spread, another hidden class) remade by `cell`. */
+export function uniformCells(chars: readonly StyledChar[]): StyledChar[] {
+  const out: StyledChar[] = new Array(chars.length);
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    out[i] = cell(c.value, c.fullWidth, c.styles.length ? c.styles : NO_STYLES);
+  }
+  return out;
+}
 
 /**
  * Characters outside printable ASCII that the console draws and that are each one grapheme of
@@ -45,7 +69,7 @@ export function plainStyledChars(line: string): StyledChar[] | undefined {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
-    out[i] = { type: 'char', value: line[i]!, fullWidth: false, styles: NO_STYLES };
+    out[i] = cell(line[i]!, false, NO_STYLES);
   }
   return out;
 }
@@ -58,6 +82,23 @@ export interface CharToken {
 }
 type Tokenize = (s: string) => Array<AnsiToken | CharToken>;
 type Reduce = (codes: AnsiCode[], add: AnsiCode[]) => AnsiCode[];
+
+/**
+ * One array per distinct style for every cell of every frame, so rows compare styles by
+ * identity and their transitions can be cached by identity (rowToString). A screen uses a
+ * handful of styles; the bound only guards against a source that paints with thousands.
+ */
+const internedStyles = new BoundedCache<string, AnsiCode[]>(256);
+function internStyles(codes: AnsiCode[]): AnsiCode[] {
+  let key = '';
+  for (const c of codes) key += c.code;
+  let same = internedStyles.get(key);
+  if (!same) {
+    same = [...codes];
+    internedStyles.set(key, same);
+  }
+  return same;
+}
 
 // An SGR sequence exactly as the tokenizer reads one: ESC [ digits and semicolons, then m.
 const SGR = /\x1b\[[0-9;]*m/y;
@@ -92,8 +133,8 @@ export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodes
       continue;
     }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
-    styles ??= codes.length ? [...codes] : NO_STYLES;
-    out.push({ type: 'char', value: line[i]!, fullWidth: false, styles });
+    styles ??= codes.length ? internStyles(codes) : NO_STYLES;
+    out.push(cell(line[i]!, false, styles));
     i++;
   }
   return out;
@@ -126,7 +167,7 @@ export function plainWidth(input: unknown, options?: { ambiguousIsNarrow?: boole
 }
 
 /** The blank cell a frame starts from (shared: cells are replaced, never changed). */
-export const BLANK_CELL: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: NO_STYLES };
+export const BLANK_CELL: StyledChar = cell(' ', false, NO_STYLES);
 
 function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
   if (a === b) return true;
@@ -135,22 +176,41 @@ function sameCodes(a: readonly AnsiCode[], b: readonly AnsiCode[]): boolean {
   return true;
 }
 
+type Diff = (from: AnsiCode[], to: AnsiCode[]) => AnsiCode[];
+type CodesToString = (codes: AnsiCode[]) => string;
+
+// What to print between two styles, by the identity of their (never mutated) arrays. Weak:
+// the library's own cells bring arrays of their own that must not be kept alive here.
+const transitions = new WeakMap<AnsiCode[], WeakMap<AnsiCode[], string>>();
+function transition(from: AnsiCode[], to: AnsiCode[], diffAnsiCodes: Diff, ansiCodesToString: CodesToString): string {
+  let row = transitions.get(from);
+  if (!row) transitions.set(from, (row = new WeakMap()));
+  let s = row.get(to);
+  if (s === undefined) {
+    s = ansiCodesToString(diffAnsiCodes(from, to));
+    row.set(to, s);
+  }
+  return s;
+}
+
 /**
  * `styledCharsToString` of the library, without diffing between neighbours of the same style
- * (the diff of equal style lists is always empty).
+ * (the diff of equal style lists is always empty) and with each transition computed once.
+ * An indexed loop over one cell shape: this runs for every row of every frame, so it is
+ * optimised early, and each deoptimisation costs a recompilation of Ink's Output.get with it.
  */
-export function rowToString(
-  chars: readonly StyledChar[],
-  diffAnsiCodes: (from: AnsiCode[], to: AnsiCode[]) => AnsiCode[],
-  ansiCodesToString: (codes: AnsiCode[]) => string,
-): string {
+export function rowToString(chars: readonly StyledChar[], diffAnsiCodes: Diff, ansiCodesToString: CodesToString): string {
   let out = '';
   let prev: AnsiCode[] = NO_STYLES;
-  for (const ch of chars) {
-    if (!sameCodes(prev, ch.styles)) out += ansiCodesToString(diffAnsiCodes(prev, ch.styles));
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const styles = ch.styles;
+    if (styles !== prev) {
+      if (!sameCodes(prev, styles)) out += transition(prev, styles, diffAnsiCodes, ansiCodesToString);
+      prev = styles;
+    }
     out += ch.value;
-    prev = ch.styles;
   }
-  if (prev.length) out += ansiCodesToString(diffAnsiCodes(prev, []));
+  if (prev.length !== 0) out += transition(prev, NO_STYLES, diffAnsiCodes, ansiCodesToString);
   return out;
 }

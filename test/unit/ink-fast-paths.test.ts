@@ -5,7 +5,7 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, sgrStyledChars, type StyledChar } from '../../src/render/inkFastPaths.js';
+import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, sgrStyledChars, uniformCells, type StyledChar } from '../../src/render/inkFastPaths.js';
 
 const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
 
@@ -98,5 +98,14 @@ describe('ink fast paths', () => {
       expect(rowToString(row, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(row as never));
     }
     expect(rowToString([], diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString([]));
+  });
+
+  it('the library cells remade in one shape are the same cells and print the same', () => {
+    for (const line of ['wide 日本 \x1b[31mred\x1b[39m', 'emoji ✅ e\u0301', '\x1b]8;;http://x\x07link\x1b]8;;\x07', '', 'plain']) {
+      const cells = library(line);
+      const same = uniformCells(cells);
+      expect(same, JSON.stringify(line)).toEqual(cells);
+      expect(rowToString(same, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(cells as never));
+    }
   });
 });
