@@ -102,7 +102,6 @@ function internStyles(codes: AnsiCode[]): AnsiCode[] {
 
 // An SGR sequence exactly as the tokenizer reads one: ESC [ digits and semicolons, then m.
 const SGR = /\x1b\[[0-9;]*m/y;
-const sgrTokens = new Map<string, AnsiToken[]>();
 
 /**
  * The cells of a line of narrow characters coloured with SGR sequences (what chalk writes for
@@ -114,30 +113,43 @@ const sgrTokens = new Map<string, AnsiToken[]>();
 export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodesIncremental: Reduce): StyledChar[] | undefined {
   const out: StyledChar[] = [];
   let codes: AnsiCode[] = NO_STYLES;
-  let styles: AnsiCode[] | undefined;
   for (let i = 0; i < line.length; ) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
-      if (!m) return undefined;
-      let seq = sgrTokens.get(m[0]);
-      if (!seq) {
-        seq = tokenize(m[0]) as AnsiToken[];
-        if (seq.some((t) => t.type !== 'ansi')) return undefined;
-        if (sgrTokens.size < 512) sgrTokens.set(m[0], seq);
-      }
-      for (const t of seq) codes = reduceAnsiCodesIncremental(codes, [t]);
-      styles = undefined;
-      i += m[0].length;
+      const next = m ? afterSgr(codes, m[0], tokenize, reduceAnsiCodesIncremental) : undefined;
+      if (!next) return undefined;
+      codes = next;
+      i += m![0].length;
       continue;
     }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
-    styles ??= codes.length ? internStyles(codes) : NO_STYLES;
-    out.push(cell(line[i]!, false, styles));
+    out.push(cell(line[i]!, false, codes));
     i++;
   }
   return out;
+}
+
+// The styles after an SGR sequence, by the identity of the interned styles before it: a frame
+// meets the same few (styles, sequence) pairs on every row, so the library's reducer runs once
+// per pair, not once per sequence per row per frame.
+const stylesAfter = new WeakMap<AnsiCode[], Map<string, AnsiCode[]>>();
+function afterSgr(codes: AnsiCode[], sequence: string, tokenize: Tokenize, reduceAnsiCodesIncremental: Reduce): AnsiCode[] | undefined {
+  let known = stylesAfter.get(codes);
+  if (!known) stylesAfter.set(codes, (known = new Map()));
+  let next = known.get(sequence);
+  if (next === undefined) {
+    const tokens = tokenize(sequence);
+    let acc = codes;
+    for (const t of tokens) {
+      if (t.type !== 'ansi') return undefined;
+      acc = reduceAnsiCodesIncremental(acc, [t]);
+    }
+    next = acc.length ? internStyles(acc) : NO_STYLES;
+    if (known.size < 64) known.set(sequence, next);
+  }
+  return next;
 }
 
 /**
