@@ -80,29 +80,65 @@ const inkFastPaths = {
 };
 
 /**
- * string-width 8 (Ink's and widest-line's) answers plain lines through plainWidth first. Other
- * majors are left alone: wrap-ansi's string-width 7 counts ▶ and ✔ as two columns.
+ * Both string-width copies build an Intl.Segmenter and Unicode-set regexes as their module
+ * loads (~30 ms before the first frame, in a startup profile). Their bodies are wrapped to run
+ * on first use instead. string-width 8 (Ink's and widest-line's) also answers plain lines
+ * through plainWidth first, so it seldom loads at all; wrap-ansi's string-width 7 counts ▶ and
+ * ✔ as two columns and keeps its own answers.
  */
 const WIDTH_ANCHOR = 'export default function stringWidth(';
-let widthPatched = 0;
-const stringWidthFastPath = {
-  name: 'string-width-fast-path',
+const widthPatched = new Set();
+const lazyStringWidth = {
+  name: 'lazy-string-width',
   setup(b) {
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
       const dir = args.path.replace(/[\\/][^\\/]*$/, '');
       const { version } = JSON.parse(await readFile(`${dir}/package.json`, 'utf8'));
-      if (!version.startsWith('8.')) return undefined;
-      const src = await readFile(args.path, 'utf8');
-      if (!src.includes(WIDTH_ANCHOR)) throw new Error(`string-width-fast-path: "${WIDTH_ANCHOR}" not found in ${args.path}`);
-      widthPatched++;
+      const lines = (await readFile(args.path, 'utf8')).split('\n');
+      let n = 0;
+      while (n < lines.length && (lines[n].startsWith('import ') || lines[n].trim() === '')) n++;
+      const body = lines.slice(n).join('\n');
+      if (!body.includes(WIDTH_ANCHOR) || body.match(/\bexport\b/g).length !== 1 || /^\s*import\b/m.test(body)) {
+        throw new Error(`lazy-string-width: ${args.path} is no longer imports + one "${WIDTH_ANCHOR}"`);
+      }
+      const fast = version.startsWith('8.');
+      widthPatched.add(version.split('.')[0]);
       const contents = [
-        `import { plainWidth } from ${JSON.stringify(FAST_PATHS)};`,
-        src.replace(WIDTH_ANCHOR, 'function stringWidthOfLibrary('),
+        ...lines.slice(0, n),
+        fast ? `import { plainWidth } from ${JSON.stringify(FAST_PATHS)};` : '',
+        'let stringWidthOfLibrary;',
+        'function loadStringWidth() {',
+        body.replace(WIDTH_ANCHOR, 'function stringWidth('),
+        'return stringWidth;',
+        '}',
         'export default function stringWidth(input, options) {',
-        '  return plainWidth(input, options) ?? stringWidthOfLibrary(input, options);',
+        fast
+          ? '  return plainWidth(input, options) ?? (stringWidthOfLibrary ??= loadStringWidth())(input, options);'
+          : '  return (stringWidthOfLibrary ??= loadStringWidth())(input, options);',
         '}',
       ].join('\n');
       return { contents, loader: 'js', resolveDir: dir };
+    });
+  },
+};
+
+/**
+ * yoga-layout's Emscripten loader fetches its own base64 data: URI with `fetch` when one
+ * exists, and touching Node's `fetch` loads undici (~30 ms before the first frame). The
+ * loader's synchronous decoding, which it uses where there is no fetch, is used instead.
+ */
+let yogaPatched = false;
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      const isDataUri = src.match(/function (\w+)\(a\)\{return a\.startsWith\("data:application\/octet-stream;base64,"\)\}/)?.[1];
+      const uri = src.match(/var (\w+);\1="data:application\/octet-stream;base64,/)?.[1];
+      const anchor = '"function"!=typeof fetch?Promise.resolve()';
+      if (!isDataUri || !uri || src.split(anchor).length !== 2) throw new Error(`yoga-without-fetch: the loader in ${args.path} changed`);
+      yogaPatched = true;
+      return { contents: src.replace(anchor, `${isDataUri}(${uri})||${anchor}`), loader: 'js' };
     });
   },
 };
@@ -118,7 +154,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, inkFastPaths, inkTextCaches, stringWidthFastPath],
+  plugins: [emptyModule, inkFastPaths, inkTextCaches, lazyStringWidth, yogaWithoutFetch],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },
@@ -126,4 +162,5 @@ await build({
   legalComments: 'none',
 });
 if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
-if (!widthPatched) throw new Error('string-width-fast-path: no string-width 8 in the bundle (did ink change?)');
+if (!widthPatched.has('8')) throw new Error('lazy-string-width: no string-width 8 in the bundle (did ink change?)');
+if (!yogaPatched) throw new Error('yoga-without-fetch: yoga-layout was not bundled (did ink change?)');
