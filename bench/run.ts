@@ -32,6 +32,8 @@ interface Plan {
   sessions: number;
   extraStartups: number;
   pollMs: number;
+  /** When the steady-state polling window starts, counted from the first frame. */
+  steadyAfterMs: number;
   burstMs: number;
   killsPerSession: number;
   evalIterations: number;
@@ -49,9 +51,9 @@ function plan(argv: string[]): Plan {
   const bin = given ? resolve(given) : DEFAULT_BIN;
   // --startup N: startup only, N spawns (A/B of launchers without the 30 s sessions).
   const startups = count(option('--startup'));
-  if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10 };
-  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
-  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
+  if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10 };
+  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, steadyAfterMs: 8000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
+  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, steadyAfterMs: 60_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,6 +62,7 @@ interface Samples {
   startup: number[];
   startupCpu: number[];
   pollCpu: number[];
+  steadyCpu: number[];
   frameRate: number[];
   kill: number[];
   killAfterBurst: number[];
@@ -67,6 +70,14 @@ interface Samples {
   rssBefore: number[];
   rssAfter: number[];
   evalMs: number[];
+}
+
+/** CPU % of one core the process used over the next `ms`. */
+async function cpuWindow(pid: number, ms: number): Promise<number> {
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await sleep(ms);
+  return ((cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
 }
 
 /** K, wait for the confirm screen, wait out the guard, y: ms from writing y to the request arriving. */
@@ -94,15 +105,17 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
     s.startupCpu.push(cpuSeconds(await pty.nodePid()) * 1000);
     if (!full) return;
     const pid = await pty.nodePid();
-    // Let the first scrapes and the feed connection settle before measuring the steady state.
+    // The first window starts once the first scrapes and the feed connection have settled:
+    // what the console costs in its first seconds, V8 still compiling its hot functions.
     await sleep(1500);
-    const c0 = cpuSeconds(pid);
+    const first = await cpuWindow(pid, p.pollMs);
+    s.pollCpu.push(first);
+    // The second is what it costs for the rest of a deployment window.
+    await sleep(Math.max(0, shown + p.steadyAfterMs - performance.now()));
     const f0 = pty.frames();
     const t0 = performance.now();
-    await sleep(p.pollMs);
-    const dt = (performance.now() - t0) / 1000;
-    s.pollCpu.push(((cpuSeconds(pid) - c0) / dt) * 100);
-    s.frameRate.push((pty.frames() - f0) / dt);
+    s.steadyCpu.push(await cpuWindow(pid, p.pollMs));
+    s.frameRate.push((pty.frames() - f0) / ((performance.now() - t0) / 1000));
 
     for (let k = 0; k < p.killsPerSession; k++) {
       s.kill.push(await killOnce(pty, targets.control));
@@ -125,7 +138,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
 
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
-  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [] };
+  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [] };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -153,7 +166,8 @@ export async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [
     { metric: 'startup: spawn → first complete frame', unit: 'ms', samples: s.startup, budget: '< 600 ms', digits: 0 },
     { metric: 'startup: CPU of the console until that frame', unit: 'ms', samples: s.startupCpu, budget: '—', digits: 0 },
-    { metric: `polling CPU, ${GATES} gates at 1 s for ${pollS} s`, unit: '% of a core', samples: s.pollCpu, budget: '< 3 %' },
+    { metric: `polling CPU, ${GATES} gates at 1 s, ${pollS} s from ${p.steadyAfterMs / 1000} s after start`, unit: '% of a core', samples: s.steadyCpu, budget: '< 3 %' },
+    { metric: `polling CPU, same, ${pollS} s from 1.5 s after start (V8 still compiling)`, unit: '% of a core', samples: s.pollCpu, budget: '—' },
     { metric: 'frames drawn while polling', unit: '/s', samples: s.frameRate, budget: '—' },
     { metric: 'kill-switch: y → request received', unit: 'ms', samples: s.kill, budget: '< 20 ms', digits: 1 },
     { metric: `kill-switch right after ${BURST_RATE} msg/s × ${burstS} s burst`, unit: 'ms', samples: s.killAfterBurst, budget: '< 100 ms', digits: 1 },

@@ -14,7 +14,8 @@ const BENCH = join(ROOT, 'dist', 'bench', 'run.js');
 
 const ROWS: [string, RegExp][] = [
   ['startup', /^\| startup: spawn → first complete frame \| (\d+(?:\.\d+)?) ms \|/m],
-  ['polling CPU', /^\| polling CPU, 60 gates at 1 s for \d+ s \| (\d+(?:\.\d+)?) % of a core \|/m],
+  ['polling CPU, steady state', /^\| polling CPU, 60 gates at 1 s, \d+ s from \d+ s after start \| (\d+(?:\.\d+)?) % of a core \|/m],
+  ['polling CPU, first seconds', /^\| polling CPU, same, \d+ s from 1\.5 s after start \(V8 still compiling\) \| (\d+(?:\.\d+)?) % of a core \|/m],
   ['kill-switch', /^\| kill-switch: y → request received \| (\d+(?:\.\d+)?) ms \|/m],
   ['kill-switch after burst', /^\| kill-switch right after 5000 msg\/s × \d+ s burst \| (\d+(?:\.\d+)?) ms \|/m],
   ['burst CPU', /^\| CPU during the 5000 msg\/s burst \| (\d+(?:\.\d+)?) % of a core \|/m],
