@@ -34,6 +34,7 @@ const OUTPUT_PATCHES = [
  */
 const BOUNDED_CACHE = fileURLToPath(new URL('../dist/src/render/boundedCache.js', import.meta.url));
 const CACHE_IMPORT = `import { BoundedCache, INK_TEXT_CACHE_LIMIT } from ${JSON.stringify(BOUNDED_CACHE)};`;
+const SANITIZE_PATCH = [['const sanitizeAnsi = (text) => {\n    if (!hasAnsiControlCharacters(text)) {', 'const sanitizeAnsi = (text) => {\n    if (onlyTextAndSgr(text) || !hasAnsiControlCharacters(text)) {']];
 const TEXT_CACHE_PATCHES = {
   'measure-text.js': [['const cache = new Map();', 'const cache = new BoundedCache(INK_TEXT_CACHE_LIMIT);']],
   'wrap-text.js': [
@@ -65,9 +66,15 @@ function applyPatches(src, patches, plugin, path) {
   return src;
 }
 
+let sanitizePatched = false;
 const inkFastPaths = {
   name: 'ink-fast-paths',
   setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, async (args) => {
+      const src = applyPatches(await readFile(args.path, 'utf8'), SANITIZE_PATCH, 'ink-fast-paths', args.path);
+      sanitizePatched = true;
+      return { contents: `import { onlyTextAndSgr } from ${JSON.stringify(FAST_PATHS)};\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const src = applyPatches(await readFile(args.path, 'utf8'), OUTPUT_PATCHES, 'ink-fast-paths', args.path);
       const imports = [
@@ -161,6 +168,7 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+if (!sanitizePatched) throw new Error('ink-fast-paths: ink/build/sanitize-ansi.js was not bundled (did ink change?)');
 if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
 if (!widthPatched.has('8')) throw new Error('lazy-string-width: no string-width 8 in the bundle (did ink change?)');
 if (!yogaPatched) throw new Error('yoga-without-fetch: yoga-layout was not bundled (did ink change?)');

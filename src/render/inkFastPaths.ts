@@ -153,6 +153,27 @@ function afterSgr(codes: AnsiCode[], sequence: string, tokenize: Tokenize, reduc
 }
 
 /**
+ * True when `text` is only printable text and SGR sequences (no C1 controls, no other
+ * escapes): Ink's sanitizeAnsi keeps exactly those, so it returns such a text unchanged, and
+ * it is asked about every coloured text node twice a frame (measuring, then drawing).
+ */
+export function onlyTextAndSgr(text: string): boolean {
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(text);
+      if (!m) return false;
+      i += m[0].length;
+      continue;
+    }
+    if (c >= 0x80 && c <= 0x9f) return false;
+    i++;
+  }
+  return true;
+}
+
+/**
  * string-width's answer for a line of printable ASCII and narrow symbols, coloured or not: the
  * count of its characters outside SGR sequences (string-width strips every escape sequence
  * first, and an SGR sequence is one whole CSI to it). This skips the grapheme segmenter and the

@@ -5,7 +5,9 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize } from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { BLANK_CELL, isNarrowSymbol, plainStyledChars, plainWidth, rowToString, sgrStyledChars, uniformCells, type StyledChar } from '../../src/render/inkFastPaths.js';
+// Not in ink's public exports; the bundle patches this very file (scripts/bundle.mjs).
+import sanitizeAnsi from '../../node_modules/ink/build/sanitize-ansi.js';
+import { BLANK_CELL, isNarrowSymbol, onlyTextAndSgr, plainStyledChars, plainWidth, rowToString, sgrStyledChars, uniformCells, type StyledChar } from '../../src/render/inkFastPaths.js';
 
 const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
 
@@ -98,6 +100,23 @@ describe('ink fast paths', () => {
       expect(rowToString(row, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(row as never));
     }
     expect(rowToString([], diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString([]));
+  });
+
+  it('texts of printable characters and SGR sequences are what Ink\'s sanitizeAnsi leaves unchanged', () => {
+    const r = rng(5);
+    const pieces = [...SGR, '\x1b[m', 'GO ', '● ', 'é', '日本', '✅', '\u0301'];
+    const hostile = ['\x1b[2J', '\x1b]8;;http://x\x07', '\x1b', '\x9b31m', '\x85', '\x1b[?25l', '\x1b[31', '\x1bc', '\x1b[1:2m', '\x1b[31 m'];
+    let accepted = 0;
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let k = Math.floor(r() * 8); k > 0; k--) text += r() < 0.1 ? hostile[Math.floor(r() * hostile.length)] : pieces[Math.floor(r() * pieces.length)];
+      if (onlyTextAndSgr(text)) {
+        accepted++;
+        expect(sanitizeAnsi(text), JSON.stringify(text)).toBe(text);
+      }
+    }
+    expect(accepted).toBeGreaterThan(500);
+    for (const h of hostile) expect(onlyTextAndSgr(`ok ${h} ok`), JSON.stringify(h)).toBe(false);
   });
 
   it('the library cells remade in one shape are the same cells and print the same', () => {
