@@ -150,6 +150,25 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * zod's classic entry re-exports all of its ~60 message locales (392 KB, 14 % of the bundle,
+ * compiled and initialised at every start). warroom's messages are English, the locale zod
+ * registers by default, so the namespace keeps `en` alone.
+ */
+const ZOD_EN = 'export { default as en } from "./en.js";';
+let zodLocalesPatched = false;
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      if (!src.includes(ZOD_EN)) throw new Error(`zod-english-only: no "${ZOD_EN}" in ${args.path}`);
+      zodLocalesPatched = true;
+      return { contents: ZOD_EN, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/src/cli/main.bundle.js',
@@ -161,7 +180,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, inkFastPaths, inkTextCaches, lazyStringWidth, yogaWithoutFetch],
+  plugins: [emptyModule, inkFastPaths, inkTextCaches, lazyStringWidth, yogaWithoutFetch, zodEnglishOnly],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },
@@ -171,4 +190,5 @@ await build({
 if (!sanitizePatched) throw new Error('ink-fast-paths: ink/build/sanitize-ansi.js was not bundled (did ink change?)');
 if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
 if (!widthPatched.has('8')) throw new Error('lazy-string-width: no string-width 8 in the bundle (did ink change?)');
+if (!zodLocalesPatched) throw new Error('zod-english-only: zod\'s locales were not bundled (did zod change?)');
 if (!yogaPatched) throw new Error('yoga-without-fetch: yoga-layout was not bundled (did ink change?)');
