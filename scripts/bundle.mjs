@@ -23,8 +23,10 @@ const emptyModule = {
  * fails: an ink upgrade is then noticed, never shipped silently unpatched.
  */
 const FAST_PATHS = fileURLToPath(new URL('../dist/src/render/inkFastPaths.js', import.meta.url));
+// Not among the package's exports; the same file the library itself imports it from.
+const ANSI_CODES = fileURLToPath(new URL('../node_modules/@alcalzone/ansi-tokenize/build/ansiCodes.js', import.meta.url));
 const OUTPUT_PATCHES = [
-  ['cached = styledCharsFromTokens(tokenize(line));', 'cached = plainStyledChars(line) ?? sgrStyledChars(line, tokenize, reduceAnsiCodesIncremental) ?? uniformCells(styledCharsFromTokens(tokenize(line)));'],
+  ['cached = styledCharsFromTokens(tokenize(line));', 'cached = plainStyledChars(line) ?? sgrStyledChars(line, getEndCode, reduceAnsiCodesIncremental) ?? uniformCells(styledCharsFromTokens(tokenize(line)));'],
   [/row\.push\(\{\s*type: 'char',\s*value: ' ',\s*fullWidth: false,\s*styles: \[\],?\s*\}\);/, 'row.push(BLANK_CELL);'],
   ['return styledCharsToString(lineWithoutEmptyItems).trimEnd();', 'return rowToString(lineWithoutEmptyItems, diffAnsiCodes, ansiCodesToString).trimEnd();'],
 ];
@@ -80,6 +82,7 @@ const inkFastPaths = {
       const imports = [
         `import { plainStyledChars, sgrStyledChars, uniformCells, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
         "import { diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';",
+        `import { getEndCode } from ${JSON.stringify(ANSI_CODES)};`,
       ].join('\n');
       return { contents: `${imports}\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
     });
@@ -169,6 +172,32 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The first Intl.Segmenter of a process loads ICU's break data (~18 ms). ansi-tokenize and
+ * slice-ansi build theirs as their modules load; they are made on first use instead (only
+ * `.segment()` is ever called on them, which is checked), and the first frame, whose SGR
+ * sequences inkFastPaths tokenizes itself, no longer needs one at all.
+ */
+const SEGMENTER_FILES = /[\\/](@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize|slice-ansi[\\/]tokenize-ansi)\.js$/;
+const segmentersPatched = new Set();
+const lazySegmenters = {
+  name: 'lazy-segmenters',
+  setup(b) {
+    b.onLoad({ filter: SEGMENTER_FILES }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      const decl = [...src.matchAll(/const (\w+) = new Intl\.Segmenter\(/g)];
+      const name = decl[0]?.[1];
+      const uses = name ? src.split(`${name}.`).length - 1 : 0;
+      if (decl.length !== 1 || src.split('new Intl.Segmenter(').length !== 2 || uses !== src.split(`${name}.segment(`).length - 1) {
+        throw new Error(`lazy-segmenters: ${args.path} no longer has one segmenter used only through .segment()`);
+      }
+      segmentersPatched.add(args.path.replace(/.*node_modules[\\/]/, ''));
+      const contents = `import { lazySegmenter } from ${JSON.stringify(FAST_PATHS)};\n${src.replace('new Intl.Segmenter(', 'lazySegmenter(')}`;
+      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/src/cli/main.bundle.js',
@@ -180,7 +209,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, inkFastPaths, inkTextCaches, lazyStringWidth, yogaWithoutFetch, zodEnglishOnly],
+  plugins: [emptyModule, inkFastPaths, inkTextCaches, lazyStringWidth, lazySegmenters, yogaWithoutFetch, zodEnglishOnly],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },
@@ -190,5 +219,6 @@ await build({
 if (!sanitizePatched) throw new Error('ink-fast-paths: ink/build/sanitize-ansi.js was not bundled (did ink change?)');
 if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
 if (!widthPatched.has('8')) throw new Error('lazy-string-width: no string-width 8 in the bundle (did ink change?)');
+if (segmentersPatched.size !== 2) throw new Error(`lazy-segmenters: patched ${[...segmentersPatched].join(', ') || 'nothing'} (did ink change?)`);
 if (!zodLocalesPatched) throw new Error('zod-english-only: zod\'s locales were not bundled (did zod change?)');
 if (!yogaPatched) throw new Error('yoga-without-fetch: yoga-layout was not bundled (did ink change?)');

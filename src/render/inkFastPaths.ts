@@ -80,7 +80,7 @@ export interface CharToken {
   value: string;
   fullWidth: boolean;
 }
-type Tokenize = (s: string) => Array<AnsiToken | CharToken>;
+type EndCode = (code: string) => string;
 type Reduce = (codes: AnsiCode[], add: AnsiCode[]) => AnsiCode[];
 
 /**
@@ -105,12 +105,13 @@ const SGR = /\x1b\[[0-9;]*m/y;
 
 /**
  * The cells of a line of narrow characters coloured with SGR sequences (what chalk writes for
- * a light). The segmenter runs only on the sequences themselves (escape characters are always
- * grapheme boundaries, so tokenizing piecewise gives the whole line's tokens), and the cells
- * between two sequences share one styles array where the library copies it per cell.
+ * a light). Each sequence is tokenized on its own, without a grapheme segmenter (escape
+ * characters are always grapheme boundaries, so tokenizing piecewise gives the whole line's
+ * tokens), and the cells between two sequences share one styles array where the library
+ * copies it per cell.
  * Undefined when the line holds anything else.
  */
-export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodesIncremental: Reduce): StyledChar[] | undefined {
+export function sgrStyledChars(line: string, getEndCode: EndCode, reduceAnsiCodesIncremental: Reduce): StyledChar[] | undefined {
   const out: StyledChar[] = [];
   let codes: AnsiCode[] = NO_STYLES;
   for (let i = 0; i < line.length; ) {
@@ -118,7 +119,7 @@ export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodes
     if (c === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
-      const next = m ? afterSgr(codes, m[0], tokenize, reduceAnsiCodesIncremental) : undefined;
+      const next = m ? afterSgr(codes, m[0], getEndCode, reduceAnsiCodesIncremental) : undefined;
       if (!next) return undefined;
       codes = next;
       i += m![0].length;
@@ -135,21 +136,51 @@ export function sgrStyledChars(line: string, tokenize: Tokenize, reduceAnsiCodes
 // meets the same few (styles, sequence) pairs on every row, so the library's reducer runs once
 // per pair, not once per sequence per row per frame.
 const stylesAfter = new WeakMap<AnsiCode[], Map<string, AnsiCode[]>>();
-function afterSgr(codes: AnsiCode[], sequence: string, tokenize: Tokenize, reduceAnsiCodesIncremental: Reduce): AnsiCode[] | undefined {
+function afterSgr(codes: AnsiCode[], sequence: string, getEndCode: EndCode, reduceAnsiCodesIncremental: Reduce): AnsiCode[] {
   let known = stylesAfter.get(codes);
   if (!known) stylesAfter.set(codes, (known = new Map()));
   let next = known.get(sequence);
   if (next === undefined) {
-    const tokens = tokenize(sequence);
     let acc = codes;
-    for (const t of tokens) {
-      if (t.type !== 'ansi') return undefined;
-      acc = reduceAnsiCodesIncremental(acc, [t]);
-    }
+    for (const t of sgrTokens(sequence, getEndCode)) acc = reduceAnsiCodesIncremental(acc, [t]);
     next = acc.length ? internStyles(acc) : NO_STYLES;
     if (known.size < 64) known.set(sequence, next);
   }
   return next;
+}
+
+/**
+ * The library's tokens for one whole SGR sequence (`ESC [ digits;… m`), without its grapheme
+ * segmenter: the first Intl.Segmenter of a process loads ICU's break data (~18 ms), and this is
+ * the only segmenting the first frame would do. A compound sequence is split as the library
+ * splits it (8- and 24-bit colours kept whole); each code's end code is the library's own.
+ */
+export function sgrTokens(sequence: string, getEndCode: EndCode): AnsiToken[] {
+  const parts = sequence.includes(';') ? splitCompound(sequence.slice(2, -1).split(';')) : [sequence];
+  return parts.map((code) => ({ type: 'ansi', code, endCode: getEndCode(code) }));
+}
+
+function splitCompound(parts: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if ((p === '38' || p === '48') && i + 2 < parts.length && parts[i + 1] === '5') {
+      out.push(parts.slice(i, i + 3).join(';'));
+      i += 2;
+    } else if ((p === '38' || p === '48') && i + 4 < parts.length && parts[i + 1] === '2') {
+      out.push(parts.slice(i, i + 5).join(';'));
+      i += 4;
+    } else {
+      out.push(p);
+    }
+  }
+  return out.map((part) => `\x1b[${part}m`);
+}
+
+/** An Intl.Segmenter made on first use (patched in for the libraries' module-level ones). */
+export function lazySegmenter(locales?: string | string[], options?: Intl.SegmenterOptions): Pick<Intl.Segmenter, 'segment'> {
+  let real: Intl.Segmenter | undefined;
+  return { segment: (input: string) => (real ??= new Intl.Segmenter(locales, options)).segment(input) };
 }
 
 /**

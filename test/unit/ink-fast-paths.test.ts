@@ -7,7 +7,9 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 // Not in ink's public exports; the bundle patches this very file (scripts/bundle.mjs).
 import sanitizeAnsi from '../../node_modules/ink/build/sanitize-ansi.js';
-import { BLANK_CELL, isNarrowSymbol, onlyTextAndSgr, plainStyledChars, plainWidth, rowToString, sgrStyledChars, uniformCells, type StyledChar } from '../../src/render/inkFastPaths.js';
+// Likewise not exported: the library's own end codes, which the bundle hands to sgrStyledChars.
+import { getEndCode } from '../../node_modules/@alcalzone/ansi-tokenize/build/ansiCodes.js';
+import { BLANK_CELL, isNarrowSymbol, lazySegmenter, onlyTextAndSgr, plainStyledChars, plainWidth, rowToString, sgrStyledChars, sgrTokens, uniformCells, type StyledChar } from '../../src/render/inkFastPaths.js';
 
 const library = (line: string) => styledCharsFromTokens(tokenize(line)) as unknown as StyledChar[];
 
@@ -70,7 +72,7 @@ describe('ink fast paths', () => {
   it('coloured lines give the library cells; other escapes are left to the library', () => {
     const r = rng(4);
     const alphabet = [...printable, ...narrow.map((c) => String.fromCharCode(c))];
-    const fast = (line: string) => sgrStyledChars(line, tokenize as never, reduceAnsiCodesIncremental as never);
+    const fast = (line: string) => sgrStyledChars(line, getEndCode, reduceAnsiCodesIncremental as never);
     for (let n = 0; n < 500; n++) {
       let line = '';
       for (let k = Math.floor(r() * 10); k > 0; k--) {
@@ -95,11 +97,29 @@ describe('ink fast paths', () => {
       // Ink fills a row from several writes: mix cells from separate tokenizations and blanks.
       const row: StyledChar[] = [
         ...library(text), BLANK_CELL, ...(plainStyledChars('plain tail') ?? []), ...library(`\x1b[7m${text}`),
-        ...(sgrStyledChars(`\x1b[32m● GO\x1b[39m ${text.replace(/\x1b\[[0-9;]*m/g, '')}`, tokenize as never, reduceAnsiCodesIncremental as never) ?? []),
+        ...(sgrStyledChars(`\x1b[32m● GO\x1b[39m ${text.replace(/\x1b\[[0-9;]*m/g, '')}`, getEndCode, reduceAnsiCodesIncremental as never) ?? []),
       ];
       expect(rowToString(row, diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString(row as never));
     }
     expect(rowToString([], diffAnsiCodes as never, ansiCodesToString as never)).toBe(styledCharsToString([]));
+  });
+
+  it('a lone SGR sequence gives the library tokens without a grapheme segmenter', () => {
+    const r = rng(6);
+    const params = ['0', '1', '2', '3', '4', '7', '9', '22', '23', '24', '27', '29', '31', '39', '42', '49', '90', '97', '107', '38;5;208', '48;5;17', '38;2;1;2;3', '48;2;255;0;0', '38', '38;5', '38;2;1', '5', ''];
+    const seqs = ['\x1b[m', '\x1b[0m', '\x1b[;m', '\x1b[1;;31m'];
+    for (let n = 0; n < 1000; n++) {
+      seqs.push(`\x1b[${Array.from({ length: 1 + Math.floor(r() * 4) }, () => params[Math.floor(r() * params.length)]).join(';')}m`);
+    }
+    for (const seq of seqs) expect(sgrTokens(seq, getEndCode), JSON.stringify(seq)).toEqual(tokenize(seq));
+  });
+
+  it('a lazy segmenter segments as Intl.Segmenter does', () => {
+    const lazy = lazySegmenter(undefined, { granularity: 'grapheme' });
+    const real = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    for (const text of ['e\u0301 日本 ✅ \u{1F1E9}\u{1F1EA}', '', 'plain']) {
+      expect([...lazy.segment(text)].map((s) => s.segment)).toEqual([...real.segment(text)].map((s) => s.segment));
+    }
   });
 
   it('texts of printable characters and SGR sequences are what Ink\'s sanitizeAnsi leaves unchanged', () => {
