@@ -103,6 +103,12 @@ function internStyles(codes: AnsiCode[]): AnsiCode[] {
 // An SGR sequence exactly as the tokenizer reads one: ESC [ digits and semicolons, then m.
 const SGR = /\x1b\[[0-9;]*m/y;
 
+/** The length of the SGR sequence that starts at `i`, or 0 when none does. */
+function sgrLengthAt(text: string, i: number): number {
+  SGR.lastIndex = i;
+  return SGR.exec(text)?.[0].length ?? 0;
+}
+
 /**
  * The cells of a line of narrow characters coloured with SGR sequences (what chalk writes for
  * a light). Each sequence is tokenized on its own, without a grapheme segmenter (escape
@@ -117,12 +123,10 @@ export function sgrStyledChars(line: string, getEndCode: EndCode, reduceAnsiCode
   for (let i = 0; i < line.length; ) {
     const c = line.charCodeAt(i);
     if (c === 0x1b) {
-      SGR.lastIndex = i;
-      const m = SGR.exec(line);
-      const next = m ? afterSgr(codes, m[0], getEndCode, reduceAnsiCodesIncremental) : undefined;
-      if (!next) return undefined;
-      codes = next;
-      i += m![0].length;
+      const n = sgrLengthAt(line, i);
+      if (!n) return undefined;
+      codes = afterSgr(codes, line.slice(i, i + n), getEndCode, reduceAnsiCodesIncremental);
+      i += n;
       continue;
     }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
@@ -192,10 +196,9 @@ export function onlyTextAndSgr(text: string): boolean {
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
     if (c === 0x1b) {
-      SGR.lastIndex = i;
-      const m = SGR.exec(text);
-      if (!m) return false;
-      i += m[0].length;
+      const n = sgrLengthAt(text, i);
+      if (!n) return false;
+      i += n;
       continue;
     }
     if (c >= 0x80 && c <= 0x9f) return false;
@@ -217,10 +220,9 @@ export function plainWidth(input: unknown, options?: { ambiguousIsNarrow?: boole
   for (let i = 0; i < input.length; ) {
     const c = input.charCodeAt(i);
     if (c === 0x1b) {
-      SGR.lastIndex = i;
-      const m = SGR.exec(input);
-      if (!m) return undefined;
-      i += m[0].length;
+      const n = sgrLengthAt(input, i);
+      if (!n) return undefined;
+      i += n;
       continue;
     }
     if ((c < 0x20 || c > 0x7e) && !isNarrowSymbol(c)) return undefined;
