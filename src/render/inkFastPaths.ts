@@ -26,8 +26,9 @@ export interface StyledChar {
  * One shared array for every unstyled cell (Ink and the library only ever read `styles`).
  * Built non-empty, then emptied, so its elements kind is that of every other styles array
  * (an empty literal would be a Smi array): the optimised rasteriser then sees one array shape
- * and one cell shape, instead of deoptimising and recompiling as new shapes turn up (which
- * cost ~300 ms of V8 compiler time in a console's first 20 s, BENCHMARKS.md change 12).
+ * and one cell shape, instead of deoptimising and recompiling as new shapes turn up (rowToString
+ * alone was compiled four times in a console's first 17 s, ~200 ms of V8 compiler time;
+ * BENCHMARKS.md change 12).
  */
 const NO_STYLES: AnsiCode[] = [{} as AnsiCode];
 NO_STYLES.pop();
@@ -75,11 +76,6 @@ export function plainStyledChars(line: string): StyledChar[] | undefined {
 }
 
 export type AnsiToken = AnsiCode;
-export interface CharToken {
-  type: 'char';
-  value: string;
-  fullWidth: boolean;
-}
 type EndCode = (code: string) => string;
 type Reduce = (codes: AnsiCode[], add: AnsiCode[]) => AnsiCode[];
 
