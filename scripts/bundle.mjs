@@ -4,6 +4,7 @@
  * linking a few hundred ESM/CJS files of ink, react and got; one file skips that (BENCHMARKS.md).
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -31,6 +32,18 @@ const OUTPUT_PATCHES = [
   ['return styledCharsToString(lineWithoutEmptyItems).trimEnd();', 'return rowToString(lineWithoutEmptyItems, diffAnsiCodes, ansiCodesToString).trimEnd();'],
 ];
 /**
+ * Every file a patch below must have changed, by its path under node_modules: the build fails
+ * when one was not bundled at all (an upgrade moved it), as it fails when an anchor is missing.
+ */
+const REQUIRED_PATCHES = [
+  'ink/build/output.js', 'ink/build/sanitize-ansi.js', 'ink/build/measure-text.js', 'ink/build/wrap-text.js',
+  'string-width/index.js', '@alcalzone/ansi-tokenize/build/tokenize.js', 'slice-ansi/tokenize-ansi.js',
+  'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js', 'zod/v4/locales/index.js',
+];
+const patched = new Set();
+const notePatched = (path) => patched.add(path.replace(/\\/g, '/').replace(/.*node_modules\//, ''));
+
+/**
  * Ink's measureText and wrapText memoise every text they ever see, forever (ink#986): bounded
  * here by dist/src/render/boundedCache.js. Same anchors-or-fail rule as above.
  */
@@ -45,15 +58,14 @@ const TEXT_CACHE_PATCHES = {
     ['cache[cacheKey] = wrappedText;', 'cache.set(cacheKey, wrappedText);'],
   ],
 };
-const textCachePatched = new Set();
 const inkTextCaches = {
   name: 'ink-bounded-text-caches',
   setup(b) {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, async (args) => {
       const file = args.path.replace(/.*[\\/]/, '');
       const contents = `${CACHE_IMPORT}\n${applyPatches(await readFile(args.path, 'utf8'), TEXT_CACHE_PATCHES[file], 'ink-bounded-text-caches', args.path)}`;
-      textCachePatched.add(file);
-      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      notePatched(args.path);
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -68,23 +80,23 @@ function applyPatches(src, patches, plugin, path) {
   return src;
 }
 
-let sanitizePatched = false;
 const inkFastPaths = {
   name: 'ink-fast-paths',
   setup(b) {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/ }, async (args) => {
       const src = applyPatches(await readFile(args.path, 'utf8'), SANITIZE_PATCH, 'ink-fast-paths', args.path);
-      sanitizePatched = true;
-      return { contents: `import { onlyTextAndSgr } from ${JSON.stringify(FAST_PATHS)};\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      notePatched(args.path);
+      return { contents: `import { onlyTextAndSgr } from ${JSON.stringify(FAST_PATHS)};\n${src}`, loader: 'js', resolveDir: dirname(args.path) };
     });
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const src = applyPatches(await readFile(args.path, 'utf8'), OUTPUT_PATCHES, 'ink-fast-paths', args.path);
+      notePatched(args.path);
       const imports = [
         `import { plainStyledChars, sgrStyledChars, uniformCells, BLANK_CELL, rowToString } from ${JSON.stringify(FAST_PATHS)};`,
         "import { diffAnsiCodes, ansiCodesToString, reduceAnsiCodesIncremental } from '@alcalzone/ansi-tokenize';",
         `import { getEndCode } from ${JSON.stringify(ANSI_CODES)};`,
       ].join('\n');
-      return { contents: `${imports}\n${src}`, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      return { contents: `${imports}\n${src}`, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -97,12 +109,11 @@ const inkFastPaths = {
  * ✔ as two columns and keeps its own answers.
  */
 const WIDTH_ANCHOR = 'export default function stringWidth(';
-const widthPatched = new Set();
 const lazyStringWidth = {
   name: 'lazy-string-width',
   setup(b) {
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
-      const dir = args.path.replace(/[\\/][^\\/]*$/, '');
+      const dir = dirname(args.path);
       const { version } = JSON.parse(await readFile(`${dir}/package.json`, 'utf8'));
       const lines = (await readFile(args.path, 'utf8')).split('\n');
       let n = 0;
@@ -112,7 +123,7 @@ const lazyStringWidth = {
         throw new Error(`lazy-string-width: ${args.path} is no longer imports + one "${WIDTH_ANCHOR}"`);
       }
       const fast = version.startsWith('8.');
-      widthPatched.add(version.split('.')[0]);
+      if (fast) notePatched(args.path);
       const contents = [
         ...lines.slice(0, n),
         fast ? `import { plainWidth } from ${JSON.stringify(FAST_PATHS)};` : '',
@@ -137,7 +148,6 @@ const lazyStringWidth = {
  * exists, and touching Node's `fetch` loads undici (~30 ms before the first frame). The
  * loader's synchronous decoding, which it uses where there is no fetch, is used instead.
  */
-let yogaPatched = false;
 const yogaWithoutFetch = {
   name: 'yoga-without-fetch',
   setup(b) {
@@ -147,7 +157,7 @@ const yogaWithoutFetch = {
       const uri = src.match(/var (\w+);\1="data:application\/octet-stream;base64,/)?.[1];
       const anchor = '"function"!=typeof fetch?Promise.resolve()';
       if (!isDataUri || !uri || src.split(anchor).length !== 2) throw new Error(`yoga-without-fetch: the loader in ${args.path} changed`);
-      yogaPatched = true;
+      notePatched(args.path);
       return { contents: src.replace(anchor, `${isDataUri}(${uri})||${anchor}`), loader: 'js' };
     });
   },
@@ -159,15 +169,14 @@ const yogaWithoutFetch = {
  * registers by default, so the namespace keeps `en` alone.
  */
 const ZOD_EN = 'export { default as en } from "./en.js";';
-let zodLocalesPatched = false;
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
     b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, async (args) => {
       const src = await readFile(args.path, 'utf8');
       if (!src.includes(ZOD_EN)) throw new Error(`zod-english-only: no "${ZOD_EN}" in ${args.path}`);
-      zodLocalesPatched = true;
-      return { contents: ZOD_EN, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      notePatched(args.path);
+      return { contents: ZOD_EN, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -179,7 +188,6 @@ const zodEnglishOnly = {
  * sequences inkFastPaths tokenizes itself, no longer needs one at all.
  */
 const SEGMENTER_FILES = /[\\/](@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize|slice-ansi[\\/]tokenize-ansi)\.js$/;
-const segmentersPatched = new Set();
 const lazySegmenters = {
   name: 'lazy-segmenters',
   setup(b) {
@@ -191,9 +199,9 @@ const lazySegmenters = {
       if (decl.length !== 1 || src.split('new Intl.Segmenter(').length !== 2 || uses !== src.split(`${name}.segment(`).length - 1) {
         throw new Error(`lazy-segmenters: ${args.path} no longer has one segmenter used only through .segment()`);
       }
-      segmentersPatched.add(args.path.replace(/.*node_modules[\\/]/, ''));
+      notePatched(args.path);
       const contents = `import { lazySegmenter } from ${JSON.stringify(FAST_PATHS)};\n${src.replace('new Intl.Segmenter(', 'lazySegmenter(')}`;
-      return { contents, loader: 'js', resolveDir: args.path.replace(/[\\/][^\\/]*$/, '') };
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -216,9 +224,5 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
-if (!sanitizePatched) throw new Error('ink-fast-paths: ink/build/sanitize-ansi.js was not bundled (did ink change?)');
-if (textCachePatched.size !== 2) throw new Error(`ink-bounded-text-caches: patched ${[...textCachePatched].join(', ') || 'nothing'} (did ink change?)`);
-if (!widthPatched.has('8')) throw new Error('lazy-string-width: no string-width 8 in the bundle (did ink change?)');
-if (segmentersPatched.size !== 2) throw new Error(`lazy-segmenters: patched ${[...segmentersPatched].join(', ') || 'nothing'} (did ink change?)`);
-if (!zodLocalesPatched) throw new Error('zod-english-only: zod\'s locales were not bundled (did zod change?)');
-if (!yogaPatched) throw new Error('yoga-without-fetch: yoga-layout was not bundled (did ink change?)');
+const missing = REQUIRED_PATCHES.filter((f) => !patched.has(f));
+if (missing.length) throw new Error(`bundle: not patched, because not bundled from where expected (did a dependency change?): ${missing.join(', ')}`);
