@@ -4,16 +4,21 @@ import { formatClock } from '../src/config/duration.js';
 import type { TriggerState } from '../src/ramp/triggers.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { fit, plain } from './theme.js';
+import { actRefusal } from '../src/flows/permissions.js';
+import { actorOf } from '../src/console/flowContext.js';
+import type { WarroomState } from '../src/store/store.js';
 
-export function bannerText(t: TriggerState, now: number): string {
+export function bannerText(t: TriggerState, now: number, watchOnly = false): string {
   const what = `${t.gate} = ${t.value === undefined ? '?' : String(t.value)} fails ${t.threshold ?? '?'}`;
   switch (t.phase) {
     case 'armed':
+      if (watchOnly) return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Armed by the room: this console sends nothing`;
       return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Press a to cancel, K to fire now`;
+    case 'fired':
+      if (watchOnly) return `AUTO-ROLLBACK DUE: ${what}. Armed by the room: this console sent nothing`;
+      return `AUTO-ROLLBACK FIRED: ${what}. Kill-switch sent`;
     case 'raised':
       return `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch`;
-    case 'fired':
-      return `AUTO-ROLLBACK FIRED: ${what}. Kill-switch sent`;
     case 'cancelled':
       return `auto-rollback cancelled: ${what} (re-arms after the gate recovers)`;
     default:
@@ -21,16 +26,33 @@ export function bannerText(t: TriggerState, now: number): string {
   }
 }
 
+/** Lines of the audit banner: one when writes are failing, none otherwise. */
+export function auditBannerLines(s: Pick<WarroomState, 'audit'>): number {
+  return s.audit.pending > 0 && s.audit.error !== undefined ? 1 : 0;
+}
+
+export function auditBannerText(a: WarroomState['audit']): string {
+  return `AUDIT NOT SAVED: ${a.pending} line(s) pending (${a.error ?? 'still writing'}); retrying, q asks first`;
+}
+
 export function Banner({ width, lines }: { width: number; lines: number }) {
   const theme = useTheme();
   const banner = useWarroom((s) => s.banner);
   const now = useWarroom((s) => s.now);
-  if (lines <= 0 || banner.length === 0) return null;
+  const audit = useWarroom((s) => s.audit);
+  const watchOnly = useWarroom((s) => actRefusal('kill', actorOf(s)) !== undefined);
+  const auditLines = auditBannerLines({ audit });
+  if (lines <= 0 || banner.length + auditLines === 0) return null;
   return (
     <Box flexDirection="column">
-      {banner.slice(0, lines).map((t) => (
+      {auditLines ? (
+        <Text bold inverse {...(theme.color ? { color: 'red' } : {})}>
+          {fit(plain(theme, ` ${auditBannerText(audit)}`), width)}
+        </Text>
+      ) : null}
+      {banner.slice(0, lines - auditLines).map((t) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
-          {fit(plain(theme, ` ${bannerText(t, now)}`), width)}
+          {fit(plain(theme, ` ${bannerText(t, now, watchOnly)}`), width)}
         </Text>
       ))}
     </Box>

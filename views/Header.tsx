@@ -27,6 +27,7 @@ export function Header() {
       readOnly: s.readOnly,
       mode: s.mode,
       inFlight: actionInFlight(s),
+      auditFailing: s.audit.pending > 0 && s.audit.error !== undefined,
     })),
   );
   const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
@@ -50,6 +51,11 @@ export function Header() {
         {h.inFlight ? (
           <Text bold {...tone(theme, 'warn')}>
             {'  ACTION IN FLIGHT'}
+          </Text>
+        ) : null}
+        {h.auditFailing ? (
+          <Text bold inverse {...tone(theme, 'error')}>
+            {' AUDIT NOT SAVED '}
           </Text>
         ) : null}
         {h.readOnly ? (

@@ -8,6 +8,12 @@ export function hashEntry(entryWithoutHash: object): string {
   return sha256Tagged(canonicalJson(rest));
 }
 
+/** The exact bytes a line's `sig` is over: canonical JSON without `hash` and `sig` (SPEC §9.1). */
+export function signedMessage(line: object): string {
+  const { hash: _h, sig: _s, ...rest } = line as Record<string, unknown>;
+  return canonicalJson(rest);
+}
+
 /**
  * Chains `body` after the line whose hash is `prevHash` (null: first line). Non-finite
  * numbers become null first, so the returned line is exactly what re-reads and verifies.

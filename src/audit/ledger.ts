@@ -3,11 +3,16 @@
  * at once and nothing is ever lost from memory; one background writer puts lines on disk in
  * order, fsync'd, retrying a failed write with backoff for as long as the process lives.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, truncate, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { jsonSafe } from './canonical.js';
+import { headMismatch, headPathFor, readHead, writeHead } from './head.js';
+import { tryLock, type HeldLock } from './lock.js';
+import { signMessage, type SigningKey } from './sshsig.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { describe, fsyncDir } from './fsutil.js';
-import { chainEntry, parseLedgerLines, splitLines, verifyChain } from './chain.js';
+import { hashEntry, parseLedgerLines, signedMessage, splitLines, verifyChain } from './chain.js';
 import {
   GENESIS_HASH,
   LEDGER_FILE,
@@ -22,7 +27,20 @@ export interface LedgerOptions {
   clock?: Clock;
   deployment: string;
   environment: string;
+  /**
+   * The console's actor: take the dir's writer lock as them. When another live console holds
+   * `ledger.jsonl`, this one writes `ledger-<actor>.jsonl` beside it instead of forking the chain.
+   */
+  lockAs?: string;
+  /** Signs sign-off, decision, waiver and action lines (SPEC §9.1). */
+  signer?: SigningKey;
 }
+
+/** Line types that carry an actor's signature when a signing key is set. */
+const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation']);
+
+
+const safeName = (actor: string) => actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'console';
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
@@ -47,6 +65,9 @@ export class Ledger {
   private prevHash: string;
   /** Serialized lines appended but not yet confirmed on disk, oldest first. */
   private readonly queue: string[] = [];
+  /** The hash of each queued line, so the anchor names the last line really on disk. */
+  private readonly queueHashes: string[] = [];
+  private lastWrittenHash: string;
   private appended = 0;
   private written = 0;
   private error: string | undefined;
@@ -61,9 +82,20 @@ export class Ledger {
   private needsNewline: boolean;
   private readonly listeners = new Set<() => void>();
   private readonly waiters = new Set<FlushWaiter>();
+  private readonly signer: SigningKey | undefined;
+  private lock: HeldLock | undefined;
+  private readonly headPath: string;
+  /** Lines in the file (as read, plus written since): what the head anchor records. */
+  private fileLines: number;
+  /** The anchor disagreed at open: never rewrite it, or the evidence of a cut tail would go. */
+  private headFrozen = false;
+  /** Said once at open: another console holds the dir, a torn line was set aside, the tail is cut. */
+  readonly notes: string[] = [];
 
   private constructor(path: string, opts: LedgerOptions, text: string) {
     this.path = path;
+    this.signer = opts.signer;
+    this.headPath = headPathFor(path);
     this.clock = opts.clock ?? systemClock;
     this.deployment = opts.deployment;
     this.environment = opts.environment;
@@ -75,6 +107,13 @@ export class Ledger {
     this.prevHash = last?.hash ?? GENESIS_HASH;
     this.goodSize = Buffer.byteLength(text, 'utf8');
     this.needsNewline = text.length > 0 && !text.endsWith('\n');
+    this.fileLines = raw.length;
+    this.lastWrittenHash = this.prevHash;
+  }
+
+  /** The ledger file's name within the dir (ledger.jsonl, or ledger-<actor>.jsonl). */
+  get file(): string {
+    return basename(this.path);
   }
 
   /**
@@ -91,16 +130,74 @@ export class Ledger {
     } catch (e) {
       throw new Error(`cannot create audit directory ${dir}: ${describe(e)}`);
     }
-    const path = join(dir, LEDGER_FILE);
+    const clock = opts.clock ?? systemClock;
+    let path = join(dir, LEDGER_FILE);
+    let lock: HeldLock | undefined;
+    const notes: string[] = [];
+    if (opts.lockAs) {
+      const candidates = [LEDGER_FILE, `ledger-${safeName(opts.lockAs)}.jsonl`, `ledger-${safeName(opts.lockAs)}-${process.pid}.jsonl`];
+      for (const name of candidates) {
+        let got;
+        try {
+          got = await tryLock(join(dir, `${name}.lock`), opts.lockAs, clock.now());
+        } catch (e) {
+          // A read-only dir cannot take a lock either; writing will fail loudly on its own.
+          notes.push(`cannot lock ${join(dir, name)}: ${describe(e)}`);
+          path = join(dir, name);
+          break;
+        }
+        if ('lock' in got) {
+          lock = got.lock;
+          path = join(dir, name);
+          if (name !== LEDGER_FILE) notes.push(`audit dir ${dir} is in use by another console; this console writes ${name}`);
+          break;
+        }
+        if (name === LEDGER_FILE) notes.push(`${LEDGER_FILE} is held by ${got.heldBy.actor} (pid ${got.heldBy.pid} on ${got.heldBy.host}, since ${got.heldBy.since})`);
+      }
+    }
     let text = '';
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        await lock?.release();
         throw new Error(`cannot read audit ledger ${path}: ${describe(e)}`);
       }
     }
-    return new Ledger(path, opts, text);
+    // A crash mid-append leaves a torn last line; set it aside (kept, not lost) so the chain
+    // verifies again. Only the writer may do this.
+    const torn = lock ? tornTail(text) : undefined;
+    let tornSide: string | undefined;
+    if (torn) {
+      const side = join(dir, `${basename(path, '.jsonl')}.torn-${new Date(clock.now()).toISOString().replace(/[:.]/g, '')}.txt`);
+      try {
+        await writeFile(side, torn.fragment);
+        await truncate(path, Buffer.byteLength(torn.keep, 'utf8'));
+        text = torn.keep;
+        notes.push(`torn last line of ${basename(path)} (${torn.fragment.length} bytes) moved to ${basename(side)}`);
+        tornSide = basename(side);
+      } catch (e) {
+        notes.push(`torn last line of ${basename(path)} could not be set aside: ${describe(e)}`);
+      }
+    }
+    const ledger = new Ledger(path, { ...opts, clock }, text);
+    ledger.lock = lock;
+    ledger.notes.push(...notes);
+    const head = await readHead(ledger.headPath);
+    if (head && 'unreadable' in head) {
+      ledger.headFrozen = true;
+      ledger.notes.push(`${basename(ledger.headPath)} unreadable (${head.unreadable}): the tail cannot be checked`);
+    } else if (head) {
+      const why = headMismatch(head, ledger.all);
+      if (why) {
+        ledger.headFrozen = true;
+        ledger.notes.push(why);
+      }
+    }
+    if (torn && tornSide) {
+      ledger.append({ type: 'note', text: `torn last line (${torn.fragment.length} bytes) set aside in ${tornSide}`, actor: opts.lockAs ?? 'warroom' });
+    }
+    return ledger;
   }
 
   /**
@@ -122,11 +219,16 @@ export class Ledger {
     const names = { deployment: this.deployment, environment: this.environment };
     const header: Record<string, unknown> = { ...fixed, type: payload.type, actor, role, ...names };
     const body = Object.assign(header, payload, fixed, names) as unknown as LedgerBody;
-    const line = Object.freeze(chainEntry(this.prevHash, body)) as LedgerLine;
+    delete (body as { sig?: unknown }).sig;
+    const withPrev = jsonSafe({ ...body, prev_hash: this.prevHash }) as Record<string, unknown>;
+    // The signature covers seq and prev_hash too, so a signed line cannot be moved elsewhere.
+    if (this.signer && SIGNED_TYPES.has(body.type) && !('remote_line' in body)) withPrev.sig = signMessage(signedMessage(withPrev), this.signer);
+    const line = Object.freeze({ ...withPrev, hash: hashEntry(withPrev) }) as unknown as LedgerLine;
     this.seq = line.seq;
     this.prevHash = line.hash;
     this.all.push(line);
     this.queue.push(JSON.stringify(line) + '\n');
+    this.queueHashes.push(line.hash);
     this.appended++;
     this.notify();
     this.kick();
@@ -164,6 +266,31 @@ export class Ledger {
     return this.appended - this.written;
   }
 
+  /**
+   * Writes the lines not yet on disk to a rescue file beside the ledger, else under
+   * $XDG_STATE_HOME/warroom; returns its path, or undefined when nothing is pending.
+   * Throws when neither place takes them.
+   */
+  async rescue(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+    if (this.queue.length === 0) return undefined;
+    const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '');
+    const name = `${basename(this.path, '.jsonl')}.rescue-${stamp}-${process.pid}.jsonl`;
+    const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+    const data = this.queue.join('');
+    const errors: string[] = [];
+    for (const dir of [dirname(this.path), join(state, 'warroom')]) {
+      try {
+        await mkdir(dir, { recursive: true });
+        const p = join(dir, name);
+        await writeFile(p, data, { flag: 'wx' });
+        return p;
+      } catch (e) {
+        errors.push(`${dir}: ${describe(e)}`);
+      }
+    }
+    throw new Error(`cannot write a rescue file (${errors.join('; ')})`);
+  }
+
   /** The last write error, cleared once a write succeeds. */
   lastError(): string | undefined {
     return this.error;
@@ -172,6 +299,15 @@ export class Ledger {
   /** Every line: those read at open (corrupt ones skipped) and those appended since. */
   lines(): readonly LedgerLine[] {
     return this.all;
+  }
+
+  /**
+   * Every line, marked whether the chain vouches for it: none when the tail was cut (the
+   * anchor disagrees), those before the first bad line when the file failed verification.
+   */
+  chained(): { line: LedgerLine; inChain: boolean }[] {
+    const trusted = this.headFrozen ? 0 : this.integrity.ok ? Infinity : this.integrity.line - 1;
+    return this.all.map((line, i) => ({ line, inChain: i < trusted }));
   }
 
   /** The hash the next line will chain from. */
@@ -200,6 +336,7 @@ export class Ledger {
     }
     this.waiters.clear();
     this.listeners.clear();
+    await this.lock?.release();
   }
 
   private kick(): void {
@@ -233,7 +370,10 @@ export class Ledger {
       this.lastAttemptFailed = false;
       this.needsNewline = false;
       this.queue.splice(0, count);
+      this.lastWrittenHash = this.queueHashes.splice(0, count)[count - 1]!;
       this.written += count;
+      this.fileLines += count;
+      await this.anchor();
       this.error = undefined;
       this.backoffMs = 0;
       this.settleWaiters();
@@ -262,6 +402,16 @@ export class Ledger {
     this.goodSize = size + Buffer.byteLength(data, 'utf8');
   }
 
+  /** The head follows the file; a failure here only weakens tail detection, so it is noted, not retried. */
+  private async anchor(): Promise<void> {
+    if (this.headFrozen) return;
+    try {
+      await writeHead(this.headPath, { schema: 'warroom.ledger-head/v1', count: this.fileLines, last_hash: this.lastWrittenHash, ts: new Date(this.clock.now()).toISOString() });
+    } catch {
+      // The ledger itself is on disk; verify will report the stale head as a shorter anchor.
+    }
+  }
+
   private settleWaiters(): void {
     for (const w of this.waiters) {
       if (this.written >= w.target) {
@@ -281,4 +431,20 @@ export class Ledger {
       }
     }
   }
+}
+
+/** The last line when it does not parse as a ledger line (torn by a crash), with what precedes it. */
+function tornTail(text: string): { keep: string; fragment: string } | undefined {
+  if (text === '') return undefined;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const cut = body.lastIndexOf('\n');
+  const last = body.slice(cut + 1);
+  try {
+    const v = JSON.parse(last) as { schema?: unknown; hash?: unknown };
+    if (v && typeof v === 'object' && v.schema === LEDGER_SCHEMA && typeof v.hash === 'string') return undefined;
+  } catch {
+    // torn
+  }
+  if (last.trim() === '' && text.endsWith('\n')) return undefined;
+  return { keep: cut < 0 ? '' : body.slice(0, cut + 1), fragment: last };
 }

@@ -1,7 +1,6 @@
 /** `warroom report`: the audit directory of one window as a Markdown post-deploy report. */
 import { formatDuration } from '../config/duration.js';
 import { stripControl } from '../util/sanitize.js';
-import { parseLedgerLines, splitLines } from './chain.js';
 import {
   actionsFrom,
   checkpointAcksFrom,
@@ -12,10 +11,17 @@ import {
 } from './state.js';
 import type { LedgerLine, NoteEvent, SignoffEvent, WaiverEvent } from './types.js';
 import { inspectAuditDir } from './verify.js';
+import { judgeSignoffs, type AuthorityRules, type Unverified } from './authority.js';
+import { chainedLines } from './ledgerSet.js';
 
 export interface ReportOptions {
   /** When given, a "Generated" line with this time (ms epoch); omitted for reproducible output. */
   generatedAt?: number;
+  /**
+   * The sign-off rules (from the config when one is found; else the ledger's own deployment,
+   * no roles, no signers, judged at the window's end). Unverified sign-offs are listed apart.
+   */
+  rules?: Omit<AuthorityRules, 'now'> & { now?: number };
 }
 
 /** A report cannot be made (no directory or no ledger): the message is for the user. */
@@ -24,10 +30,15 @@ export class AuditReportError extends Error {}
 /** Renders the report; throws AuditReportError when there is no ledger to report on. */
 export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<string> {
   const r = await inspectAuditDir(dir);
-  if (r.text === undefined) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
-  const lines = parseLedgerLines(splitLines(r.text));
+  if (r.files.length === 0) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
+  // Every console's ledger of the window, merged in time order.
+  const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+  const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
+  const rules: AuthorityRules = { deployment: lines[0]?.deployment ?? '', maxAgeMs: 12 * 3600_000, ...opts.rules, now: opts.rules?.now ?? end };
+  const judged = judgeSignoffs(r.files.flatMap(chainedLines), rules);
   return renderReportFromLines(lines, {
     ...opts,
+    unverified: judged.unverified,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
   });
 }
@@ -35,7 +46,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 /** Pure: the Markdown for these lines and integrity verdict. */
 export function renderReportFromLines(
   lines: readonly LedgerLine[],
-  opts: ReportOptions & { integrity: { ok: boolean; text: string } },
+  opts: ReportOptions & { integrity: { ok: boolean; text: string }; unverified?: Unverified[] },
 ): string {
   const out: string[] = [];
   const deployments = uniq(lines.map((l) => l.deployment));
@@ -79,6 +90,11 @@ export function renderReportFromLines(
   const signoffs = lines.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff');
   table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor'],
     signoffs.map((s) => [time(Date.parse(s.ts)), s.role, s.gate ?? '(decision)', s.actor]), 'No sign-offs recorded.');
+  if (opts.unverified?.length) {
+    out.push('', '**Unverified sign-offs (never counted):**');
+    table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor', 'Why not counted'],
+      opts.unverified.map((u) => [time(u.at), u.role, u.gate ?? '(decision)', u.actor, u.why]), '');
+  }
   const waivers = lines.filter((l): l is LedgerLine & WaiverEvent => l.type === 'waiver');
   table(out, ['Time (UTC)', 'Waived gate', 'Actor', 'Reason', 'Expires (UTC)'],
     waivers.map((w) => [time(Date.parse(w.ts)), w.gate, w.actor, w.reason, time(Date.parse(w.expires))]), 'No waivers recorded.');

@@ -7,7 +7,7 @@ export const LEDGER_FILE = 'ledger.jsonl';
 export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
 
 export type ActionKind = 'kill_switch' | 'set_influence';
-export type ActionPhase = 'requested' | 'sent' | 'acknowledged' | 'verified' | 'failed' | 'cancelled';
+export type ActionPhase = 'requested' | 'sent' | 'acknowledged' | 'verified' | 'failed' | 'cancelled' | 'abandoned';
 export type DecisionKind = 'GO' | 'NO-GO' | 'HOLD';
 export type TriggerPhase = 'raised' | 'armed' | 'fired' | 'cancelled' | 'cleared';
 

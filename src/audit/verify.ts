@@ -1,8 +1,8 @@
 /** `warroom audit verify`: the ledger chain and every decision record, named file:line. */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { readLedgers, type LedgerFileRead } from './ledgerSet.js';
 import { join } from 'node:path';
 import { stripControl } from '../util/sanitize.js';
-import { parseLedgerLinesNumbered, splitLines, verifyChain } from './chain.js';
 import { DECISION_SCHEMA, DECISION_SUFFIX, hashDecisionRecord, type DecisionRecord } from './decisionFile.js';
 import { describe } from './fsutil.js';
 import { GENESIS_HASH, LEDGER_FILE, type VerifyResult } from './types.js';
@@ -15,40 +15,38 @@ export interface AuditVerifyResult {
 }
 
 export interface AuditDirRead {
-  /** Ledger text, or undefined when ledger.jsonl does not exist. */
+  /** ledger.jsonl's text, or undefined when it does not exist. */
   text?: string;
   chain?: VerifyResult;
+  /** Every ledger of the dir: ledger.jsonl and each ledger-<actor>.jsonl. */
+  files: LedgerFileRead[];
   problems: string[];
   decisionFiles: number;
 }
 
-/** Reads and checks an audit directory; shared by verify and report. */
+/** Reads and checks an audit directory, every ledger in it; shared by verify and report. */
 export async function inspectAuditDir(dir: string): Promise<AuditDirRead> {
   const problems: string[] = [];
   try {
-    if (!(await stat(dir)).isDirectory()) return { problems: [`${dir}: not a directory`], decisionFiles: 0 };
+    if (!(await stat(dir)).isDirectory()) return { problems: [`${dir}: not a directory`], decisionFiles: 0, files: [] };
   } catch (e) {
-    return { problems: [`audit directory ${dir} not found (${describe(e)})`], decisionFiles: 0 };
+    return { problems: [`audit directory ${dir} not found (${describe(e)})`], decisionFiles: 0, files: [] };
   }
-  let text: string | undefined;
-  try {
-    text = await readFile(join(dir, LEDGER_FILE), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    problems.push(
-      code === 'ENOENT' ? `${LEDGER_FILE}: not found in ${dir}` : `${LEDGER_FILE}: cannot read (${describe(e)})`,
-    );
+  const read = await readLedgers(dir);
+  problems.push(...read.problems);
+  const main = read.files.find((f) => f.name === LEDGER_FILE);
+  if (read.files.length === 0) problems.push(`${LEDGER_FILE}: not found in ${dir}`);
+  for (const h of read.orphanHeads) problems.push(`${h}: its ledger ${h.replace(/\.head$/, '.jsonl')} is missing (deleted?)`);
+  for (const f of read.files) {
+    if (!f.chain.ok) problems.push(`${f.name}:${f.chain.line}: ${f.chain.reason}`);
+    if (f.headProblem) problems.push(`${f.name}: ${f.headProblem}`);
   }
-  const raw = text === undefined ? [] : splitLines(text);
-  const chain = text === undefined ? undefined : verifyChain(raw);
-  if (chain && !chain.ok) problems.push(`${LEDGER_FILE}:${chain.line}: ${chain.reason}`);
 
   // Decision lines as written (even in a ledger that failed verification, to say what we can).
-  const numbered = parseLedgerLinesNumbered(raw);
-  const lines = numbered.map((x) => x.line);
-  const ledgerHashes = new Set<string>([GENESIS_HASH, ...lines.map((l) => l.hash)]);
+  const all = read.files.flatMap((f) => f.lines.map((x) => ({ ...x, file: f.name })));
+  const ledgerHashes = new Set<string>([GENESIS_HASH, ...all.map((x) => x.line.hash)]);
   const recordHashes = new Set<string>();
-  for (const l of lines) if (l.type === 'decision') recordHashes.add(l.record_hash);
+  for (const { line: l } of all) if (l.type === 'decision') recordHashes.add(l.record_hash);
 
   let names: string[] = [];
   try {
@@ -58,17 +56,20 @@ export async function inspectAuditDir(dir: string): Promise<AuditDirRead> {
   }
   const present = new Set(names);
   for (const name of names) {
-    const p = await checkDecisionFile(join(dir, name), name, recordHashes, ledgerHashes, text !== undefined);
+    const p = await checkDecisionFile(join(dir, name), name, recordHashes, ledgerHashes, read.files.length > 0);
     if (p) problems.push(p);
   }
-  for (const { lineNo, line: l } of numbered) {
+  for (const { lineNo, line: l, file } of all) {
     if (l.type !== 'decision') continue;
-    const file = typeof l.file === 'string' ? l.file : '';
-    if (!present.has(file)) {
-      problems.push(`${LEDGER_FILE}:${lineNo}: decision record ${clean(file) || '(unnamed)'} is missing`);
-    }
+    const name = typeof l.file === 'string' ? l.file : '';
+    if (!present.has(name)) problems.push(`${file}:${lineNo}: decision record ${clean(name) || '(unnamed)'} is missing`);
   }
-  return { text, chain, problems, decisionFiles: names.length };
+  const out: AuditDirRead = { files: read.files, problems, decisionFiles: names.length };
+  if (main) {
+    out.text = main.text;
+    out.chain = main.chain;
+  }
+  return out;
 }
 
 async function checkDecisionFile(
@@ -106,10 +107,10 @@ const clean = (s: string): string => stripControl(s, { keepNewlines: false });
 export async function verifyAuditDir(dir: string): Promise<AuditVerifyResult> {
   const r = await inspectAuditDir(dir);
   if (r.problems.length > 0) return { ok: false, message: r.problems.join('\n'), exitCode: 1 };
-  const count = r.chain?.ok ? r.chain.count : 0;
+  const counts = r.files.map((f) => `${f.name} ${f.chain.ok ? f.chain.count : 0} line(s) chained`).join(', ');
   return {
     ok: true,
-    message: `ok: ${LEDGER_FILE} ${count} line(s) chained, ${r.decisionFiles} decision record(s) verified`,
+    message: `ok: ${counts || `${LEDGER_FILE} 0 line(s)`}, ${r.decisionFiles} decision record(s) verified`,
     exitCode: 0,
   };
 }

@@ -1,34 +1,35 @@
 /**
- * Sign-offs and waivers recorded by consoles, read back from the window's ledger so that
- * `check` and `manual` gates agree with what the room signed. A ledger that fails
- * verification still counts (it is evidence), but the caller is told.
+ * Sign-offs and waivers recorded by consoles, read back from every ledger of the window's
+ * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
+ * Lines past a verification failure never count; the caller is told why.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseLedgerLines, splitLines, verifyChain } from '../audit/chain.js';
-import { activeWaivers, signoffsFrom } from '../audit/state.js';
-import { LEDGER_FILE } from '../audit/types.js';
+import { judgeSignoffs, type Unverified } from '../audit/authority.js';
+import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
+import { rulesFor } from '../audit/signers.js';
+import { activeWaivers } from '../audit/state.js';
+import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
 
 export interface Authority {
   signoffs: Signoff[];
   waivers: Waiver[];
-  warning?: string;
+  unverified: Unverified[];
+  warnings: string[];
 }
 
-export async function readAuthority(dir: string, now = Date.now()): Promise<Authority> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, LEDGER_FILE), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { signoffs: [], waivers: [] };
-    return { signoffs: [], waivers: [], warning: `cannot read the audit ledger in ${dir}: ${(err as Error).message}` };
-  }
-  const raw = splitLines(text);
-  const lines = parseLedgerLines(raw);
-  const v = verifyChain(raw);
-  const out: Authority = { signoffs: signoffsFrom(lines), waivers: activeWaivers(lines, now) };
-  if (!v.ok) out.warning = `audit ledger fails verification (line ${v.line}: ${v.reason}); run warroom audit verify`;
-  return out;
+export async function readAuthority(config: Config, now = Date.now()): Promise<Authority> {
+  const { rules, problems } = await rulesFor(config, now);
+  const warnings = [...problems];
+  const read = await readLedgers(config.audit.dir);
+  // A missing audit dir is a window with nothing signed yet, not a problem.
+  if (read.files.length === 0 && read.problems.every((p) => /ENOENT|no such file/i.test(p))) return { signoffs: [], waivers: [], unverified: [], warnings };
+  warnings.push(...read.problems);
+  const lines = read.files.flatMap((f) => {
+    if (!f.chain.ok) warnings.push(`${f.name} fails verification (line ${f.chain.line}: ${f.chain.reason}); lines from there on do not count; run warroom audit verify`);
+    if (f.headProblem) warnings.push(`${f.name}: ${f.headProblem}; none of its lines count; run warroom audit verify`);
+    return chainedLines(f);
+  });
+  const judged = judgeSignoffs(lines, rules);
+  const valid = lines.filter((l) => l.inChain && l.line.deployment === config.deployment.name).map((l) => l.line);
+  return { signoffs: judged.counted, waivers: activeWaivers(valid, now), unverified: judged.unverified, warnings };
 }

@@ -8,13 +8,14 @@ const CONSOLE_FLAGS: Record<string, Opt> = {
   actor: { type: 'string' },
   'read-only': { type: 'boolean' },
   record: { type: 'string' },
+  'signing-key': { type: 'string' },
   ascii: { type: 'boolean' },
   'no-color': { type: 'boolean' },
 };
 const DISPLAY_FLAGS: Record<string, Opt> = { ascii: { type: 'boolean' }, 'no-color': { type: 'boolean' } };
 
-export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals: number; usage: string }> = {
-  console: { flags: CONSOLE_FLAGS, positionals: 0, usage: 'warroom [--config FILE] [--actor NAME] [--read-only] [--record FILE] [--ascii] [--no-color]' },
+export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals: number; optionalPositionals?: number; usage: string }> = {
+  console: { flags: CONSOLE_FLAGS, positionals: 0, usage: 'warroom [--config FILE] [--actor NAME] [--read-only] [--signing-key FILE] [--record FILE] [--ascii] [--no-color]' },
   demo: {
     flags: { scenario: { type: 'string' }, speed: { type: 'string' }, 'read-only': { type: 'boolean' }, actor: { type: 'string' }, record: { type: 'string' }, ...DISPLAY_FLAGS },
     positionals: 0,
@@ -27,7 +28,12 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
   },
   sim: { flags: { port: { type: 'string' }, scenario: { type: 'string' }, speed: { type: 'string' } }, positionals: 0, usage: 'warroom sim   [--port N] [--scenario NAME] [--speed N]' },
   validate: { flags: { config: { type: 'string' } }, positionals: 0, usage: 'warroom validate [--config FILE]' },
-  audit: { flags: { dir: { type: 'string' }, config: { type: 'string' } }, positionals: 1, usage: 'warroom audit verify [--dir DIR]' },
+  audit: {
+    flags: { dir: { type: 'string' }, config: { type: 'string' }, sig: { type: 'boolean' } },
+    positionals: 1,
+    optionalPositionals: 1,
+    usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig]',
+  },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
   report: { flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } }, positionals: 0, usage: 'warroom report [--dir DIR] [--output FILE]' },
 };
@@ -67,7 +73,8 @@ export function parseCommandLine(argv: string[]): Parsed | { help: true } | { ve
     const msg = err instanceof Error ? err.message.replace(/\. To specify.*$/s, '') : String(err);
     throw new CliError(`${msg}\nusage: ${spec.usage}`, EXIT.USAGE);
   }
-  if (parsed.positionals.length !== spec.positionals) {
+  const n = parsed.positionals.length;
+  if (n < spec.positionals || n > spec.positionals + (spec.optionalPositionals ?? 0)) {
     throw new CliError(
       `${command} takes ${spec.positionals === 0 ? 'no arguments' : `${spec.positionals} argument`} (got ${parsed.positionals.length})\nusage: ${spec.usage}`,
       EXIT.USAGE,

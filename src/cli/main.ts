@@ -8,6 +8,7 @@ import { loadConfigOrFail, processIo, type CliIo } from './io.js';
 import { systemClock } from '../core/clock.js';
 import { formatJson, formatText } from '../check/format.js';
 import { runCheck, strictExitCode } from '../check/run.js';
+import { stripControl } from '../util/sanitize.js';
 import { readAuthority } from '../check/authority.js';
 import { redact } from '../util/redact.js';
 import { resolve } from 'node:path';
@@ -24,11 +25,14 @@ const handlers: Record<string, Handler> = {
     const format = (p.values.format as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
-    const authority = await readAuthority(config.audit.dir);
-    const report = await runCheck(config, { clock: systemClock, ...authority });
+    const authority = await readAuthority(config, systemClock.now());
+    const report = await runCheck(config, { clock: systemClock, signoffs: authority.signoffs, waivers: authority.waivers });
     const json = redact(formatJson(report), config.secrets);
     io.stdout.write(format === 'json' ? json : redact(formatText(report), config.secrets));
-    if (authority.warning) io.stderr.write(`warning: ${authority.warning}\n`);
+    for (const w of authority.warnings) io.stderr.write(`warning: ${redact(stripControl(w, { keepNewlines: false }), config.secrets)}\n`);
+    for (const u of authority.unverified) {
+      io.stderr.write(`unverified sign-off (not counted): ${stripControl(`${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${u.actor}: ${u.why}`, { keepNewlines: false })}\n`);
+    }
     if (p.values.output) {
       try {
         await writeFile(resolve(io.cwd, p.values.output as string), json);

@@ -1,5 +1,8 @@
 /** `warroom audit verify [--dir DIR]`: exit 0, or 1 naming the first bad line. */
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { signedMessage, splitLines } from '../audit/chain.js';
+import { LEDGER_FILE } from '../audit/types.js';
 import { verifyAuditDir } from '../audit/verify.js';
 import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
@@ -16,8 +19,41 @@ export async function auditDir(p: Parsed, io: CliIo): Promise<string> {
   }
 }
 
+const USAGE = 'usage: warroom audit verify [--dir DIR] | warroom audit message [FILE:]LINE [--dir DIR] [--sig]';
+
+/**
+ * `audit message [FILE:]LINE`: the exact bytes a signed line's `sig` is over (or, with --sig,
+ * the armored signature), so anyone can check it with
+ * `ssh-keygen -Y verify -n warroom -f allowed_signers -I ACTOR -s SIG < MESSAGE`.
+ */
+async function messageCommand(p: Parsed, io: CliIo): Promise<number> {
+  const m = /^(?:([^:]+):)?(\d+)$/.exec(p.positionals[1] ?? '');
+  if (!m) throw new CliError(`audit message needs [FILE:]LINE, e.g. ledger.jsonl:7\n${USAGE}`, EXIT.USAGE);
+  const dir = await auditDir(p, io);
+  const file = m[1] ?? LEDGER_FILE;
+  let text: string;
+  try {
+    text = await readFile(join(dir, basename(file)), 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${join(dir, basename(file))}: ${(e as Error).message}`, EXIT.USAGE);
+  }
+  const raw = splitLines(text).find((l) => l.lineNo === Number(m[2]));
+  let line: Record<string, unknown>;
+  try {
+    line = JSON.parse(raw?.text ?? '') as Record<string, unknown>;
+  } catch {
+    throw new CliError(`${file}:${m[2]}: no such line, or not JSON`, EXIT.USAGE);
+  }
+  if (p.values.sig) {
+    if (typeof line.sig !== 'string') throw new CliError(`${file}:${m[2]}: the line is not signed`, EXIT.USAGE);
+    io.stdout.write(line.sig);
+  } else io.stdout.write(signedMessage(line));
+  return 0;
+}
+
 export async function auditCommand(p: Parsed, io: CliIo): Promise<number> {
-  if (p.positionals[0] !== 'verify') throw new CliError(`unknown audit subcommand "${p.positionals[0] ?? ''}"; usage: warroom audit verify [--dir DIR]`, EXIT.USAGE);
+  if (p.positionals[0] === 'message') return messageCommand(p, io);
+  if (p.positionals[0] !== 'verify' || p.positionals.length > 1) throw new CliError(`unknown audit subcommand "${p.positionals.join(' ')}"; ${USAGE}`, EXIT.USAGE);
   const dir = await auditDir(p, io);
   const res = await verifyAuditDir(dir);
   (res.ok ? io.stdout : io.stderr).write(`${res.message}\n`);

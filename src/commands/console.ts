@@ -1,7 +1,7 @@
 /** `warroom` (the live console) and `warroom demo` (simulator + console in one process). */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
 import { createElement, type ComponentProps } from 'react';
@@ -16,7 +16,9 @@ import { Console } from '../../views/Console.js';
 import type { Theme } from '../../views/theme.js';
 import { enterAltScreen } from './screen.js';
 import { Recorder, type RecordLine } from '../console/recording.js';
-import { openLedgerFor } from '../console/ledgerLink.js';
+import { openLedgerFor, type LedgerLink } from '../console/ledgerLink.js';
+import { loadSigningKey, rulesFor } from '../audit/signers.js';
+import type { SigningKey } from '../audit/sshsig.js';
 import { ActionRunner } from '../console/actionRunner.js';
 import { Controller } from '../console/controller.js';
 import { retargetConfig } from './retarget.js';
@@ -31,30 +33,41 @@ export interface ConsoleRun {
   mode: 'live' | 'demo' | 'replay';
   /** Lines shown in the event log at start (demo: where the simulator and audit trail are). */
   banner?: string[];
+  /** --signing-key */
+  signingKey?: string;
 }
 
 /**
  * Renders the console on the alternate screen until quit, restoring the terminal on every
  * way out (quit, SIGTERM/SIGHUP, a crash).
  */
-export async function showConsole(props: ComponentProps<typeof Console>, io: CliIo): Promise<void> {
+export async function showConsole(props: ComponentProps<typeof Console>, io: CliIo, onSignal?: (name: NodeJS.Signals) => void): Promise<NodeJS.Signals | undefined> {
   const leaveScreen = enterAltScreen(io.stdout);
   let instance: ReturnType<typeof render> | undefined;
-  const onSignal = () => instance?.unmount();
+  let got: NodeJS.Signals | undefined;
+  // A signal asks the controller, which may wait for a kill in flight before the tree exits.
+  const onTerm = (name: NodeJS.Signals) => {
+    got ??= name;
+    if (onSignal) onSignal(name);
+    else instance?.unmount();
+  };
+  const onSigterm = () => onTerm('SIGTERM');
+  const onSighup = () => onTerm('SIGHUP');
   const onCrash = (err: unknown) => {
     leaveScreen();
     io.stderr.write(`warroom: internal failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(EXIT.INTERNAL);
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
   process.on('uncaughtException', onCrash);
   try {
     instance = render(createElement(Console, props), { exitOnCtrlC: false, patchConsole: true, maxFps: 15 });
     await instance.waitUntilExit();
+    return got;
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
     process.off('uncaughtException', onCrash);
     leaveScreen();
   }
@@ -70,15 +83,35 @@ export function themeFrom(p: Parsed, env: CliIo['env']): Theme {
   return { ascii: Boolean(p.values.ascii), color: !(p.values['no-color'] || (env.NO_COLOR ?? '') !== '') };
 }
 
+/** SPEC §9.1: the exit codes of a console that ends on a signal, or with audit lines unsaved. */
+export const EXIT_SIGTERM = 143;
+export const EXIT_SIGHUP = 129;
+export const EXIT_AUDIT_UNSAVED = 74;
+
+/** `--signing-key`, else room.signing_key, else $WARROOM_SIGNING_KEY. */
+async function signerFor(run: ConsoleRun, io: CliIo): Promise<SigningKey | undefined> {
+  const path = run.signingKey ?? run.config.room.signingKey ?? io.env.WARROOM_SIGNING_KEY;
+  if (!path) return undefined;
+  try {
+    return await loadSigningKey(resolve(io.cwd, path));
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.CONFIG);
+  }
+}
+
 export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   requireTty();
+  const signer = run.readOnly || run.mode === 'replay' ? undefined : await signerFor(run, io);
+  const { rules, problems } = await rulesFor(run.config, run.clock.now());
   const rec = run.record ? new Recorder(run.record, run.config.secrets) : undefined;
   rec?.writeConfig(run.clock.now(), run.config);
   const recorder = rec ? (kind: string, data: unknown) => rec.write(run.clock.now(), kind as RecordLine['kind'], data) : undefined;
   const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, cadence: systemClock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
-  const ledgerLink = await openLedgerFor(session, run.clock);
+  const { now: _now, ...linkRules } = rules;
+  const ledgerLink = await openLedgerFor(session, run.clock, { rules: linkRules, ...(signer ? { signer } : {}) });
   for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
-  if (ledgerLink.warning) session.live.event({ kind: 'system', level: 'error', text: ledgerLink.warning });
+  for (const w of [...problems, ...ledgerLink.warnings]) session.live.event({ kind: 'system', level: 'error', text: w });
+  if (signer) session.live.event({ kind: 'system', level: 'info', text: `signing acts as ${run.actor} with ${signer.publicLine.slice(0, 40)}…` });
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
@@ -86,17 +119,41 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   const offBell = session.store.subscribe((st, prev) => {
     if (st.bell !== prev.bell) io.stdout.write('\u0007');
   });
+  let signal: NodeJS.Signals | undefined;
   try {
     session.start();
-    await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io);
+    signal = await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io, (name) => controller.signal(name));
   } finally {
     offBell();
     controller.dispose();
     await session.stop();
-    await ledgerLink.close();
-    await rec?.close();
   }
-  return 0;
+  const unsaved = await closeAudit(ledgerLink, io);
+  await rec?.close();
+  if (unsaved) return EXIT_AUDIT_UNSAVED;
+  return signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGHUP' ? EXIT_SIGHUP : 0;
+}
+
+/** Flushes the ledger; lines still not on disk go to a rescue file, named on stderr. True when any were unsaved. */
+async function closeAudit(link: LedgerLink, io: CliIo): Promise<boolean> {
+  const ledger = link.ledger;
+  if (!ledger) return link.close().then(() => false);
+  await ledger.flush(3000).catch(() => {});
+  const pending = ledger.pending();
+  let rescued: string | undefined;
+  let rescueError: string | undefined;
+  if (pending > 0) {
+    try {
+      rescued = await ledger.rescue(io.env);
+    } catch (e) {
+      rescueError = (e as Error).message;
+    }
+  }
+  await link.close();
+  if (pending === 0) return false;
+  io.stderr.write(`warroom: AUDIT NOT SAVED: ${pending} ledger line(s) could not be written to ${ledger.path} (${ledger.lastError() ?? 'still writing'})\n`);
+  io.stderr.write(rescued ? `warroom: they were written to the rescue file ${rescued}; append them to the ledger once the disk is fixed\n` : `warroom: and no rescue file could be written either: ${rescueError ?? ''}\n`);
+  return true;
 }
 
 export async function consoleCommand(p: Parsed, io: CliIo): Promise<number> {
@@ -110,6 +167,7 @@ export async function consoleCommand(p: Parsed, io: CliIo): Promise<number> {
     mode: 'live',
   };
   if (typeof p.values.record === 'string') run.record = p.values.record;
+  if (typeof p.values['signing-key'] === 'string') run.signingKey = p.values['signing-key'];
   return runConsole(run, io);
 }
 

@@ -3,6 +3,7 @@
  * its own (so one broken section does not hide the others' problems), then the rules that
  * span sections (source references, roles, baselines) run on whatever parsed. Pure: no I/O.
  */
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Path } from './interpolate.js';
@@ -14,6 +15,7 @@ import type {
   DecisionConfig,
   GateConfig,
   RampConfig,
+  RoomConfig,
   SourceConfig,
   SourceType,
   VerifyConfig,
@@ -31,6 +33,7 @@ import {
   kindOf,
   rampSchema,
   rolesSchema,
+  roomSchema,
   SOURCE_TYPES,
   sourceSchema,
   TOP_KEYS,
@@ -150,6 +153,13 @@ interface Selector {
   key?: string;
 }
 
+export const DEFAULT_SIGNOFF_MAX_AGE = 12 * 3600_000;
+
+/** `~/.ssh/id_ed25519` as people write it in YAML. */
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p;
+}
+
 export function buildConfig(raw: unknown, where: { file: string; baseDir: string }): { config?: Config; problems: BuildProblem[] } {
   const problems: BuildProblem[] = [];
   const add = (path: Path, message: string) => problems.push({ path, message });
@@ -246,13 +256,13 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
   }
 
   // --- decision
-  let decision: DecisionConfig = { unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [] };
+  let decision: DecisionConfig = { unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [], signoffMaxAge: DEFAULT_SIGNOFF_MAX_AGE };
   if (raw.decision !== undefined && raw.decision !== null) {
     const d = parseAt(decisionSchema, raw.decision, ['decision']);
     if (d) {
       const req = d.require_signoffs ?? [];
       req.forEach((r, j) => checkRole(r, ['decision', 'require_signoffs', j]));
-      decision = { unknown: d.unknown ?? 'nogo', warnWhenFailedAtMost: d.warn_when_failed_at_most ?? 0, requireSignoffs: [...new Set(req)] };
+      decision = { unknown: d.unknown ?? 'nogo', warnWhenFailedAtMost: d.warn_when_failed_at_most ?? 0, requireSignoffs: [...new Set(req)], signoffMaxAge: d.signoff_max_age ?? DEFAULT_SIGNOFF_MAX_AGE };
     }
   }
 
@@ -331,6 +341,14 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     if (au?.dir) auditDir = au.dir;
   }
 
+  // --- room (signing)
+  const room: RoomConfig = {};
+  if (raw.room !== undefined && raw.room !== null) {
+    const r = parseAt(roomSchema, raw.room, ['room']);
+    if (r?.allowed_signers) room.allowedSigners = resolve(where.baseDir, expandHome(r.allowed_signers));
+    if (r?.signing_key) room.signingKey = resolve(where.baseDir, expandHome(r.signing_key));
+  }
+
   // --- the built-in feed gate: page alerts announced on the feed block the release.
   const firstWs = Object.values(sources).find((s) => s.type === 'websocket');
   if (firstWs) {
@@ -365,6 +383,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     decision,
     actions,
     audit: { dir: resolve(where.baseDir, auditDir) },
+    room,
     secrets: [],
   };
   if (roles) config.roles = roles;

@@ -193,7 +193,11 @@ export const decisionSchema = z.strictObject({
   unknown: z.enum(['nogo', 'warn']).optional(),
   warn_when_failed_at_most: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
   require_signoffs: z.array(nonEmpty).optional(),
+  signoff_max_age: duration({ min: 1000, minText: '1s' }).optional(),
 });
+
+/** SPEC §9.1: who may sign, and the key this console signs with. */
+export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional() });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 /** Date.parse rolls 2026-02-30 over to March; a start time that does not exist is a typo. */
@@ -285,7 +289,7 @@ export const auditSchema = z.strictObject({ dir: nonEmpty.optional() });
  * The top level only checks which keys exist; each section is validated on its own so a
  * broken section does not hide the problems of the others.
  */
-export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit'] as const;
+export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room'] as const;
 
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
@@ -293,6 +297,7 @@ export const KNOWN_KEYS: readonly string[] = [
   'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path',
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
+  ...Object.keys(roomSchema.shape),
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
 ];

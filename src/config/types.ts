@@ -70,6 +70,14 @@ export interface DecisionConfig {
   unknown: 'nogo' | 'warn';
   warnWhenFailedAtMost: number;
   requireSignoffs: string[];
+  /** ms: older sign-offs never count (SPEC §9.1). */
+  signoffMaxAge: number;
+}
+
+/** SPEC §9.1; paths absolute. */
+export interface RoomConfig {
+  allowedSigners?: string;
+  signingKey?: string;
 }
 
 export interface CheckpointConfig {
@@ -131,6 +139,7 @@ export interface Config {
   actions: { killSwitch?: ActionConfig; setInfluence?: ActionConfig };
   influence?: { source: string; metric?: string; query?: string; key?: string };
   audit: { dir: string };
+  room: RoomConfig;
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
 }

@@ -17,7 +17,9 @@ import type { Clock } from '../core/clock.js';
 import type { ActionConfig, VerifyConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { toCriteria } from '../engine/criteria.js';
+import { actRefusal, type Act } from '../flows/permissions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
+import { actorOf } from './flowContext.js';
 import type { Session } from './session.js';
 import { loadGot } from '../util/lazyGot.js';
 
@@ -26,6 +28,11 @@ export interface KillRequest {
   from?: number;
   /** The gate whose rollback trigger fired it (auto-rollback). */
   trigger?: string;
+  /**
+   * The room's key for this trigger episode: every console watching the trigger sends the
+   * same one, so the control API applies one kill.
+   */
+  idempotencyKey?: string;
 }
 export interface InfluenceRequest {
   from?: number;
@@ -37,8 +44,12 @@ export interface InfluenceRequest {
 /** Longest the screen waits for a request to be written (a connect that hangs must not freeze it). */
 export const SEND_FIRST_MAX_MS = 50;
 
+type ActParams = { from?: number; to: number; reason: string; trigger?: string };
+
 export class ActionRunner {
   private seq = 0;
+  /** Actions without an outcome yet, for an abandon on quit. */
+  private readonly running = new Map<string, { name: ActionName; key: string; p: ActParams }>();
 
   constructor(
     private readonly session: Session,
@@ -64,11 +75,37 @@ export class ActionRunner {
     return actionInFlight(this.store.getState());
   }
 
+  killInFlight(): boolean {
+    return [...this.running.values()].some((r) => r.name === 'kill_switch');
+  }
+
+  /** Quitting before an outcome: each action in flight gets an `abandoned` line, never silence. */
+  abandonAll(why: string): number {
+    for (const [id, r] of this.running) {
+      this.record(r.name, 'abandoned', r.key, r.p, why);
+      this.running.delete(id);
+    }
+    return this.running.size;
+  }
+
+  /** Rights are checked here, at the act, whatever asked for it (key, trigger, timer). */
+  private refused(act: Act, what: string): boolean {
+    const why = actRefusal(act, actorOf(this.store.getState()));
+    if (!why) return false;
+    setNotice(this.store, `${what} refused: ${why}`, 'warn');
+    this.session.live.event({ kind: 'action', level: 'warn', text: `${what} refused: ${why}` });
+    return true;
+  }
+
   /**
    * Fires the kill-switch. Never refused for want of an audit trail: safety first, recorded in memory and on screen.
    * `afterSend` (e.g. closing the confirm prompt) runs once the request is on the wire, before the held screen updates.
    */
   kill(req: KillRequest, afterSend?: () => void): boolean {
+    if (this.refused('kill', 'kill-switch')) {
+      afterSend?.();
+      return false;
+    }
     const cfg = this.session.opts.config.actions.killSwitch;
     if (!cfg) {
       afterSend?.();
@@ -76,11 +113,12 @@ export class ActionRunner {
       this.session.live.event({ kind: 'action', level: 'error', text: 'kill-switch requested but no kill_switch action is configured' });
       return false;
     }
-    this.execute('kill_switch', cfg, { to: 0, reason: req.reason, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.trigger ? { trigger: req.trigger } : {}) }, afterSend);
+    this.execute('kill_switch', cfg, { to: 0, reason: req.reason, ...(req.from !== undefined ? { from: req.from } : {}), ...(req.trigger ? { trigger: req.trigger } : {}) }, afterSend, req.idempotencyKey);
     return true;
   }
 
   setInfluence(req: InfluenceRequest): boolean {
+    if (this.refused('influence', 'set influence')) return false;
     const cfg = this.session.opts.config.actions.setInfluence;
     if (!cfg) {
       setNotice(this.store, 'no set_influence action is configured', 'error');
@@ -98,8 +136,8 @@ export class ActionRunner {
     return false;
   }
 
-  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }, afterSend?: () => void): void {
-    const key = newIdempotencyKey();
+  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }, afterSend?: () => void, roomKey?: string): void {
+    const key = roomKey ?? newIdempotencyKey();
     const id = `${name}-${++this.seq}`;
     const startedAt = this.clock.now();
     let held: (() => void)[] | undefined = afterSend ? [afterSend] : [];
@@ -112,6 +150,7 @@ export class ActionRunner {
       for (const fn of queue) fn();
     };
     const holdTimer = this.clock.setTimeout(release, SEND_FIRST_MAX_MS);
+    this.running.set(id, { name, key, p });
     // The request leaves inside runAction's first synchronous step; everything below waits for it.
     const outcome = runAction(
       { name, config: cfg, params: { actor: this.actor, reason: p.reason, pct: p.to }, idempotencyKey: key, secrets: this.session.opts.config.secrets },
@@ -152,6 +191,8 @@ export class ActionRunner {
     this.record(name, 'requested', key, p);
     this.session.live.event({ kind: 'action', level: 'warn', text: `${label} requested by ${this.actor}: ${p.reason}` });
     void outcome.then((o) => {
+      // Abandoned on quit: its line is written; what comes after is not this console's to record.
+      if (!this.running.delete(id)) return;
       const end = this.clock.now();
       if (o.ok) {
         this.record(name, o.step === 'verified' ? 'verified' : 'acknowledged', key, p);
@@ -207,7 +248,7 @@ export class ActionRunner {
   }
 
   decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
-    if (!this.ledger || !this.requireLedger('decision')) return;
+    if (this.refused('decision', 'decision') || !this.requireLedger('decision') || !this.ledger) return;
     const s = this.store.getState();
     const cfg = s.config;
     const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
@@ -246,16 +287,22 @@ export class ActionRunner {
   }
 
   signoff(role: string, gate?: string): void {
-    if (!this.ledger || !this.requireLedger('sign-off')) return;
+    if (this.refused('signoff', 'sign-off') || !this.requireLedger('sign-off') || !this.ledger) return;
+    const roles = this.session.opts.config.roles;
+    if (roles && !(roles[role] ?? []).includes(this.actor)) {
+      setNotice(this.store, `sign-off refused: ${this.actor} does not hold role ${role}`, 'warn');
+      return;
+    }
     const now = this.clock.now();
-    this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor });
-    this.session.publish({ type: 'ack', ts: new Date(now).toISOString(), role, actor: this.actor, ...(gate ? { gate } : {}) });
+    const line = this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor });
+    // The signed line travels with the ack: the other consoles count it only if its signature checks.
+    this.session.publish({ type: 'ack', ts: new Date(now).toISOString(), role, actor: this.actor, ...(gate ? { gate } : {}), line });
     this.session.live.event({ kind: 'action', level: 'ok', text: `signed off ${gate ?? 'the decision'} as ${role} (${this.actor})` });
     setNotice(this.store, `signed off as ${role}`, 'ok');
   }
 
   waive(w: { gate: string; reason: string; expires: number }): void {
-    if (!this.ledger || !this.requireLedger('waiver')) return;
+    if (this.refused('waive', 'waiver') || !this.requireLedger('waiver') || !this.ledger) return;
     this.ledger.append({ type: 'waiver', gate: w.gate, reason: w.reason, expires: new Date(w.expires).toISOString(), actor: this.actor, ...(this.role ? { role: this.role } : {}) });
     this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `waived ${w.gate} until ${new Date(w.expires).toISOString()}: ${w.reason}`, actor: this.actor });
     this.session.live.event({ kind: 'action', level: 'warn', text: `waived ${w.gate} until ${new Date(w.expires).toISOString().slice(11, 16)}Z: ${w.reason}` });

@@ -3,17 +3,20 @@
  * rollback-trigger effects, ring the bell when a checkpoint falls due, acknowledge
  * checkpoints. The React layer only forwards keys here.
  */
+import { createHash } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
+import { actRefusal } from '../flows/permissions.js';
 import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, isCtrlK, openFlow } from '../flows/reducer.js';
 import type { FlowContext, FlowEffect, FlowKind, FlowResult, Key } from '../flows/types.js';
+import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
 import { setNotice, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
-import { flowContextOf } from './flowContext.js';
+import { actorOf, flowContextOf } from './flowContext.js';
 import type { Session } from './session.js';
 
 export interface InkKey extends Omit<Key, 'input'> {
@@ -24,6 +27,17 @@ export interface InkKey extends Omit<Key, 'input'> {
   pageDown?: boolean;
 }
 
+/** How long a kill the room announced makes other consoles stand down for the same gate. */
+const ROOM_KILL_WINDOW_MS = 10 * 60_000;
+/** Episodes are 5-minute buckets of the arming time: consoles arming a second apart agree. */
+const EPISODE_MS = 5 * 60_000;
+
+/** The idempotency key every console derives for one trigger episode (SPEC §9.1). */
+export function roomKillKey(deployment: string, gate: string, armedAt: number): string {
+  const episode = Math.floor(armedAt / EPISODE_MS);
+  return 'warroom-' + createHash('sha256').update(`${deployment}\0${gate}\0${episode}`).digest('hex').slice(0, 32);
+}
+
 const FLOW_KEYS: Record<string, FlowKind> = { K: 'kill', i: 'influence', n: 'advance', d: 'decision', s: 'signoff', w: 'waive' };
 
 export class Controller {
@@ -31,6 +45,8 @@ export class Controller {
   /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
   private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
+  /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
+  private roomFired = new Map<string, { actor: string; at: number }>();
 
   constructor(
     private readonly session: Session,
@@ -41,6 +57,14 @@ export class Controller {
   ) {
     this.unsubscribe.push(session.live.onTriggers((effects) => this.onTriggers(effects)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
+    this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
+    this.unsubscribe.push(
+      session.onFeed((m) => {
+        if (m.type === 'event' && typeof m.trigger === 'string' && m.actor && m.actor !== session.opts.actor) {
+          this.roomFired.set(m.trigger, { actor: m.actor, at: clock.now() });
+        }
+      }),
+    );
     if (ledger) {
       const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
       syncAcks();
@@ -157,9 +181,41 @@ export class Controller {
         this.session.live.event({ kind: 'action', level: 'warn', text: `refused: ${e.message}` });
         break;
       case 'quit':
-        return true;
+        return this.quit();
     }
     return false;
+  }
+
+  /**
+   * Quit, or wait: with a kill-switch in flight the console stays until it has an outcome
+   * (its own retries bound the wait); a second confirmed quit abandons it, recorded.
+   */
+  private quit(): boolean {
+    if (!this.runner.killInFlight()) return true;
+    const s = this.store.getState();
+    if (!s.audit.quitWaiting) {
+      this.store.setState((st) => ({ audit: { ...st.audit, quitWaiting: true } }));
+      setNotice(this.store, 'quitting once the kill-switch has an outcome; q then y again abandons it', 'warn');
+      this.session.live.event({ kind: 'system', level: 'warn', text: `quit requested by ${s.actor}: waiting for the kill-switch outcome` });
+      return false;
+    }
+    this.runner.abandonAll(`abandoned: ${s.actor} quit before the outcome`);
+    this.session.live.event({ kind: 'action', level: 'error', text: `kill-switch ABANDONED by ${s.actor} (quit before its outcome)` });
+    return true;
+  }
+
+  /** SIGTERM / SIGHUP: leave at once, or after the kill in flight has its outcome. */
+  signal(name: string): void {
+    if (this.runner.killInFlight()) {
+      this.store.setState((st) => ({ audit: { ...st.audit, quitWaiting: true } }));
+      this.session.live.event({ kind: 'system', level: 'warn', text: `${name}: exiting once the kill-switch has an outcome` });
+    } else this.store.setState((st) => ({ audit: { ...st.audit, exitNow: true } }));
+  }
+
+  private watchQuit(s: WarroomState): void {
+    if (s.audit.quitWaiting && !s.audit.exitNow && !this.runner.killInFlight()) {
+      queueMicrotask(() => this.store.setState((st) => ({ audit: { ...st.audit, exitNow: true } })));
+    }
   }
 
   /** `a`: cancel an armed auto-rollback first (it is the urgent one), else acknowledge the due checkpoint. */
@@ -167,6 +223,8 @@ export class Controller {
     const s = this.store.getState();
     if (s.readOnly) return setNotice(this.store, 'READ-ONLY: actions are disabled');
     if (s.banner.some((t) => t.phase === 'armed')) {
+      const why = actRefusal('cancelTrigger', actorOf(s));
+      if (why) return setNotice(this.store, `armed by the room: ${why}`, 'warn');
       this.session.opts.recorder?.('key', { type: 'cancelAutoRollback' });
       this.session.live.cancelArmedTrigger();
       return;
@@ -189,9 +247,22 @@ export class Controller {
 
   private onTriggers(effects: TriggerEffect[]): void {
     const s = this.store.getState();
+    // A console that may not fire the kill only watches: it records and sends nothing.
+    const watchOnly = actRefusal('kill', actorOf(s));
     for (const e of effects) {
       const phase = ({ raise: 'raised', arm: 'armed', fire: 'fired', cancel: 'cancelled', clear: 'cleared' } as const)[e.type];
       const what = `${e.gate} = ${String(e.value)} fails ${e.threshold}`;
+      if (watchOnly) {
+        if (e.type === 'fire') this.session.live.event({ kind: 'gate', level: 'error', text: `AUTO-ROLLBACK due ${what}: armed by the room; this console sends nothing (${watchOnly})` });
+        if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
+        continue;
+      }
+      const room = this.roomFired.get(e.gate);
+      if (e.type === 'fire' && room && this.clock.now() - room.at < ROOM_KILL_WINDOW_MS) {
+        this.ledger?.append({ type: 'note', text: `auto-rollback for ${e.gate} not sent: the room's kill by ${room.actor} is already out`, actor: s.actor });
+        this.session.live.event({ kind: 'gate', level: 'warn', text: `AUTO-ROLLBACK ${what}: the room's kill (by ${room.actor}) is already out; standing down` });
+        continue;
+      }
       this.ledger?.append({
         type: 'trigger',
         phase,
@@ -212,7 +283,10 @@ export class Controller {
       this.session.live.event({ kind: 'gate', level, text });
       if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
       if (e.type === 'fire') {
-        this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
+        const armedAt = (s.banner.find((t) => t.gate === e.gate)?.firesAt ?? this.clock.now()) - AUTO_DELAY_MS;
+        const key = roomKillKey(s.config.deployment.name, e.gate, armedAt);
+        const sent = this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, idempotencyKey: key, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
+        if (sent) this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `auto-rollback for ${e.gate} sent the kill-switch`, actor: s.actor, trigger: e.gate });
       }
     }
   }

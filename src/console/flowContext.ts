@@ -1,4 +1,5 @@
 /** What the flows need to know about the console right now, derived from the store state. */
+import type { Actor } from '../flows/permissions.js';
 import type { FlowContext } from '../flows/types.js';
 import { actionInFlight, type WarroomState } from '../store/store.js';
 import { filterGates } from './selectors.js';
@@ -11,12 +12,21 @@ export function nextStageInfluence(s: WarroomState): number | undefined {
   return stages.find((st) => st.influence > pct)?.influence;
 }
 
+export function rolesOf(s: Pick<WarroomState, 'config' | 'actor'>): string[] {
+  return Object.entries(s.config.roles ?? {})
+    .filter(([, people]) => people.includes(s.actor))
+    .map(([role]) => role);
+}
+
+/** Who this console acts as, for actRefusal. */
+export function actorOf(s: WarroomState): Actor {
+  return { readOnly: s.readOnly, replay: s.mode === 'replay', rolesConfigured: s.config.roles !== undefined, actorRoles: rolesOf(s) };
+}
+
 export function flowContextOf(s: WarroomState, now: number, wallNow: number): FlowContext {
   const cfg = s.config;
   const gate = filterGates(cfg.gates, s.ui.filter)[s.ui.selected];
-  const actorRoles = Object.entries(cfg.roles ?? {})
-    .filter(([, people]) => people.includes(s.actor))
-    .map(([role]) => role);
+  const actorRoles = rolesOf(s);
   const ctx: FlowContext = {
     now,
     wallNow,
@@ -29,6 +39,10 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
     requiredSignoffs: cfg.decision.requireSignoffs,
     missingSignoffs: s.overall.missingSignoffs,
     actionInFlight: actionInFlight(s),
+    killInFlight: s.actions.some((a) => a.name === 'kill_switch' && a.state === 'running'),
+    quitWaiting: s.audit.quitWaiting === true,
+    auditPending: s.audit.error !== undefined ? s.audit.pending : 0,
+    ...(s.audit.error ? { auditError: s.audit.error } : {}),
   };
   const next = nextStageInfluence(s);
   if (next !== undefined) ctx.nextStageInfluence = next;

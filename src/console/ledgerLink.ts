@@ -1,46 +1,130 @@
-/** Opens the window's ledger and keeps the session's sign-offs and waivers in step with it. */
+/**
+ * Opens the window's ledger (as this console's writer) and keeps the session's sign-offs and
+ * waivers equal to what counts (SPEC §9.1): its own chained lines, and other consoles' signed
+ * acks, verified and then recorded here. Unverified ones are shown, never counted.
+ */
+import { judgeRemote, judgeSignoffs, type AuthorityRules, type RemoteSignoffLine } from '../audit/authority.js';
 import { Ledger } from '../audit/ledger.js';
-import { signoffsFrom, waiversFrom } from '../audit/state.js';
-import type { Clock } from '../core/clock.js';
+import { waiversFrom } from '../audit/state.js';
+import type { SigningKey } from '../audit/sshsig.js';
+import { every, type Clock } from '../core/clock.js';
+import type { AckMsg } from '../feed/protocol.js';
+import { oneLine } from '../util/sanitize.js';
 import type { Session } from './session.js';
 
 export interface LedgerLink {
   ledger?: Ledger;
-  warning?: string;
+  warnings: string[];
   close(): Promise<void>;
 }
 
-export async function openLedgerFor(session: Session, clock: Clock): Promise<LedgerLink> {
+export interface LinkOptions {
+  signer?: SigningKey;
+  rules: Omit<AuthorityRules, 'now'>;
+}
+
+export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOptions): Promise<LedgerLink> {
   const { config } = session.opts;
+  const writes = !session.opts.readOnly && session.opts.mode !== 'replay';
   let ledger: Ledger;
   try {
-    ledger = await Ledger.open(config.audit.dir, { clock, deployment: config.deployment.name, environment: config.deployment.environment });
+    ledger = await Ledger.open(config.audit.dir, {
+      clock,
+      deployment: config.deployment.name,
+      environment: config.deployment.environment,
+      // A read-only console never writes, so it takes no lock from the writer.
+      ...(writes ? { lockAs: session.opts.actor } : {}),
+      ...(opts.signer ? { signer: opts.signer } : {}),
+    });
   } catch (err) {
     return {
-      warning: `audit trail unavailable (${config.audit.dir}): ${(err as Error).message}; actions are disabled until it is fixed`,
+      warnings: [`audit trail unavailable (${config.audit.dir}): ${(err as Error).message}; actions are disabled until it is fixed`],
       close: async () => {},
     };
   }
-  const off = linkLedger(session, ledger);
-  const link: LedgerLink = {
+  const off = linkLedger(session, ledger, clock, opts.rules);
+  const warnings = [...ledger.notes];
+  if (!ledger.integrity.ok) {
+    warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
+  }
+  return {
     ledger,
+    warnings,
     close: async () => {
       off();
-      // Lines are durable in memory until written; give pending writes a bounded chance.
       await ledger.flush(3000).catch(() => {});
       await ledger.close();
     },
   };
-  if (!ledger.integrity.ok) link.warning = `audit ledger fails verification: ${'reason' in ledger.integrity ? ledger.integrity.reason : ''} (line ${'line' in ledger.integrity ? ledger.integrity.line : '?'})`;
-  return link;
 }
 
-/** Keeps the session's sign-offs and waivers equal to what the ledger says; returns the unlink. */
-export function linkLedger(session: Session, ledger: Ledger): () => void {
+/** Keeps the session's authority in step with the ledger and the feed; returns the unlink. */
+export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules: Omit<AuthorityRules, 'now'>): () => void {
+  const said = new Set<string>();
   const sync = () => {
-    const lines = ledger.lines();
-    session.setLedgerAuthority(signoffsFrom(lines), waiversFrom(lines));
+    const judged = judgeSignoffs(ledger.chained(), { ...rules, now: clock.now() });
+    for (const u of judged.unverified) {
+      const key = JSON.stringify([u.role, u.gate, u.actor, u.at, u.why]);
+      if (said.has(key)) continue;
+      said.add(key);
+      session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
+    }
+    const valid = ledger.chained().filter((l) => l.inChain && l.line.deployment === rules.deployment).map((l) => l.line);
+    session.setLedgerAuthority(judged.counted, waiversFrom(valid));
   };
   sync();
-  return ledger.onChange(sync);
+  const recorded = new Set<string>();
+  for (const l of ledger.lines()) {
+    const r = (l as { remote_line?: { hash?: unknown } }).remote_line;
+    if (r && typeof r.hash === 'string') recorded.add(r.hash);
+  }
+  const offFeed = session.onFeed((m) => {
+    if (m.type !== 'ack') return;
+    const ack = m as AckMsg & { line?: unknown };
+    const hash = (ack.line as { hash?: unknown } | undefined)?.hash;
+    // Our own sign-off echoed back by the server: already in our chain.
+    if (typeof hash === 'string' && ledger.lines().some((l) => l.hash === hash)) return;
+    const why = judgeRemote(ack.line, { ...rules, now: clock.now() }) ?? consistent(ack);
+    const what = `${oneLine(ack.role, 40)}${ack.gate ? ` on ${oneLine(ack.gate, 64)}` : ''} by ${oneLine(ack.actor, 64)}`;
+    if (why) {
+      session.live.event({ kind: 'feed', level: 'warn', text: `unverified sign-off (feed): ${what}: ${why}; not counted` });
+      return;
+    }
+    const line = ack.line as RemoteSignoffLine;
+    if (recorded.has(line.hash)) return;
+    recorded.add(line.hash);
+    // Only a console that writes records it; a read-only one just counts what the writer recorded.
+    if (session.opts.readOnly || session.opts.mode === 'replay') return;
+    ledger.append({ type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor, remote_line: line, recorded_by: session.opts.actor } as never);
+    session.live.event({ kind: 'feed', level: 'ok', text: `signed sign-off ${what} verified (remote:${oneLine(line.actor, 64)}) and recorded` });
+  });
+  const offChange = ledger.onChange(sync);
+  // Failed writes are loud: the header and a banner say so until the retry lands.
+  const offHealth = ledger.onChange(() => {
+    const pending = ledger.pending();
+    const error = ledger.lastError();
+    const a = session.store.getState().audit;
+    if (a.pending === pending && a.error === error) return;
+    const next = { ...a, pending };
+    if (error) next.error = error;
+    else delete next.error;
+    session.store.setState({ audit: next });
+    if (error && a.error === undefined) session.live.event({ kind: 'system', level: 'error', text: `AUDIT NOT SAVED: ${error}; retrying` });
+    if (!error && a.error !== undefined && pending === 0) session.live.event({ kind: 'system', level: 'ok', text: 'audit trail written again: every pending line saved' });
+  });
+  // Sign-offs age out of signoff_max_age without any ledger change.
+  const stopAging = every(clock, 60_000, sync);
+  return () => {
+    offChange();
+    offHealth();
+    offFeed();
+    stopAging();
+  };
+}
+
+/** The frame's own fields must say what the signed line says. */
+function consistent(ack: AckMsg & { line?: unknown }): string | undefined {
+  const l = ack.line as RemoteSignoffLine;
+  if (l.actor !== ack.actor || l.role !== ack.role || (l.gate ?? undefined) !== (ack.gate ?? undefined)) return 'the frame differs from the signed line it carries';
+  return undefined;
 }

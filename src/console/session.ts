@@ -32,7 +32,6 @@ export class Session {
   readonly live: LiveEngine;
   readonly adapters = new Map<string, SourceAdapter>();
   private readonly poller: Poller;
-  private feedAcks: Signoff[] = [];
   private ledgerSignoffs: Signoff[] = [];
   private waivers: Waiver[] = [];
   private unsubscribers: (() => void)[] = [];
@@ -67,12 +66,7 @@ export class Session {
         this.opts.recorder?.('feed', { sourceId, msg: m });
         const line = feedEventLine(m, lastStatus);
         if (line) this.live.event(line);
-        if (m.type === 'ack') {
-          const s: Signoff = { role: m.role, actor: m.actor, at: Date.parse(m.ts) || this.opts.clock.now() };
-          if (m.gate) s.gate = m.gate;
-          this.feedAcks = [...this.feedAcks, s];
-          this.pushAuthority();
-        }
+        // An ack is a claim until ledgerLink has verified its signature: it never counts here.
         for (const l of this.feedListeners) l(m, sourceId);
         // A feed message may change a gate (status, alert): re-read the adapter soon.
         this.poller.refresh(sourceId);
@@ -108,15 +102,11 @@ export class Session {
     );
   }
 
-  /** Sign-offs and waivers from our ledger and other consoles' acks. */
+  /** The sign-offs that count and the waivers, as judged from the ledger (ledgerLink). */
   setLedgerAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
     this.ledgerSignoffs = signoffs;
     this.waivers = waivers;
-    this.pushAuthority();
-  }
-
-  private pushAuthority(): void {
-    this.live.setAuthority([...this.ledgerSignoffs, ...this.feedAcks], this.waivers);
+    this.live.setAuthority(this.ledgerSignoffs, this.waivers);
   }
 
   onFeed(cb: (m: FeedMessage, sourceId: string) => void): () => void {

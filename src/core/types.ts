@@ -35,7 +35,10 @@ export interface SourceHealth {
   error?: string;
 }
 
-/** A sign-off, from the ledger (own console) or a feed `ack` (another console). */
+/**
+ * A sign-off that counts (SPEC §9.1): a valid line of a ledger of this window, or another
+ * console's signed `ack` that this console verified and recorded.
+ */
 export interface Signoff {
   role: string;
   actor: string;
@@ -43,6 +46,8 @@ export interface Signoff {
   at: number;
   /** The manual gate signed; absent for a sign-off of the decision itself. */
   gate?: string;
+  /** Set when another console signed it (verified against allowed_signers). */
+  remote?: boolean;
 }
 
 export interface Waiver {

@@ -14,9 +14,11 @@ export interface AlertMsg extends Base {
   summary?: string;
 }
 export interface InfluenceMsg extends Base { type: 'influence'; pct: number; actor?: string; reason?: string }
-export interface AckMsg extends Base { type: 'ack'; role: string; actor: string; gate?: string }
+/** `line`: the signer's own signed ledger line; without it an ack is a claim that never counts. */
+export interface AckMsg extends Base { type: 'ack'; role: string; actor: string; gate?: string; line?: unknown }
 export interface DecisionMsg extends Base { type: 'decision'; decision: string; actor: string; id: string }
-export interface EventMsg extends Base { type: 'event'; text: string; actor?: string }
+/** `trigger`: a console announcing that its auto-rollback for that gate sent the kill. */
+export interface EventMsg extends Base { type: 'event'; text: string; actor?: string; trigger?: string }
 export type FeedMessage = StatusMsg | AlertMsg | InfluenceMsg | AckMsg | DecisionMsg | EventMsg;
 export type FeedType = FeedMessage['type'];
 export const FEED_TYPES: readonly FeedType[] = ['status', 'alert', 'influence', 'ack', 'decision', 'event'];

@@ -114,11 +114,13 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
         hint: CONFIRM_Y,
       });
     }
-    case 'quit':
-      return out({
-        title: 'QUIT',
-        lines: ['an action is in flight; quit?', 'It will no longer be followed or verified here.'],
-        hint: 'y quits · Esc or n stays',
-      });
+    case 'quit': {
+      const lines: string[] = [];
+      if (ctx.killInFlight && ctx.quitWaiting) lines.push('quit NOW? The kill-switch in flight is abandoned (recorded as abandoned).');
+      else if (ctx.killInFlight) lines.push('a kill-switch is in flight: y quits once it has an outcome (up to its retry budget).');
+      else if (ctx.actionInFlight) lines.push('an action is in flight; quit?', 'It will no longer be followed or verified here.');
+      if (ctx.auditPending) lines.push(`${ctx.auditPending} audit line(s) NOT SAVED (${txt(ctx.auditError ?? 'still writing')}): quitting writes them to a rescue file.`);
+      return out({ title: 'QUIT', lines, hint: 'y quits · Esc or n stays' });
+    }
   }
 }

@@ -73,3 +73,37 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
   if (!missing) return { refused: `nothing to sign: ${where} and every required sign-off (${required.join(', ')}) is in` };
   return { role: missing };
 }
+
+/** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger';
+
+export interface Actor {
+  readOnly: boolean;
+  replay: boolean;
+  rolesConfigured: boolean;
+  actorRoles: readonly string[];
+}
+
+/**
+ * Why this console may not perform `act` now, checked where the act happens (SPEC §9.1):
+ * read-only, replaying and role-less consoles never send, fire or cancel anything.
+ * Sign-off roles per gate are checked by signoffTarget; here only "holds any role".
+ */
+export function actRefusal(act: Act, a: Actor): string | undefined {
+  if (a.replay) return 'REPLAY: nothing is sent';
+  if (a.readOnly) return READ_ONLY_MESSAGE;
+  const ctx = { rolesConfigured: a.rolesConfigured, actorRoles: [...a.actorRoles] } as FlowContext;
+  switch (act) {
+    case 'kill':
+    case 'cancelTrigger':
+      return needs(act === 'kill' ? KIND_LABEL.kill : 'cancelling an auto-rollback', KILL_ROLES, ctx);
+    case 'signoff':
+      return a.rolesConfigured && a.actorRoles.length === 0 ? `sign-off needs a configured role ${youAre(ctx)}` : undefined;
+    case 'influence':
+      return needs(KIND_LABEL.influence, [CAPTAIN], ctx);
+    case 'decision':
+      return needs(KIND_LABEL.decision, [CAPTAIN], ctx);
+    case 'waive':
+      return needs(KIND_LABEL.waive, [CAPTAIN], ctx);
+  }
+}

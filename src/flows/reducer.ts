@@ -75,7 +75,7 @@ export function openFlow(kind: FlowKind, ctx: FlowContext): FlowResult {
       return { flow: start('waive', 'reason', { gate: gate.id, gateTitle: gate.title }, ctx) };
     }
     case 'quit':
-      if (!ctx.actionInFlight) return { flow: null, effect: { type: 'quit' } };
+      if (!ctx.actionInFlight && !ctx.auditPending) return { flow: null, effect: { type: 'quit' } };
       return { flow: start('quit', 'confirm', {}, ctx) };
   }
 }

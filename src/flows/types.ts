@@ -57,6 +57,13 @@ export interface FlowContext {
   requiredSignoffs: string[];
   missingSignoffs: string[];
   actionInFlight: boolean;
+  /** A kill-switch request has no outcome yet. */
+  killInFlight?: boolean;
+  /** Quit was confirmed once and waits for the kill's outcome. */
+  quitWaiting?: boolean;
+  /** Audit lines not on disk yet (writes failing). */
+  auditPending?: number;
+  auditError?: string;
 }
 
 export type FlowEffect =

@@ -20,9 +20,9 @@ const PUBLISHABLE = new Set(['influence', 'ack', 'decision', 'event']);
 /** Fields kept per published type (anything else a client sends is not re-broadcast). */
 const FIELDS: Record<string, readonly string[]> = {
   influence: ['pct', 'actor', 'reason'],
-  ack: ['role', 'actor', 'gate'],
+  ack: ['role', 'actor', 'gate', 'line'],
   decision: ['decision', 'actor', 'id'],
-  event: ['text', 'actor'],
+  event: ['text', 'actor', 'trigger'],
 };
 
 /** A message before the hub stamps it. */

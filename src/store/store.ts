@@ -97,9 +97,20 @@ export interface WarroomState {
   flow: Flow | null;
   /** Incremented to ring the terminal bell once (a checkpoint fell due, a trigger armed). */
   bell: number;
+  /** The audit trail's health: lines not yet on disk and why (SPEC §9.1), and a pending quit. */
+  audit: AuditView;
   /** A refused key or a short confirmation, shown above the footer until replaced. */
   notice?: Notice;
   ui: UiState;
+}
+
+export interface AuditView {
+  pending: number;
+  error?: string;
+  /** Quit confirmed while a kill-switch was in flight: waiting for its outcome. */
+  quitWaiting?: boolean;
+  /** Set when the console should exit now (the Ink tree watches it). */
+  exitNow?: boolean;
 }
 
 export const EVENT_LIMIT = 200;
@@ -145,6 +156,7 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
     banner: [],
     flow: null,
     bell: 0,
+    audit: { pending: 0 },
     ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
   }));
 }

@@ -39,7 +39,7 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
   const runner = new ActionRunner(session, opts.ledger, clock);
   const wall = { t: 1_000_000 };
   const controller = new Controller(session, runner, opts.ledger, clock, () => wall.t);
-  const unlink = opts.ledger ? linkLedger(session, opts.ledger) : () => {};
+  const unlink = opts.ledger ? linkLedger(session, opts.ledger, clock, { deployment: config.deployment.name, ...(config.roles ? { roles: config.roles } : {}), maxAgeMs: config.decision.signoffMaxAge }) : () => {};
   session.live.start();
   let quit = 0;
   const theme: Theme = { ascii: false, color: false, ...opts.theme };

@@ -59,9 +59,11 @@ describe('console on a shared feed', () => {
     feed.send({ type: 'decision', seq: ++seq, ts: ts(), decision: 'HOLD', actor: 'carol', id: 'x' });
     await ui.waitFor(/influence → 10% by bob: ramp stage 1/);
     await ui.waitFor(/decision HOLD by carol/);
-    // another console's on-call ack signs the manual gate here too
+    // another console's ack without a signature is a claim: shown as unverified, never counted
     feed.send({ type: 'ack', seq: ++seq, ts: ts(), role: 'on_call', actor: 'bob', gate: 'oncall_ack' });
-    await ui.waitFor(/● GO\s+On-call ACK ✓bob/);
+    await ui.waitFor(/unverified sign-off \(feed\): on_call on oncall_ack by bob: unsigned/);
+    expect(ui.frame()).toMatch(/● NO-GO\s+On-call ACK/);
+    expect(ui.frame()).not.toContain('✓bob');
     // a gap in seq is shown with the count missed
     seq += 3;
     feed.send({ type: 'event', seq: ++seq, ts: ts(), text: 'canary pods healthy' });

@@ -185,7 +185,7 @@ describe('gates', () => {
 
 describe('decision, ramp, actions, influence, audit, top level', () => {
   it('decision defaults and checks', () => {
-    expect(ok(HEAD + ACK).decision).toEqual({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [] });
+    expect(ok(HEAD + ACK).decision).toEqual({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [], signoffMaxAge: 12 * 3600_000 });
     expect(ok(HEAD + ACK + 'decision: { unknown: warn, warn_when_failed_at_most: 2 }\n').decision).toMatchObject({ unknown: 'warn', warnWhenFailedAtMost: 2 });
     const p = probs(HEAD + ACK + 'decision: { warn_when_failed_at_most: 1.5, require_signoffs: on_call }\n');
     expect(p['decision.warn_when_failed_at_most']).toMatch(/whole number/);

@@ -55,7 +55,7 @@ describe('the bundled example (SPEC §2)', () => {
     });
     expect(g.feed_page_alerts!.go?.text).toBe('== 0');
 
-    expect(c.decision).toEqual({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: ['release_captain', 'on_call'] });
+    expect(c.decision).toEqual({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: ['release_captain', 'on_call'], signoffMaxAge: 12 * 3600_000 });
     expect(c.roles).toEqual({ release_captain: ['alice'], on_call: ['bob'], tech_lead: ['carol'] });
     expect(c.ramp?.start).toBe('manual');
     expect(c.ramp?.maxStep).toBe(25);

@@ -5,7 +5,7 @@ import type { DecisionConfig } from '../../src/config/types.js';
 import type { CriterionStatus, GateResult } from '../../src/core/types.js';
 import { gate, reading } from '../helpers/gates.js';
 
-const cfg = (over: Partial<DecisionConfig> = {}): DecisionConfig => ({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [], ...over });
+const cfg = (over: Partial<DecisionConfig> = {}): DecisionConfig => ({ unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [], signoffMaxAge: 12 * 3600_000, ...over });
 const res = (id: string, status: CriterionStatus): GateResult => ({ id, status, raw: status, value: null, threshold: '', reason: '' });
 
 const gates = [gate({ id: 'a' }), gate({ id: 'b' }), gate({ id: 'adv', severity: 'advisory' })];
