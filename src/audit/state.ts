@@ -1,11 +1,10 @@
 /** Pure derivations of console state from ledger lines (so a restarted console resumes). */
-import type { Signoff, Waiver } from '../core/types.js';
+import type { Waiver } from '../core/types.js';
 import type {
   ActionEvent,
   CheckpointAckEvent,
   DecisionEvent,
   LedgerLine,
-  SignoffEvent,
   TriggerEvent,
   WaiverEvent,
 } from './types.js';
@@ -16,20 +15,6 @@ const tsMs = (l: LedgerLine): number => Date.parse(l.ts);
 
 function ofType<T extends LedgerLine['type']>(lines: readonly LedgerLine[], type: T): Line<Extract<LedgerLine, { type: T }>>[] {
   return lines.filter((l) => l.type === type && Number.isFinite(tsMs(l))) as Line<Extract<LedgerLine, { type: T }>>[];
-}
-
-/** Sign-offs, the latest per (role, gate, actor), in time order. */
-export function signoffsFrom(lines: readonly LedgerLine[]): Signoff[] {
-  const latest = new Map<string, Signoff>();
-  for (const l of ofType(lines, 'signoff') as Line<SignoffEvent>[]) {
-    if (typeof l.role !== 'string' || typeof l.actor !== 'string') continue;
-    const s: Signoff = { role: l.role, actor: l.actor, at: tsMs(l) };
-    if (typeof l.gate === 'string') s.gate = l.gate;
-    const key = JSON.stringify([l.role, l.gate ?? null, l.actor]);
-    latest.delete(key);
-    latest.set(key, s);
-  }
-  return [...latest.values()].sort((a, b) => a.at - b.at);
 }
 
 /**

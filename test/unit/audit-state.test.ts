@@ -1,3 +1,4 @@
+import { judgeSignoffs } from '../../src/audit/authority.js';
 import { describe, it, expect } from 'vitest';
 import { chainEntry } from '../../src/audit/chain.js';
 import {
@@ -5,7 +6,6 @@ import {
   checkpointAcksFrom,
   influencePeriods,
   latestDecision,
-  signoffsFrom,
   verifiedInfluence,
   waiversFrom,
 } from '../../src/audit/state.js';
@@ -39,7 +39,8 @@ describe('audit state from ledger lines', () => {
   ]);
 
   it('signoffs: latest per role/gate/actor, ms times', () => {
-    expect(signoffsFrom(lines)).toEqual([
+    const chained = lines.map((line) => ({ line, inChain: true }));
+    expect(judgeSignoffs(chained, { deployment: lines[0]!.deployment, maxAgeMs: 12 * 3600_000, now: T0 + 600_000 }).counted).toEqual([
       { role: 'on_call', actor: 'bob', at: T0 + 60_000, gate: 'oncall_ack' },
       { role: 'release_captain', actor: 'alice', at: T0 + 120_000 },
     ]);
