@@ -88,7 +88,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   });
   try {
     session.start();
-    await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io);
+    await showConsole({ store: session.store, theme: run.theme, onInput: (chunk) => controller.input(chunk) }, io);
   } finally {
     offBell();
     controller.dispose();

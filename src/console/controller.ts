@@ -7,22 +7,17 @@ import type { Ledger } from '../audit/ledger.js';
 import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, isCtrlK, openFlow } from '../flows/reducer.js';
-import type { FlowContext, FlowEffect, FlowKind, FlowResult, Key } from '../flows/types.js';
+import type { FlowContext, FlowEffect, FlowKind, FlowResult } from '../flows/types.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
 import { setNotice, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
 import { flowContextOf } from './flowContext.js';
+import { splitKeys, type InkKey } from './keySplit.js';
 import type { Session } from './session.js';
 
-export interface InkKey extends Omit<Key, 'input'> {
-  meta?: boolean;
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-}
+export type { InkKey } from './keySplit.js';
 
 const FLOW_KEYS: Record<string, FlowKind> = { K: 'kill', i: 'influence', n: 'advance', d: 'decision', s: 'signoff', w: 'waive' };
 
@@ -31,6 +26,8 @@ export class Controller {
   /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
   private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
+  /** Wall time of the read being handled, so its keys share one arrival time. */
+  private readAt: number | undefined;
 
   constructor(
     private readonly session: Session,
@@ -57,27 +54,28 @@ export class Controller {
   }
 
   flowContext(): FlowContext {
-    return flowContextOf(this.store.getState(), this.clock.now(), this.wallNow());
+    return flowContextOf(this.store.getState(), this.clock.now(), this.readAt ?? this.wallNow());
   }
 
   /**
-   * Input from the terminal. Returns true when the console should quit. A chunk of several
-   * characters (paste, type-ahead, tmux send-keys) arrives as one input with no key flags:
-   * it is replayed one key at a time, so an Enter inside it is an Enter; the confirm guard
-   * still stops such a chunk from confirming anything.
+   * One read from the terminal. Returns true when the console should quit. A read can hold
+   * several keys (`KK`, `jjj`, Ctrl+K Ctrl+K coalesced while the loop was busy, a paste,
+   * tmux send-keys), so every read is split into keys. All keys of one read count as arriving
+   * at one instant: the confirm guard then measures arrival, not how long the keys before took
+   * to handle, so type-ahead in a read never confirms however long the read is.
    */
-  key(input: string, key: InkKey): boolean {
-    if (input.length > 1 && !key.ctrl && !key.meta && !key.escape && /[\r\n\x7f\b]/.test(input)) {
-      for (const ch of Array.from(input)) {
-        const k: InkKey = ch === '\r' || ch === '\n' ? { return: true } : ch === '\x7f' || ch === '\b' ? { backspace: true } : {};
-        if (this.key(k.return || k.backspace ? '' : ch, k)) return true;
-      }
+  input(chunk: string): boolean {
+    this.readAt = this.wallNow();
+    try {
+      for (const k of splitKeys(chunk)) if (this.key(k.input, k.key)) return true;
       return false;
+    } finally {
+      this.readAt = undefined;
     }
-    return this.oneKey(input, key);
   }
 
-  private oneKey(input: string, key: InkKey): boolean {
+  /** One key, already split (`input` is one character, or empty for a named key). */
+  key(input: string, key: InkKey): boolean {
     const s = this.store.getState();
     const ctx = () => this.flowContext();
     const flow = this.pendingFlow !== undefined ? this.pendingFlow : s.flow;
