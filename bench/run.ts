@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfigYaml } from './config.js';
 import { evaluateSamples } from './micro.js';
+import { chunksToConfirm, emptyChunkTimes, type ChunkTimes } from './keys.js';
 import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
 import { startControl, startExporter, startFeed, type ControlApi, type FeedServer } from './servers.js';
 import { tableLines, type Row } from './stats.js';
@@ -37,6 +38,11 @@ interface Plan {
   burstMs: number;
   killsPerSession: number;
   evalIterations: number;
+  /** Tries of "keys in one write → kill confirm", idle and during a feed burst. */
+  chunkTries: number;
+  chunkBurstTries: number;
+  /** `--keys N`: only the keys-in-one-chunk rows (A/B of two builds in seconds). */
+  keysOnly: boolean;
 }
 
 function plan(argv: string[]): Plan {
@@ -51,9 +57,12 @@ function plan(argv: string[]): Plan {
   const bin = given ? resolve(given) : DEFAULT_BIN;
   // --startup N: startup only, N spawns (A/B of launchers without the 30 s sessions).
   const startups = count(option('--startup'));
-  if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10 };
-  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, steadyAfterMs: 8000, burstMs: 1000, killsPerSession: 1, evalIterations: 100 };
-  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, steadyAfterMs: 60_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500 };
+  const none = { chunkTries: 0, chunkBurstTries: 0, keysOnly: false };
+  if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10, ...none };
+  const keys = count(option('--keys'));
+  if (keys) return { quick: true, bin, sessions: 1, extraStartups: 0, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10, chunkTries: keys, chunkBurstTries: keys, keysOnly: true };
+  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, steadyAfterMs: 8000, burstMs: 1000, killsPerSession: 1, evalIterations: 100, chunkTries: 4, chunkBurstTries: 2, keysOnly: false };
+  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, steadyAfterMs: 60_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500, chunkTries: 6, chunkBurstTries: 4, keysOnly: false };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,6 +79,18 @@ interface Samples {
   rssBefore: number[];
   rssAfter: number[];
   evalMs: number[];
+  chunk: ChunkTimes;
+  chunkBurst: ChunkTimes;
+}
+
+/** Keys in one write → kill confirm, idle, then while the feed bursts (the burst outlasts the tries). */
+async function chunkRows(p: Plan, s: Samples, pty: PtyConsole, feed: FeedServer): Promise<void> {
+  await chunksToConfirm(pty, KILL_CONFIRM, p.chunkTries, s.chunk);
+  if (p.chunkBurstTries === 0) return;
+  const burst = feed.burst(BURST_RATE, p.chunkBurstTries * 1300 + 500);
+  await sleep(300);
+  await chunksToConfirm(pty, KILL_CONFIRM, p.chunkBurstTries, s.chunkBurst);
+  await burst;
 }
 
 /** CPU % of one core the process used over the next `ms`. */
@@ -104,6 +125,10 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
     // CPU the console spent to get there: steadier than wall time on a shared 2-core machine.
     s.startupCpu.push(cpuSeconds(await pty.nodePid()) * 1000);
     if (!full) return;
+    if (p.keysOnly) {
+      await sleep(1500);
+      return await chunkRows(p, s, pty, targets.feed);
+    }
     const pid = await pty.nodePid();
     // The first window starts once the first scrapes and the feed connection have settled:
     // what the console costs in its first seconds, V8 still compiling its hot functions.
@@ -121,6 +146,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
       s.kill.push(await killOnce(pty, targets.control));
       await sleep(1000);
     }
+    await chunkRows(p, s, pty, targets.feed);
 
     s.rssBefore.push(rssMb(pid));
     const b0 = cpuSeconds(pid);
@@ -138,7 +164,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
 
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
-  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [] };
+  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes() };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -174,6 +200,9 @@ export async function main(argv: string[]): Promise<number> {
     { metric: `CPU during the ${BURST_RATE} msg/s burst`, unit: '% of a core', samples: s.burstCpu, budget: '—' },
     { metric: 'RSS before the burst', unit: 'MB', samples: s.rssBefore, budget: '—' },
     { metric: 'RSS after the burst', unit: 'MB', samples: s.rssAfter, budget: '< 150 MB' },
+    { metric: `keys arriving in one chunk: "KK" / "jjjK" in one write → kill confirm on screen`, unit: 'ms', samples: s.chunk.ms, budget: '< 100 ms', digits: 1 },
+    { metric: `keys arriving in one chunk, same, during a ${BURST_RATE} msg/s burst`, unit: 'ms', samples: s.chunkBurst.ms, budget: '< 100 ms', digits: 1 },
+    { metric: 'keys arriving in one chunk: confirm never shown (1 s wait), idle + burst', unit: `of ${s.chunk.tries + s.chunkBurst.tries}`, samples: [s.chunk.never + s.chunkBurst.never], budget: '0', digits: 0 },
     { metric: 'gate engine: evaluateAll, 1,000 gates', unit: 'ms', samples: s.evalMs, budget: '< 5 ms', digits: 3 },
   ];
   const header = [

@@ -17,6 +17,7 @@ import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { PromptPanel } from './PromptPanel.js';
 import { RampPanel } from './RampPanel.js';
+import { isTooSmall, SmallScreen } from './SmallScreen.js';
 import { asciiOnly, tone } from './theme.js';
 import { oneLine } from '../src/util/sanitize.js';
 
@@ -82,6 +83,7 @@ export function App() {
   const bannerCount = useWarroom((s) => s.banner.length + auditBannerLines(s));
   const actionLines = useWarroom((s) => countActionLines(s.actions, s.now));
   const hasNotice = useWarroom((s) => s.notice !== undefined);
+  if (isTooSmall(columns, rows)) return <SmallScreen columns={columns} rows={rows} />;
   const l = layout(rows, { banner: bannerCount, actions: actionLines, notice: hasNotice, prompt: flowOpen });
   const width = Math.max(40, columns);
   const height = l.header + l.ramp + l.banner + l.actions + l.grid + l.lower + l.notice + l.footer;

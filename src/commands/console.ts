@@ -122,7 +122,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   let signal: NodeJS.Signals | undefined;
   try {
     session.start();
-    signal = await showConsole({ store: session.store, theme: run.theme, onKey: (input, key) => controller.key(input, key) }, io, (name) => controller.signal(name));
+    signal = await showConsole({ store: session.store, theme: run.theme, onInput: (chunk) => controller.input(chunk) }, io, (name) => controller.signal(name));
   } finally {
     offBell();
     controller.dispose();

@@ -7,10 +7,10 @@ import { readRecording } from '../console/recording.js';
 import { Replayer } from '../console/replayer.js';
 import { requireTty, showConsole, themeFrom } from './console.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from '../console/navigation.js';
-import type { KeyHandler } from '../../hooks/useConsoleKeys.js';
+import { splitKeys, type InkKey } from '../console/keySplit.js';
 
 /** Replay is read-only: navigation keys work, action keys only say so. */
-function replayKey(r: Replayer, input: string, key: Parameters<KeyHandler>[1]): boolean {
+function replayKey(r: Replayer, input: string, key: InkKey): boolean {
   const store = r.store;
   const ui = store.getState().ui;
   if (ui.help) return (toggleHelp(store, false), false);
@@ -39,7 +39,7 @@ export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {
   if (rec.skipped) r.store.setState({ notice: { text: `${rec.skipped} unreadable line(s) skipped`, level: 'warn', at: r.clock.now() } });
   r.start();
   try {
-    await showConsole({ store: r.store, theme: themeFrom(p, io.env), onKey: (input, key) => replayKey(r, input, key) }, io);
+    await showConsole({ store: r.store, theme: themeFrom(p, io.env), onInput: (chunk) => splitKeys(chunk).some((k) => replayKey(r, k.input, k.key)) }, io);
   } finally {
     r.stop();
   }

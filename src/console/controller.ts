@@ -9,7 +9,7 @@ import { actRefusal } from '../flows/permissions.js';
 import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, isCtrlK, openFlow } from '../flows/reducer.js';
-import type { FlowContext, FlowEffect, FlowKind, FlowResult, Key } from '../flows/types.js';
+import type { FlowContext, FlowEffect, FlowKind, FlowResult } from '../flows/types.js';
 import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
@@ -17,15 +17,10 @@ import { setNotice, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
 import { actorOf, flowContextOf } from './flowContext.js';
+import { splitKeys, type InkKey } from './keySplit.js';
 import type { Session } from './session.js';
 
-export interface InkKey extends Omit<Key, 'input'> {
-  meta?: boolean;
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-}
+export type { InkKey } from './keySplit.js';
 
 /** How long a kill the room announced makes other consoles stand down for the same gate. */
 const ROOM_KILL_WINDOW_MS = 10 * 60_000;
@@ -47,6 +42,8 @@ export class Controller {
   private unsubscribe: (() => void)[] = [];
   /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
   private roomFired = new Map<string, { actor: string; at: number }>();
+  /** Wall time of the read being handled, so its keys share one arrival time. */
+  private readAt: number | undefined;
 
   constructor(
     private readonly session: Session,
@@ -81,27 +78,28 @@ export class Controller {
   }
 
   flowContext(): FlowContext {
-    return flowContextOf(this.store.getState(), this.clock.now(), this.wallNow());
+    return flowContextOf(this.store.getState(), this.clock.now(), this.readAt ?? this.wallNow());
   }
 
   /**
-   * Input from the terminal. Returns true when the console should quit. A chunk of several
-   * characters (paste, type-ahead, tmux send-keys) arrives as one input with no key flags:
-   * it is replayed one key at a time, so an Enter inside it is an Enter; the confirm guard
-   * still stops such a chunk from confirming anything.
+   * One read from the terminal. Returns true when the console should quit. A read can hold
+   * several keys (`KK`, `jjj`, Ctrl+K Ctrl+K coalesced while the loop was busy, a paste,
+   * tmux send-keys), so every read is split into keys. All keys of one read count as arriving
+   * at one instant: the confirm guard then measures arrival, not how long the keys before took
+   * to handle, so type-ahead in a read never confirms however long the read is.
    */
-  key(input: string, key: InkKey): boolean {
-    if (input.length > 1 && !key.ctrl && !key.meta && !key.escape && /[\r\n\x7f\b]/.test(input)) {
-      for (const ch of Array.from(input)) {
-        const k: InkKey = ch === '\r' || ch === '\n' ? { return: true } : ch === '\x7f' || ch === '\b' ? { backspace: true } : {};
-        if (this.key(k.return || k.backspace ? '' : ch, k)) return true;
-      }
+  input(chunk: string): boolean {
+    this.readAt = this.wallNow();
+    try {
+      for (const k of splitKeys(chunk)) if (this.key(k.input, k.key)) return true;
       return false;
+    } finally {
+      this.readAt = undefined;
     }
-    return this.oneKey(input, key);
   }
 
-  private oneKey(input: string, key: InkKey): boolean {
+  /** One key, already split (`input` is one character, or empty for a named key). */
+  key(input: string, key: InkKey): boolean {
     const s = this.store.getState();
     const ctx = () => this.flowContext();
     const flow = this.pendingFlow !== undefined ? this.pendingFlow : s.flow;

@@ -88,8 +88,18 @@ function cancel(flow: Flow, ctx: FlowContext): FlowResult {
   return { flow: back.step === 'confirm' ? { ...back, confirmShownAt: ctx.wallNow } : back };
 }
 
+/** Steps where keys are typed as text: there a bare K is a letter, and only Ctrl+K is the kill key. */
+function isTextStep(step: Flow['step']): boolean {
+  return step !== 'confirm' && step !== 'choice';
+}
+
+/** The kill key inside a prompt: Ctrl+K anywhere; a bare K where nothing is being typed. */
+function isKillKey(flow: Flow, key: Key): boolean {
+  return isCtrlK(key) || (!key.ctrl && key.input === 'K' && !isTextStep(flow.step));
+}
+
 export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
-  if (isCtrlK(key)) {
+  if (isKillKey(flow, key)) {
     if (flow.kind === 'kill') return { flow };
     const kill = openFlow('kill', ctx);
     // Refused (role): the open prompt stays, and the refusal says why.

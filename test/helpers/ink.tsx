@@ -49,8 +49,8 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
       <Console
         store={session.store}
         theme={theme}
-        onKey={(input, key) => {
-          const q = controller.key(input, key);
+        onInput={(chunk) => {
+          const q = controller.input(chunk);
           if (q) quit++;
           return q;
         }}

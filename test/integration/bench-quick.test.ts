@@ -21,6 +21,8 @@ const ROWS: [string, RegExp][] = [
   ['burst CPU', /^\| CPU during the 5000 msg\/s burst \| (\d+(?:\.\d+)?) % of a core \|/m],
   ['RSS before', /^\| RSS before the burst \| (\d+(?:\.\d+)?) MB \|/m],
   ['RSS after', /^\| RSS after the burst \| (\d+(?:\.\d+)?) MB \|/m],
+  ['keys in one chunk', /^\| keys arriving in one chunk: "KK" \/ "jjjK" in one write → kill confirm on screen \| (\d+(?:\.\d+)?) ms \|/m],
+  ['keys in one chunk, never shown', /^\| keys arriving in one chunk: confirm never shown \(1 s wait\), idle \+ burst \| (\d+) of \d+ \|/m],
   ['gate engine', /^\| gate engine: evaluateAll, 1,000 gates \| (\d+(?:\.\d+)?) ms \|/m],
 ];
 
@@ -38,6 +40,8 @@ describe('bench --quick', () => {
       expect(m, `row "${name}" missing or not numeric in:\n${stdout}`).not.toBeNull();
       expect(Number.isFinite(Number(m![1])), name).toBe(true);
     }
+    // Not a timing: a read of several keys that opens nothing is a lost kill key (issue 11).
+    expect(Number(ROWS.find(([n]) => n === 'keys in one chunk, never shown')![1].exec(stdout)![1])).toBe(0);
     // No run failed (a failure is reported as an error comment and leaves rows empty).
     expect(stdout).not.toMatch(/<!-- error:/);
     const saved = readFileSync(join(ROOT, 'bench', 'results-quick.md'), 'utf8');

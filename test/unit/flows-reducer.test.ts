@@ -434,6 +434,17 @@ describe('Ctrl+K while a prompt is open', () => {
     expect(play(back, ['y'], 150).effects).toHaveLength(1);
   });
 
+  it('a bare K is the kill key where nothing is typed (confirm, choice), and a letter in a text prompt', () => {
+    const atConfirm = play(run('influence', ['20', ENTER]), ['K']);
+    expect(atConfirm.flow).toMatchObject({ kind: 'kill', step: 'confirm', suspended: { kind: 'influence', step: 'confirm' } });
+    expect(atConfirm.effects).toEqual([]);
+    const atChoice = run('decision', ['K']);
+    expect(atChoice.flow).toMatchObject({ kind: 'kill', suspended: { kind: 'decision', step: 'choice' } });
+    const typing = run('waive', ['Kafka lag']);
+    expect(typing.flow).toMatchObject({ kind: 'waive', step: 'reason', draft: 'Kafka lag' });
+    expect(typing.effects).toEqual([]);
+  });
+
   it('Ctrl+K on the kill confirm itself is ignored; Ctrl+K with no role keeps the prompt and says why', () => {
     const k = run('kill', [CTRL_K]);
     expect(k.flow?.kind).toBe('kill');
