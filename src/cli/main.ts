@@ -9,7 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { formatJson, formatText } from '../check/format.js';
 import { runCheck, strictExitCode } from '../check/run.js';
 import { readAuthority } from '../check/authority.js';
-import { redact } from '../util/redact.js';
+import { makeRedactor, redactDeep, shortSecretWarning } from '../util/redactor.js';
 import { resolve } from 'node:path';
 
 export function version(): string {
@@ -24,11 +24,14 @@ const handlers: Record<string, Handler> = {
     const format = (p.values.format as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    warnShortSecrets(config, io);
     const authority = await readAuthority(config.audit.dir);
-    const report = await runCheck(config, { clock: systemClock, ...authority });
-    const json = redact(formatJson(report), config.secrets);
-    io.stdout.write(format === 'json' ? json : redact(formatText(report), config.secrets));
-    if (authority.warning) io.stderr.write(`warning: ${authority.warning}\n`);
+    // Redacted field by field (a secret with a quote in it is escaped in JSON text), then as text.
+    const r = makeRedactor(config);
+    const report = redactDeep(await runCheck(config, { clock: systemClock, ...authority }), r);
+    const json = r(formatJson(report));
+    io.stdout.write(format === 'json' ? json : r(formatText(report)));
+    if (authority.warning) io.stderr.write(`warning: ${r(authority.warning)}\n`);
     if (p.values.output) {
       try {
         await writeFile(resolve(io.cwd, p.values.output as string), json);
@@ -40,6 +43,7 @@ const handlers: Record<string, Handler> = {
   },
   async validate(p, io) {
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    warnShortSecrets(config, io);
     io.stdout.write(
       `${config.file}: valid — ${config.gates.length} gates, ${Object.keys(config.sources).length} sources, deployment ${config.deployment.name} (${config.deployment.environment})\n`,
     );
@@ -64,6 +68,11 @@ const handlers: Record<string, Handler> = {
     return (await import('../commands/replay.js')).replayCommand(p, io);
   },
 };
+
+function warnShortSecrets(config: { shortSecretNames?: string[] }, io: CliIo): void {
+  const w = shortSecretWarning(config.shortSecretNames ?? []);
+  if (w) io.stderr.write(`warning: ${w}\n`);
+}
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {

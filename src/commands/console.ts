@@ -20,6 +20,7 @@ import { openLedgerFor } from '../console/ledgerLink.js';
 import { ActionRunner } from '../console/actionRunner.js';
 import { Controller } from '../console/controller.js';
 import { retargetConfig } from './retarget.js';
+import { shortSecretWarning } from '../util/redactor.js';
 
 export interface ConsoleRun {
   config: Config;
@@ -72,13 +73,15 @@ export function themeFrom(p: Parsed, env: CliIo['env']): Theme {
 
 export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   requireTty();
-  const rec = run.record ? new Recorder(run.record, run.config.secrets) : undefined;
+  const rec = run.record ? new Recorder(run.record, run.config) : undefined;
   rec?.writeConfig(run.clock.now(), run.config);
   const recorder = rec ? (kind: string, data: unknown) => rec.write(run.clock.now(), kind as RecordLine['kind'], data) : undefined;
   const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, cadence: systemClock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
   const ledgerLink = await openLedgerFor(session, run.clock);
   for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
   if (ledgerLink.warning) session.live.event({ kind: 'system', level: 'error', text: ledgerLink.warning });
+  const short = shortSecretWarning(run.config.shortSecretNames ?? []);
+  if (short) session.live.event({ kind: 'system', level: 'warn', text: `warning: ${short}` });
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
