@@ -5,6 +5,7 @@ import type { ClientRequest } from 'node:http';
 import type { HttpActionConfig } from '../config/types.js';
 import type { AttemptResult, Scrub } from './attempt.js';
 import { displayUrl, showDuration } from './scrub.js';
+import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
 
 const BODY_SHOWN = 200;
 const BODY_READ = 8192;
@@ -68,7 +69,7 @@ function sendWith(got: Got, ...[cfg, body, idempotencyKey, scrub, signal, onSent
       ...(body === undefined ? {} : { json: body }),
       retry: { limit: 0 },
       throwHttpErrors: false,
-      followRedirect: false,
+      ...redirectOptions(cfg.url, cfg.headers ?? {}, cfg.followRedirects ?? false),
       timeout: { request: cfg.timeout },
       responseType: 'text',
       signal,
@@ -86,6 +87,8 @@ function sendWith(got: Got, ...[cfg, body, idempotencyKey, scrub, signal, onSent
   return request.then(
     (res): AttemptResult => {
       const status = res.statusCode;
+      const refused = refusedRedirectText(res, cfg.url);
+      if (refused) return { ok: false, sent: true, status, error: `HTTP ${status} from ${target}: ${refused}` };
       const text = scrub(String(res.body ?? '').slice(0, BODY_READ), BODY_SHOWN);
       if (status >= 200 && status < 300) {
         return { ok: true, sent: true, status, detail: `HTTP ${status} from ${target}${text ? `: ${text}` : ''}` };

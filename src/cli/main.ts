@@ -10,7 +10,7 @@ import { formatJson, formatText } from '../check/format.js';
 import { runCheck, strictExitCode } from '../check/run.js';
 import { stripControl } from '../util/sanitize.js';
 import { readAuthority } from '../check/authority.js';
-import { redact } from '../util/redact.js';
+import { makeRedactor, redactDeep, shortSecretWarning } from '../util/redactor.js';
 import { resolve } from 'node:path';
 
 export function version(): string {
@@ -25,13 +25,18 @@ const handlers: Record<string, Handler> = {
     const format = (p.values.format as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    warnShortSecrets(config, io);
     const authority = await readAuthority(config, systemClock.now());
-    const report = await runCheck(config, { clock: systemClock, signoffs: authority.signoffs, waivers: authority.waivers });
-    const json = redact(formatJson(report), config.secrets);
-    io.stdout.write(format === 'json' ? json : redact(formatText(report), config.secrets));
-    for (const w of authority.warnings) io.stderr.write(`warning: ${redact(stripControl(w, { keepNewlines: false }), config.secrets)}\n`);
+    // Redacted field by field (a secret with a quote in it is escaped in JSON text), then as text.
+    const r = makeRedactor(config);
+    const report = redactDeep(await runCheck(config, { clock: systemClock, signoffs: authority.signoffs, waivers: authority.waivers }), r);
+    const json = r(formatJson(report));
+    io.stdout.write(format === 'json' ? json : r(formatText(report)));
+    for (const w of authority.warnings) io.stderr.write(`warning: ${r(stripControl(w, { keepNewlines: false }))}
+`);
     for (const u of authority.unverified) {
-      io.stderr.write(`unverified sign-off (not counted): ${stripControl(`${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${u.actor}: ${u.why}`, { keepNewlines: false })}\n`);
+      io.stderr.write(`unverified sign-off (not counted): ${r(stripControl(`${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${u.actor}: ${u.why}`, { keepNewlines: false }))}
+`);
     }
     if (p.values.output) {
       try {
@@ -44,6 +49,7 @@ const handlers: Record<string, Handler> = {
   },
   async validate(p, io) {
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+    warnShortSecrets(config, io);
     io.stdout.write(
       `${config.file}: valid — ${config.gates.length} gates, ${Object.keys(config.sources).length} sources, deployment ${config.deployment.name} (${config.deployment.environment})\n`,
     );
@@ -68,6 +74,11 @@ const handlers: Record<string, Handler> = {
     return (await import('../commands/replay.js')).replayCommand(p, io);
   },
 };
+
+function warnShortSecrets(config: { shortSecretNames?: string[] }, io: CliIo): void {
+  const w = shortSecretWarning(config.shortSecretNames ?? []);
+  if (w) io.stderr.write(`warning: ${w}\n`);
+}
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {

@@ -22,6 +22,7 @@ import type { SigningKey } from '../audit/sshsig.js';
 import { ActionRunner } from '../console/actionRunner.js';
 import { Controller } from '../console/controller.js';
 import { retargetConfig } from './retarget.js';
+import { shortSecretWarning } from '../util/redactor.js';
 
 export interface ConsoleRun {
   config: Config;
@@ -103,7 +104,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   requireTty();
   const signer = run.readOnly || run.mode === 'replay' ? undefined : await signerFor(run, io);
   const { rules, problems } = await rulesFor(run.config, run.clock.now());
-  const rec = run.record ? new Recorder(run.record, run.config.secrets) : undefined;
+  const rec = run.record ? new Recorder(run.record, run.config) : undefined;
   rec?.writeConfig(run.clock.now(), run.config);
   const recorder = rec ? (kind: string, data: unknown) => rec.write(run.clock.now(), kind as RecordLine['kind'], data) : undefined;
   const session = new Session({ config: run.config, actor: run.actor, clock: run.clock, cadence: systemClock, readOnly: run.readOnly, mode: run.mode, ...(recorder ? { recorder } : {}) });
@@ -112,6 +113,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   for (const line of run.banner ?? []) session.live.event({ kind: 'system', level: 'info', text: line });
   for (const w of [...problems, ...ledgerLink.warnings]) session.live.event({ kind: 'system', level: 'error', text: w });
   if (signer) session.live.event({ kind: 'system', level: 'info', text: `signing acts as ${run.actor} with ${signer.publicLine.slice(0, 40)}…` });
+  const short = shortSecretWarning(run.config.shortSecretNames ?? []);
+  if (short) session.live.event({ kind: 'system', level: 'warn', text: `warning: ${short}` });
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);

@@ -311,7 +311,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     if (x.http && x.argv) return undefined;
     if (x.http) {
       const h = x.http;
-      return compact<ActionConfig>({ kind: 'http', method: h.method ?? 'POST', url: h.url, headers: h.headers ?? {}, body: h.body, timeout, retries, verify });
+      return compact<ActionConfig>({ kind: 'http', method: h.method ?? 'POST', url: h.url, headers: h.headers ?? {}, body: h.body, followRedirects: h.follow_redirects, timeout, retries, verify });
     }
     if (x.argv) return compact<ActionConfig>({ kind: 'argv', argv: x.argv, timeout, retries, verify });
     return undefined;
@@ -404,14 +404,25 @@ function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfi
   switch (s.type) {
     case 'prometheus':
     case 'scrape':
-      return { id, type: s.type, url: s.url, headers: s.headers ?? {}, interval, timeout, staleAfter };
+      // Unset keys stay absent: the adapters apply the defaults (30s skew, same-origin redirects).
+      return compact<SourceConfig>({
+        id,
+        type: s.type,
+        url: s.url,
+        headers: s.headers ?? {},
+        interval,
+        timeout,
+        staleAfter,
+        maxClockSkew: s.max_clock_skew,
+        followRedirects: s.follow_redirects,
+      });
     case 'command': {
       const c: SourceConfig = { id, type: 'command', argv: s.argv, interval, timeout, staleAfter };
       if (s.cwd !== undefined) c.cwd = resolve(baseDir, s.cwd);
       return c;
     }
     case 'files':
-      return { id, type: 'files', path: resolve(baseDir, s.path), interval, timeout, staleAfter };
+      return compact<SourceConfig>({ id, type: 'files', path: resolve(baseDir, s.path), interval, timeout, staleAfter, maxClockSkew: s.max_clock_skew });
   }
 }
 

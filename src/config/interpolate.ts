@@ -21,15 +21,33 @@ export interface StringResult {
   errors: string[];
 }
 
+/** What stands in for an environment value wherever it must not be shown. */
+export const MASK = '[redacted]';
+
+interface Substitution extends StringResult {
+  /** The value with every environment value replaced by MASK: what may be shown instead. */
+  masked: string;
+  /** Variable names used, with their values (may repeat). */
+  used: { name: string; value: string }[];
+}
+
 export function interpolateString(s: string, env: Env): StringResult {
-  if (!s.includes('$')) return { value: s, secrets: [], errors: [] };
+  const { value, secrets, errors } = substitute(s, env);
+  return { value, secrets, errors };
+}
+
+function substitute(s: string, env: Env): Substitution {
+  if (!s.includes('$')) return { value: s, masked: s, secrets: [], errors: [], used: [] };
   let out = '';
+  let masked = '';
   const secrets: string[] = [];
   const errors: string[] = [];
+  const used: { name: string; value: string }[] = [];
   let i = 0;
   while (i < s.length) {
     if (s.startsWith('$${', i)) {
       out += '${';
+      masked += '${';
       i += 3;
       continue;
     }
@@ -38,6 +56,7 @@ export function interpolateString(s: string, env: Env): StringResult {
       if (end < 0) {
         errors.push('unclosed "${" (write $${ for a literal ${)');
         out += s.slice(i);
+        masked += s.slice(i);
         break;
       }
       const name = s.slice(i + 2, end);
@@ -48,17 +67,20 @@ export function interpolateString(s: string, env: Env): StringResult {
         if (v === undefined) errors.push(`environment variable ${name} is not set`);
         else {
           out += v;
+          masked += v === '' ? '' : MASK;
           secrets.push(v);
+          used.push({ name, value: v });
         }
       }
       i = end + 1;
       continue;
     }
     out += s[i];
+    masked += s[i];
     i += 1;
   }
   // On error the original text stays, so later checks do not pile up follow-on problems.
-  return errors.length ? { value: s, secrets, errors } : { value: out, secrets, errors };
+  return errors.length ? { value: s, masked: s, secrets, errors, used } : { value: out, masked, secrets, errors, used };
 }
 
 export interface TreeResult {
@@ -67,6 +89,10 @@ export interface TreeResult {
   problems: PathProblem[];
   /** Paths whose string value took something from the environment. */
   substituted: Path[];
+  /** Each substituted string as used and as it may be shown (MASK for every environment value). */
+  masks: { value: string; masked: string }[];
+  /** Variables substituted, with the length of their value, for the short-value warning. */
+  used: { name: string; length: number }[];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -80,15 +106,19 @@ export function interpolateTree(root: unknown, env: Env): TreeResult {
   const secrets: string[] = [];
   const problems: PathProblem[] = [];
   const substituted: Path[] = [];
+  const masks: { value: string; masked: string }[] = [];
+  const used = new Map<string, number>();
   const ancestors = new Set<object>();
 
   const walk = (v: unknown, path: Path): unknown => {
     if (typeof v === 'string') {
-      const r = interpolateString(v, env);
+      const r = substitute(v, env);
       for (const e of r.errors) problems.push({ path, message: e });
       if (r.secrets.length) {
         secrets.push(...r.secrets);
         substituted.push(path);
+        if (r.value !== r.masked) masks.push({ value: r.value, masked: r.masked });
+        for (const u of r.used) used.set(u.name, u.value.length);
       }
       return r.value;
     }
@@ -114,5 +144,5 @@ export function interpolateTree(root: unknown, env: Env): TreeResult {
   };
 
   const value = walk(root, []);
-  return { value, secrets, problems, substituted };
+  return { value, secrets, problems, substituted, masks, used: [...used].map(([name, length]) => ({ name, length })) };
 }

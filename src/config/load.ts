@@ -75,6 +75,9 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
 
   if (problems.length || !built.config) return { ok: false, problems: sortProblems(dedupe(problems)) };
   built.config.secrets = secrets;
+  if (interp.masks.length) built.config.secretMasks = interp.masks;
+  const short = interp.used.filter((u) => u.length > 0 && u.length < MIN_SECRET_LENGTH).map((u) => u.name);
+  if (short.length) built.config.shortSecretNames = [...new Set(short)].sort();
   return { ok: true, config: built.config };
 }
 

@@ -143,8 +143,12 @@ const common = {
   timeout: duration({ min: 1, minText: '1ms' }).optional(),
   stale_after: duration({ min: 1, minText: '1ms' }).optional(),
 };
-export const prometheusSource = z.strictObject({ type: z.literal('prometheus'), url: httpUrl, headers: headers.optional(), ...common });
-export const scrapeSource = z.strictObject({ type: z.literal('scrape'), url: httpUrl, headers: headers.optional(), ...common });
+/** Sources whose data carries the source's own clock (sample timestamps, file mtimes). */
+const sourceClock = { max_clock_skew: duration().optional() };
+/** HTTP sources: redirects leave the configured origin only when asked to (SPEC §9.2). */
+const redirects = { follow_redirects: z.boolean().optional() };
+export const prometheusSource = z.strictObject({ type: z.literal('prometheus'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
+export const scrapeSource = z.strictObject({ type: z.literal('scrape'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
 export const websocketSource = z.strictObject({
   type: z.literal('websocket'),
   url: wsUrl,
@@ -153,7 +157,7 @@ export const websocketSource = z.strictObject({
   stale_after: common.stale_after,
 });
 export const commandSource = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
-export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common });
+export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common, ...sourceClock });
 export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files'] as const;
 export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource]);
 export type RawSource = z.output<typeof sourceSchema>;
@@ -262,6 +266,7 @@ const httpSpec = z.strictObject({
   url: httpUrl,
   headers: headers.optional(),
   body: z.unknown().optional(),
+  follow_redirects: z.boolean().optional(),
 });
 export const actionSchema = z.strictObject({
   http: httpSpec.optional(),
@@ -294,7 +299,7 @@ export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', '
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
   ...TOP_KEYS,
-  'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path',
+  'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path', 'max_clock_skew', 'follow_redirects',
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),

@@ -14,12 +14,20 @@ interface SourceBase {
   /** Default stale_after for gates on this source, ms. */
   staleAfter: number;
 }
-export interface PrometheusSource extends SourceBase {
+/** Source timestamps more than this ahead of the receive time are shown as a skew warning, ms (default 30s). */
+interface SourceClock {
+  maxClockSkew?: number;
+}
+/** Redirects to another origin are followed only when true; configured headers never go there. */
+interface Redirects {
+  followRedirects?: boolean;
+}
+export interface PrometheusSource extends SourceBase, SourceClock, Redirects {
   type: 'prometheus';
   url: string;
   headers: Record<string, string>;
 }
-export interface ScrapeSource extends SourceBase {
+export interface ScrapeSource extends SourceBase, SourceClock, Redirects {
   type: 'scrape';
   url: string;
   headers: Record<string, string>;
@@ -34,7 +42,7 @@ export interface CommandSource extends SourceBase {
   argv: string[];
   cwd?: string;
 }
-export interface FilesSource extends SourceBase {
+export interface FilesSource extends SourceBase, SourceClock {
   type: 'files';
   path: string;
 }
@@ -112,6 +120,7 @@ export interface HttpActionConfig {
   headers: Record<string, string>;
   /** JSON body; string leaves may contain {{actor}} {{reason}} {{pct}}. */
   body?: unknown;
+  followRedirects?: boolean;
   timeout: number; // ms per attempt
   retries: number;
   verify?: VerifyConfig;
@@ -142,6 +151,10 @@ export interface Config {
   room: RoomConfig;
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
+  /** Each config string that took an environment value, and its masked form (see util/redactor). */
+  secretMasks?: { value: string; masked: string }[];
+  /** Variables whose value is too short to redact from free text: named in a startup warning. */
+  shortSecretNames?: string[];
 }
 
 export interface ConfigProblem {

@@ -5,7 +5,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/types.js';
-import { redact } from '../util/redact.js';
+import { makeRedactor, redactDeep, type Redactor, type SecretSpec } from '../util/redactor.js';
 
 export interface RecordLine {
   t: number;
@@ -15,15 +15,21 @@ export interface RecordLine {
 
 export class Recorder {
   private out: WriteStream;
-  constructor(file: string, private readonly secrets: readonly string[]) {
+  private readonly redactor: Redactor;
+  constructor(file: string, secrets: SecretSpec | readonly string[]) {
+    this.redactor = makeRedactor(Array.isArray(secrets) ? { secrets } : (secrets as SecretSpec));
     this.out = createWriteStream(file, { flags: 'a' });
     this.out.on('error', () => {}); // a full disk must not crash the console; the record is best-effort
   }
   write(t: number, kind: RecordLine['kind'], data: unknown): void {
-    this.out.write(redact(JSON.stringify({ t, kind, data }), this.secrets) + '\n');
+    // Field by field before JSON: a secret holding a quote or backslash is escaped in JSON text.
+    this.out.write(this.redactor(JSON.stringify(redactDeep({ t, kind, data }, this.redactor))) + '\n');
   }
   writeConfig(t: number, config: Config): void {
-    this.write(t, 'config', { ...config, secrets: [] });
+    const { secrets: _s, secretMasks: _m, shortSecretNames: _n, ...rest } = config;
+    // Config values are masked where substituted, however short (a 3-character token in a header).
+    const shown = redactDeep(rest, this.redactor.value);
+    this.out.write(this.redactor(JSON.stringify({ t, kind: 'config', data: { ...shown, secrets: [] } })) + '\n');
   }
   close(): Promise<void> {
     return new Promise((resolve) => this.out.end(resolve));

@@ -17,6 +17,8 @@ export interface Reading {
   exitCode?: number;
   /** Time the data refers to, e.g. file mtime (files sources); used for max_age. ms epoch. */
   asOf?: number;
+  /** Shown with the gate's reason whatever its status (source clock skew, escaped processes). */
+  warnings?: string[];
 }
 
 /** Status of one criterion as written to the audit trail and shown as a light. */

@@ -97,7 +97,9 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   if (!r) return { status: 'UNKNOWN', value: null, threshold, reason: input.sourceError ? `source ${gate.source} down: ${input.sourceError}` : 'no data yet' };
   // One object shape for every outcome (a spread of `common` per return made each result a
   // fresh dictionary-like copy: measurably slower over 1,000 gates).
-  const at = (status: Raw['status'], reason: string): Raw => ({ status, value: r.value, reason, threshold, observedAt: r.observedAt });
+  // Warnings ride on every outcome: a skewed clock or an escaped process matters even when the value passes.
+  const warned = r.warnings && r.warnings.length > 0 ? `; warning: ${r.warnings.join('; ')}` : '';
+  const at = (status: Raw['status'], reason: string): Raw => ({ status, value: r.value, reason: reason + warned, threshold, observedAt: r.observedAt });
   const age = now - r.observedAt;
   if (age > gate.staleAfter) {
     return at('UNKNOWN', `stale: last data ${formatDuration(age)} ago (stale after ${formatDuration(gate.staleAfter)})${r.error ? `; ${r.error}` : ''}`);

@@ -1,14 +1,18 @@
 /**
  * `command` source: runs argv without a shell (so `;`, `$(…)` and spaces in arguments are
- * literal), bounded by the source timeout. The process runs in its own process group so a
- * timeout also ends whatever it started (make → scripts → …).
+ * literal), bounded by the source timeout. The process runs in its own process group, and the
+ * whole group is killed when the run ends (exit, timeout, stop), so whatever it started in the
+ * background (`sleep 600 &`) never outlives the poll. A descendant that left the group
+ * (setsid) is found by the run's environment marker, killed, and reported on the gate.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { CommandSource } from '../config/types.js';
 import type { TimerHandle } from '../core/clock.js';
 import type { Reading } from '../core/types.js';
 import { oneLine, stripControl } from '../util/sanitize.js';
+import { escapeeText, findEscapees, RUN_ID_ENV, type Escapee } from './escapees.js';
 import { formatSeconds } from './http.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
@@ -27,19 +31,43 @@ export interface CommandRun {
   /** Set when the process could not be started or did not finish in time. */
   failure?: string;
   timedOut: boolean;
+  /** Descendants found outside the process group after the run, and killed. */
+  escaped?: Escapee[];
 }
 
+/** How long close() waits for runs it killed to be reaped and checked for escapees. */
+const CLOSE_WAIT_MS = 3000;
+
 export function createCommandSource(cfg: CommandSource): SourceAdapter {
+  const running = new Set<{ stop: AbortController; done: Promise<CommandRun> }>();
   return {
     id: cfg.id,
     type: 'command',
     async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
-      const run = await runCommand(cfg.argv, { cwd: cfg.cwd, timeoutMs: cfg.timeout, clock: ctx.clock, signal: ctx.signal });
+      // close() must reach a run even after the poller stopped waiting for it.
+      const stop = new AbortController();
+      const done = runCommand(cfg.argv, { cwd: cfg.cwd, timeoutMs: cfg.timeout, clock: ctx.clock, signal: ctx.signal, kill: stop.signal });
+      const entry = { stop, done };
+      running.add(entry);
+      let run: CommandRun;
+      try {
+        run = await done;
+      } finally {
+        running.delete(entry);
+      }
       const reading = toReading(run, ctx.clock.now());
       const readings: Record<string, Reading> = {};
       for (const p of probes) readings[p.id] = { ...reading };
       if (run.failure) return { ok: false, error: run.failure, readings };
       return { ok: true, readings };
+    },
+    async close() {
+      const runs = [...running];
+      for (const r of runs) r.stop.abort(new Error('shutting down'));
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+      await Promise.race([Promise.allSettled(runs.map((r) => r.done)), bound]);
+      clearTimeout(timer);
     },
   };
 }
@@ -51,6 +79,7 @@ export function toReading(run: CommandRun, readAt: number): Reading {
   const r: Reading = { value: firstNumber(stripControl(run.stdoutHead)), observedAt: readAt };
   if (detail.trim() !== '') r.detail = detail;
   if (run.exitCode !== null) r.exitCode = run.exitCode;
+  if (run.escaped?.length) r.warnings = run.escaped.map(escapeeText);
   if (run.failure) r.error = run.failure;
   else if (run.signal) r.error = `killed by ${run.signal}`;
   else if (run.exitCode !== 0) {
@@ -121,6 +150,30 @@ export interface RunOptions {
   clock: { setTimeout(fn: () => void, ms: number): TimerHandle; clearTimeout(h: TimerHandle | undefined): void };
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Shutdown: SIGKILL the group at once (`signal` gives SIGTERM and a grace period). */
+  kill?: AbortSignal;
+}
+
+/** Process groups of runs not yet ended: killed if warroom itself exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pgid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const g of liveGroups) killPgid(g, 'SIGKILL');
+    });
+  }
+  liveGroups.add(pgid);
+}
+
+function killPgid(pgid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, sig);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is empty
+  }
 }
 
 export function runCommand(argv: readonly string[], opts: RunOptions): Promise<CommandRun> {
@@ -149,22 +202,24 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
     let closeTimer: TimerHandle | undefined;
     let exited = false;
 
+    const runId = randomUUID();
     const child = spawn(cmd, argv.slice(1), {
       cwd: opts.cwd,
       shell: false,
+      // Its own session and process group (pgid = pid), so the group can be killed as one.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: opts.env ?? process.env,
+      env: { ...(opts.env ?? process.env), [RUN_ID_ENV]: runId },
       windowsHide: true,
     });
+    const pgid = child.pid;
+    if (pgid !== undefined) trackGroup(pgid);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
 
     const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
+      if (pgid === undefined) return;
+      if (!killPgid(pgid, sig) && !exited) {
         try {
           child.kill(sig);
         } catch {
@@ -172,10 +227,14 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
         }
       }
     };
-    const stop = (why: string, isTimeout: boolean) => {
+    const stop = (why: string, isTimeout: boolean, atOnce = false) => {
       if (failure || settled) return;
       failure = why;
       timedOut = isTimeout;
+      if (atOnce) {
+        killGroup('SIGKILL');
+        return;
+      }
       killGroup('SIGTERM');
       killTimer = opts.clock.setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
     };
@@ -185,16 +244,22 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
       stop(`stopped: ${oneLine(r instanceof Error ? r.message : String(r ?? 'aborted'), 100)}`, false);
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const onKill = () => {
+      stop('stopped: shutting down', false, true);
+      killGroup('SIGKILL'); // also when a graceful stop is already under way
+    };
+    if (opts.kill?.aborted) onKill();
+    else opts.kill?.addEventListener('abort', onKill, { once: true });
 
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
       opts.clock.clearTimeout(timer);
       opts.clock.clearTimeout(closeTimer);
+      opts.clock.clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
-      // A timed-out group gets its SIGKILL even after the leader exited: children may linger.
-      if (!failure) opts.clock.clearTimeout(killTimer);
-      resolve({
+      opts.kill?.removeEventListener('abort', onKill);
+      const result: CommandRun = {
         exitCode: code,
         signal: failure ? null : signal,
         stdoutHead: out.headText(),
@@ -202,6 +267,14 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
         stderrTail: err.tailText(),
         failure,
         timedOut,
+      };
+      if (pgid === undefined) return resolve(result);
+      // The run is over: whatever is left of its group are orphans.
+      killGroup('SIGKILL');
+      liveGroups.delete(pgid);
+      void reapEscapees(runId, pgid).then((escaped) => {
+        if (escaped.length) result.escaped = escaped;
+        resolve(result);
       });
     };
 
@@ -214,6 +287,9 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
     });
     child.on('exit', (code, signal) => {
       exited = true;
+      // Background children still holding the pipes would otherwise keep the run open until
+      // the close timer, and live on after it; the leader's exit ends the run.
+      killGroup('SIGKILL');
       // Output may still be in the pipes; 'close' follows unless a grandchild keeps them open.
       closeTimer = opts.clock.setTimeout(() => {
         child.stdout.destroy();
@@ -223,4 +299,22 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
     });
     child.on('close', (code, signal) => finish(code, signal));
   });
+}
+
+/** Kills the run's processes that left its group; never throws. */
+async function reapEscapees(runId: string, pgid: number): Promise<Escapee[]> {
+  let found: Escapee[];
+  try {
+    found = await findEscapees(runId, pgid);
+  } catch {
+    return [];
+  }
+  for (const e of found) {
+    try {
+      process.kill(e.pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
 }

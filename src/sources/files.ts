@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FilesSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
 /** Reports larger than this are not parsed (a status file is small). */
@@ -26,7 +27,7 @@ export function createFilesSource(cfg: FilesSource): SourceAdapter {
     async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
       let reading: Reading;
       try {
-        reading = await readNewest(cfg.path, ctx);
+        reading = await readNewest(cfg.path, ctx, cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'not a folder' : errText(err);
@@ -39,11 +40,14 @@ export function createFilesSource(cfg: FilesSource): SourceAdapter {
   };
 }
 
-async function readNewest(dir: string, ctx: ReadContext): Promise<Reading> {
+async function readNewest(dir: string, ctx: ReadContext, maxSkewMs: number): Promise<Reading> {
   const newest = await findNewest(dir);
   const readAt = ctx.clock.now();
   if (!newest) return { value: null, observedAt: readAt, error: oneLine(`no files in ${dir}`) };
-  const base: Reading = { value: null, observedAt: readAt, asOf: Math.round(newest.mtimeMs), detail: oneLine(newest.name, 300) };
+  // An mtime in the future would make the newest report look fresh for ever (max_age never fails).
+  const mtime = sampleTime(Math.round(newest.mtimeMs), readAt, maxSkewMs);
+  const base: Reading = { value: null, observedAt: readAt, asOf: mtime.observedAt, detail: oneLine(newest.name, 300) };
+  if (mtime.warning) base.warnings = [mtime.warning.replace('source clock', 'file modification time')];
   const fileLabel = oneLine(newest.name, 200);
   if (newest.size > MAX_FILE_BYTES) return { ...base, error: `${fileLabel} is too large to read (${newest.size} bytes)` };
   let text: string;

@@ -6,6 +6,7 @@
 import { loadGot } from '../util/lazyGot.js';
 import { oneLine } from '../util/sanitize.js';
 import { redact } from '../util/redact.js';
+import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
 
 export interface HttpGetOptions {
   headers?: Record<string, string>;
@@ -14,6 +15,8 @@ export interface HttpGetOptions {
   signal?: AbortSignal;
   /** Bodies larger than this are refused (a broken endpoint must not exhaust memory). */
   maxBytes?: number;
+  /** Follow redirects to other origins too (never with `headers`). Default: same origin only. */
+  followRedirects?: boolean;
 }
 
 export interface HttpGetResult {
@@ -21,6 +24,8 @@ export interface HttpGetResult {
   statusText: string;
   body: string;
   contentType: string;
+  /** Set when the answer is a redirect to another origin that was not followed. */
+  refusedRedirect?: string;
 }
 
 /** A failure of the endpoint itself (connection, timeout, abort, oversized body). */
@@ -46,6 +51,7 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGe
       throwHttpErrors: false,
       responseType: 'text',
       signal: opts.signal,
+      ...redirectOptions(url, headers, opts.followRedirects ?? false),
     });
     req.on('downloadProgress', (p: { transferred: number }) => {
       if (p.transferred > maxBytes) {
@@ -54,12 +60,15 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGe
       }
     });
     const res = await req;
-    return {
+    const out: HttpGetResult = {
       status: res.statusCode,
       statusText: res.statusMessage ?? '',
       body: res.body,
       contentType: String(res.headers['content-type'] ?? ''),
     };
+    const refused = refusedRedirectText(res, url);
+    if (refused) out.refusedRedirect = refused;
+    return out;
   } catch (err) {
     let why: string;
     if (tooLarge) why = `response larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`;
@@ -71,6 +80,7 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGe
 
 /** `HTTP 503 Service Unavailable` plus the start of the body, on one line. */
 export function statusText(res: HttpGetResult, bodyChars = 200): string {
+  if (res.refusedRedirect) return `HTTP ${res.status}: ${res.refusedRedirect}`;
   const reason = res.statusText || '';
   const body = oneLine(res.body ?? '', bodyChars);
   return `HTTP ${res.status}${reason ? ' ' + oneLine(reason, 60) : ''}${body ? `: ${body}` : ''}`;

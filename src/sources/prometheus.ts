@@ -8,6 +8,7 @@ import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
 import { httpGet, HttpSourceError, safeUrl, scrub, statusText, type HttpGetResult } from './http.js';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { manySeries } from './scrape.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
@@ -27,12 +28,13 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
         headers: { accept: 'application/json', ...cfg.headers },
         searchParams: { query: q },
         timeoutMs: cfg.timeout,
+        followRedirects: cfg.followRedirects ?? false,
         signal: ctx.signal,
       });
     } catch (err) {
       return { kind: 'source', error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}` };
     }
-    return interpretResponse(res, ctx.clock.now(), (e) => scrub(`${where}: ${e}`, cfg.headers));
+    return interpretResponse(res, ctx.clock.now(), (e) => scrub(`${where}: ${e}`, cfg.headers), cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
   }
 
   return {
@@ -68,7 +70,7 @@ interface ApiBody {
 }
 
 /** Pure: an HTTP answer of /api/v1/query → a reading, or a source-wide error. */
-export function interpretResponse(res: HttpGetResult, readAt: number, sourceError: (e: string) => string): ProbeOutcome {
+export function interpretResponse(res: HttpGetResult, readAt: number, sourceError: (e: string) => string, maxSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS): ProbeOutcome {
   let body: ApiBody | undefined;
   try {
     const parsed: unknown = JSON.parse(res.body);
@@ -97,7 +99,7 @@ export function interpretResponse(res: HttpGetResult, readAt: number, sourceErro
   const data = body.data;
   const type = data?.resultType;
   const result = data?.result;
-  if (type === 'scalar') return pointReading(result, readAt) ?? probeError('malformed scalar result');
+  if (type === 'scalar') return pointReading(result, readAt, maxSkewMs) ?? probeError('malformed scalar result');
   if (type === 'vector') {
     if (!Array.isArray(result)) return probeError('malformed vector result');
     if (result.length === 0) return probeError('query returned no series');
@@ -109,21 +111,24 @@ export function interpretResponse(res: HttpGetResult, readAt: number, sourceErro
       return probeError(manySeries(result.length, 'the query', series).replace('add label matchers', 'aggregate or add label matchers'));
     }
     const first = result[0] as { value?: unknown } | undefined;
-    return pointReading(first?.value, readAt) ?? probeError('malformed vector result');
+    return pointReading(first?.value, readAt, maxSkewMs) ?? probeError('malformed vector result');
   }
   if (type === 'matrix') return probeError('query returned a range vector (matrix); use an instant vector or a scalar');
   if (type === 'string') return probeError('query returned a string; use an instant vector or a scalar');
   return probeError(`unexpected result type ${oneLine(JSON.stringify(type ?? null), 40)}`);
 }
 
-/** `[1712345678.123, "0.93"]` → reading observed at the evaluation time. */
-function pointReading(point: unknown, readAt: number): ProbeOutcome | undefined {
+/** `[1712345678.123, "0.93"]` → reading observed at the evaluation time, never later than we received it. */
+function pointReading(point: unknown, readAt: number, maxSkewMs: number): ProbeOutcome | undefined {
   if (!Array.isArray(point) || point.length !== 2) return undefined;
   const [ts, raw] = point as [unknown, unknown];
   if (typeof raw !== 'string' || typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
   const value = parseFloatToken(raw);
   if (value === undefined) return { kind: 'reading', reading: { value: null, observedAt: readAt, error: oneLine(`unparsable sample value ${JSON.stringify(raw)}`, 120) } };
-  return { kind: 'reading', reading: { value, observedAt: Math.round(ts * 1000) } };
+  const t = sampleTime(Math.round(ts * 1000), readAt, maxSkewMs);
+  const reading: Reading = { value, observedAt: t.observedAt };
+  if (t.warning) reading.warnings = [t.warning];
+  return { kind: 'reading', reading };
 }
 
 function labelsOf(r: unknown): Record<string, string> {

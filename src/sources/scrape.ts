@@ -8,6 +8,7 @@ import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { ExpositionError, parseExposition, type ExpoSample } from './exposition.js';
 import { httpGet, HttpSourceError, safeUrl, scrub, statusText } from './http.js';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { formatLabels, parseSelector, SampleIndex, type Selector } from './selector.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
@@ -39,6 +40,7 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
         const res = await httpGet(cfg.url, {
           headers: { accept: ACCEPT, ...cfg.headers },
           timeoutMs: cfg.timeout,
+          followRedirects: cfg.followRedirects ?? false,
           signal: ctx.signal,
         });
         if (res.status < 200 || res.status > 299) {
@@ -58,7 +60,7 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
       }
       const index = new SampleIndex(samples);
       const readings: Record<string, Reading> = {};
-      for (const p of probes) readings[p.id] = readProbe(p, index, readAt, selectorFor);
+      for (const p of probes) readings[p.id] = readProbe(p, index, readAt, selectorFor, cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
       return { ok: true, readings };
     },
   };
@@ -69,6 +71,7 @@ function readProbe(
   samples: SampleIndex,
   readAt: number,
   selectorFor: (t: string) => Selector | Error,
+  maxSkewMs: number,
 ): Reading {
   const text = probe.metric ?? probe.query;
   if (!text) return { value: null, observedAt: readAt, error: 'no metric given for this probe' };
@@ -81,7 +84,9 @@ function readProbe(
   }
   const s = found[0]!;
   // Non-finite values are passed on as numbers: the engine fails them closed and shows them.
-  return { value: s.value, observedAt: s.timestampMs ?? readAt };
+  if (s.timestampMs === undefined) return { value: s.value, observedAt: readAt };
+  const t = sampleTime(s.timestampMs, readAt, maxSkewMs);
+  return t.warning ? { value: s.value, observedAt: t.observedAt, warnings: [t.warning] } : { value: s.value, observedAt: t.observedAt };
 }
 
 export function manySeries(count: number, what: string, series: { name?: string; labels: Record<string, string> }[]): string {

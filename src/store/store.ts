@@ -3,6 +3,8 @@
  * so non-React code (pollers, actions, tests) reads and writes it without a renderer.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { makeRedactor } from '../util/redactor.js';
+import { redactWrites } from './redacting.js';
 import type { Config } from '../config/types.js';
 import type { Flow } from '../flows/types.js';
 import type { RampView } from '../ramp/timeline.js';
@@ -135,7 +137,7 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
   const sources: Record<string, SourceHealth> = {};
   for (const s of Object.values(init.config.sources)) sources[s.id] = { id: s.id, type: s.type, state: 'pending' };
   const role = roleOf(init.config, init.actor);
-  return createStore<WarroomState>()(() => ({
+  const store = createStore<WarroomState>()(() => ({
     config: init.config,
     actor: init.actor,
     ...(role ? { role } : {}),
@@ -159,6 +161,7 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
     audit: { pending: 0 },
     ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
   }));
+  return redactWrites(store, makeRedactor(init.config));
 }
 
 let eventSeq = 0;

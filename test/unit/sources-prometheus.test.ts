@@ -10,7 +10,9 @@ import { freePort } from '../helpers/prometheus.js';
 const res = (status: number, body: unknown, statusText = ''): HttpGetResult => ({
   status, statusText, body: typeof body === 'string' ? body : JSON.stringify(body), contentType: 'application/json',
 });
-const interp = (r: HttpGetResult) => interpretResponse(r, 5000, (e) => `SRC: ${e}`);
+// Received a little after the samples' own time (1712345678.x s), as from a server in sync.
+const READ_AT = 1712345679000;
+const interp = (r: HttpGetResult) => interpretResponse(r, READ_AT, (e) => `SRC: ${e}`);
 const reading = (o: ReturnType<typeof interp>) => {
   if (o.kind !== 'reading') throw new Error(`expected a reading, got source error ${o.error}`);
   return o.reading;
@@ -24,13 +26,19 @@ describe('interpretResponse (pure)', () => {
     expect(reading(interp(res(200, { status: 'success', data: { resultType: 'scalar', result: [1712345678.5, '3'] } })))).toEqual({ value: 3, observedAt: 1712345678500 });
     expect(reading(interp(res(200, vec([{ job: 'a' }, '0.25']))))).toEqual({ value: 0.25, observedAt: 1712345678123 });
   });
+  it('a sample time ahead of the receive time is clamped to it, with a warning beyond max_clock_skew', () => {
+    const at = (ts: number) => reading(interpretResponse(res(200, { status: 'success', data: { resultType: 'scalar', result: [ts, '1'] } }), READ_AT, (e) => e, 30_000));
+    expect(at(READ_AT / 1000 + 3600)).toEqual({ value: 1, observedAt: READ_AT, warnings: ['source clock 1h ahead (max_clock_skew 30s); using receive time'] });
+    expect(at(READ_AT / 1000 + 10)).toEqual({ value: 1, observedAt: READ_AT });
+    expect(at(READ_AT / 1000 - 60)).toEqual({ value: 1, observedAt: READ_AT - 60_000 });
+  });
   it('parses NaN and ±Inf', () => {
     expect(reading(interp(res(200, vec([{}, 'NaN'])))).value).toBeNaN();
     expect(reading(interp(res(200, vec([{}, '+Inf'])))).value).toBe(Infinity);
     expect(reading(interp(res(200, vec([{}, '-Inf'])))).value).toBe(-Infinity);
   });
   it('empty, several, matrix and string results are probe errors', () => {
-    expect(reading(interp(res(200, vec())))).toEqual({ value: null, observedAt: 5000, error: 'query returned no series' });
+    expect(reading(interp(res(200, vec())))).toEqual({ value: null, observedAt: READ_AT, error: 'query returned no series' });
     const many = reading(interp(res(200, vec([{ __name__: 'up', job: 'a' }, '1'], [{ __name__: 'up', job: 'b' }, '1'], [{ job: 'c' }, '0'], [{ job: 'd' }, '0']))));
     expect(many.value).toBeNull();
     expect(many.error).toBe('4 series match the query; aggregate or add label matchers: up{job="a"}, up{job="b"}, {job="c"}, … (1 more)');
@@ -39,7 +47,7 @@ describe('interpretResponse (pure)', () => {
   });
   it('400 bad_data is the probe error with Prometheus text; 422 too', () => {
     const bad = reading(interp(res(400, { status: 'error', errorType: 'bad_data', error: '1:5: parse error: unexpected "}"' }, 'Bad Request')));
-    expect(bad).toEqual({ value: null, observedAt: 5000, error: 'PromQL error: 1:5: parse error: unexpected "}"' });
+    expect(bad).toEqual({ value: null, observedAt: READ_AT, error: 'PromQL error: 1:5: parse error: unexpected "}"' });
     expect(reading(interp(res(422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' }))).error)
       .toBe('query failed (execution): many-to-many matching not allowed');
   });
