@@ -249,7 +249,12 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
         else seen.set(rid, i);
       }
       const g = parseAt(gateSchema, rg, p);
-      if (!g) return;
+      if (!g) {
+        // Other problems must not hide this one: every problem is listed at once.
+        const src = isMapping(rg) ? rg.source : undefined;
+        if (typeof src === 'string' && src !== 'manual' && !sourceIds.has(src)) add([...p, 'source'], `unknown source "${src}" (configured: ${sourceList()})`);
+        return;
+      }
       const built = buildGate(g, p, { sourceIds, sources, sourceRefs, add, checkRole, sourceList });
       if (built) gates.push(built);
     });

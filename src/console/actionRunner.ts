@@ -10,13 +10,11 @@
  * SEND_FIRST_MAX_MS, and then replayed in order.
  */
 import type { Ledger } from '../audit/ledger.js';
-import { recordDecision } from '../audit/decisionFile.js';
 import type { ActionEvent } from '../audit/types.js';
 import { newIdempotencyKey, runAction, type StepEvent } from '../actions/executor.js';
 import type { Clock } from '../core/clock.js';
 import type { ActionConfig, VerifyConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
-import { toCriteria } from '../engine/criteria.js';
 import { actRefusal, type Act } from '../flows/permissions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
 import { actorOf } from './flowContext.js';
@@ -245,67 +243,5 @@ export class ActionRunner {
     const probe = { id: 'verify', ...(v.metric ? { metric: v.metric } : {}), ...(v.query ? { query: v.query } : {}), ...(v.key ? { key: v.key } : {}) };
     const res = await adapter.read([probe], { clock: this.clock, signal: AbortSignal.timeout(src.timeout) });
     return res.readings.verify ?? { value: null, observedAt: this.clock.now(), error: res.error ?? 'no reading' };
-  }
-
-  decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
-    if (this.refused('decision', 'decision') || !this.requireLedger('decision') || !this.ledger) return;
-    const s = this.store.getState();
-    const cfg = s.config;
-    const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
-      const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
-      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}) };
-    });
-    const now = this.clock.now();
-    const rec = recordDecision(
-      this.ledger,
-      cfg.audit.dir,
-      {
-        at: now,
-        deployment: cfg.deployment.name,
-        environment: cfg.deployment.environment,
-        decision: d.decision,
-        decidedBy: this.actor,
-        role: this.role ?? null,
-        justification: d.justification,
-        nextReview: d.nextReview ?? null,
-        overall: s.overall.overall,
-        influencePct: s.influence.pct ?? null,
-        rampStage: null,
-        signoffs: s.signoffs,
-        waivers: s.waivers.filter((w) => w.expires > now),
-        criteria,
-      },
-      this.clock,
-    );
-    this.session.publish({ type: 'decision', ts: new Date(now).toISOString(), decision: d.decision, actor: this.actor, id: rec.record.id });
-    this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision} recorded by ${this.actor}: ${d.justification}` });
-    setNotice(this.store, `decision ${d.decision} recorded`, 'ok');
-    rec.written.then(
-      (path) => this.session.live.event({ kind: 'decision', level: 'info', text: `decision record written: ${path}` }),
-      () => {},
-    );
-  }
-
-  signoff(role: string, gate?: string): void {
-    if (this.refused('signoff', 'sign-off') || !this.requireLedger('sign-off') || !this.ledger) return;
-    const roles = this.session.opts.config.roles;
-    if (roles && !(roles[role] ?? []).includes(this.actor)) {
-      setNotice(this.store, `sign-off refused: ${this.actor} does not hold role ${role}`, 'warn');
-      return;
-    }
-    const now = this.clock.now();
-    const line = this.ledger.append({ type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor });
-    // The signed line travels with the ack: the other consoles count it only if its signature checks.
-    this.session.publish({ type: 'ack', ts: new Date(now).toISOString(), role, actor: this.actor, ...(gate ? { gate } : {}), line });
-    this.session.live.event({ kind: 'action', level: 'ok', text: `signed off ${gate ?? 'the decision'} as ${role} (${this.actor})` });
-    setNotice(this.store, `signed off as ${role}`, 'ok');
-  }
-
-  waive(w: { gate: string; reason: string; expires: number }): void {
-    if (this.refused('waive', 'waiver') || !this.requireLedger('waiver') || !this.ledger) return;
-    this.ledger.append({ type: 'waiver', gate: w.gate, reason: w.reason, expires: new Date(w.expires).toISOString(), actor: this.actor, ...(this.role ? { role: this.role } : {}) });
-    this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `waived ${w.gate} until ${new Date(w.expires).toISOString()}: ${w.reason}`, actor: this.actor });
-    this.session.live.event({ kind: 'action', level: 'warn', text: `waived ${w.gate} until ${new Date(w.expires).toISOString().slice(11, 16)}Z: ${w.reason}` });
-    setNotice(this.store, `waived ${w.gate}`, 'ok');
   }
 }

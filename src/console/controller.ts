@@ -15,6 +15,7 @@ import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timel
 import type { TriggerEffect } from '../ramp/triggers.js';
 import { setNotice, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
+import { Acts } from './acts.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
 import { actorOf, flowContextOf } from './flowContext.js';
 import { splitKeys, type InkKey } from './keySplit.js';
@@ -42,6 +43,7 @@ export class Controller {
   private unsubscribe: (() => void)[] = [];
   /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
   private roomFired = new Map<string, { actor: string; at: number }>();
+  private readonly acts: Acts;
   /** Wall time of the read being handled, so its keys share one arrival time. */
   private readAt: number | undefined;
 
@@ -52,6 +54,7 @@ export class Controller {
     private readonly clock: Clock,
     private readonly wallNow: () => number = () => Date.now(),
   ) {
+    this.acts = new Acts(session, ledger, clock);
     this.unsubscribe.push(session.live.onTriggers((effects) => this.onTriggers(effects)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
@@ -166,13 +169,13 @@ export class Controller {
         this.runner.setInfluence(e);
         break;
       case 'decision':
-        this.runner.decision(e);
+        this.acts.decision(e);
         break;
       case 'signoff':
-        this.runner.signoff(e.role, e.gate);
+        this.acts.signoff(e.role, e.gate);
         break;
       case 'waive':
-        this.runner.waive(e);
+        this.acts.waive(e);
         break;
       case 'refused':
         setNotice(this.store, e.message, 'warn');
@@ -230,15 +233,19 @@ export class Controller {
     const view = s.ramp;
     const ack = view ? ackCheckpoint(view, s.actor, this.clock.now()) : undefined;
     if (!view || !ack) return setNotice(this.store, 'nothing to acknowledge: no checkpoint is due and no auto-rollback is armed', 'info');
-    if (!this.ledger) return setNotice(this.store, 'checkpoint ack refused: the audit trail is unavailable', 'error');
     const cp = view.checkpoints.find((c) => c.stage === ack.stage && c.offsetMs === ack.offsetMs);
     const label = cp?.label ?? '';
     this.session.opts.recorder?.('key', { type: 'checkpointAck', stage: ack.stage, offsetMs: ack.offsetMs });
-    this.ledger.append({ type: 'checkpoint.ack', stage: ack.stage, offset_ms: ack.offsetMs, label, actor: s.actor, ...(s.role ? { role: s.role } : {}) });
     const text = `checkpoint ${checkpointLabel(ack.offsetMs)} "${label}" acknowledged by ${s.actor}`;
-    this.session.live.event({ kind: 'action', level: 'ok', text });
-    this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text, actor: s.actor });
-    setNotice(this.store, text, 'ok');
+    const line = this.acts.record({
+      right: 'acknowledge',
+      what: 'checkpoint ack',
+      line: { type: 'checkpoint.ack', stage: ack.stage, offset_ms: ack.offsetMs, label, actor: s.actor, ...(s.role ? { role: s.role } : {}) },
+      publish: () => ({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text, actor: s.actor }),
+      event: { kind: 'action', level: 'ok', text },
+      notice: { text, level: 'ok' },
+    });
+    if (!line) return;
     // The continuation checkpoint (the stage's last) leads straight into the decision prompt.
     if (s.config.ramp && isFinalCheckpoint(s.config.ramp, ack)) this.apply(openFlow('decision', this.flowContext()));
   }
@@ -257,20 +264,13 @@ export class Controller {
       }
       const room = this.roomFired.get(e.gate);
       if (e.type === 'fire' && room && this.clock.now() - room.at < ROOM_KILL_WINDOW_MS) {
-        this.ledger?.append({ type: 'note', text: `auto-rollback for ${e.gate} not sent: the room's kill by ${room.actor} is already out`, actor: s.actor });
-        this.session.live.event({ kind: 'gate', level: 'warn', text: `AUTO-ROLLBACK ${what}: the room's kill (by ${room.actor}) is already out; standing down` });
+        this.acts.record({
+          what: 'note',
+          line: { type: 'note', text: `auto-rollback for ${e.gate} not sent: the room's kill by ${room.actor} is already out`, actor: s.actor },
+          event: { kind: 'gate', level: 'warn', text: `AUTO-ROLLBACK ${what}: the room's kill (by ${room.actor}) is already out; standing down` },
+        });
         continue;
       }
-      this.ledger?.append({
-        type: 'trigger',
-        phase,
-        gate: e.gate,
-        mode: e.mode,
-        value: typeof e.value === 'number' && !Number.isFinite(e.value) ? null : (e.value as never),
-        threshold: e.threshold,
-        actor: e.type === 'cancel' ? s.actor : 'warroom',
-        ...(e.type === 'cancel' && s.role ? { role: s.role } : {}),
-      });
       const level = e.type === 'clear' ? 'ok' : e.type === 'cancel' ? 'warn' : 'error';
       const text =
         e.type === 'raise' ? `ROLLBACK TRIGGER ${what}: press K`
@@ -278,7 +278,21 @@ export class Controller {
         : e.type === 'fire' ? `AUTO-ROLLBACK FIRED ${what}`
         : e.type === 'cancel' ? `auto-rollback for ${e.gate} cancelled by ${s.actor}`
         : `rollback trigger for ${e.gate} cleared`;
-      this.session.live.event({ kind: 'gate', level, text });
+      this.acts.record({
+        ...(e.type === 'cancel' ? { right: 'cancelTrigger' as const } : {}),
+        what: 'trigger',
+        line: {
+          type: 'trigger',
+          phase,
+          gate: e.gate,
+          mode: e.mode,
+          value: typeof e.value === 'number' && !Number.isFinite(e.value) ? null : (e.value as never),
+          threshold: e.threshold,
+          actor: e.type === 'cancel' ? s.actor : 'warroom',
+          ...(e.type === 'cancel' && s.role ? { role: s.role } : {}),
+        },
+        event: { kind: 'gate', level, text },
+      });
       if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
       if (e.type === 'fire') {
         const armedAt = (s.banner.find((t) => t.gate === e.gate)?.firesAt ?? this.clock.now()) - AUTO_DELAY_MS;

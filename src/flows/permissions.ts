@@ -75,7 +75,7 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
-export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger';
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge';
 
 export interface Actor {
   readOnly: boolean;
@@ -98,7 +98,8 @@ export function actRefusal(act: Act, a: Actor): string | undefined {
     case 'cancelTrigger':
       return needs(act === 'kill' ? KIND_LABEL.kill : 'cancelling an auto-rollback', KILL_ROLES, ctx);
     case 'signoff':
-      return a.rolesConfigured && a.actorRoles.length === 0 ? `sign-off needs a configured role ${youAre(ctx)}` : undefined;
+    case 'acknowledge':
+      return a.rolesConfigured && a.actorRoles.length === 0 ? `${act === 'signoff' ? 'sign-off' : 'a checkpoint ack'} needs a configured role ${youAre(ctx)}` : undefined;
     case 'influence':
       return needs(KIND_LABEL.influence, [CAPTAIN], ctx);
     case 'decision':

@@ -173,6 +173,40 @@ describe('console actions', () => {
     ui.unmount();
   });
 
+  it('a decision records its ramp stage; without an audit trail a confirmed decision says why it was refused', async () => {
+    const ramp = { start: Date.now() - 60_000, maxStep: 25, stages: [{ influence: 10, hold: 3600_000, checkpoints: [] }, { influence: 25, hold: 3600_000, checkpoints: [] }] };
+    const ui = await renderConsole({ config: config({ ramp }), ledger, clock: systemClock });
+    ui.session.start();
+    await ui.waitFor(/stage 1\/2/);
+    const decide = async () => {
+      await ui.press('d', 'h');
+      for (const ch of 'wait') await ui.press(ch);
+      await ui.press('\r');
+      await ui.waitFor(/y to confirm/);
+      await ui.press('y');
+    };
+    await decide();
+    await ui.waitFor(/decision HOLD recorded/);
+    await ledger.flush(2000);
+    await new Promise((r) => setTimeout(r, 200));
+    const files = (await readdir(dir)).filter((f) => f.endsWith('_go_nogo.json'));
+    expect(JSON.parse(await readFile(join(dir, files[0]!), 'utf8'))).toMatchObject({ decision: 'HOLD', ramp_stage: 1, influence_pct: 10 });
+    await ui.session.stop();
+    ui.unmount();
+
+    const bare = await renderConsole({ config: config(), clock: systemClock });
+    bare.session.start();
+    await bare.waitFor(/Influence readable/);
+    await bare.press('d', 'h');
+    for (const ch of 'wait') await bare.press(ch);
+    await bare.press('\r');
+    await bare.waitFor(/y to confirm/);
+    await bare.press('y');
+    await bare.waitFor(/decision refused: the audit trail is unavailable/);
+    await bare.session.stop();
+    bare.unmount();
+  });
+
   it('w waives the selected gate until its expiry, visibly', async () => {
     const cfg = config();
     cfg.gates[0]!.go = parseThreshold('>= 50');

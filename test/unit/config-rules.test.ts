@@ -295,3 +295,12 @@ describe('decision, ramp, actions, influence, audit, top level', () => {
     expect(probs(HEAD + ACK + 'deployment2: {}\n')['deployment2']).toMatch(/unknown key/);
   });
 });
+
+describe('a gate with several problems lists them all (issue 12)', () => {
+  it('an unknown source is reported beside the gate\'s other problems', () => {
+    const p = probs(withGates('{ id: a, source: nowhere, metric: m, go: "=> 3", colour: red }'));
+    expect(p['gates[0].source']).toMatch(/unknown source "nowhere"/);
+    expect(p['gates[0].go']).toMatch(/is not a threshold/);
+    expect(p['gates[0].colour']).toMatch(/unknown key "colour"/);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The room's recorded acts: decisions, sign-offs, waivers, checkpoint acks, trigger lines and
+ * notes. Every one passes `recordAct`, the one place where rights are checked (SPEC §9.1),
+ * the ledger line is written (and signed by the ledger's key), the act is published to the
+ * feed, and the event log and notice say what happened — or why it was refused.
+ * The http/argv action pipeline (kill-switch, influence) is actionRunner's.
+ */
+import type { Ledger } from '../audit/ledger.js';
+import { recordDecision } from '../audit/decisionFile.js';
+import type { AppendInput, LedgerLine } from '../audit/types.js';
+import type { Clock } from '../core/clock.js';
+import { toCriteria } from '../engine/criteria.js';
+import type { Publishable } from '../feed/protocol.js';
+import { actRefusal, type Act } from '../flows/permissions.js';
+import { setNotice, type Notice } from '../store/store.js';
+import type { EventEntry } from '../store/store.js';
+import { actorOf } from './flowContext.js';
+import type { Session } from './session.js';
+
+export interface ActSpec {
+  /** What the act needs the right for; absent for lines the console writes on its own (notes). */
+  right?: Act;
+  /** For messages: "decision", "sign-off", … */
+  what: string;
+  line: AppendInput;
+  /** What the room sees on the feed, given the written line. */
+  publish?: (line: LedgerLine) => Publishable;
+  event?: Pick<EventEntry, 'kind' | 'level' | 'text'>;
+  notice?: Pick<Notice, 'text' | 'level'>;
+}
+
+export class Acts {
+  constructor(
+    private readonly session: Session,
+    private readonly ledger: Ledger | undefined,
+    private readonly clock: Clock,
+  ) {}
+
+  private get store() {
+    return this.session.store;
+  }
+  private get actor() {
+    return this.session.opts.actor;
+  }
+
+  /** Why this console may not record `spec` now, or undefined. */
+  refusal(spec: Pick<ActSpec, 'right'>): string | undefined {
+    const s = this.store.getState();
+    if (spec.right) {
+      const why = actRefusal(spec.right, actorOf(s));
+      if (why) return why;
+    } else if (s.readOnly || s.mode === 'replay') return 'this console does not write the audit trail';
+    if (!this.ledger) return 'the audit trail is unavailable';
+    return undefined;
+  }
+
+  /** Checks, writes, publishes and tells; returns the line, or undefined when refused (and says why). */
+  record(spec: ActSpec): LedgerLine | undefined {
+    const why = this.refusal(spec);
+    if (why && spec.right) {
+      setNotice(this.store, `${spec.what} refused: ${why}`, 'warn');
+      this.session.live.event({ kind: 'action', level: 'warn', text: `${spec.what} refused: ${why}` });
+      return undefined;
+    }
+    if (why) {
+      // What the console saw on its own (a trigger, a note) is still shown; only the line is not written.
+      if (spec.event) this.session.live.event(spec.event);
+      return undefined;
+    }
+    const line = this.ledger!.append(spec.line);
+    if (spec.publish) this.session.publish(spec.publish(line));
+    if (spec.event) this.session.live.event(spec.event);
+    if (spec.notice) setNotice(this.store, spec.notice.text, spec.notice.level);
+    return line;
+  }
+
+  private iso(ms = this.clock.now()): string {
+    return new Date(ms).toISOString();
+  }
+
+  signoff(role: string, gate?: string): void {
+    const roles = this.session.opts.config.roles;
+    if (roles && !(roles[role] ?? []).includes(this.actor)) {
+      setNotice(this.store, `sign-off refused: ${this.actor} does not hold role ${role}`, 'warn');
+      return;
+    }
+    this.record({
+      right: 'signoff',
+      what: 'sign-off',
+      line: { type: 'signoff', role, ...(gate ? { gate } : {}), actor: this.actor },
+      // The signed line travels with the ack: other consoles count it only if its signature checks.
+      publish: (line) => ({ type: 'ack', ts: this.iso(), role, actor: this.actor, ...(gate ? { gate } : {}), line }),
+      event: { kind: 'action', level: 'ok', text: `signed off ${gate ?? 'the decision'} as ${role} (${this.actor})` },
+      notice: { text: `signed off as ${role}`, level: 'ok' },
+    });
+  }
+
+  waive(w: { gate: string; reason: string; expires: number }): void {
+    const role = this.store.getState().role;
+    const until = this.iso(w.expires);
+    this.record({
+      right: 'waive',
+      what: 'waiver',
+      line: { type: 'waiver', gate: w.gate, reason: w.reason, expires: until, actor: this.actor, ...(role ? { role } : {}) },
+      publish: () => ({ type: 'event', ts: this.iso(), text: `waived ${w.gate} until ${until}: ${w.reason}`, actor: this.actor }),
+      event: { kind: 'action', level: 'warn', text: `waived ${w.gate} until ${until.slice(11, 16)}Z: ${w.reason}` },
+      notice: { text: `waived ${w.gate}`, level: 'ok' },
+    });
+  }
+
+  /** The decision line and its record file go together (recordDecision), so this act writes through it. */
+  decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
+    const why = this.refusal({ right: 'decision' });
+    if (why) {
+      setNotice(this.store, `decision refused: ${why}`, 'warn');
+      this.session.live.event({ kind: 'action', level: 'warn', text: `decision refused: ${why}` });
+      return;
+    }
+    const s = this.store.getState();
+    const cfg = s.config;
+    const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
+      const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
+      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}) };
+    });
+    const now = this.clock.now();
+    const stage = s.ramp && s.ramp.stageIndex >= 0 ? s.ramp.stageIndex + 1 : null;
+    const rec = recordDecision(
+      this.ledger!,
+      cfg.audit.dir,
+      {
+        at: now,
+        deployment: cfg.deployment.name,
+        environment: cfg.deployment.environment,
+        decision: d.decision,
+        decidedBy: this.actor,
+        role: s.role ?? null,
+        justification: d.justification,
+        nextReview: d.nextReview ?? null,
+        overall: s.overall.overall,
+        influencePct: s.influence.pct ?? null,
+        rampStage: stage,
+        // Only sign-offs that count (SPEC §9.1) ever reach a record: the store holds no others.
+        signoffs: s.signoffs,
+        waivers: s.waivers.filter((w) => w.expires > now),
+        criteria,
+      },
+      this.clock,
+    );
+    this.session.publish({ type: 'decision', ts: this.iso(now), decision: d.decision, actor: this.actor, id: rec.record.id });
+    this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision} recorded by ${this.actor}: ${d.justification}` });
+    setNotice(this.store, `decision ${d.decision} recorded`, 'ok');
+    rec.written.then(
+      (path) => this.session.live.event({ kind: 'decision', level: 'info', text: `decision record written: ${path}` }),
+      (err: Error) => this.session.live.event({ kind: 'decision', level: 'error', text: `decision record NOT written: ${err.message}` }),
+    );
+  }
+}
