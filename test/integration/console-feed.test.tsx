@@ -67,7 +67,7 @@ describe('console on a shared feed', () => {
     feed.send({ type: 'event', seq: ++seq, ts: ts(), text: 'canary pods healthy' });
     await ui.waitFor(/gap in seq .*3 message\(s\) missed/);
     feed.sendRaw('not json at all');
-    await ui.waitFor(/1 dropped/);
+    await ui.waitFor(/dropped 1 \(1 not_json\)/);
     await ui.session.stop();
     ui.unmount();
   });
