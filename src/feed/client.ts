@@ -368,11 +368,13 @@ export class FeedClient {
  */
 export function sanitizeMessage(msg: FeedMessage): FeedMessage {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(msg)) out[k] = typeof v === 'string' ? stripControl(v) : v;
-  if (msg.type === 'alert' && typeof msg.summary === 'string') {
+  const alertSummary = msg.type === 'alert';
+  for (const [k, v] of Object.entries(msg)) {
+    if (typeof v !== 'string') out[k] = v;
     // Cut before stripping, so the regexes never walk the whole 6 KB; a sequence cut in half
     // loses its ESC to stripControl and is left as harmless printable text.
-    out.summary = oneLine(msg.summary.slice(0, SUMMARY_MAX * 4), SUMMARY_MAX);
+    else if (alertSummary && k === 'summary') out[k] = oneLine(v.slice(0, SUMMARY_MAX * 4), SUMMARY_MAX);
+    else out[k] = stripControl(v);
   }
   return out as unknown as FeedMessage;
 }

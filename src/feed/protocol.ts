@@ -1,5 +1,5 @@
 /** The status feed wire protocol (SPEC §3): one JSON object per text frame. */
-import { jsonDepthExceeds } from './depth.js';
+import { depthExceeds } from './depth.js';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Nesting limit of a frame, the frame object itself being level 1 (issue 11). */
@@ -40,14 +40,13 @@ const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 export function parseFrame(data: string | Buffer): ParseResult {
   const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: 'oversize' };
-  const text = typeof data === 'string' ? data : data.toString('utf8');
-  if (jsonDepthExceeds(text, MAX_FRAME_DEPTH)) return { ok: false, reason: 'too_deep' };
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
   } catch {
     return { ok: false, reason: 'not_json' };
   }
+  if (depthExceeds(obj, MAX_FRAME_DEPTH)) return { ok: false, reason: 'too_deep' };
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: 'not_object' };
   const m = obj as Record<string, unknown>;
   if (!FEED_TYPES.includes(m.type as FeedType)) return { ok: false, reason: 'unknown_type' };

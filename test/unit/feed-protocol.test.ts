@@ -1,6 +1,6 @@
-/** The feed's frame parser: every refusal has its reason; nesting is refused before JSON.parse. */
+/** The feed's frame parser: every refusal has its reason; nesting is refused before anything stringifies it. */
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds } from '../../src/feed/depth.js';
+import { depthExceeds } from '../../src/feed/depth.js';
 import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, parseFrame } from '../../src/feed/protocol.js';
 
 const ts = '2026-01-01T00:00:00Z';
@@ -8,14 +8,22 @@ const frame = (o: Record<string, unknown>) => JSON.stringify({ type: 'status', s
 /** A status whose value nests `levels` arrays (the frame object itself is one more level). */
 const nested = (levels: number) => `{"type":"status","seq":1,"ts":"${ts}","key":"deep","value":${'['.repeat(levels)}${']'.repeat(levels)}}`;
 
-describe('jsonDepthExceeds', () => {
-  it('counts objects and arrays, not brackets inside strings or after escaped quotes', () => {
-    expect(jsonDepthExceeds('{"a":[{"b":[]}]}', 4)).toBe(false);
-    expect(jsonDepthExceeds('{"a":[{"b":[]}]}', 3)).toBe(true);
-    expect(jsonDepthExceeds(JSON.stringify({ s: '[[[[[[{{{{{{' }), 1)).toBe(false);
-    expect(jsonDepthExceeds(JSON.stringify({ s: 'say \\"[[[[ and \\\\' }), 1)).toBe(false);
-    expect(jsonDepthExceeds('"a\\"[["', 0)).toBe(false);
-    expect(jsonDepthExceeds('[[]][[]]', 2)).toBe(false);
+describe('depthExceeds', () => {
+  it('counts nested objects and arrays, the outermost being level 1; scalars and strings add nothing', () => {
+    const v = JSON.parse('{"a":[{"b":[]}],"s":"[[[[[[{{{{"}');
+    expect(depthExceeds(v, 4)).toBe(false);
+    expect(depthExceeds(v, 3)).toBe(true);
+    expect(depthExceeds([[], [[]], { x: 1 }], 3)).toBe(false);
+    expect(depthExceeds([[], [[]], { x: 1 }], 2)).toBe(true);
+    expect(depthExceeds('x', 0)).toBe(false);
+    expect(depthExceeds(null, 0)).toBe(false);
+  });
+
+  it('walks 20000 levels without recursing', () => {
+    let v: unknown = [];
+    for (let i = 0; i < 20_000; i++) v = [v];
+    expect(depthExceeds(v, 20_001)).toBe(false);
+    expect(depthExceeds(v, 20_000)).toBe(true);
   });
 });
 
