@@ -57,8 +57,8 @@ describe('console on a shared feed', () => {
     await ui.waitFor(/● NO-GO\s+No page alerts/);
     feed.send({ type: 'influence', seq: ++seq, ts: ts(), pct: 10, actor: 'bob', reason: 'ramp stage 1' });
     feed.send({ type: 'decision', seq: ++seq, ts: ts(), decision: 'HOLD', actor: 'carol', id: 'x' });
-    await ui.waitFor(/influence → 10% by bob: ramp stage 1/);
-    await ui.waitFor(/decision HOLD by carol/);
+    await ui.waitFor(/\[remote:bob\] influence → 10% by bob: ramp stage 1/);
+    await ui.waitFor(/\[remote:carol\] decision HOLD by carol/);
     // another console's on-call ack signs the manual gate here too
     feed.send({ type: 'ack', seq: ++seq, ts: ts(), role: 'on_call', actor: 'bob', gate: 'oncall_ack' });
     await ui.waitFor(/● GO\s+On-call ACK ✓bob/);
