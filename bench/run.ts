@@ -25,6 +25,9 @@ const KILL_CONFIRM = 'y or Enter to confirm';
 const CONFIRM_WAIT_MS = 300;
 const GATES = 60;
 const BURST_RATE = 5000;
+/** Issue 11's flood: distinct firing page alerts, each with a 6 KB summary. */
+const FLOOD_ALERTS = 10_000;
+const FLOOD_SUMMARY_BYTES = 6 * 1024;
 
 interface Plan {
   quick: boolean;
@@ -76,6 +79,8 @@ interface Samples {
   kill: number[];
   killAfterBurst: number[];
   burstCpu: number[];
+  floodConfirm: number[];
+  floodKill: number[];
   rssBefore: number[];
   rssAfter: number[];
   evalMs: number[];
@@ -103,15 +108,21 @@ async function cpuWindow(pid: number, ms: number): Promise<number> {
 
 /** K, wait for the confirm screen, wait out the guard, y: ms from writing y to the request arriving. */
 async function killOnce(pty: PtyConsole, control: ControlApi): Promise<number> {
+  return (await killTimed(pty, control)).request;
+}
+
+/** As killOnce, also timing K → the confirm screen drawn. */
+async function killTimed(pty: PtyConsole, control: ControlApi, timeoutMs = 10_000): Promise<{ confirm: number; request: number }> {
   const since = pty.mark();
+  const k0 = performance.now();
   pty.write('K');
-  await pty.waitFor(KILL_CONFIRM, since, 10_000);
+  const shown = await pty.waitFor(KILL_CONFIRM, since, timeoutMs);
   await sleep(CONFIRM_WAIT_MS);
-  const arrival = control.nextArrival(10_000);
+  const arrival = control.nextArrival(timeoutMs);
   const t0 = performance.now();
   pty.write('y');
   const at = await arrival;
-  return at - t0;
+  return { confirm: shown - k0, request: at - t0 };
 }
 
 async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed: FeedServer; control: ControlApi }, full: boolean): Promise<void> {
@@ -156,6 +167,15 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
     s.burstCpu.push(((cpuSeconds(pid) - b0) / bdt) * 100);
     s.rssAfter.push(rssMb(pid));
     s.killAfterBurst.push(await killOnce(pty, targets.control));
+
+    // The 10k-alert flood: K as soon as the feed server has written the last alert, while the
+    // console is still taking them in.
+    await sleep(1000);
+    const { cleared } = await targets.feed.flood(FLOOD_ALERTS, FLOOD_SUMMARY_BYTES);
+    const k = await killTimed(pty, targets.control, 30_000);
+    s.floodConfirm.push(k.confirm);
+    s.floodKill.push(k.request);
+    await cleared;
   } finally {
     await pty.stop();
     await rm(dir, { recursive: true, force: true });
@@ -164,7 +184,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
 
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
-  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes() };
+  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes() };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -198,6 +218,8 @@ export async function main(argv: string[]): Promise<number> {
     { metric: 'kill-switch: y → request received', unit: 'ms', samples: s.kill, budget: '< 20 ms', digits: 1 },
     { metric: `kill-switch right after ${BURST_RATE} msg/s × ${burstS} s burst`, unit: 'ms', samples: s.killAfterBurst, budget: '< 100 ms', digits: 1 },
     { metric: `CPU during the ${BURST_RATE} msg/s burst`, unit: '% of a core', samples: s.burstCpu, budget: '—' },
+    { metric: `kill-switch during a 10k-alert flood (6 KB summaries): K → confirm on screen`, unit: 'ms', samples: s.floodConfirm, budget: '< 200 ms', digits: 1 },
+    { metric: `kill-switch during a 10k-alert flood (6 KB summaries): y → request received`, unit: 'ms', samples: s.floodKill, budget: '< 100 ms', digits: 1 },
     { metric: 'RSS before the burst', unit: 'MB', samples: s.rssBefore, budget: '—' },
     { metric: 'RSS after the burst', unit: 'MB', samples: s.rssAfter, budget: '< 150 MB' },
     { metric: `keys arriving in one chunk: "KK" / "jjjK" in one write → kill confirm on screen`, unit: 'ms', samples: s.chunk.ms, budget: '< 100 ms', digits: 1 },

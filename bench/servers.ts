@@ -49,6 +49,12 @@ export interface FeedServer {
   clients(): number;
   /** Sends `rate` messages/s for `ms`, in 10 ms slices; resolves when the last one is written. */
   burst(rate: number, ms: number): Promise<number>;
+  /**
+   * Sends `count` distinct firing page alerts with `summaryBytes`-long summaries as fast as the
+   * socket takes them (in slices, so this process keeps reading the pty); resolves when all
+   * are written, then resolves them all again in the background (`cleared`).
+   */
+  flood(count: number, summaryBytes: number): Promise<{ cleared: Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function startFeed(): Promise<FeedServer> {
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server, path: '/status' });
   let seq = 0;
+  let floods = 0;
   const ts = () => new Date().toISOString();
   const send = (ws: WebSocket, m: Record<string, unknown>) => ws.send(JSON.stringify({ ...m, seq: ++seq, ts: ts() }));
   wss.on('connection', (ws) => {
@@ -88,6 +95,20 @@ export async function startFeed(): Promise<FeedServer> {
         };
         tick();
       });
+    },
+    async flood(count, summaryBytes) {
+      const round = ++floods;
+      const pad = 'x'.repeat(summaryBytes);
+      const slices = async (state: 'firing' | 'resolved') => {
+        for (let i = 0; i < count; i += 250) {
+          for (let j = i; j < Math.min(count, i + 250); j++) {
+            broadcast({ type: 'alert', id: `flood-${round}-${j}`, severity: 'page', state, summary: `flood alert ${j} ${pad}` });
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+      };
+      await slices('firing');
+      return { cleared: slices('resolved') };
     },
     async stop() {
       for (const c of wss.clients) c.terminate();

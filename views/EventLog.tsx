@@ -15,7 +15,9 @@ export function EventLog({ height, width }: { height: number; width: number }) {
       </Text>
       {shown.length === 0 ? <Text dimColor>no events yet</Text> : null}
       {shown.map((e) => {
-        const text = oneLine(e.text, 400);
+        // The origin sits before the text, where remote text cannot reach: our own lines never
+        // start with "[", so "[feed] decision GO by alice" can never pass for ours.
+        const text = (e.origin ? `[${e.origin}] ` : '') + oneLine(e.text, 400);
         return (
           <Text key={e.id} wrap="truncate" {...tone(theme, e.level === 'info' ? 'info' : e.level)}>
             {`${new Date(e.at).toISOString().slice(11, 19)} ${e.kind.padEnd(8)} ${theme.ascii ? asciiOnly(text) : text}`}

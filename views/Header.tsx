@@ -5,6 +5,7 @@ import { formatDuration } from '../src/config/duration.js';
 import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { actionInFlight } from '../src/store/store.js';
+import { feedHealthText } from './feedHealth.js';
 import { OverallLight } from './Light.js';
 import { glyphs, plain, tone } from './theme.js';
 
@@ -85,7 +86,8 @@ function SourcesLine() {
       <Text dimColor>sources </Text>
       {list.map((s, i) => {
         const f = feeds[s.id];
-        const extra = f && (f.dropped > 0 || f.missed > 0) ? ` (${f.dropped} dropped, ${f.missed} missed)` : '';
+        const health = f ? feedHealthText(f) : '';
+        const extra = health ? ` (${plain(theme, health)})` : '';
         const level = s.state === 'up' ? 'ok' : s.state === 'pending' ? 'dim' : s.state === 'stale' ? 'warn' : 'error';
         return (
           <Text key={s.id}>

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Path } from './interpolate.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
+import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import type {
   ActionConfig,
   CheckpointConfig,
@@ -402,7 +404,17 @@ function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfi
   const timeout = s.timeout ?? d.timeout;
   if (s.type === 'websocket') {
     // A feed pushes; there is no poll interval. 10s stands in for code that wants one.
-    return { id, type: 'websocket', url: s.url, headers: s.headers ?? {}, interval: d.interval, timeout, staleAfter: s.stale_after ?? 10 * S };
+    return {
+      id,
+      type: 'websocket',
+      url: s.url,
+      headers: s.headers ?? {},
+      interval: d.interval,
+      timeout,
+      staleAfter: s.stale_after ?? 10 * S,
+      maxSeqJump: s.max_seq_jump ?? DEFAULT_MAX_SEQ_JUMP,
+      maxFiringAlerts: s.max_firing_alerts ?? DEFAULT_MAX_FIRING_ALERTS,
+    };
   }
   const interval = s.interval ?? d.interval;
   const staleAfter = s.stale_after ?? 3 * interval;

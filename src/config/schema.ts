@@ -155,6 +155,9 @@ export const websocketSource = z.strictObject({
   headers: headers.optional(),
   timeout: common.timeout,
   stale_after: common.stale_after,
+  // SPEC §9.2: a larger seq step is a server restart; more firing alerts are kept as "+N more".
+  max_seq_jump: z.number().int('must be a whole number').min(1, 'must be 1 or more').optional(),
+  max_firing_alerts: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000, 'must be at most 1000000').optional(),
 });
 export const commandSource = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
 export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common, ...sourceClock });

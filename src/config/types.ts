@@ -36,6 +36,10 @@ export interface WebsocketSource extends SourceBase {
   type: 'websocket';
   url: string;
   headers: Record<string, string>;
+  /** A seq step larger than this is a server restart (default 100000). */
+  maxSeqJump?: number;
+  /** Firing alerts kept with their text; the rest are counted (default 1000). */
+  maxFiringAlerts?: number;
 }
 export interface CommandSource extends SourceBase {
   type: 'command';

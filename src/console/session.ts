@@ -5,14 +5,16 @@
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
+import type { FeedStats } from '../feed/client.js';
 import type { FeedMessage, Publishable } from '../feed/protocol.js';
+import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import { probesBySource } from '../engine/probes.js';
 import { LiveEngine } from '../runtime/live.js';
 import { Poller, type PolledSource, type PollOutcome } from '../runtime/poller.js';
 import { createSource } from '../sources/index.js';
 import type { SourceAdapter } from '../sources/types.js';
 import type { WebsocketSourceAdapter } from '../sources/websocket.js';
-import { createWarroomStore, type WarroomState, type WarroomStore } from '../store/store.js';
+import { createWarroomStore, type FeedView, type WarroomState, type WarroomStore } from '../store/store.js';
 import { feedEventLine } from './feedEvents.js';
 
 export interface SessionOptions {
@@ -61,12 +63,34 @@ export class Session {
 
   private wireFeed(sourceId: string, ws: WebsocketSourceAdapter): void {
     const lastStatus = new Map<string, string>();
+    let lastState: FeedView['state'] | undefined;
+    const src = this.opts.config.sources[sourceId];
+    const maxJump = (src?.type === 'websocket' ? src.maxSeqJump : undefined) ?? DEFAULT_MAX_SEQ_JUMP;
+    // Health and counts go to the store with the live engine's next write (O(1) to build):
+    // they change per frame during a flood, and each store write is a full render.
+    const publishView = (st: FeedStats) => {
+      const c = ws.alertCounts();
+      this.live.setFeed({
+        sourceId,
+        state: st.state,
+        dropped: st.dropped,
+        droppedByReason: st.droppedByReason,
+        missed: st.missed,
+        reconnects: st.reconnects,
+        restarts: st.serverRestarts,
+        firing: c.firing,
+        firingPage: c.page,
+        firingMore: c.more,
+        ...(st.lastError ? { lastError: st.lastError } : {}),
+      });
+    };
     this.unsubscribers.push(
       ws.onEvent((m) => {
         this.opts.recorder?.('feed', { sourceId, msg: m });
         const line = feedEventLine(m, lastStatus);
         if (line) this.live.event(line);
         // An ack is a claim until ledgerLink has verified its signature: it never counts here.
+        if (m.type === 'alert') publishView(ws.client.stats());
         for (const l of this.feedListeners) l(m, sourceId);
         // A feed message may change a gate (status, alert): re-read the adapter soon.
         this.poller.refresh(sourceId);
@@ -74,24 +98,21 @@ export class Session {
       ws.client.onGap((missed, from, to) =>
         this.live.event({ kind: 'feed', level: 'warn', text: `feed ${sourceId}: gap in seq ${from}→${to}, ${missed} message(s) missed` }),
       ),
+      ws.client.onRestart((r) =>
+        this.live.event({
+          kind: 'feed',
+          level: 'warn',
+          text:
+            r.cause === 'jump'
+              ? `feed ${sourceId}: seq jumped ${r.from} → ${r.to} (more than max_seq_jump ${maxJump}): treated as a server restart`
+              : `feed ${sourceId}: server restarted (seq ${r.from} → ${r.to} after reconnect)`,
+        }),
+      ),
       ws.client.onState((st) => {
-        const prev = this.store.getState().feeds[sourceId];
-        const firingPage = ws.alerts().filter((a) => a.severity === 'page').length;
-        this.store.setState((s) => ({
-          feeds: {
-            ...s.feeds,
-            [sourceId]: {
-              sourceId,
-              state: st.state,
-              dropped: st.dropped,
-              missed: st.missed,
-              reconnects: st.reconnects,
-              firingPage,
-              ...(st.lastError ? { lastError: st.lastError } : {}),
-            },
-          },
-        }));
-        if (prev && prev.state !== st.state && (st.state === 'open' || prev.state === 'open')) {
+        publishView(st);
+        const prev = lastState;
+        lastState = st.state;
+        if (prev && prev !== st.state && (st.state === 'open' || prev === 'open')) {
           this.live.event({
             kind: 'feed',
             level: st.state === 'open' ? 'ok' : 'warn',

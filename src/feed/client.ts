@@ -4,18 +4,20 @@
  * - Reconnects only from `close` (ws always follows `error` with `close`), with full-jitter
  *   backoff whose attempt count resets only after a connection stayed up `stableMs`.
  * - After every (re)connect sends `{"type":"resume","after":<last seq>}`; replayed messages
- *   (seq ≤ last seq) are dropped as duplicates, jumps in seq are reported as gaps.
+ *   (seq ≤ last seq) are dropped as duplicates, small jumps in seq are reported as gaps, and
+ *   a jump beyond `maxSeqJump` is a server restart (see SeqTracker), reported to `onRestart`.
  * - Pings every `pingIntervalMs`; no pong for `pongTimeoutMs` means a dead peer: `terminate()`
  *   (a polite `close()` would wait for a closing handshake that never comes) and reconnect.
  * - Every frame goes through `parseFrame`; bad frames are dropped and counted by reason, and
- *   every string field is stripped of terminal control sequences before listeners see it.
+ *   every string field is stripped of terminal control sequences before listeners see it;
+ *   alert summaries are cut to `SUMMARY_MAX` there, once, so nothing downstream re-scans 6 KB.
  *
  * Frame size: the protocol limit is 64 KiB (`MAX_FRAME_BYTES`), but ws' `maxPayload` is set
- * to 16 MiB. A frame between the two is received, counted as `too-large` and dropped while
+ * to 16 MiB. A frame between the two is received, counted as `oversize` and dropped while
  * the connection stays up. If `maxPayload` were just above 64 KiB, ws would kill the socket
  * on every big frame, and a server that replays on resume would send the same frame again
  * after every reconnect — the feed would never recover. Above 16 MiB ws closes the socket
- * (1009); that is counted as `too-large` too and the client reconnects with backoff. 16 MiB
+ * (1009); that is counted as `oversize` too and the client reconnects with backoff. 16 MiB
  * of transient buffer is an acceptable memory bound for a console.
  */
 import WebSocket from 'ws';
@@ -27,6 +29,10 @@ import { oneLine, stripControl } from '../util/sanitize.js';
 import { ReconnectBackoff } from './backoff.js';
 import { parseFrame } from './protocol.js';
 import type { FeedMessage, Publishable, ResumeMsg } from './protocol.js';
+import { DEFAULT_MAX_SEQ_JUMP, SeqTracker, type SeqRestart } from './sequence.js';
+
+/** Alert summaries are kept to this many characters (the screen shows far less). */
+export const SUMMARY_MAX = 200;
 
 export interface FeedClientOptions {
   url: string;
@@ -39,6 +45,8 @@ export interface FeedClientOptions {
   random?: () => number;
   /** ws `maxPayload`: frames above it close the socket instead of being dropped in-band. */
   maxPayloadBytes?: number; // 16 MiB
+  /** A seq step larger than this (either way) is a server restart, not a gap or a replay. */
+  maxSeqJump?: number; // 100_000
 }
 
 export type FeedState = 'connecting' | 'open' | 'closed';
@@ -47,14 +55,17 @@ export interface FeedStats {
   state: FeedState;
   /** Highest seq accepted in the current server's sequence (0 if none). */
   lastSeq: number;
-  /** Frames dropped as malformed, in total and by reason (too-large, not-json, unknown-type, invalid, binary, protocol). */
+  /**
+   * Frames not delivered, in total and by reason: the parser's (oversize, too_deep, not_json,
+   * not_object, unknown_type, bad_seq, invalid), binary, protocol, and duplicate (a replay).
+   */
   dropped: number;
   droppedByReason: Record<string, number>;
   /** Messages known to be missing from gaps in seq. */
   missed: number;
-  /** Replayed messages ignored because their seq was already seen. */
+  /** Replayed messages ignored because their seq was already seen (also in droppedByReason). */
   duplicates: number;
-  /** Times the server was recognised as restarted (its seq started over). */
+  /** Times the server was recognised as restarted (its seq started over, or jumped too far). */
   serverRestarts: number;
   /** Reconnect attempts made after the first connect. */
   reconnects: number;
@@ -94,11 +105,7 @@ export class FeedClient {
   private pongTimer: TimerHandle | undefined;
   private stopPing: (() => void) | undefined;
 
-  // Sequence tracking (see acceptSeq for the server-restart rule).
-  private haveSeq = false;
-  private lastTs: string | undefined;
-  private seq1Ts: string | undefined;
-  private acceptedOnConn = false;
+  private readonly seq: SeqTracker;
 
   private st: FeedStats = {
     state: 'closed',
@@ -114,6 +121,7 @@ export class FeedClient {
   private readonly msgListeners = new Set<Listener<[FeedMessage]>>();
   private readonly gapListeners = new Set<Listener<[number, number, number]>>();
   private readonly stateListeners = new Set<Listener<[FeedStats]>>();
+  private readonly restartListeners = new Set<Listener<[SeqRestart]>>();
 
   constructor(opts: FeedClientOptions) {
     this.url = opts.url;
@@ -124,6 +132,7 @@ export class FeedClient {
     this.handshakeTimeoutMs = opts.handshakeTimeoutMs ?? 5_000;
     this.maxPayload = opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
     this.backoff = new ReconnectBackoff({ ...opts.backoff, random: opts.random, clock: this.clock });
+    this.seq = new SeqTracker(opts.maxSeqJump ?? DEFAULT_MAX_SEQ_JUMP);
   }
 
   start(): void {
@@ -187,6 +196,12 @@ export class FeedClient {
     return () => this.gapListeners.delete(cb);
   }
 
+  /** A server restart: its seq started over after a reconnect, or jumped beyond maxSeqJump. */
+  onRestart(cb: (r: SeqRestart) => void): () => void {
+    this.restartListeners.add(cb);
+    return () => this.restartListeners.delete(cb);
+  }
+
   onState(cb: (s: FeedStats) => void): () => void {
     this.stateListeners.add(cb);
     return () => this.stateListeners.delete(cb);
@@ -208,7 +223,7 @@ export class FeedClient {
     this.retryTimer = undefined;
     this.st.nextRetryAt = undefined;
     this.connError = undefined;
-    this.acceptedOnConn = false;
+    this.seq.connected();
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.url, {
@@ -237,7 +252,7 @@ export class FeedClient {
     });
     ws.on('error', (err: Error & { code?: string }) => {
       if (this.ws !== ws) return;
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.countDrop('too-large');
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.countDrop('oversize');
       else if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) this.countDrop('protocol');
       this.connError = describeError(err);
     });
@@ -252,7 +267,7 @@ export class FeedClient {
     this.st.connectedSince = now;
     this.st.disconnectedAt = undefined;
     this.backoff.opened();
-    const resume: ResumeMsg = { type: 'resume', after: this.st.lastSeq };
+    const resume: ResumeMsg = { type: 'resume', after: this.seq.resumeAfter };
     ws.send(JSON.stringify(resume));
     this.stopPing = every(this.clock, this.pingIntervalMs, () => {
       if (ws.readyState === WebSocket.OPEN) ws.ping();
@@ -304,59 +319,25 @@ export class FeedClient {
   private handleFrame(data: RawData, isBinary: boolean): void {
     const buf = toBuffer(data);
     const parsed = parseFrame(buf);
-    if (!parsed.ok && parsed.reason === 'too-large') return this.countDrop('too-large');
+    if (!parsed.ok && parsed.reason === 'oversize') return this.countDrop('oversize');
     // The protocol is text frames; a binary frame is someone else's protocol.
     if (isBinary) return this.countDrop('binary');
     if (!parsed.ok) return this.countDrop(parsed.reason);
     const msg = parsed.msg;
-    if (!Number.isInteger(msg.seq) || msg.seq < 1) return this.countDrop('invalid');
-    if (!this.acceptSeq(msg)) return;
+    const v = this.seq.decide(msg.seq, msg.ts);
+    if (!v.accept) {
+      this.st.duplicates++;
+      return this.countDrop(v.reason);
+    }
+    this.st.lastSeq = this.seq.resumeAfter;
+    if (v.restart) {
+      this.st.serverRestarts++;
+      for (const cb of this.restartListeners) safeCall(cb, v.restart);
+    }
+    if (v.gap) this.gap(v.gap.from, v.gap.to);
+    else if (v.restart) this.emitState();
     const clean = sanitizeMessage(msg);
     for (const cb of this.msgListeners) safeCall(cb, clean);
-  }
-
-  /**
-   * Decides whether a message is new. seq ≤ last seq is a replayed duplicate, except when
-   * the server has restarted and begun a new sequence. A restart can only happen across a
-   * reconnect, so it is considered only for messages on a new connection before any of its
-   * messages was accepted; such a message starts a new sequence when
-   *  - its `ts` is later than the `ts` of the last message we accepted (a replay is never
-   *    newer than what we already saw), or
-   *  - it is seq 1 and differs from the seq-1 message we saw (different `ts`), or, when the
-   *    timestamps cannot be compared, it is simply seq 1.
-   * A full replay from seq 1 by a server that ignores `resume` is thus not mistaken for a
-   * restart. Trade-off: a restarted server whose clock runs behind, resuming mid-sequence,
-   * is only caught up once its seq passes ours.
-   */
-  private acceptSeq(msg: FeedMessage): boolean {
-    const seq = msg.seq;
-    if (!this.haveSeq) {
-      this.haveSeq = true; // first message ever: history before we joined is not "missed"
-    } else if (seq > this.st.lastSeq) {
-      if (seq > this.st.lastSeq + 1) this.gap(this.st.lastSeq + 1, seq - 1);
-    } else if (!this.acceptedOnConn && this.looksLikeRestart(msg)) {
-      this.st.serverRestarts++;
-      this.st.lastSeq = 0;
-      this.seq1Ts = undefined;
-      if (seq > 1) this.gap(1, seq - 1);
-      else this.emitState();
-    } else {
-      this.st.duplicates++;
-      return false;
-    }
-    this.st.lastSeq = seq;
-    this.lastTs = msg.ts;
-    if (seq === 1) this.seq1Ts = msg.ts;
-    this.acceptedOnConn = true;
-    return true;
-  }
-
-  private looksLikeRestart(msg: FeedMessage): boolean {
-    if (msg.seq === 1 && this.seq1Ts !== undefined && msg.ts !== this.seq1Ts) return true;
-    const a = Date.parse(msg.ts);
-    const b = Date.parse(this.lastTs ?? '');
-    if (Number.isFinite(a) && Number.isFinite(b)) return a > b;
-    return msg.seq === 1 && msg.ts !== this.seq1Ts;
   }
 
   private gap(from: number, to: number): void {
@@ -379,10 +360,22 @@ export class FeedClient {
   }
 }
 
-/** Strips control sequences from every top-level string field (detail, summary, text, actor, reason, key, id, value…). */
+/**
+ * Strips control sequences and invisible marks from every top-level string field (detail,
+ * summary, text, actor, reason, key, id, value…), and cuts an alert's summary to one line of
+ * SUMMARY_MAX: this is the one place it is trimmed, so a flood of 6 KB summaries costs its
+ * scan once, here, and never again per read or per frame drawn.
+ */
 export function sanitizeMessage(msg: FeedMessage): FeedMessage {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(msg)) out[k] = typeof v === 'string' ? stripControl(v) : v;
+  const alertSummary = msg.type === 'alert';
+  for (const [k, v] of Object.entries(msg)) {
+    if (typeof v !== 'string') out[k] = v;
+    // Cut before stripping, so the regexes never walk the whole 6 KB; a sequence cut in half
+    // loses its ESC to stripControl and is left as harmless printable text.
+    else if (alertSummary && k === 'summary') out[k] = oneLine(v.slice(0, SUMMARY_MAX * 4), SUMMARY_MAX);
+    else out[k] = stripControl(v);
+  }
   return out as unknown as FeedMessage;
 }
 

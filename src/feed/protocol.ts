@@ -1,5 +1,9 @@
 /** The status feed wire protocol (SPEC §3): one JSON object per text frame. */
+import { depthExceeds } from './depth.js';
+
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Nesting limit of a frame, the frame object itself being level 1 (issue 11). */
+export const MAX_FRAME_DEPTH = 64;
 
 interface Base {
   seq: number;
@@ -27,7 +31,9 @@ export const FEED_TYPES: readonly FeedType[] = ['status', 'alert', 'influence', 
 export interface ResumeMsg { type: 'resume'; after: number }
 export type Publishable = Omit<InfluenceMsg, 'seq'> | Omit<AckMsg, 'seq'> | Omit<DecisionMsg, 'seq'> | Omit<EventMsg, 'seq'>;
 
-export type ParseResult = { ok: true; msg: FeedMessage } | { ok: false; reason: 'too-large' | 'not-json' | 'unknown-type' | 'invalid' };
+/** Why a frame was dropped; these names are what the screen shows beside the drop count. */
+export type DropReason = 'oversize' | 'too_deep' | 'not_json' | 'not_object' | 'unknown_type' | 'bad_seq' | 'invalid';
+export type ParseResult = { ok: true; msg: FeedMessage } | { ok: false; reason: DropReason };
 
 const str = (v: unknown) => typeof v === 'string';
 const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
@@ -35,17 +41,20 @@ const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 /** Validates one frame; anything malformed is rejected with a reason (and counted by the caller). */
 export function parseFrame(data: string | Buffer): ParseResult {
   const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-  if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: 'too-large' };
+  if (bytes > MAX_FRAME_BYTES) return { ok: false, reason: 'oversize' };
   let obj: unknown;
   try {
     obj = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
   } catch {
-    return { ok: false, reason: 'not-json' };
+    return { ok: false, reason: 'not_json' };
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: 'invalid' };
+  if (depthExceeds(obj, MAX_FRAME_DEPTH)) return { ok: false, reason: 'too_deep' };
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, reason: 'not_object' };
   const m = obj as Record<string, unknown>;
-  if (!FEED_TYPES.includes(m.type as FeedType)) return { ok: false, reason: 'unknown-type' };
-  if (!num(m.seq) || !str(m.ts)) return { ok: false, reason: 'invalid' };
+  if (!FEED_TYPES.includes(m.type as FeedType)) return { ok: false, reason: 'unknown_type' };
+  // Whole and positive; its size is the sequence tracker's business (a jump is a restart).
+  if (!num(m.seq) || !Number.isInteger(m.seq) || (m.seq as number) < 1) return { ok: false, reason: 'bad_seq' };
+  if (!str(m.ts)) return { ok: false, reason: 'invalid' };
   switch (m.type) {
     case 'status': if (!str(m.key)) return { ok: false, reason: 'invalid' }; break;
     case 'alert': if (!str(m.id) || !str(m.severity) || !str(m.state)) return { ok: false, reason: 'invalid' }; break;

@@ -12,7 +12,7 @@ import { LIGHT_WORD } from '../core/status.js';
 import { evaluateAll } from '../engine/evaluate.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
-import { EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type WarroomStore } from '../store/store.js';
+import { EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
@@ -29,6 +29,7 @@ export class LiveEngine {
   private signoffs: Signoff[] = [];
   private waivers: Waiver[] = [];
   private pendingEvents: Omit<EventEntry, 'id'>[] = [];
+  private feeds: Record<string, FeedView> | undefined;
   private flushTimer: TimerHandle | undefined;
   private lastFlushAt = -Infinity;
   private stopTick: (() => void) | undefined;
@@ -131,6 +132,15 @@ export class LiveEngine {
     this.schedule();
   }
 
+  /**
+   * A feed's health and counts, written with the next store write: during a flood or a storm
+   * of dropped frames they change per frame, and a store write per frame is a render per frame.
+   */
+  setFeed(view: FeedView): void {
+    this.feeds = { ...(this.feeds ?? this.store.getState().feeds), [view.sourceId]: view };
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.flushTimer) return;
     const wait = Math.max(this.flushMs, this.lastFlushAt + this.minGapMs - this.cadence.now());
@@ -200,7 +210,9 @@ export class LiveEngine {
       signoffs: this.signoffs,
       waivers: this.waivers,
       events: withEvents(state.events, events),
+      ...(this.feeds ? { feeds: this.feeds } : {}),
     });
+    this.feeds = undefined;
     this.emitTriggers(rampStep.effects);
   }
 

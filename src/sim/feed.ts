@@ -158,7 +158,8 @@ export class FeedHub {
     // Keep only the known fields, then reuse the protocol's validator on the result.
     const picked: Record<string, unknown> = { type: m.type };
     for (const f of FIELDS[m.type]!) if (m[f] !== undefined) picked[f] = m[f];
-    const check = parseFrame(JSON.stringify({ ...picked, seq: 0, ts: 'x' }));
+    // A placeholder seq and ts (publish assigns both); the parser refuses a seq below 1.
+    const check = parseFrame(JSON.stringify({ ...picked, seq: 1, ts: 'x' }));
     if (!check.ok) return this.ignore(check.reason);
     for (const f of ['actor', 'reason', 'gate', 'id'] as const) {
       if (picked[f] !== undefined && typeof picked[f] !== 'string') return this.ignore('invalid');

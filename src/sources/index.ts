@@ -23,7 +23,7 @@ export function createSource(cfg: SourceConfig, clock: Clock, opts: { oneShot?: 
     case 'websocket':
       return createWebsocketSource(cfg, {
         clock,
-        client: new FeedClient({ url: cfg.url, headers: cfg.headers, clock: systemClock }),
+        client: new FeedClient({ url: cfg.url, headers: cfg.headers, clock: systemClock, ...(cfg.maxSeqJump ? { maxSeqJump: cfg.maxSeqJump } : {}) }),
         waitForKeys: opts.oneShot ?? false,
       });
   }

@@ -2,14 +2,16 @@
  * The `websocket` source (SPEC §3): answers probes from what the status feed has pushed.
  * A status value stays current while the connection is up; after a disconnect its
  * observedAt freezes at the moment of disconnect, so the engine's `stale_after` turns the
- * gate UNKNOWN. Firing alerts are kept here too (for the built-in `feed_page_alerts` gate).
+ * gate UNKNOWN. Firing alerts are kept here too, in a bounded AlertBook whose counters the
+ * built-in `feed_page_alerts` gate reads: no read or frame walks the firing alerts.
  */
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import type { Reading, Value } from '../core/types.js';
 import type { WebsocketSource } from '../config/types.js';
+import { AlertBook, DEFAULT_MAX_FIRING_ALERTS, type AlertCounts, type KeptAlert } from '../feed/alertBook.js';
 import { FeedClient } from '../feed/client.js';
-import type { AlertMsg, FeedMessage } from '../feed/protocol.js';
+import type { FeedMessage } from '../feed/protocol.js';
 import { oneLine } from '../util/sanitize.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
@@ -23,9 +25,14 @@ export interface WebsocketSourceAdapter extends SourceAdapter {
   start(): void;
   /** Every valid, de-duplicated message, for the console's event log. */
   onEvent(cb: (m: FeedMessage) => void): () => void;
-  /** Alerts currently firing (a `resolved` alert removes its id). */
-  alerts(): AlertMsg[];
+  /** Alerts currently firing and kept with their text (at most max_firing_alerts; O(kept)). */
+  alerts(): KeptAlert[];
+  /** Exact firing and page counts, and how many are beyond the kept ones (O(1)). */
+  alertCounts(): AlertCounts;
 }
+
+/** Page alerts the gate's detail names before "+N more". */
+const DETAIL_ALERTS = 3;
 
 interface HeldStatus {
   value: unknown;
@@ -38,9 +45,9 @@ export function createWebsocketSource(
   opts: { clock?: Clock; client?: FeedClient; /** false: answer at once (the console polls often); true: wait for the keys (check). */ waitForKeys?: boolean } = {},
 ): WebsocketSourceAdapter {
   const clock = opts.clock ?? systemClock;
-  const client = opts.client ?? new FeedClient({ url: cfg.url, headers: cfg.headers, clock });
+  const client = opts.client ?? new FeedClient({ url: cfg.url, headers: cfg.headers, clock, ...(cfg.maxSeqJump ? { maxSeqJump: cfg.maxSeqJump } : {}) });
   const statuses = new Map<string, HeldStatus>();
-  const firing = new Map<string, AlertMsg>();
+  const book = new AlertBook(cfg.maxFiringAlerts ?? DEFAULT_MAX_FIRING_ALERTS);
   const eventListeners = new Set<(m: FeedMessage) => void>();
   /** Wakes read() calls waiting for keys or a connection. */
   const wakers = new Set<() => void>();
@@ -55,9 +62,7 @@ export function createWebsocketSource(
     if (m.type === 'status') {
       statuses.set(m.key, { value: m.value, detail: m.detail, receivedAt: clock.now() });
     } else if (m.type === 'alert') {
-      // Anything not explicitly resolved keeps the alert: an unknown state fails closed.
-      if (m.state === 'resolved') firing.delete(m.id);
-      else firing.set(m.id, m);
+      book.ingest(m);
     }
     for (const cb of eventListeners) {
       try {
@@ -113,9 +118,8 @@ export function createWebsocketSource(
     if (!p.key) return { value: null, observedAt: at, error: 'websocket probe needs a key' };
     if (p.key === PAGE_ALERTS_KEY) {
       if (!client.hasConnected) return { value: null, observedAt: clock.now(), error: 'feed not connected' };
-      const pages = [...firing.values()].filter((a) => a.severity === 'page');
-      const detail = pages.length ? pages.map((a) => oneLine(a.summary ?? a.id, 120)).join('; ') : undefined;
-      return { value: pages.length, observedAt: at, ...(detail ? { detail } : {}) };
+      const n = book.counts().page;
+      return { value: n, observedAt: at, ...(n > 0 ? { detail: pageDetail(book, n) } : {}) };
     }
     const held = statuses.get(p.key);
     if (!held) return { value: null, observedAt: at, error: `no status "${oneLine(p.key, 200)}" received yet` };
@@ -147,7 +151,8 @@ export function createWebsocketSource(
       eventListeners.add(cb);
       return () => eventListeners.delete(cb);
     },
-    alerts: () => [...firing.values()],
+    alerts: () => book.kept(),
+    alertCounts: () => book.counts(),
     async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
       start();
       // One-shot use (`warroom check`) asks before anything arrived: wait for the keys or
@@ -163,6 +168,13 @@ export function createWebsocketSource(
       await client.stop();
     },
   };
+}
+
+/** "s1; s2; s3; +N more": the first few page alerts, the rest as a count (never a scan). */
+function pageDetail(book: AlertBook, n: number): string {
+  const texts = book.pageTexts(DETAIL_ALERTS).map((t) => oneLine(t, 120));
+  const rest = n - texts.length;
+  return rest > 0 ? [...texts, `+${rest} more`].join('; ') : texts.join('; ');
 }
 
 function retryText(nextRetryAt: number | undefined, now: number, state: string): string {

@@ -19,15 +19,28 @@ export interface EventEntry {
   kind: EventKind;
   level: EventLevel;
   text: string;
+  /**
+   * Where a line came from when not from this console: `feed` (the server's status, alert and
+   * event frames) or `remote:ACTOR` (another console's action). Always shown, so remote text
+   * can never read exactly like one of our own lines.
+   */
+  origin?: string;
 }
 
 export interface FeedView {
   sourceId: string;
   state: 'connecting' | 'open' | 'closed';
   dropped: number;
+  /** Dropped frames by reason (not_json, oversize, too_deep, bad_seq, duplicate, …). */
+  droppedByReason: Record<string, number>;
   missed: number;
   reconnects: number;
+  /** Times the server's seq started over or jumped beyond max_seq_jump. */
+  restarts: number;
+  /** Alerts firing on the feed (exact), of severity page, and beyond the kept ones ("+N more"). */
+  firing: number;
   firingPage: number;
+  firingMore: number;
   lastError?: string;
 }
 
@@ -174,7 +187,8 @@ export function withEvents(events: EventEntry[], add: Omit<EventEntry, 'id'>[]):
 }
 
 export function pushEvent(store: WarroomStore, e: Omit<EventEntry, 'id' | 'at'> & { at?: number }): void {
-  store.setState((s) => ({ events: withEvents(s.events, [{ at: e.at ?? s.now, kind: e.kind, level: e.level, text: e.text }]) }));
+  const entry: Omit<EventEntry, 'id'> = { at: e.at ?? 0, kind: e.kind, level: e.level, text: e.text, ...(e.origin ? { origin: e.origin } : {}) };
+  store.setState((s) => ({ events: withEvents(s.events, [{ ...entry, at: e.at ?? s.now }]) }));
 }
 
 export function updateUi(store: WarroomStore, patch: Partial<UiState>): void {

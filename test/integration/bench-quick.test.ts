@@ -19,6 +19,8 @@ const ROWS: [string, RegExp][] = [
   ['kill-switch', /^\| kill-switch: y → request received \| (\d+(?:\.\d+)?) ms \|/m],
   ['kill-switch after burst', /^\| kill-switch right after 5000 msg\/s × \d+ s burst \| (\d+(?:\.\d+)?) ms \|/m],
   ['burst CPU', /^\| CPU during the 5000 msg\/s burst \| (\d+(?:\.\d+)?) % of a core \|/m],
+  ['flood: K → confirm', /^\| kill-switch during a 10k-alert flood \(6 KB summaries\): K → confirm on screen \| (\d+(?:\.\d+)?) ms \|/m],
+  ['flood: y → request', /^\| kill-switch during a 10k-alert flood \(6 KB summaries\): y → request received \| (\d+(?:\.\d+)?) ms \|/m],
   ['RSS before', /^\| RSS before the burst \| (\d+(?:\.\d+)?) MB \|/m],
   ['RSS after', /^\| RSS after the burst \| (\d+(?:\.\d+)?) MB \|/m],
   ['keys in one chunk', /^\| keys arriving in one chunk: "KK" \/ "jjjK" in one write → kill confirm on screen \| (\d+(?:\.\d+)?) ms \|/m],

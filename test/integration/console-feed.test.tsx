@@ -57,8 +57,8 @@ describe('console on a shared feed', () => {
     await ui.waitFor(/● NO-GO\s+No page alerts/);
     feed.send({ type: 'influence', seq: ++seq, ts: ts(), pct: 10, actor: 'bob', reason: 'ramp stage 1' });
     feed.send({ type: 'decision', seq: ++seq, ts: ts(), decision: 'HOLD', actor: 'carol', id: 'x' });
-    await ui.waitFor(/influence → 10% by bob: ramp stage 1/);
-    await ui.waitFor(/decision HOLD by carol/);
+    await ui.waitFor(/\[remote:bob\] influence → 10% by bob: ramp stage 1/);
+    await ui.waitFor(/\[remote:carol\] decision HOLD by carol/);
     // another console's ack without a signature is a claim: shown as unverified, never counted
     feed.send({ type: 'ack', seq: ++seq, ts: ts(), role: 'on_call', actor: 'bob', gate: 'oncall_ack' });
     await ui.waitFor(/unverified sign-off \(feed\): on_call on oncall_ack by bob: unsigned/);
@@ -69,7 +69,7 @@ describe('console on a shared feed', () => {
     feed.send({ type: 'event', seq: ++seq, ts: ts(), text: 'canary pods healthy' });
     await ui.waitFor(/gap in seq .*3 message\(s\) missed/);
     feed.sendRaw('not json at all');
-    await ui.waitFor(/1 dropped/);
+    await ui.waitFor(/dropped 1 \(1 not_json\)/);
     await ui.session.stop();
     ui.unmount();
   });

@@ -144,7 +144,7 @@ describe('FeedClient against a real ws server', () => {
     await waitUntil(() => messages.length === 1, 3000, 'the valid message');
     expect((messages[0] as { text: string }).text).toBe('still alive');
     const st = c.stats();
-    expect(st.droppedByReason).toEqual({ 'not-json': 1, 'unknown-type': 1, invalid: 4, 'too-large': 1, binary: 1 });
+    expect(st.droppedByReason).toEqual({ not_json: 1, unknown_type: 1, invalid: 2, not_object: 1, oversize: 1, binary: 1, bad_seq: 1 });
     expect(st.dropped).toBe(8);
     expect(st.reconnects).toBe(0);
     expect(st.state).toBe('open');
@@ -159,7 +159,7 @@ describe('FeedClient against a real ws server', () => {
     s.sendRaw('{"type":"event","seq":1,"ts":"x","text":"' + 'a'.repeat(10 * 1024 * 1024) + '"}');
     s.send(ev(2, 'after the big one'));
     await waitUntil(() => messages.length === 1, 5000, 'message after the big frame');
-    expect(c.stats()).toMatchObject({ state: 'open', reconnects: 0, droppedByReason: { 'too-large': 1 } });
+    expect(c.stats()).toMatchObject({ state: 'open', reconnects: 0, droppedByReason: { oversize: 1 } });
   });
 
   it('a frame above maxPayload closes the socket (1009), is counted, and the client reconnects and resumes', async () => {
@@ -172,7 +172,7 @@ describe('FeedClient against a real ws server', () => {
     s.sendRaw('x'.repeat(256 * 1024));
     await waitUntil(() => resumes(s).length === 2, 5000, 'reconnect after 1009');
     expect(resumes(s)[1]).toEqual({ type: 'resume', after: 1 });
-    expect(c.stats().droppedByReason['too-large']).toBe(1);
+    expect(c.stats().droppedByReason.oversize).toBe(1);
     expect(c.stats().lastError).toMatch(/payload|too large/i);
     await waitUntil(() => isOpen(c));
     s.send(ev(2));

@@ -1,0 +1,27 @@
+/** Feed health reaches the store with the live loop's write, not once per frame. */
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/core/clock.js';
+import { LiveEngine } from '../../src/runtime/live.js';
+import { createWarroomStore, type FeedView } from '../../src/store/store.js';
+import { testConfig } from '../helpers/config.js';
+
+const view = (dropped: number): FeedView => ({
+  sourceId: 'feed', state: 'open', dropped, droppedByReason: { not_json: dropped }, missed: 0, reconnects: 0, restarts: 0, firing: 0, firingPage: 0, firingMore: 0,
+});
+
+describe('LiveEngine.setFeed', () => {
+  it('a storm of 5000 feed updates is one store write, holding the last one', () => {
+    const clock = new FakeClock();
+    const store = createWarroomStore({ config: testConfig(), actor: 'alice', now: clock.now() });
+    const live = new LiveEngine(store, clock);
+    live.start();
+    let writes = 0;
+    store.subscribe(() => writes++);
+    for (let i = 1; i <= 5000; i++) live.setFeed(view(i));
+    expect(store.getState().feeds.feed).toBeUndefined();
+    clock.advance(1000);
+    expect(writes).toBe(1);
+    expect(store.getState().feeds.feed).toMatchObject({ dropped: 5000, droppedByReason: { not_json: 5000 } });
+    live.stop();
+  });
+});
