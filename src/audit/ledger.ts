@@ -11,6 +11,7 @@ import { headMismatch, headPathFor, readHead, writeHead } from './head.js';
 import { tryLock, type HeldLock } from './lock.js';
 import { signMessage, type SigningKey } from './sshsig.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
+import { Emitter } from '../core/emitter.js';
 import { describe, fsyncDir } from './fsutil.js';
 import { hashEntry, parseLedgerLines, signedMessage, splitLines, verifyChain } from './chain.js';
 import {
@@ -80,7 +81,7 @@ export class Ledger {
   private lastAttemptFailed = false;
   /** The file as found ended mid-line: start our first write on a fresh line. */
   private needsNewline: boolean;
-  private readonly listeners = new Set<() => void>();
+  private readonly events = new Emitter<{ change: undefined }>();
   private readonly waiters = new Set<FlushWaiter>();
   private readonly signer: SigningKey | undefined;
   private lock: HeldLock | undefined;
@@ -315,10 +316,9 @@ export class Ledger {
     return this.prevHash;
   }
 
-  /** Called after every append, successful write and failed write. Returns an unsubscribe. */
-  onChange(cb: () => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
+  /** `change`: after every append, successful write and failed write. */
+  on(name: 'change', listener: () => void): () => void {
+    return this.events.on(name, listener);
   }
 
   /**
@@ -335,7 +335,7 @@ export class Ledger {
       w.reject(new Error(`audit ledger closed with ${this.pending()} line(s) not written`));
     }
     this.waiters.clear();
-    this.listeners.clear();
+    this.events.clear();
     await this.lock?.release();
   }
 
@@ -423,13 +423,8 @@ export class Ledger {
   }
 
   private notify(): void {
-    for (const cb of this.listeners) {
-      try {
-        cb();
-      } catch {
-        // A broken listener must not stop the audit trail.
-      }
-    }
+    // The emitter isolates a broken listener: it must not stop the audit trail.
+    this.events.emit('change', undefined);
   }
 }
 

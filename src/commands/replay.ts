@@ -8,6 +8,7 @@ import { Replayer } from '../console/replayer.js';
 import { requireTty, showConsole, themeFrom } from './console.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from '../console/navigation.js';
 import { splitKeys, type InkKey } from '../console/keySplit.js';
+import { setNotice } from '../store/store.js';
 
 /** Replay is read-only: navigation keys work, action keys only say so. */
 function replayKey(r: Replayer, input: string, key: InkKey): boolean {
@@ -21,7 +22,7 @@ function replayKey(r: Replayer, input: string, key: InkKey): boolean {
   else if (key.return) toggleDetail(store);
   else if (input === '/') startFilter(store);
   else if (input === '?') toggleHelp(store, true);
-  else if ('KindswaK'.includes(input) && input) store.setState({ notice: { text: 'REPLAY is read-only: actions are disabled', level: 'warn', at: store.getState().now } });
+  else if ('KindswaK'.includes(input) && input) setNotice(store, 'REPLAY is read-only: actions are disabled', 'warn');
   return false;
 }
 
@@ -36,7 +37,7 @@ export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {
   }
   requireTty();
   const r = new Replayer(rec.config, rec.lines, speed);
-  if (rec.skipped) r.store.setState({ notice: { text: `${rec.skipped} unreadable line(s) skipped`, level: 'warn', at: r.clock.now() } });
+  if (rec.skipped) setNotice(r.store, `${rec.skipped} unreadable line(s) skipped`, 'warn');
   r.start();
   try {
     await showConsole({ store: r.store, theme: themeFrom(p, io.env), onInput: (chunk) => splitKeys(chunk).some((k) => replayKey(r, k.input, k.key)) }, io);

@@ -237,11 +237,9 @@ export class ActionRunner {
   }
 
   private async readVerify(v: VerifyConfig): Promise<Reading> {
-    const adapter = this.session.adapters.get(v.source);
-    const src = this.session.opts.config.sources[v.source];
-    if (!adapter || !src) return { value: null, observedAt: this.clock.now(), error: `verify source ${v.source} is not configured` };
     const probe = { id: 'verify', ...(v.metric ? { metric: v.metric } : {}), ...(v.query ? { query: v.query } : {}), ...(v.key ? { key: v.key } : {}) };
-    const res = await adapter.read([probe], { clock: this.clock, signal: AbortSignal.timeout(src.timeout) });
+    const res = await this.session.readVerify(v.source, probe);
+    if (!res) return { value: null, observedAt: this.clock.now(), error: `verify source ${v.source} is not configured` };
     return res.readings.verify ?? { value: null, observedAt: this.clock.now(), error: res.error ?? 'no reading' };
   }
 }

@@ -13,7 +13,7 @@ import type { FlowContext, FlowEffect, FlowKind, FlowResult } from '../flows/typ
 import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
-import { setNotice, type WarroomState } from '../store/store.js';
+import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { Acts } from './acts.js';
 import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
@@ -55,11 +55,11 @@ export class Controller {
     private readonly wallNow: () => number = () => Date.now(),
   ) {
     this.acts = new Acts(session, ledger, clock);
-    this.unsubscribe.push(session.live.onTriggers((effects) => this.onTriggers(effects)));
+    this.unsubscribe.push(session.live.on('triggers', (effects) => this.onTriggers(effects)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
     this.unsubscribe.push(
-      session.onFeed((m) => {
+      session.on('feed', ({ msg: m }) => {
         if (m.type === 'event' && typeof m.trigger === 'string' && m.actor && m.actor !== session.opts.actor) {
           this.roomFired.set(m.trigger, { actor: m.actor, at: clock.now() });
         }
@@ -68,7 +68,7 @@ export class Controller {
     if (ledger) {
       const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
       syncAcks();
-      this.unsubscribe.push(ledger.onChange(syncAcks));
+      this.unsubscribe.push(ledger.on('change', syncAcks));
     }
   }
 
@@ -136,11 +136,7 @@ export class Controller {
   }
 
   private dismiss(): void {
-    this.store.setState((s) => ({
-      actions: s.actions.map((a) => (a.state === 'failed' ? { ...a, dismissed: true } : a)),
-      notice: undefined,
-      ui: { ...s.ui, detail: false },
-    }));
+    dismiss(this.store);
   }
 
   private apply(r: FlowResult): boolean {
@@ -151,11 +147,11 @@ export class Controller {
       this.session.opts.recorder?.('key', e);
       this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) }, () => {
         this.pendingFlow = undefined;
-        this.store.setState({ flow: r.flow });
+        setFlow(this.store, r.flow);
       });
       return false;
     }
-    this.store.setState({ flow: r.flow });
+    setFlow(this.store, r.flow);
     return r.effect ? this.effect(r.effect) : false;
   }
 
@@ -195,7 +191,7 @@ export class Controller {
     if (!this.runner.killInFlight()) return true;
     const s = this.store.getState();
     if (!s.audit.quitWaiting) {
-      this.store.setState((st) => ({ audit: { ...st.audit, quitWaiting: true } }));
+      waitToQuit(this.store);
       setNotice(this.store, 'quitting once the kill-switch has an outcome; q then y again abandons it', 'warn');
       this.session.live.event({ kind: 'system', level: 'warn', text: `quit requested by ${s.actor}: waiting for the kill-switch outcome` });
       return false;
@@ -208,14 +204,14 @@ export class Controller {
   /** SIGTERM / SIGHUP: leave at once, or after the kill in flight has its outcome. */
   signal(name: string): void {
     if (this.runner.killInFlight()) {
-      this.store.setState((st) => ({ audit: { ...st.audit, quitWaiting: true } }));
+      waitToQuit(this.store);
       this.session.live.event({ kind: 'system', level: 'warn', text: `${name}: exiting once the kill-switch has an outcome` });
-    } else this.store.setState((st) => ({ audit: { ...st.audit, exitNow: true } }));
+    } else requestExit(this.store);
   }
 
   private watchQuit(s: WarroomState): void {
     if (s.audit.quitWaiting && !s.audit.exitNow && !this.runner.killInFlight()) {
-      queueMicrotask(() => this.store.setState((st) => ({ audit: { ...st.audit, exitNow: true } })));
+      queueMicrotask(() => requestExit(this.store));
     }
   }
 
@@ -259,7 +255,7 @@ export class Controller {
       const what = `${e.gate} = ${String(e.value)} fails ${e.threshold}`;
       if (watchOnly) {
         if (e.type === 'fire') this.session.live.event({ kind: 'gate', level: 'error', text: `AUTO-ROLLBACK due ${what}: armed by the room; this console sends nothing (${watchOnly})` });
-        if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
+        if (e.type === 'raise' || e.type === 'arm') ringBell(this.store);
         continue;
       }
       const room = this.roomFired.get(e.gate);
@@ -293,7 +289,7 @@ export class Controller {
         },
         event: { kind: 'gate', level, text },
       });
-      if (e.type === 'raise' || e.type === 'arm') this.store.setState((st) => ({ bell: st.bell + 1 }));
+      if (e.type === 'raise' || e.type === 'arm') ringBell(this.store);
       if (e.type === 'fire') {
         const armedAt = (s.banner.find((t) => t.gate === e.gate)?.firesAt ?? this.clock.now()) - AUTO_DELAY_MS;
         const key = roomKillKey(s.config.deployment.name, e.gate, armedAt);
@@ -311,7 +307,7 @@ export class Controller {
     if (!due) return;
     // Ring once per checkpoint falling due; the store write happens outside this listener pass.
     queueMicrotask(() => {
-      this.store.setState((st) => ({ bell: st.bell + 1 }));
+      ringBell(this.store);
       this.session.live.event({ kind: 'gate', level: 'warn', text: `checkpoint ${checkpointLabel(due.offsetMs)} due: ${due.label} (a acknowledges)` });
     });
   }

@@ -9,6 +9,7 @@ import { waiversFrom } from '../audit/state.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import type { AckMsg } from '../feed/protocol.js';
+import { setAuditHealth } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import type { Session } from './session.js';
 
@@ -78,7 +79,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     const r = (l as { remote_line?: { hash?: unknown } }).remote_line;
     if (r && typeof r.hash === 'string') recorded.add(r.hash);
   }
-  const offFeed = session.onFeed((m) => {
+  const offFeed = session.on('feed', ({ msg: m }) => {
     if (m.type !== 'ack') return;
     const ack = m as AckMsg & { line?: unknown };
     const hash = (ack.line as { hash?: unknown } | undefined)?.hash;
@@ -98,17 +99,13 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     ledger.append({ type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor, remote_line: line, recorded_by: session.opts.actor } as never);
     session.live.event({ kind: 'feed', level: 'ok', text: `signed sign-off ${what} verified (remote:${oneLine(line.actor, 64)}) and recorded` });
   });
-  const offChange = ledger.onChange(sync);
+  const offChange = ledger.on('change', sync);
   // Failed writes are loud: the header and a banner say so until the retry lands.
-  const offHealth = ledger.onChange(() => {
+  const offHealth = ledger.on('change', () => {
     const pending = ledger.pending();
     const error = ledger.lastError();
-    const a = session.store.getState().audit;
+    const a = setAuditHealth(session.store, pending, error);
     if (a.pending === pending && a.error === error) return;
-    const next = { ...a, pending };
-    if (error) next.error = error;
-    else delete next.error;
-    session.store.setState({ audit: next });
     if (error && a.error === undefined) session.live.event({ kind: 'system', level: 'error', text: `AUDIT NOT SAVED: ${error}; retrying` });
     if (!error && a.error !== undefined && pending === 0) session.live.event({ kind: 'system', level: 'ok', text: 'audit trail written again: every pending line saved' });
   });

@@ -8,7 +8,9 @@ import type { Signoff, Waiver } from '../core/types.js';
 import type { FeedStats } from '../feed/client.js';
 import type { FeedMessage, Publishable } from '../feed/protocol.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
+import { Emitter } from '../core/emitter.js';
 import { probesBySource } from '../engine/probes.js';
+import type { Probe, SourceResult } from '../sources/types.js';
 import { LiveEngine } from '../runtime/live.js';
 import { Poller, type PolledSource, type PollOutcome } from '../runtime/poller.js';
 import { createSource } from '../sources/index.js';
@@ -29,6 +31,11 @@ export interface SessionOptions {
   recorder?: (kind: string, data: unknown) => void;
 }
 
+export interface SessionEvents {
+  feed: { msg: FeedMessage; sourceId: string };
+  [name: string]: unknown;
+}
+
 export class Session {
   readonly store: WarroomStore;
   readonly live: LiveEngine;
@@ -37,19 +44,24 @@ export class Session {
   private ledgerSignoffs: Signoff[] = [];
   private waivers: Waiver[] = [];
   private unsubscribers: (() => void)[] = [];
-  private feedListeners = new Set<(m: FeedMessage, sourceId: string) => void>();
+  private readonly events = new Emitter<SessionEvents>();
+  private readonly probes: Record<string, Probe[]>;
+  /** Push sources with news since their last ingest; drained once per turn of the event loop. */
+  private readonly pushed = new Set<string>();
+  private pushTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(readonly opts: SessionOptions) {
     const { config, clock } = opts;
     this.store = createWarroomStore({ config, actor: opts.actor, now: clock.now(), readOnly: opts.readOnly ?? false, mode: opts.mode ?? 'live' });
     this.live = new LiveEngine(this.store, clock, 250, opts.cadence ?? clock);
-    const probes = probesBySource(config);
+    const probes = (this.probes = probesBySource(config));
     const polled: PolledSource[] = [];
     for (const src of Object.values(config.sources)) {
       const adapter = createSource(src, clock);
       this.adapters.set(src.id, adapter);
-      // Push sources answer reads from memory: read them often so the screen follows the feed.
-      const interval = src.type === 'websocket' ? 1000 : src.interval;
+      // A push source is ingested on every message (see push); the poll is only its heartbeat,
+      // which keeps a quiet but connected feed from ageing past stale_after.
+      const interval = src.type === 'websocket' ? Math.max(1000, Math.min(src.interval, src.staleAfter / 2)) : src.interval;
       polled.push({ id: src.id, adapter, probes: probes[src.id] ?? [], interval, timeout: src.timeout });
       if (src.type === 'websocket') this.wireFeed(src.id, adapter as WebsocketSourceAdapter);
     }
@@ -59,6 +71,23 @@ export class Session {
   private onPoll(o: PollOutcome): void {
     this.opts.recorder?.('sample', o);
     this.live.ingest(o);
+  }
+
+  /**
+   * The feed pushes: what it changed goes straight to the live engine (one path for every
+   * source), batched per turn of the event loop so a burst of frames is one ingest.
+   */
+  private push(sourceId: string): void {
+    this.pushed.add(sourceId);
+    this.pushTimer ??= setImmediate(() => {
+      this.pushTimer = undefined;
+      const now = this.opts.clock.now();
+      for (const id of this.pushed) {
+        const a = this.adapters.get(id) as WebsocketSourceAdapter | undefined;
+        if (a) this.onPoll({ sourceId: id, result: a.snapshot(this.probes[id] ?? []), startedAt: now, finishedAt: now });
+      }
+      this.pushed.clear();
+    });
   }
 
   private wireFeed(sourceId: string, ws: WebsocketSourceAdapter): void {
@@ -85,20 +114,19 @@ export class Session {
       });
     };
     this.unsubscribers.push(
-      ws.onEvent((m) => {
+      ws.on('message', (m) => {
         this.opts.recorder?.('feed', { sourceId, msg: m });
         const line = feedEventLine(m, lastStatus);
         if (line) this.live.event(line);
         // An ack is a claim until ledgerLink has verified its signature: it never counts here.
         if (m.type === 'alert') publishView(ws.client.stats());
-        for (const l of this.feedListeners) l(m, sourceId);
-        // A feed message may change a gate (status, alert): re-read the adapter soon.
-        this.poller.refresh(sourceId);
+        this.events.emit('feed', { msg: m, sourceId });
+        if (m.type === 'status' || m.type === 'alert') this.push(sourceId);
       }),
-      ws.client.onGap((missed, from, to) =>
+      ws.client.on('gap', ({ missed, from, to }) =>
         this.live.event({ kind: 'feed', level: 'warn', text: `feed ${sourceId}: gap in seq ${from}→${to}, ${missed} message(s) missed` }),
       ),
-      ws.client.onRestart((r) =>
+      ws.client.on('restart', (r) =>
         this.live.event({
           kind: 'feed',
           level: 'warn',
@@ -108,8 +136,10 @@ export class Session {
               : `feed ${sourceId}: server restarted (seq ${r.from} → ${r.to} after reconnect)`,
         }),
       ),
-      ws.client.onState((st) => {
+      ws.client.on('state', (st) => {
         publishView(st);
+        // Connected or lost: the feed's gates follow at once (UNKNOWN after stale_after once lost).
+        if (st.state !== lastState) this.push(sourceId);
         const prev = lastState;
         lastState = st.state;
         if (prev && prev !== st.state && (st.state === 'open' || prev === 'open')) {
@@ -130,9 +160,9 @@ export class Session {
     this.live.setAuthority(this.ledgerSignoffs, this.waivers);
   }
 
-  onFeed(cb: (m: FeedMessage, sourceId: string) => void): () => void {
-    this.feedListeners.add(cb);
-    return () => this.feedListeners.delete(cb);
+  /** `feed`: every valid feed message, after the session has taken it in. */
+  on<K extends keyof SessionEvents>(name: K, listener: (e: SessionEvents[K]) => void): () => void {
+    return this.events.on(name, listener);
   }
 
   /** Publishes our own action to every connected feed (SPEC §3). */
@@ -148,6 +178,11 @@ export class Session {
     this.poller.start();
   }
 
+  /** An action's verify read, through the poller like every other read. */
+  readVerify(sourceId: string, probe: Probe): Promise<SourceResult | undefined> {
+    return this.poller.readProbes(sourceId, [probe]);
+  }
+
   refresh(): void {
     this.live.event({ kind: 'system', level: 'info', text: `refresh requested by ${this.opts.actor}` });
     this.poller.refresh();
@@ -155,6 +190,7 @@ export class Session {
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribers) u();
+    if (this.pushTimer) clearImmediate(this.pushTimer);
     this.live.stop();
     await this.poller.stop();
   }

@@ -24,6 +24,7 @@ import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { every, systemClock } from '../core/clock.js';
+import { Emitter } from '../core/emitter.js';
 import { formatDuration } from '../config/duration.js';
 import { oneLine, stripControl } from '../util/sanitize.js';
 import { ReconnectBackoff } from './backoff.js';
@@ -50,6 +51,14 @@ export interface FeedClientOptions {
 }
 
 export type FeedState = 'connecting' | 'open' | 'closed';
+
+export interface FeedClientEvents {
+  message: FeedMessage;
+  gap: { missed: number; from: number; to: number };
+  restart: SeqRestart;
+  state: FeedStats;
+  [name: string]: unknown;
+}
 
 export interface FeedStats {
   state: FeedState;
@@ -84,7 +93,6 @@ export type PublishInput = Publishable extends infer P
 
 export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
 
-type Listener<A extends unknown[]> = (...args: A) => void;
 
 export class FeedClient {
   private readonly url: string;
@@ -118,10 +126,7 @@ export class FeedClient {
     reconnects: 0,
   };
 
-  private readonly msgListeners = new Set<Listener<[FeedMessage]>>();
-  private readonly gapListeners = new Set<Listener<[number, number, number]>>();
-  private readonly stateListeners = new Set<Listener<[FeedStats]>>();
-  private readonly restartListeners = new Set<Listener<[SeqRestart]>>();
+  private readonly events = new Emitter<FeedClientEvents>();
 
   constructor(opts: FeedClientOptions) {
     this.url = opts.url;
@@ -186,25 +191,9 @@ export class FeedClient {
     }
   }
 
-  onMessage(cb: (m: FeedMessage) => void): () => void {
-    this.msgListeners.add(cb);
-    return () => this.msgListeners.delete(cb);
-  }
-
-  onGap(cb: (missed: number, from: number, to: number) => void): () => void {
-    this.gapListeners.add(cb);
-    return () => this.gapListeners.delete(cb);
-  }
-
-  /** A server restart: its seq started over after a reconnect, or jumped beyond maxSeqJump. */
-  onRestart(cb: (r: SeqRestart) => void): () => void {
-    this.restartListeners.add(cb);
-    return () => this.restartListeners.delete(cb);
-  }
-
-  onState(cb: (s: FeedStats) => void): () => void {
-    this.stateListeners.add(cb);
-    return () => this.stateListeners.delete(cb);
+  /** `message` (valid, new, stripped), `gap`, `restart` (a server's seq started over), `state`. */
+  on<K extends keyof FeedClientEvents>(name: K, listener: (e: FeedClientEvents[K]) => void): () => void {
+    return this.events.on(name, listener);
   }
 
   stats(): FeedStats {
@@ -332,18 +321,18 @@ export class FeedClient {
     this.st.lastSeq = this.seq.resumeAfter;
     if (v.restart) {
       this.st.serverRestarts++;
-      for (const cb of this.restartListeners) safeCall(cb, v.restart);
+      this.events.emit('restart', v.restart);
     }
     if (v.gap) this.gap(v.gap.from, v.gap.to);
     else if (v.restart) this.emitState();
     const clean = sanitizeMessage(msg);
-    for (const cb of this.msgListeners) safeCall(cb, clean);
+    this.events.emit('message', clean);
   }
 
   private gap(from: number, to: number): void {
     const missed = to - from + 1;
     this.st.missed += missed;
-    for (const cb of this.gapListeners) safeCall(cb, missed, from, to);
+    this.events.emit('gap', { missed, from, to });
     this.emitState();
   }
 
@@ -354,9 +343,8 @@ export class FeedClient {
   }
 
   private emitState(): void {
-    if (this.stateListeners.size === 0) return;
-    const s = this.stats();
-    for (const cb of this.stateListeners) safeCall(cb, s);
+    if (!this.events.has('state')) return;
+    this.events.emit('state', this.stats());
   }
 }
 
@@ -397,11 +385,3 @@ function describeClose(code: number, reason: Buffer): string {
   return `closed by server (${code}${why ? `: ${why}` : ''})`;
 }
 
-/** A listener's bug must not break the socket handler (and with it the feed). */
-function safeCall<A extends unknown[]>(cb: (...args: A) => void, ...args: A): void {
-  try {
-    cb(...args);
-  } catch {
-    /* listener errors are the listener's to report */
-  }
-}

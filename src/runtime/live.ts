@@ -7,12 +7,13 @@
  * three (tick + scrape + feed source), whatever the feed does.
  */
 import { every, type Clock, type TimerHandle } from '../core/clock.js';
+import { Emitter } from '../core/emitter.js';
 import type { Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
 import { LIGHT_WORD } from '../core/status.js';
 import { evaluateAll } from '../engine/evaluate.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
-import { EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
+import { setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
@@ -34,7 +35,7 @@ export class LiveEngine {
   private lastFlushAt = -Infinity;
   private stopTick: (() => void) | undefined;
   private readonly ramp: RampLoop;
-  private triggerListeners = new Set<(e: TriggerEffect[]) => void>();
+  private readonly events = new Emitter<{ triggers: TriggerEffect[] }>();
 
   /**
    * `clock` is the engine's time (scaled in `demo --speed N`); `cadence` paces the store
@@ -53,9 +54,8 @@ export class LiveEngine {
   }
 
   /** Trigger effects (raise, arm, fire, cancel, clear) as they happen, for the console to act on. */
-  onTriggers(cb: (e: TriggerEffect[]) => void): () => void {
-    this.triggerListeners.add(cb);
-    return () => this.triggerListeners.delete(cb);
+  on(name: 'triggers', listener: (e: TriggerEffect[]) => void): () => void {
+    return this.events.on(name, listener);
   }
 
   setCheckpointAcks(acks: CheckpointAck[]): void {
@@ -66,14 +66,14 @@ export class LiveEngine {
   /** Cancels the soonest armed auto-rollback; false when none is armed. */
   cancelArmedTrigger(): boolean {
     const step = this.ramp.cancel(this.clock.now());
-    this.store.setState({ banner: step.banner });
+    setBanner(this.store, step.banner);
     this.emitTriggers(step.effects);
     return step.effects.length > 0;
   }
 
   private emitTriggers(effects: TriggerEffect[]): void {
     if (effects.length === 0) return;
-    for (const l of this.triggerListeners) l(effects);
+    this.events.emit('triggers', effects);
   }
 
   start(): void {

@@ -74,6 +74,17 @@ export class Poller {
     return out;
   }
 
+  /**
+   * One read of `sourceId` with other probes (an action's verify): the same timeout, abort
+   * and error handling as every poll; not given to the engine (these are not the gates' probes).
+   */
+  async readProbes(sourceId: string, probes: Probe[]): Promise<SourceResult | undefined> {
+    const slot = this.slots.get(sourceId);
+    if (!slot) return undefined;
+    const o = await this.readOne({ ...slot.src, probes });
+    return o.result;
+  }
+
   private run(slot: Slot): Promise<void> {
     const started = this.clock.now();
     const p = this.readOne(slot.src).then((o) => {

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
+import { Emitter } from '../core/emitter.js';
 import type { Reading, Value } from '../core/types.js';
 import type { WebsocketSource } from '../config/types.js';
 import { AlertBook, DEFAULT_MAX_FIRING_ALERTS, type AlertCounts, type KeptAlert } from '../feed/alertBook.js';
@@ -23,8 +24,10 @@ export interface WebsocketSourceAdapter extends SourceAdapter {
   readonly client: FeedClient;
   /** Connects (idempotent); read() also does it. */
   start(): void;
-  /** Every valid, de-duplicated message, for the console's event log. */
-  onEvent(cb: (m: FeedMessage) => void): () => void;
+  /** `message`: every valid, de-duplicated message, after this source has taken it in. */
+  on(name: 'message', listener: (m: FeedMessage) => void): () => void;
+  /** What read() answers, at once and synchronously: the session pushes it on every change. */
+  snapshot(probes: Probe[]): SourceResult;
   /** Alerts currently firing and kept with their text (at most max_firing_alerts; O(kept)). */
   alerts(): KeptAlert[];
   /** Exact firing and page counts, and how many are beyond the kept ones (O(1)). */
@@ -48,7 +51,7 @@ export function createWebsocketSource(
   const client = opts.client ?? new FeedClient({ url: cfg.url, headers: cfg.headers, clock, ...(cfg.maxSeqJump ? { maxSeqJump: cfg.maxSeqJump } : {}) });
   const statuses = new Map<string, HeldStatus>();
   const book = new AlertBook(cfg.maxFiringAlerts ?? DEFAULT_MAX_FIRING_ALERTS);
-  const eventListeners = new Set<(m: FeedMessage) => void>();
+  const events = new Emitter<{ message: FeedMessage }>();
   /** Wakes read() calls waiting for keys or a connection. */
   const wakers = new Set<() => void>();
   let started = false;
@@ -58,22 +61,16 @@ export function createWebsocketSource(
     for (const w of [...wakers]) w();
   };
 
-  client.onMessage((m) => {
+  client.on('message', (m) => {
     if (m.type === 'status') {
       statuses.set(m.key, { value: m.value, detail: m.detail, receivedAt: clock.now() });
     } else if (m.type === 'alert') {
       book.ingest(m);
     }
-    for (const cb of eventListeners) {
-      try {
-        cb(m);
-      } catch {
-        /* a view's bug must not stop the feed */
-      }
-    }
+    events.emit('message', m);
     wake();
   });
-  client.onState(() => wake());
+  client.on('state', () => wake());
 
   const start = () => {
     if (started) return;
@@ -132,6 +129,12 @@ export function createWebsocketSource(
     return { value: null, observedAt: at, error, ...detail };
   };
 
+  const snapshot = (probes: Probe[]): SourceResult => {
+    const readings: Record<string, Reading> = {};
+    for (const p of probes) readings[p.id] = readOne(p);
+    return { ...health(), readings };
+  };
+
   const health = (): { ok: boolean; error?: string } => {
     if (isOpen()) return { ok: true };
     const s = client.stats();
@@ -147,10 +150,7 @@ export function createWebsocketSource(
     type: 'websocket',
     client,
     start,
-    onEvent(cb) {
-      eventListeners.add(cb);
-      return () => eventListeners.delete(cb);
-    },
+    on: (name, listener) => events.on(name, listener),
     alerts: () => book.kept(),
     alertCounts: () => book.counts(),
     async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
@@ -158,10 +158,9 @@ export function createWebsocketSource(
       // One-shot use (`warroom check`) asks before anything arrived: wait for the keys or
       // the deadline, then answer with what there is (never throw on abort).
       if (opts.waitForKeys !== false) await waitReady(probes, ctx.signal);
-      const readings: Record<string, Reading> = {};
-      for (const p of probes) readings[p.id] = readOne(p);
-      return { ...health(), readings };
+      return snapshot(probes);
     },
+    snapshot,
     async close() {
       closed = true;
       wake(); // pending reads answer with what there is

@@ -210,6 +210,51 @@ export function setNotice(store: WarroomStore, text: string, level: EventLevel =
   store.setState((s) => ({ notice: { text, level, at: s.now } }));
 }
 
+/* Named writes of console state: every store write outside the live engine's flush is one of these. */
+
+export function setFlow(store: WarroomStore, flow: WarroomState['flow']): void {
+  store.setState({ flow });
+}
+
+/** Esc on the main screen: failed actions acknowledged, notice and detail closed. */
+export function dismiss(store: WarroomStore): void {
+  store.setState((s) => ({
+    actions: s.actions.map((a) => (a.state === 'failed' ? { ...a, dismissed: true } : a)),
+    notice: undefined,
+    ui: { ...s.ui, detail: false },
+  }));
+}
+
+/** The terminal bell, once (a trigger raised or armed, a checkpoint due). */
+export function ringBell(store: WarroomStore): void {
+  store.setState((s) => ({ bell: s.bell + 1 }));
+}
+
+/** Quit asked while a kill is in flight: the console stays until its outcome. */
+export function waitToQuit(store: WarroomStore): void {
+  store.setState((s) => ({ audit: { ...s.audit, quitWaiting: true } }));
+}
+
+/** The console should exit now (the Ink tree watches this). */
+export function requestExit(store: WarroomStore): void {
+  store.setState((s) => ({ audit: { ...s.audit, exitNow: true } }));
+}
+
+/** The ledger's health; a write only when it changed. Returns the previous view. */
+export function setAuditHealth(store: WarroomStore, pending: number, error: string | undefined): AuditView {
+  const a = store.getState().audit;
+  if (a.pending === pending && a.error === error) return a;
+  const next: AuditView = { ...a, pending };
+  if (error) next.error = error;
+  else delete next.error;
+  store.setState({ audit: next });
+  return a;
+}
+
+export function setBanner(store: WarroomStore, banner: WarroomState['banner']): void {
+  store.setState({ banner });
+}
+
 export function actionInFlight(s: WarroomState): boolean {
   return s.actions.some((a) => a.state === 'running');
 }

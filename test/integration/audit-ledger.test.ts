@@ -26,7 +26,7 @@ function until(ledger: Ledger, pred: () => boolean, ms = 3000): Promise<void> {
       off();
       reject(new Error('timed out waiting for ledger state'));
     }, ms);
-    const off = ledger.onChange(() => {
+    const off = ledger.on('change', () => {
       if (pred()) {
         clearTimeout(t);
         off();
@@ -100,7 +100,7 @@ describe('Ledger on a real directory', () => {
 
     // Backoff: nothing retries before 1 s; the second failure waits 2 s.
     let changes = 0;
-    const off = ledger.onChange(() => changes++);
+    const off = ledger.on('change', () => changes++);
     clock.advance(999);
     await new Promise((r) => setTimeout(r, 50));
     expect(changes).toBe(0);

@@ -21,8 +21,8 @@ function client(url: string, opts: Partial<FeedClientOptions> = {}) {
   const c = new FeedClient({ url, backoff: { baseMs: 50, capMs: 200 }, ...opts });
   const messages: FeedMessage[] = [];
   const gaps: [number, number, number][] = [];
-  c.onMessage((m) => messages.push(m));
-  c.onGap((n, from, to) => gaps.push([n, from, to]));
+  c.on('message', (m) => messages.push(m));
+  c.on('gap', (g) => gaps.push([g.missed, g.from, g.to]));
   cleanups.push(() => c.stop());
   return { c, messages, gaps };
 }
@@ -129,7 +129,7 @@ describe('FeedClient against a real ws server', () => {
     const s = await server();
     const { c, messages } = client(s.url);
     const states: FeedStats[] = [];
-    c.onState((st) => states.push(st));
+    c.on('state', (st) => states.push(st));
     c.start();
     await waitUntil(() => s.clients() === 1);
     s.send('this is not json {');

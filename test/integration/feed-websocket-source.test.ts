@@ -100,7 +100,7 @@ describe('websocket source', () => {
   it('@page_alerts counts firing page alerts and drops resolved ones', async () => {
     const { s, src } = await setup();
     const events: FeedMessage[] = [];
-    src.onEvent((m) => events.push(m));
+    src.on('message', (m) => events.push(m));
     src.start();
     await waitUntil(() => s.clients() === 1);
     const r0 = await src.read([{ id: 'pa', key: PAGE_ALERTS_KEY }], ctx());
