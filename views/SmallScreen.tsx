@@ -11,6 +11,7 @@ import { describeFlow } from '../src/flows/describe.js';
 import { pctText } from '../src/flows/validate.js';
 import type { Flow, FlowContext } from '../src/flows/types.js';
 import { flowContextOf } from '../src/console/flowContext.js';
+import { smallScreenKeys } from '../src/console/keyHints.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';
 import { OverallLight } from './Light.js';
@@ -67,7 +68,7 @@ export function SmallScreen({ columns, rows }: { columns: number; rows: number }
         </Text>
       </Box>
       <Text bold {...tone(theme, 'warn')}>{`terminal too small (${columns}x${rows}, needs ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>
-      {flowOpen ? <Prompt width={width} /> : <Text>{readOnly ? 'q quit' : 'K kill-switch · q quit'}</Text>}
+      {flowOpen ? <Prompt width={width} /> : <Text>{smallScreenKeys(readOnly)}</Text>}
       {notice ? (
         <Text bold {...tone(theme, notice.level)}>
           {plain(theme, oneLine(notice.text, 300))}

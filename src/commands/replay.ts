@@ -6,25 +6,9 @@ import type { CliIo } from '../cli/io.js';
 import { readRecording } from '../console/recording.js';
 import { Replayer } from '../console/replayer.js';
 import { requireTty, showConsole, themeFrom } from './console.js';
-import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from '../console/navigation.js';
-import { splitKeys, type InkKey } from '../console/keySplit.js';
+import { replayKey } from '../console/replayKeys.js';
+import { splitKeys } from '../console/keySplit.js';
 import { setNotice } from '../store/store.js';
-
-/** Replay is read-only: navigation keys work, action keys only say so. */
-function replayKey(r: Replayer, input: string, key: InkKey): boolean {
-  const store = r.store;
-  const ui = store.getState().ui;
-  if (ui.help) return (toggleHelp(store, false), false);
-  if (ui.filtering) return (filterKey(store, input, key), false);
-  if (input === 'q' || (key.ctrl && input === 'c')) return true;
-  if (key.upArrow || input === 'k') moveSelection(store, -1);
-  else if (key.downArrow || input === 'j') moveSelection(store, 1);
-  else if (key.return) toggleDetail(store);
-  else if (input === '/') startFilter(store);
-  else if (input === '?') toggleHelp(store, true);
-  else if ('KindswaK'.includes(input) && input) setNotice(store, 'REPLAY is read-only: actions are disabled', 'warn');
-  return false;
-}
 
 export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {
   const speed = numberFlag(p.values, 'speed', { min: 0.1, max: 100_000 }) ?? 1;
@@ -40,7 +24,7 @@ export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {
   if (rec.skipped) setNotice(r.store, `${rec.skipped} unreadable line(s) skipped`, 'warn');
   r.start();
   try {
-    await showConsole({ store: r.store, theme: themeFrom(p, io.env), onInput: (chunk) => splitKeys(chunk).some((k) => replayKey(r, k.input, k.key)) }, io);
+    await showConsole({ store: r.store, theme: themeFrom(p, io.env), onInput: (chunk) => splitKeys(chunk).some((k) => replayKey(r.store, k.input, k.key)) }, io);
   } finally {
     r.stop();
   }

@@ -8,15 +8,16 @@ import type { Ledger } from '../audit/ledger.js';
 import { actRefusal } from '../flows/permissions.js';
 import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
-import { flowKey, isCtrlK, openFlow } from '../flows/reducer.js';
-import type { FlowContext, FlowEffect, FlowKind, FlowResult } from '../flows/types.js';
+import { flowKey, openFlow } from '../flows/reducer.js';
+import type { FlowContext, FlowEffect, FlowResult } from '../flows/types.js';
 import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
 import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { Acts } from './acts.js';
-import { filterKey, moveSelection, startFilter, toggleDetail, toggleHelp } from './navigation.js';
+import { filterKey, navigation, toggleHelp } from './navigation.js';
+import { bindingFor, type Action } from './keymap.js';
 import { actorOf, flowContextOf } from './flowContext.js';
 import { splitKeys, type InkKey } from './keySplit.js';
 import type { Session } from './session.js';
@@ -33,8 +34,6 @@ export function roomKillKey(deployment: string, gate: string, armedAt: number): 
   const episode = Math.floor(armedAt / EPISODE_MS);
   return 'warroom-' + createHash('sha256').update(`${deployment}\0${gate}\0${episode}`).digest('hex').slice(0, 32);
 }
-
-const FLOW_KEYS: Record<string, FlowKind> = { K: 'kill', i: 'influence', n: 'advance', d: 'decision', s: 'signoff', w: 'waive' };
 
 export class Controller {
   private lastDue: string | undefined;
@@ -109,7 +108,8 @@ export class Controller {
     // Ctrl+C inside a prompt cancels it like Esc (nothing sent); on the main screen it quits.
     if (flow && key.ctrl && input === 'c') return this.apply(flowKey(flow, { input: '', escape: true }, ctx()));
     if (flow) return this.apply(flowKey(flow, { ...key, input }, ctx()));
-    if (isCtrlK({ ...key, input }) || input === 'K') return this.apply(openFlow('kill', ctx()));
+    const anywhere = bindingFor(input, key, ['anywhere']);
+    if (anywhere) return this.keyAction(anywhere.action);
     if (s.ui.help) {
       toggleHelp(this.store, false);
       return false;
@@ -118,21 +118,37 @@ export class Controller {
       filterKey(this.store, input, key);
       return false;
     }
-    if (key.ctrl && input === 'c') return this.apply(openFlow('quit', ctx()));
-    const kind = FLOW_KEYS[input];
-    if (kind) return this.apply(openFlow(kind, ctx()));
-    if (key.upArrow || input === 'k') moveSelection(this.store, -1);
-    else if (key.downArrow || input === 'j') moveSelection(this.store, 1);
-    else if (key.pageUp) moveSelection(this.store, -10);
-    else if (key.pageDown) moveSelection(this.store, 10);
-    else if (key.return) toggleDetail(this.store);
-    else if (key.escape) this.dismiss();
-    else if (input === '/') startFilter(this.store);
-    else if (input === '?') toggleHelp(this.store, true);
-    else if (input === 'r') this.session.refresh();
-    else if (input === 'a') this.acknowledge();
-    else if (input === 'q') return this.apply(openFlow('quit', ctx()));
-    return false;
+    const hit = bindingFor(input, key, ['main']);
+    return hit ? this.keyAction(hit.action) : false;
+  }
+
+  /** What a keymap action does on the live console; true when the console should quit. */
+  private keyAction(action: Action): boolean {
+    switch (action) {
+      case 'kill':
+      case 'influence':
+      case 'advance':
+      case 'decision':
+      case 'signoff':
+      case 'waive':
+      case 'quit':
+        return this.apply(openFlow(action, this.flowContext()));
+      case 'acknowledge':
+        this.acknowledge();
+        return false;
+      case 'refresh':
+        this.session.refresh();
+        return false;
+      case 'dismiss':
+        this.dismiss();
+        return false;
+      case 'cancelPrompt':
+        // Prompt keys never get here: an open prompt reads its own keys above.
+        return false;
+      default:
+        navigation[action](this.store);
+        return false;
+    }
   }
 
   private dismiss(): void {

@@ -1,6 +1,7 @@
 /** Keys → store for navigation: selection, detail, filter, help. No I/O. */
 import { filterGates } from './selectors.js';
 import { updateUi, type WarroomStore } from '../store/store.js';
+import type { NavigationAction } from './keymap.js';
 
 export function moveSelection(store: WarroomStore, delta: number): void {
   const s = store.getState();
@@ -29,4 +30,19 @@ export function filterKey(store: WarroomStore, input: string, key: { return?: bo
   if (key.backspace || key.delete) return updateUi(store, { filter: ui.filter.slice(0, -1), selected: 0 });
   const printable = input.replace(/[^\x20-\x7e]/g, '');
   if (printable) updateUi(store, { filter: (ui.filter + printable).slice(0, 60), selected: 0 });
+}
+
+/** The keymap's navigation actions, shared by the live console and replay. */
+export const navigation: Record<NavigationAction, (store: WarroomStore) => void> = {
+  up: (store) => moveSelection(store, -1),
+  down: (store) => moveSelection(store, 1),
+  pageUp: (store) => moveSelection(store, -10),
+  pageDown: (store) => moveSelection(store, 10),
+  detail: toggleDetail,
+  filter: startFilter,
+  help: (store) => toggleHelp(store, true),
+};
+
+export function isNavigation(action: string): action is NavigationAction {
+  return Object.hasOwn(navigation, action);
 }
