@@ -11,6 +11,7 @@ import {
 } from './state.js';
 import type { LedgerLine, NoteEvent, SignoffEvent, WaiverEvent } from './types.js';
 import { inspectAuditDir } from './verify.js';
+import type { Signoff } from '../core/types.js';
 import { judgeSignoffs, type AuthorityRules, type Unverified } from './authority.js';
 import { chainedLines } from './ledgerSet.js';
 
@@ -38,6 +39,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   const judged = judgeSignoffs(r.files.flatMap(chainedLines), rules);
   return renderReportFromLines(lines, {
     ...opts,
+    counted: judged.counted,
     unverified: judged.unverified,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
   });
@@ -46,7 +48,7 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 /** Pure: the Markdown for these lines and integrity verdict. */
 export function renderReportFromLines(
   lines: readonly LedgerLine[],
-  opts: ReportOptions & { integrity: { ok: boolean; text: string }; unverified?: Unverified[] },
+  opts: ReportOptions & { integrity: { ok: boolean; text: string }; counted?: Signoff[]; unverified?: Unverified[] },
 ): string {
   const out: string[] = [];
   const deployments = uniq(lines.map((l) => l.deployment));
@@ -87,9 +89,10 @@ export function renderReportFromLines(
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));
 
   out.push('', '## Sign-offs and waivers');
-  const signoffs = lines.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff');
+  // Only sign-offs that count (the same rule as check and the console); the rest are listed apart.
+  const signoffs = opts.counted ?? lines.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff').map((l) => ({ at: Date.parse(l.ts), role: l.role, gate: l.gate, actor: l.actor }));
   table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor'],
-    signoffs.map((s) => [time(Date.parse(s.ts)), s.role, s.gate ?? '(decision)', s.actor]), 'No sign-offs recorded.');
+    signoffs.map((s) => [time(s.at), s.role, s.gate ?? '(decision)', s.actor]), 'No sign-offs recorded.');
   if (opts.unverified?.length) {
     out.push('', '**Unverified sign-offs (never counted):**');
     table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor', 'Why not counted'],

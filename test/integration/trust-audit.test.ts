@@ -94,6 +94,10 @@ describe('check --strict counts only real sign-offs (issue 10 case 2)', () => {
     const r = await check(w.configPath);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mallory does not hold role on_call/);
+    // report applies the same rule: the sign-off is listed apart, as not counted.
+    const rep = await runCli(['report', '--dir', w.audit, '--config', w.configPath]);
+    expect(rep.code).toBe(0);
+    expect(rep.stdout).toMatch(/No sign-offs recorded\.[\s\S]*Unverified sign-offs \(never counted\)[\s\S]*\| on_call \| oncall_ack \| mallory \| mallory does not hold role on_call \|/);
   });
 
   it('a remote sign-off counts only with a valid signature by a key listed for that actor', async () => {
