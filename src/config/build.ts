@@ -509,7 +509,7 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     rollback: g.rollback,
     owner: g.owner,
     runbook: g.runbook,
-    description: g.description,
+    description: g.description?.trimEnd(),
   });
 
   if (g.source === 'manual') {
