@@ -88,6 +88,13 @@ beforeAll(async () => {
         // A broken endpoint echoing the credentials it got: they must never be shown.
         res.writeHead(500, { 'content-type': 'text/plain' });
         return res.end(`rejected ${String(req.headers.authorization)}`);
+      case '/future':
+        res.writeHead(200, { date: new Date(Date.now() + 600_000).toUTCString() });
+        return res.end('ahead');
+      case '/cached':
+        // A proxy's cached answer: its Date is when it was really produced.
+        res.writeHead(200, { date: new Date(Date.now() - 600_000).toUTCString(), age: '600' });
+        return res.end('old');
       case '/moved':
         res.writeHead(302, { location: `${other.url}/elsewhere` });
         return res.end();
@@ -249,6 +256,20 @@ describe('http source: errors in words, never GO', () => {
     expect(r.stdout).not.toContain(TOKEN);
     expect(r.stderr).not.toContain(TOKEN);
     expect(r.stdout).not.toContain('5ecret');
+  });
+});
+
+describe('http source: the Date header is the source clock (SPEC §9.2 max_clock_skew)', () => {
+  it('a Date ahead is clamped to the receive time with a warning; a cached answer is as old as its Date', async () => {
+    const r = await check(`
+  - { id: future, source: api, path: /future, go: "== 200" }
+  - { id: cached, source: api, path: /cached, go: "== 200" }
+`);
+    expect(r.by.future!.status).toBe('PASS');
+    expect(r.by.future!.reason).toMatch(/warning: source clock (9m5\d+s|10m) ahead \(max_clock_skew 30s\); using receive time/);
+    expect(r.by.cached!.status).toBe('UNKNOWN');
+    expect(r.by.cached!.reason).toMatch(/stale: last data (10m\S*|9m5\d+s) ago/);
+    expect(r.code).toBe(2);
   });
 });
 
