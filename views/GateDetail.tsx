@@ -5,12 +5,21 @@ import { formatDuration } from '../src/config/duration.js';
 import { filterGates } from '../src/console/selectors.js';
 import { formatValue } from '../src/engine/gate.js';
 import { gateProbeId } from '../src/engine/probes.js';
+import type { HttpProbeSpec } from '../src/config/types.js';
+import { safeUrl } from '../src/sources/http.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { asciiOnly, sparkline } from './theme.js';
 
 const EMPTY: number[] = [];
+
+/** `GET http://h/healthz, json_path $.ok`: the request and which part of the answer is the value. */
+function httpWhat(h: HttpProbeSpec): string {
+  const v = h.value;
+  const part = v.kind === 'status' ? 'status code' : v.kind === 'latency' ? 'latency (s)' : v.kind === 'json_path' ? `json_path ${v.path}` : `header ${v.name}${v.match ? ` ~ ${v.match}` : ''}`;
+  return `${h.method} ${safeUrl(h.url)}, ${part}`;
+}
 
 export function GateDetail({ height }: { height: number }) {
   const theme = useTheme();
@@ -25,15 +34,22 @@ export function GateDetail({ height }: { height: number }) {
   const now = useWarroom((s) => s.now);
   if (!gate) return <Text dimColor>no gate selected</Text>;
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s, 300)) : oneLine(s, 300));
-  const what = gate.query ?? gate.metric ?? gate.key ?? (gate.source === 'manual' ? `sign-off by ${gate.signoffRole}` : 'exit code');
+  const what = gate.query ?? gate.metric ?? gate.key ?? (gate.http ? httpWhat(gate.http) : gate.source === 'manual' ? `sign-off by ${gate.signoffRole}` : 'exit code');
   const lines: [string, string][] = [
-    ['gate', `${gate.id} (${gate.severity}, group ${gate.group})`],
+    ['gate', `${gate.id} (${gate.severity === 'info' ? 'info: watch-only, not counted' : gate.severity}, group ${gate.group})`],
+  ];
+  // Who to call and what to read come first (one line): the detail is opened when something is wrong.
+  const contact = [gate.owner, gate.runbook ? `runbook ${gate.runbook}` : undefined].filter(Boolean).join(' · ');
+  if (gate.owner) lines.push(['owner', contact]);
+  else if (gate.runbook) lines.push(['runbook', gate.runbook]);
+  lines.push(
     ['source', `${gate.source}: ${what}`],
     ['value', `${result ? formatValue(result.value) : '–'}  threshold ${result?.threshold ?? ''}${gate.for ? `  for ${formatDuration(gate.for)}` : ''}`],
     ['history', history.length ? `${sparkline(history, theme)}  min ${formatValue(Math.min(...history))} max ${formatValue(Math.max(...history))}` : '–'],
     ['age', result?.observedAt !== undefined ? `${formatDuration(Math.max(0, now - result.observedAt))} (stale after ${formatDuration(gate.staleAfter)})` : 'no data'],
     ['reason', result?.reason ?? 'not evaluated'],
-  ];
+  );
+  if (gate.description) lines.push(['about', gate.description]);
   if (reading?.detail) lines.push(['detail', reading.detail]);
   if (result?.signedBy) lines.push(['signed', `${result.signedBy.actor} (${result.signedBy.role}) at ${new Date(result.signedBy.at).toISOString()}`]);
   if (result?.waiver) lines.push(['waived', `${result.waiver.actor}: ${result.waiver.reason}, until ${new Date(result.waiver.expires).toISOString()}`]);

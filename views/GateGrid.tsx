@@ -80,6 +80,7 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   const age = result?.observedAt !== undefined ? formatDuration(Math.max(0, now - result.observedAt)) : '';
   let name = gate.title;
   if (gate.severity === 'advisory') name += ' (adv)';
+  else if (gate.severity === 'info') name += ' (info)';
   if (result?.signedBy) name += ` ${g.check}${result.signedBy.actor}`;
   if (result?.pendingSince !== undefined) name += ` (${result.raw} pending)`;
   if (gate.rollback) name += gate.rollback === 'auto' ? ' [auto-rb]' : ' [rb]';

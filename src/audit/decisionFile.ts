@@ -26,6 +26,10 @@ export interface DecisionCriterion {
   value: Value | null;
   threshold: string;
   observed_at: string | null;
+  /** Gate metadata, present only when configured. */
+  owner?: string;
+  runbook?: string;
+  description?: string;
 }
 
 export interface DecisionRecord {
@@ -111,6 +115,9 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
       value: typeof c.value === 'number' && !Number.isFinite(c.value) ? null : c.value,
       threshold: c.threshold,
       observed_at: isoOrNull(c.observedAt),
+      ...(c.owner !== undefined ? { owner: c.owner } : {}),
+      ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
+      ...(c.description !== undefined ? { description: c.description } : {}),
     })),
     prev_hash: prevHash,
   });

@@ -41,7 +41,7 @@ export function formatText(r: CheckReport): string {
     lines.push('', group);
     for (const c of cs) {
       const value = c.value_text ?? formatValue(c.value);
-      const sev = c.severity === 'advisory' ? ' (advisory)' : '';
+      const sev = c.severity === 'advisory' ? ' (advisory)' : c.severity === 'info' ? ' (info: not counted)' : '';
       lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, 14), 14)} ${pad(c.threshold, thW)} ${oneLine(c.reason, 160)}${sev}`);
     }
   }

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Path } from './interpolate.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { joinSourceUrl } from './urlJoin.js';
+import { checkJsonPathSyntax } from '../sources/jsonPath.js';
 import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import type {
@@ -16,6 +18,8 @@ import type {
   Config,
   DecisionConfig,
   GateConfig,
+  HttpProbeSpec,
+  HttpValueSpec,
   RampConfig,
   RoomConfig,
   SourceConfig,
@@ -61,6 +65,7 @@ const DEFAULTS: Record<Exclude<SourceType, 'manual'>, { interval: number; timeou
   websocket: { interval: 10 * S, timeout: 5 * S },
   command: { interval: 5 * 60 * S, timeout: 60 * S },
   files: { interval: 60 * S, timeout: 5 * S },
+  http: { interval: 15 * S, timeout: 5 * S },
 };
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -421,6 +426,7 @@ function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfi
   switch (s.type) {
     case 'prometheus':
     case 'scrape':
+    case 'http':
       // Unset keys stay absent: the adapters apply the defaults (30s skew, same-origin redirects).
       return compact<SourceConfig>({
         id,
@@ -469,6 +475,9 @@ function checkSelector(src: SourceRef, sel: Selector, p: Path, add: (path: Path,
     case 'files':
       for (const k of given) (wrong(k, src.type === 'command' ? 'the value is the exit code and first number on stdout' : 'the value is the newest file\'s age and status'), (ok = false));
       return ok ? {} : undefined;
+    case 'http':
+      for (const k of given) (wrong(k, 'give path (or url), and json_path, header or latency: true; the default value is the status code'), (ok = false));
+      return ok ? {} : undefined;
   }
 }
 
@@ -498,12 +507,15 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     for: g.for ?? 0,
     staleAfter: 0,
     rollback: g.rollback,
+    owner: g.owner,
+    runbook: g.runbook,
+    description: g.description?.trimEnd(),
   });
 
   if (g.source === 'manual') {
     if (g.signoff_role === undefined) err([...p, 'signoff_role'], 'required: a manual gate needs signoff_role (the role that signs it)');
     else ctx.checkRole(g.signoff_role, [...p, 'signoff_role']);
-    for (const k of ['go', 'warn', 'query', 'metric', 'key', 'baseline', 'baseline_query', 'baseline_metric', 'max_age', 'stale_after'] as const) {
+    for (const k of ['go', 'warn', 'query', 'metric', 'key', 'baseline', 'baseline_query', 'baseline_metric', 'max_age', 'stale_after', ...HTTP_GATE_KEYS] as const) {
       if (g[k] !== undefined) err([...p, k], `${k} is not used by manual gates: they pass when signed`);
     }
     if (before.n) return undefined;
@@ -511,6 +523,8 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   }
 
   if (g.signoff_role !== undefined) err([...p, 'signoff_role'], 'signoff_role is only for manual gates (source: manual)');
+  // A watch-only gate must not be able to act either.
+  if (g.severity === 'info' && g.rollback !== undefined) err([...p, 'rollback'], 'an info gate is watch-only: it never triggers a rollback (use severity critical)');
   if (g.warn && !g.go) err([...p, 'warn'], 'warn needs go: a value that is not go but meets warn shows WARN');
   const baselines = (['baseline', 'baseline_query', 'baseline_metric'] as const).filter((k) => g[k] !== undefined);
   if (baselines.length > 1) err([...p, baselines[1]!], `give only one of baseline, baseline_query, baseline_metric (found ${baselines.join(' and ')})`);
@@ -530,9 +544,14 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   if (g.baseline_query !== undefined && src.type !== 'prometheus') err([...p, 'baseline_query'], `baseline_query needs a prometheus source; "${src.id}" is ${src.type}`);
   if (g.baseline_metric !== undefined && src.type !== 'scrape') err([...p, 'baseline_metric'], `baseline_metric needs a scrape source; "${src.id}" is ${src.type}`);
   if (g.max_age !== undefined && src.type !== 'files') err([...p, 'max_age'], `max_age is only for files sources; "${src.id}" is ${src.type}`);
-  if (!g.go && (src.type === 'prometheus' || src.type === 'scrape')) err([...p, 'go'], `required: a ${src.type} gate needs go (e.g. go: ">= 0.9")`);
+  const watchOnly = g.severity === 'info';
+  if (!g.go && !watchOnly && (src.type === 'prometheus' || src.type === 'scrape')) err([...p, 'go'], `required: a ${src.type} gate needs go (e.g. go: ">= 0.9")`);
   if (!g.go && src.type === 'files' && g.max_age === undefined) err([...p, 'go'], 'required: a files gate needs go (e.g. go: "== PASS") or max_age');
+  if (src.type !== 'http') {
+    for (const k of HTTP_GATE_KEYS) if (g[k] !== undefined) err([...p, k], `${k} is only for http sources; "${src.id}" is ${src.type}`);
+  }
   const full = ctx.sources[g.source];
+  const http = src.type === 'http' ? httpProbe(g, p, full?.type === 'http' ? full : undefined, err, watchOnly) : undefined;
   if (before.n || !sel || !full) return undefined;
 
   return compact<GateConfig>({
@@ -545,5 +564,69 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     warn: g.warn,
     staleAfter: g.stale_after ?? full.staleAfter,
     maxAge: g.max_age,
+    http,
   });
+}
+
+/** Gate keys that describe an HTTP request or which part of its answer is the value. */
+const HTTP_GATE_KEYS = ['path', 'url', 'method', 'headers', 'body', 'json_body', 'timeout', 'json_path', 'header', 'header_match', 'latency'] as const;
+
+/**
+ * An http gate's request and value kind. `src` is undefined when the source itself has
+ * problems: the gate's own keys are still checked, so every problem shows at once.
+ */
+function httpProbe(g: RawGate, p: Path, src: Extract<SourceConfig, { type: 'http' }> | undefined, err: (path: Path, m: string) => void, watchOnly: boolean): HttpProbeSpec | undefined {
+  const n0 = { n: 0 };
+  const bad = (k: string, m: string) => {
+    n0.n++;
+    err([...p, k], m);
+  };
+  if (g.path !== undefined && g.url !== undefined) bad('url', 'give path (joined to the source url) or url, not both');
+  if (g.path !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(g.path)) bad('path', 'path is joined to the source url; for another address use url:');
+  const kinds = (['json_path', 'header', 'latency'] as const).filter((k) => g[k] !== undefined && g[k] !== false);
+  if (kinds.length > 1) bad(kinds[1]!, `give one of json_path, header, latency (found ${kinds.join(' and ')})`);
+  if (g.header_match !== undefined && g.header === undefined) bad('header_match', 'header_match needs header: the name of the header to match');
+  if (g.json_path !== undefined) {
+    const why = checkJsonPathSyntax(g.json_path);
+    if (why) bad('json_path', why);
+  }
+  const method = g.method ?? 'GET';
+  if (g.body !== undefined && g.json_body !== undefined) bad('json_body', 'give body or json_body, not both');
+  if ((g.body !== undefined || g.json_body !== undefined) && (method === 'GET' || method === 'HEAD')) {
+    bad(g.body !== undefined ? 'body' : 'json_body', `a ${method} request has no body; set method: POST (or PUT, PATCH, DELETE)`);
+  }
+  if (method === 'HEAD' && g.json_path !== undefined) bad('json_path', 'a HEAD answer has no body to read json_path from; use GET');
+  // The source's timeout bounds the whole read (the poller cuts it there), so a longer one would never be waited for.
+  if (g.timeout !== undefined && src && g.timeout > src.timeout) {
+    bad('timeout', `longer than source "${src.id}"'s timeout ${formatMs(src.timeout)}, which bounds every read; raise the source's timeout`);
+  }
+  const value: HttpValueSpec =
+    g.json_path !== undefined
+      ? { kind: 'json_path', path: g.json_path }
+      : g.header !== undefined
+        ? compact<HttpValueSpec>({ kind: 'header', name: g.header.toLowerCase(), match: g.header_match })
+        : g.latency === true
+          ? { kind: 'latency' }
+          : { kind: 'status' };
+  // A status code, a latency or a header is truthy whatever it says: without go such a gate would always pass.
+  if (!g.go && !watchOnly && value.kind !== 'json_path') {
+    const eg = value.kind === 'status' ? '"== 200"' : value.kind === 'latency' ? '"< 0.2"' : '">= 15552000"';
+    bad('go', `required: an http gate on the ${value.kind === 'status' ? 'status code' : value.kind} needs go (e.g. go: ${eg})`);
+  }
+  if (n0.n || !src) return undefined;
+  let url: string;
+  if (g.url !== undefined) url = g.url;
+  else {
+    try {
+      url = joinSourceUrl(src.url, g.path ?? '');
+    } catch (e) {
+      bad('path', (e as Error).message);
+      return undefined;
+    }
+  }
+  return compact<HttpProbeSpec>({ url, method, headers: g.headers ?? {}, body: g.body, jsonBody: g.json_body, timeout: g.timeout, value });
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

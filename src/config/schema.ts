@@ -161,16 +161,44 @@ export const websocketSource = z.strictObject({
 });
 export const commandSource = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
 export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common, ...sourceClock });
-export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files'] as const;
-export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource]);
+/** SPEC §9.3: plain HTTP checks; its clock is the answer's Date header. */
+export const httpSource = z.strictObject({ type: z.literal('http'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
+export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files', 'http'] as const;
+export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource, httpSource]);
 export type RawSource = z.output<typeof sourceSchema>;
 
 // --- gates --------------------------------------------------------------------------
+/** A regular expression with at least one capture group: the first one is the gate's number. */
+const captureRegex = z.string().superRefine((s, ctx) => {
+  let re: RegExp;
+  try {
+    re = new RegExp(s);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${errText(e)}` });
+    return;
+  }
+  // A group count from the regex engine itself: `new RegExp(s + '|')` matches the empty string, so exec shows every group.
+  const groups = (new RegExp(`${re.source}|`).exec('') ?? []).length - 1;
+  if (groups < 1) ctx.addIssue({ code: 'custom', message: 'needs a capture group for the number, e.g. \'max-age=(\\d+)\'' });
+});
+
+/** Free text shown to people: newlines allowed (YAML folded blocks), terminal controls not. */
+const prose = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => stripControl(s, { keepNewlines: true }) === s, 'must not contain control characters');
+
+export const GATE_SEVERITIES = ['critical', 'advisory', 'info'] as const;
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 export const gateSchema = z.strictObject({
   id: idString('gate id'),
   title: text.optional(),
   group: text.optional(),
-  severity: z.enum(['critical', 'advisory']).optional(),
+  severity: z.enum(GATE_SEVERITIES).optional(),
+  owner: text.optional(),
+  runbook: httpUrl.optional(),
+  description: prose.optional(),
   source: nonEmpty,
   query: nonEmpty.optional(),
   metric: nonEmpty.optional(),
@@ -185,6 +213,22 @@ export const gateSchema = z.strictObject({
   max_age: duration({ min: 1, minText: '1ms' }).optional(),
   rollback: z.enum(['prompt', 'auto']).optional(),
   signoff_role: nonEmpty.optional(),
+  // http sources (SPEC §9.3): the request, then which part of the answer is the value.
+  path: nonEmpty.optional(),
+  url: httpUrl.optional(),
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(HTTP_METHODS))
+    .optional(),
+  headers: headers.optional(),
+  body: z.string().optional(),
+  json_body: z.unknown().optional(),
+  timeout: duration({ min: 1, minText: '1ms' }).optional(),
+  json_path: nonEmpty.optional(),
+  header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name').optional(),
+  header_match: captureRegex.optional(),
+  latency: z.boolean().optional(),
 });
 export type RawGate = z.output<typeof gateSchema>;
 

@@ -5,7 +5,7 @@
  */
 import type { Threshold } from './threshold.js';
 
-export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'manual';
+export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'manual';
 
 interface SourceBase {
   id: string;
@@ -50,9 +50,39 @@ export interface FilesSource extends SourceBase, SourceClock {
   type: 'files';
   path: string;
 }
-export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource;
+/** SPEC §9.3: each gate on it is one request; the source gives the base url, headers and timeout. */
+export interface HttpSource extends SourceBase, SourceClock, Redirects {
+  type: 'http';
+  url: string;
+  headers: Record<string, string>;
+}
+export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource | HttpSource;
 
-export type Severity = 'critical' | 'advisory';
+/** `info` gates are shown and recorded but never counted by the decision rule (watch-only). */
+export type Severity = 'critical' | 'advisory' | 'info';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Which part of an HTTP answer is a gate's value. */
+export type HttpValueSpec =
+  | { kind: 'status' }
+  | { kind: 'json_path'; path: string }
+  | { kind: 'header'; name: string; match?: string }
+  | { kind: 'latency' };
+
+/** One gate's request on an http source, with its url already joined to the source's. */
+export interface HttpProbeSpec {
+  url: string;
+  method: HttpMethod;
+  /** The gate's own headers; the source's are added by the adapter, for the source's origin only. */
+  headers: Record<string, string>;
+  /** Raw body text, or a JSON document (sent as application/json). */
+  body?: string;
+  jsonBody?: unknown;
+  /** ms; at most the source's timeout, which bounds the whole read. */
+  timeout?: number;
+  value: HttpValueSpec;
+}
 
 export interface GateConfig {
   id: string;
@@ -76,6 +106,12 @@ export interface GateConfig {
   signoffRole?: string;
   /** Built in (feed_page_alerts), not from the file. */
   builtin?: boolean;
+  /** http sources: this gate's request and value. */
+  http?: HttpProbeSpec;
+  /** Who to ask, where the runbook is, what the gate is for: shown in the detail and recorded. */
+  owner?: string;
+  runbook?: string;
+  description?: string;
 }
 
 export interface DecisionConfig {

@@ -9,7 +9,7 @@ import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
 import type { AppendInput, LedgerLine } from '../audit/types.js';
 import type { Clock } from '../core/clock.js';
-import { toCriteria } from '../engine/criteria.js';
+import { gateMetadata, toCriteria } from '../engine/criteria.js';
 import type { Publishable } from '../feed/protocol.js';
 import { actRefusal, type Act } from '../flows/permissions.js';
 import { setNotice, type Notice } from '../store/store.js';
@@ -120,7 +120,7 @@ export class Acts {
     const cfg = s.config;
     const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
       const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
-      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}) };
+      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}), ...gateMetadata(cfg.gates[i]!) };
     });
     const now = this.clock.now();
     const stage = s.ramp && s.ramp.stageIndex >= 0 ? s.ramp.stageIndex + 1 : null;

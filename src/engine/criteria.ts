@@ -1,12 +1,12 @@
 /** The criteria snapshot written into `check --format json` and decision records (SPEC §5). */
-import type { GateConfig } from '../config/types.js';
+import type { GateConfig, Severity } from '../config/types.js';
 import type { CriterionStatus, GateResult, Value } from '../core/types.js';
 
 export interface Criterion {
   id: string;
   title: string;
   group: string;
-  severity: 'critical' | 'advisory';
+  severity: Severity;
   status: CriterionStatus;
   /** JSON has no NaN/Inf: those become null, with `value_text` saying which. */
   value: Value | null;
@@ -14,6 +14,19 @@ export interface Criterion {
   threshold: string;
   observed_at: string | null;
   reason: string;
+  /** Gate metadata, present only when configured. */
+  owner?: string;
+  runbook?: string;
+  description?: string;
+}
+
+/** The metadata keys a criterion carries when the gate has them (records, check json). */
+export function gateMetadata(g: Pick<GateConfig, 'owner' | 'runbook' | 'description'>): Pick<Criterion, 'owner' | 'runbook' | 'description'> {
+  const m: Pick<Criterion, 'owner' | 'runbook' | 'description'> = {};
+  if (g.owner !== undefined) m.owner = g.owner;
+  if (g.runbook !== undefined) m.runbook = g.runbook;
+  if (g.description !== undefined) m.description = g.description;
+  return m;
 }
 
 export function toCriteria(gates: readonly GateConfig[], results: Readonly<Record<string, GateResult | undefined>>): Criterion[] {
@@ -30,6 +43,7 @@ export function toCriteria(gates: readonly GateConfig[], results: Readonly<Recor
       threshold: r?.threshold ?? g.go?.text ?? '',
       observed_at: r?.observedAt !== undefined ? new Date(r.observedAt).toISOString() : null,
       reason: r?.reason ?? 'not evaluated',
+      ...gateMetadata(g),
     };
     if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
     return c;

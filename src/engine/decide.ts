@@ -17,7 +17,11 @@ export function decide(
   const critUnknown: string[] = [];
   const warn: string[] = [];
   const advisory: string[] = [];
+  let counted = 0;
   for (const g of gates) {
+    // Watch-only (like Argo's dryRun): shown and recorded, never part of the decision.
+    if (g.severity === 'info') continue;
+    counted++;
     // A gate with no result yet has no data: UNKNOWN, never GO.
     const status = results[g.id]?.status ?? 'UNKNOWN';
     if (status === 'PASS' || status === 'WAIVED') continue;
@@ -34,13 +38,14 @@ export function decide(
   if (warn.length) reasons.push(`WARN: ${warn.join(', ')}`);
   if (advisory.length) reasons.push(`advisory not passing: ${advisory.join(', ')}`);
   if (missing.length) reasons.push(`sign-off missing: ${missing.join(', ')}`);
-  if (gates.length === 0) reasons.push('no gates configured');
+  // Info gates alone decide nothing: a config of only those has no gate to say GO.
+  if (counted === 0) reasons.push(gates.length === 0 ? 'no gates configured' : 'no gates counted (all are severity info)');
 
   let overall: OverallResult['overall'];
   if (blocking.length > 0) {
     overall = blocking.length <= cfg.warnWhenFailedAtMost ? 'WARN' : 'NO-GO';
     if (overall === 'WARN') reasons.push(`${blocking.length} critical failure(s) within warn_when_failed_at_most ${cfg.warnWhenFailedAtMost}`);
-  } else if (warn.length || advisory.length || critUnknown.length || missing.length || gates.length === 0) {
+  } else if (warn.length || advisory.length || critUnknown.length || missing.length || counted === 0) {
     overall = 'WARN';
   } else {
     overall = 'GO';

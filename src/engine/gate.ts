@@ -118,6 +118,8 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   }
   if (!gate.go) {
     if (r.exitCode === 0) return at('PASS', 'exit 0');
+    // An info gate without go only watches a value (a cost, a rate): having one is all it can say.
+    if (gate.severity === 'info' && r.value !== null && (typeof r.value !== 'number' || Number.isFinite(r.value))) return at('PASS', `${fmtValue(r.value)} (watched, no go threshold)`);
     if (r.value === null) return at('UNKNOWN', 'no value');
     const t = truthy(r.value);
     if (t === undefined) return at('UNKNOWN', `value "${fmtValue(r.value)}" is not true/false`);

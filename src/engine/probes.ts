@@ -11,6 +11,7 @@ function gateProbe(g: GateConfig): Probe {
   if (g.query !== undefined) p.query = g.query;
   if (g.metric !== undefined) p.metric = g.metric;
   if (g.key !== undefined) p.key = g.key;
+  if (g.http !== undefined) p.http = g.http;
   return p;
 }
 

@@ -1,5 +1,5 @@
 /**
- * One bounded GET for the HTTP sources. The poller does the scheduling, so got never retries;
+ * One bounded request (a GET, or an http gate's own method) for the HTTP sources. The poller does the scheduling, so got never retries;
  * every failure becomes one line a human can act on, never containing header values (they
  * may hold tokens) nor the URL's credentials or query string.
  */
@@ -19,6 +19,11 @@ export interface HttpGetOptions {
   followRedirects?: boolean;
 }
 
+export interface HttpRequestOptions extends HttpGetOptions {
+  method?: string;
+  body?: string;
+}
+
 export interface HttpGetResult {
   status: number;
   statusText: string;
@@ -26,6 +31,10 @@ export interface HttpGetResult {
   contentType: string;
   /** Set when the answer is a redirect to another origin that was not followed. */
   refusedRedirect?: string;
+  /** Response headers, names lower-cased (set by httpRequest; optional for hand-made answers). */
+  headers?: Record<string, string | string[] | undefined>;
+  /** Wall time from sending the request to the end of the answer, redirects included, ms. */
+  elapsedMs?: number;
 }
 
 /** A failure of the endpoint itself (connection, timeout, abort, oversized body). */
@@ -35,15 +44,23 @@ export class HttpSourceError extends Error {
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
-export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGetResult> {
+export function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGetResult> {
+  return httpRequest(url, opts);
+}
+
+export async function httpRequest(url: string, opts: HttpRequestOptions): Promise<HttpGetResult> {
   const got = await loadGot();
-  const where = `GET ${safeUrl(url)}`;
+  const method = (opts.method ?? 'GET').toUpperCase();
+  const where = `${method} ${safeUrl(url)}`;
   const headers = opts.headers ?? {};
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (opts.signal?.aborted) throw new HttpSourceError(`${where}: ${abortText(opts.signal)}`);
   let tooLarge = false;
   try {
+    const started = performance.now();
     const req = got(url, {
+      method: method as 'GET',
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
       headers,
       searchParams: opts.searchParams,
       timeout: { request: Math.max(1, opts.timeoutMs) },
@@ -65,6 +82,8 @@ export async function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGe
       statusText: res.statusMessage ?? '',
       body: res.body,
       contentType: String(res.headers['content-type'] ?? ''),
+      headers: res.headers,
+      elapsedMs: performance.now() - started,
     };
     const refused = refusedRedirectText(res, url);
     if (refused) out.refusedRedirect = refused;

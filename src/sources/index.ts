@@ -4,6 +4,7 @@ import { FeedClient } from '../feed/client.js';
 import type { SourceConfig } from '../config/types.js';
 import { createCommandSource } from './command.js';
 import { createFilesSource } from './files.js';
+import { createHttpCheckSource } from './httpCheck.js';
 import { createPrometheusSource } from './prometheus.js';
 import { createScrapeSource } from './scrape.js';
 import type { SourceAdapter } from './types.js';
@@ -20,6 +21,7 @@ export function createSource(cfg: SourceConfig, clock: Clock, opts: { oneShot?: 
     case 'scrape': return createScrapeSource(cfg);
     case 'command': return createCommandSource(cfg);
     case 'files': return createFilesSource(cfg);
+    case 'http': return createHttpCheckSource(cfg);
     case 'websocket':
       return createWebsocketSource(cfg, {
         clock,

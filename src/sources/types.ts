@@ -3,6 +3,7 @@
  * a set of probes; push sources (websocket) answer from what they hold.
  */
 import type { Clock } from '../core/clock.js';
+import type { HttpProbeSpec } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 
 /** What to read from a source: one of these is set, depending on the source type. */
@@ -12,6 +13,7 @@ export interface Probe {
   query?: string; // prometheus
   metric?: string; // scrape (name{label="v"}), also prometheus (used as the query)
   key?: string; // websocket status key
+  http?: HttpProbeSpec; // http: the gate's request; absent = GET of the source url, status code
 }
 
 export interface SourceResult {

@@ -147,7 +147,7 @@ describe('gates', () => {
     expect(p['gates[2].go']).toMatch(/got number 0 \(write "== 0"\)/);
     expect(p['gates[2].warn']).toMatch(/not a number, Nx, true\/false or a bare word/);
     expect(p['gates[3].for']).toMatch(/is not a duration/);
-    expect(p['gates[3].severity']).toBe('must be one of critical, advisory');
+    expect(p['gates[3].severity']).toBe('must be one of critical, advisory, info');
     expect(p['gates[3].rollback']).toBe('must be one of prompt, auto');
     expect(p['gates[4].id']).toMatch(/gate id must start with a letter or digit/);
     expect(p['gates[4].stale_afer']).toBe('unknown key "stale_afer" (did you mean "stale_after"?)');

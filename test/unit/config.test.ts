@@ -27,7 +27,7 @@ describe('the bundled example (SPEC §2)', () => {
     expect(c.file).toBe(EXAMPLE);
     expect(c.baseDir).toBe(join(ROOT, 'config'));
     expect(c.deployment).toEqual({ name: 'rl-policy-v42', environment: 'production' });
-    expect(Object.keys(c.sources)).toEqual(['prom', 'exporter', 'feed', 'preflight', 'validation']);
+    expect(Object.keys(c.sources)).toEqual(['prom', 'exporter', 'feed', 'preflight', 'validation', 'api']);
     expect(c.sources.prom).toMatchObject({ type: 'prometheus', interval: 15_000, timeout: 5_000, staleAfter: 45_000 });
     expect(c.sources.prom!.type === 'prometheus' && c.sources.prom!.headers.Authorization).toBe('Bearer prom-s3cret-token');
     expect(c.sources.exporter).toMatchObject({ type: 'scrape', interval: 5_000, timeout: 5_000, staleAfter: 15_000, headers: {} });
@@ -35,7 +35,9 @@ describe('the bundled example (SPEC §2)', () => {
     expect(c.sources.preflight).toMatchObject({ type: 'command', argv: ['make', 'preflight'], interval: 300_000, timeout: 60_000, staleAfter: 900_000 });
     expect(c.sources.validation).toMatchObject({ type: 'files', path: join(ROOT, 'config/artifacts/validation'), interval: 60_000, staleAfter: 180_000 });
 
-    expect(c.gates.map((g) => g.id)).toEqual(['page_alerts', 'entropy', 'q_spread', 'validation_fresh', 'killswitch_tested', 'oncall_ack', 'preflight', 'feed_page_alerts']);
+    expect(c.sources.api).toMatchObject({ type: 'http', url: 'http://127.0.0.1:8080', interval: 15_000, timeout: 5_000, headers: {} });
+
+    expect(c.gates.map((g) => g.id)).toEqual(['page_alerts', 'entropy', 'q_spread', 'validation_fresh', 'killswitch_tested', 'oncall_ack', 'preflight', 'healthz', 'flags', 'hsts', 'p95', 'cost', 'feed_page_alerts']);
     const g = Object.fromEntries(c.gates.map((x) => [x.id, x]));
     expect(g.page_alerts!.query).toContain('ALERTS');
     expect(g.page_alerts!.go?.text).toBe('== 0');
@@ -49,6 +51,14 @@ describe('the bundled example (SPEC §2)', () => {
     expect(g.oncall_ack!.go).toBeUndefined();
     expect(g.preflight).toMatchObject({ title: 'Preflight diff gate', severity: 'critical', for: 0, staleAfter: 900_000 });
     expect(g.preflight!.go).toBeUndefined();
+    // SPEC §9.3: one gate of each kind of the http source, an info gate, gate metadata.
+    expect(g.healthz!.http).toEqual({ url: 'http://127.0.0.1:8080/healthz', method: 'GET', headers: {}, value: { kind: 'status' } });
+    expect(g.healthz).toMatchObject({ owner: 'team-checkout', runbook: 'https://runbooks.example.com/checkout/healthz' });
+    expect(g.flags!.http!.value).toEqual({ kind: 'json_path', path: '$.outbox.enabled' });
+    expect(g.hsts!.http!.value).toEqual({ kind: 'header', name: 'strict-transport-security', match: 'max-age=(\\d+)' });
+    expect(g.p95!.http!.value).toEqual({ kind: 'latency' });
+    expect(g.cost).toMatchObject({ severity: 'info', source: 'exporter', metric: 'cost_usd_hourly' });
+    expect(g.cost!.go).toBeUndefined();
     expect(g.feed_page_alerts).toMatchObject({
       title: 'No firing page alerts on the feed', group: 'Alerting & Monitoring', severity: 'critical',
       source: 'feed', key: '@page_alerts', for: 0, staleAfter: 10_000, builtin: true,
@@ -88,7 +98,7 @@ describe('the bundled example (SPEC §2)', () => {
     const p = bad(await loadConfigFile(EXAMPLE, {}));
     expect(p).toEqual([
       { path: 'sources.prom.headers.Authorization', line: 9, message: 'environment variable PROM_TOKEN is not set' },
-      { path: 'actions.kill_switch.http.headers.Authorization', line: 78, message: 'environment variable CONTROL_TOKEN is not set' },
+      { path: 'actions.kill_switch.http.headers.Authorization', line: 116, message: 'environment variable CONTROL_TOKEN is not set' },
     ]);
   });
 });
