@@ -2,6 +2,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { FeedClient } from '../feed/client.js';
 import type { SourceConfig } from '../config/types.js';
+import { createAlertmanagerSource } from './alertmanager.js';
 import { createCommandSource } from './command.js';
 import { createFilesSource } from './files.js';
 import { createPrometheusSource } from './prometheus.js';
@@ -20,6 +21,7 @@ export function createSource(cfg: SourceConfig, clock: Clock, opts: { oneShot?: 
     case 'scrape': return createScrapeSource(cfg);
     case 'command': return createCommandSource(cfg);
     case 'files': return createFilesSource(cfg);
+    case 'alertmanager': return createAlertmanagerSource(cfg);
     case 'websocket':
       return createWebsocketSource(cfg, {
         clock,
