@@ -5,7 +5,7 @@
  */
 import type { Threshold } from './threshold.js';
 
-export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'manual';
+export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'alertmanager' | 'manual';
 
 interface SourceBase {
   id: string;
@@ -50,7 +50,14 @@ export interface FilesSource extends SourceBase, SourceClock {
   type: 'files';
   path: string;
 }
-export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource;
+export interface AlertmanagerSource extends SourceBase, Redirects {
+  type: 'alertmanager';
+  url: string;
+  headers: Record<string, string>;
+  /** Prefix of the v2 API under url, e.g. Grafana's `/api/alertmanager/grafana`; no trailing slash. */
+  basePath?: string;
+}
+export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource | AlertmanagerSource;
 
 export type Severity = 'critical' | 'advisory';
 
@@ -72,6 +79,16 @@ export interface GateConfig {
   for: number; // ms, 0 = none
   staleAfter: number; // ms
   maxAge?: number; // ms, files sources
+  /** files: JSON field (a.b.c) read as the value instead of `status`. */
+  field?: string;
+  /** files: the newest N files must all be PASS. */
+  consecutive?: number;
+  /** files: ms; no file modified this recently may be anything but PASS. */
+  noFailuresWithin?: number;
+  /** alertmanager: label matchers, as Alertmanager's `filter` parameter takes them. */
+  filter?: string[];
+  /** alertmanager: `warn` holds a pass at WARN while a matching silence is active. */
+  silences?: 'warn' | 'ignore';
   rollback?: 'prompt' | 'auto';
   signoffRole?: string;
   /** Built in (feed_page_alerts), not from the file. */
