@@ -21,6 +21,14 @@ function httpWhat(h: HttpProbeSpec): string {
   return `${h.method} ${safeUrl(h.url)}, ${part}`;
 }
 
+function filesRules(g: { field?: string; consecutive?: number; noFailuresWithin?: number; maxAge?: number }): string {
+  const parts = [`newest file's ${g.field ?? 'status'}`];
+  if (g.consecutive !== undefined) parts.push(`newest ${g.consecutive} PASS`);
+  if (g.noFailuresWithin !== undefined) parts.push(`no failures within ${formatDuration(g.noFailuresWithin)}`);
+  if (g.maxAge !== undefined) parts.push(`max age ${formatDuration(g.maxAge)}`);
+  return parts.join(', ');
+}
+
 export function GateDetail({ height }: { height: number }) {
   const theme = useTheme();
   const config = useWarroom((s) => s.config);
@@ -34,7 +42,20 @@ export function GateDetail({ height }: { height: number }) {
   const now = useWarroom((s) => s.now);
   if (!gate) return <Text dimColor>no gate selected</Text>;
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s, 300)) : oneLine(s, 300));
-  const what = gate.query ?? gate.metric ?? gate.key ?? (gate.http ? httpWhat(gate.http) : gate.source === 'manual' ? `sign-off by ${gate.signoffRole}` : 'exit code');
+  const type = config.sources[gate.source]?.type;
+  const what =
+    gate.query ??
+    gate.metric ??
+    gate.key ??
+    (gate.http
+      ? httpWhat(gate.http)
+      : gate.source === 'manual'
+        ? `sign-off by ${gate.signoffRole}`
+        : type === 'alertmanager'
+          ? `alerts {${(gate.filter ?? []).join(', ')}}${gate.silences === 'warn' ? ', silences warn' : ''}`
+          : type === 'files'
+            ? filesRules(gate)
+            : 'exit code');
   const lines: [string, string][] = [
     ['gate', `${gate.id} (${gate.severity === 'info' ? 'info: watch-only, not counted' : gate.severity}, group ${gate.group})`],
   ];

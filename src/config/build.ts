@@ -66,6 +66,7 @@ const DEFAULTS: Record<Exclude<SourceType, 'manual'>, { interval: number; timeou
   command: { interval: 5 * 60 * S, timeout: 60 * S },
   files: { interval: 60 * S, timeout: 5 * S },
   http: { interval: 15 * S, timeout: 5 * S },
+  alertmanager: { interval: 15 * S, timeout: 5 * S },
 };
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -446,6 +447,20 @@ function normalizeSource(id: string, s: RawSource, baseDir: string): SourceConfi
     }
     case 'files':
       return compact<SourceConfig>({ id, type: 'files', path: resolve(baseDir, s.path), interval, timeout, staleAfter, maxClockSkew: s.max_clock_skew });
+    case 'alertmanager': {
+      const bp = s.base_path?.replace(/\/+$/, '');
+      return compact<SourceConfig>({
+        id,
+        type: 'alertmanager',
+        url: s.url,
+        headers: s.headers ?? {},
+        basePath: bp === '' ? undefined : bp,
+        interval,
+        timeout,
+        staleAfter,
+        followRedirects: s.follow_redirects,
+      });
+    }
   }
 }
 
@@ -471,6 +486,9 @@ function checkSelector(src: SourceRef, sel: Selector, p: Path, add: (path: Path,
       for (const k of given) if (k !== 'key') (wrong(k, 'give key: the feed status key'), (ok = false));
       if (sel.key === undefined) (add([...p, 'key'], `required: websocket source "${src.id}" needs a feed key`), (ok = false));
       return ok ? { key: sel.key! } : undefined;
+    case 'alertmanager':
+      for (const k of given) (wrong(k, 'the value is the number of matching alerts; select them with filter: [\'name="value"\']'), (ok = false));
+      return ok ? {} : undefined;
     case 'command':
     case 'files':
       for (const k of given) (wrong(k, src.type === 'command' ? 'the value is the exit code and first number on stdout' : 'the value is the newest file\'s age and status'), (ok = false));
@@ -489,6 +507,9 @@ interface GateCtx {
   checkRole: (role: string, path: Path) => void;
   sourceList: () => string;
 }
+
+const FILE_KEYS = ['field', 'consecutive', 'no_failures_within'] as const;
+const ALERT_KEYS = ['filter', 'silences'] as const;
 
 function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   const { add } = ctx;
@@ -515,7 +536,7 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   if (g.source === 'manual') {
     if (g.signoff_role === undefined) err([...p, 'signoff_role'], 'required: a manual gate needs signoff_role (the role that signs it)');
     else ctx.checkRole(g.signoff_role, [...p, 'signoff_role']);
-    for (const k of ['go', 'warn', 'query', 'metric', 'key', 'baseline', 'baseline_query', 'baseline_metric', 'max_age', 'stale_after', ...HTTP_GATE_KEYS] as const) {
+    for (const k of ['go', 'warn', 'query', 'metric', 'key', 'baseline', 'baseline_query', 'baseline_metric', 'max_age', 'stale_after', ...HTTP_GATE_KEYS, ...ALERT_KEYS, ...FILE_KEYS] as const) {
       if (g[k] !== undefined) err([...p, k], `${k} is not used by manual gates: they pass when signed`);
     }
     if (before.n) return undefined;
@@ -544,6 +565,8 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   if (g.baseline_query !== undefined && src.type !== 'prometheus') err([...p, 'baseline_query'], `baseline_query needs a prometheus source; "${src.id}" is ${src.type}`);
   if (g.baseline_metric !== undefined && src.type !== 'scrape') err([...p, 'baseline_metric'], `baseline_metric needs a scrape source; "${src.id}" is ${src.type}`);
   if (g.max_age !== undefined && src.type !== 'files') err([...p, 'max_age'], `max_age is only for files sources; "${src.id}" is ${src.type}`);
+  for (const k of FILE_KEYS) if (g[k] !== undefined && src.type !== 'files') err([...p, k], `${k} is only for files sources; "${src.id}" is ${src.type}`);
+  for (const k of ALERT_KEYS) if (g[k] !== undefined && src.type !== 'alertmanager') err([...p, k], `${k} is only for alertmanager sources; "${src.id}" is ${src.type}`);
   const watchOnly = g.severity === 'info';
   if (!g.go && !watchOnly && (src.type === 'prometheus' || src.type === 'scrape')) err([...p, 'go'], `required: a ${src.type} gate needs go (e.g. go: ">= 0.9")`);
   if (!g.go && src.type === 'files' && g.max_age === undefined) err([...p, 'go'], 'required: a files gate needs go (e.g. go: "== PASS") or max_age');
@@ -553,6 +576,8 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   const full = ctx.sources[g.source];
   const http = src.type === 'http' ? httpProbe(g, p, full?.type === 'http' ? full : undefined, err, watchOnly) : undefined;
   if (before.n || !sel || !full) return undefined;
+  // Counting alerts: nothing firing is the only pass that needs no spelling out.
+  const go = g.go ?? (src.type === 'alertmanager' ? parseThreshold('== 0') : undefined);
 
   return compact<GateConfig>({
     ...base,
@@ -560,11 +585,16 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     baseline: g.baseline,
     baselineQuery: g.baseline_query,
     baselineMetric: g.baseline_metric,
-    go: g.go,
+    go,
     warn: g.warn,
     staleAfter: g.stale_after ?? full.staleAfter,
     maxAge: g.max_age,
     http,
+    field: g.field,
+    consecutive: g.consecutive,
+    noFailuresWithin: g.no_failures_within,
+    filter: g.filter?.map((f) => f.trim()),
+    silences: g.silences,
   });
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';
+import { parseMatcher } from '../sources/alertMatch.js';
 
 // A config is validated once per run: zod's default of generating and compiling a fast
 // parser per object schema on first use costs more than it saves (~12 ms of startup, measured).
@@ -163,11 +164,28 @@ export const commandSource = z.strictObject({ type: z.literal('command'), argv, 
 export const filesSource = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common, ...sourceClock });
 /** SPEC §9.3: plain HTTP checks; its clock is the answer's Date header. */
 export const httpSource = z.strictObject({ type: z.literal('http'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
-export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files', 'http'] as const;
-export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource, httpSource]);
+/** Where the v2 API lives under url (Grafana: /api/alertmanager/grafana): a path, nothing else. */
+const basePath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'base_path must be a URL path starting with / (no query, fragment or spaces), e.g. /api/alertmanager/grafana');
+export const alertmanagerSource = z.strictObject({ type: z.literal('alertmanager'), url: httpUrl, headers: headers.optional(), base_path: basePath.optional(), ...common, ...redirects });
+export const SOURCE_TYPES = ['prometheus', 'scrape', 'websocket', 'command', 'files', 'http', 'alertmanager'] as const;
+export const sourceSchema = z.discriminatedUnion('type', [prometheusSource, scrapeSource, websocketSource, commandSource, filesSource, httpSource, alertmanagerSource]);
 export type RawSource = z.output<typeof sourceSchema>;
 
 // --- gates --------------------------------------------------------------------------
+/** One Alertmanager label matcher, checked here so a typo is a config problem with its line. */
+const matcher = z.string().superRefine((s, ctx) => {
+  try {
+    parseMatcher(s);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: errText(e) });
+  }
+});
+/** A dotted JSON path like summary.passed (digits index lists). */
+const fieldPath = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a dotted path like summary.passed (no spaces, no empty parts)')
+  .refine((s) => stripControl(s, { keepNewlines: false }) === s, 'must not contain control characters');
 /** A regular expression with at least one capture group: the first one is the gate's number. */
 const captureRegex = z.string().superRefine((s, ctx) => {
   let re: RegExp;
@@ -229,6 +247,13 @@ export const gateSchema = z.strictObject({
   header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name').optional(),
   header_match: captureRegex.optional(),
   latency: z.boolean().optional(),
+  // alertmanager
+  filter: z.array(matcher).optional(),
+  silences: z.enum(['warn', 'ignore']).optional(),
+  // files: value field and artifact history
+  field: fieldPath.optional(),
+  consecutive: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100, 'must be at most 100').optional(),
+  no_failures_within: duration({ min: 1, minText: '1ms' }).optional(),
 });
 export type RawGate = z.output<typeof gateSchema>;
 
@@ -346,7 +371,7 @@ export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', '
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
   ...TOP_KEYS,
-  'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path', 'max_clock_skew', 'follow_redirects',
+  'name', 'environment', 'type', 'url', 'headers', 'interval', 'timeout', 'stale_after', 'argv', 'cwd', 'path', 'max_clock_skew', 'follow_redirects', 'base_path',
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),

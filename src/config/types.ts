@@ -5,7 +5,7 @@
  */
 import type { Threshold } from './threshold.js';
 
-export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'manual';
+export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'alertmanager' | 'manual';
 
 interface SourceBase {
   id: string;
@@ -56,7 +56,14 @@ export interface HttpSource extends SourceBase, SourceClock, Redirects {
   url: string;
   headers: Record<string, string>;
 }
-export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource | HttpSource;
+export interface AlertmanagerSource extends SourceBase, Redirects {
+  type: 'alertmanager';
+  url: string;
+  headers: Record<string, string>;
+  /** Prefix of the v2 API under url, e.g. Grafana's `/api/alertmanager/grafana`; no trailing slash. */
+  basePath?: string;
+}
+export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource | HttpSource | AlertmanagerSource;
 
 /** `info` gates are shown and recorded but never counted by the decision rule (watch-only). */
 export type Severity = 'critical' | 'advisory' | 'info';
@@ -102,6 +109,16 @@ export interface GateConfig {
   for: number; // ms, 0 = none
   staleAfter: number; // ms
   maxAge?: number; // ms, files sources
+  /** files: JSON field (a.b.c) read as the value instead of `status`. */
+  field?: string;
+  /** files: the newest N files must all be PASS. */
+  consecutive?: number;
+  /** files: ms; no file modified this recently may be anything but PASS. */
+  noFailuresWithin?: number;
+  /** alertmanager: label matchers, as Alertmanager's `filter` parameter takes them. */
+  filter?: string[];
+  /** alertmanager: `warn` holds a pass at WARN while a matching silence is active. */
+  silences?: 'warn' | 'ignore';
   rollback?: 'prompt' | 'auto';
   signoffRole?: string;
   /** Built in (feed_page_alerts), not from the file. */

@@ -19,6 +19,15 @@ export interface Reading {
   asOf?: number;
   /** Shown with the gate's reason whatever its status (source clock skew, escaped processes). */
   warnings?: string[];
+  /** Shown after the gate's reason whatever its status: what the value counts (firing alerts). */
+  note?: string;
+  /**
+   * The source found the gate failing on grounds beyond the value (artifact history:
+   * a FAIL among the newest N). FAIL with this reason, whatever the threshold says.
+   */
+  fail?: string;
+  /** A pass is held at WARN for this reason (an active silence that may hide what the gate watches). */
+  hold?: string;
 }
 
 /** Status of one criterion as written to the audit trail and shown as a light. */

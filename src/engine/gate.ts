@@ -99,7 +99,16 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   // fresh dictionary-like copy: measurably slower over 1,000 gates).
   // Warnings ride on every outcome: a skewed clock or an escaped process matters even when the value passes.
   const warned = r.warnings && r.warnings.length > 0 ? `; warning: ${r.warnings.join('; ')}` : '';
-  const at = (status: Raw['status'], reason: string): Raw => ({ status, value: r.value, reason: reason + warned, threshold, observedAt: r.observedAt });
+  const noted = r.note ? `; ${r.note}` : '';
+  // A held pass (an active silence) shows WARN; the hold is named on every other status too.
+  const held = r.hold ? `; ${r.hold}` : '';
+  const at = (status: Raw['status'], reason: string): Raw => ({
+    status: status === 'PASS' && r.hold ? 'WARN' : status,
+    value: r.value,
+    reason: reason + noted + held + warned,
+    threshold,
+    observedAt: r.observedAt,
+  });
   const age = now - r.observedAt;
   if (age > gate.staleAfter) {
     return at('UNKNOWN', `stale: last data ${formatDuration(age)} ago (stale after ${formatDuration(gate.staleAfter)})${r.error ? `; ${r.error}` : ''}`);
@@ -108,6 +117,8 @@ export function rawStatus(gate: GateConfig, input: GateInput): Raw {
   if (r.exitCode !== undefined && r.exitCode !== 0) {
     return at('FAIL', r.error ?? `exit ${r.exitCode}`);
   }
+  // A definite failure (a FAIL in the artifact history) outranks an unreadable neighbour.
+  if (r.fail) return at('FAIL', r.fail);
   if (r.error) return at('UNKNOWN', r.error);
   if (gate.maxAge !== undefined) {
     const asOf = r.asOf ?? r.observedAt;

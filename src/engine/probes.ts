@@ -12,6 +12,13 @@ function gateProbe(g: GateConfig): Probe {
   if (g.metric !== undefined) p.metric = g.metric;
   if (g.key !== undefined) p.key = g.key;
   if (g.http !== undefined) p.http = g.http;
+  if (g.filter !== undefined || g.silences !== undefined) p.alerts = { filter: g.filter ?? [], silences: g.silences ?? 'ignore' };
+  if (g.field !== undefined || g.consecutive !== undefined || g.noFailuresWithin !== undefined) {
+    p.files = {};
+    if (g.field !== undefined) p.files.field = g.field;
+    if (g.consecutive !== undefined) p.files.consecutive = g.consecutive;
+    if (g.noFailuresWithin !== undefined) p.files.noFailuresWithin = g.noFailuresWithin;
+  }
   return p;
 }
 

@@ -10,7 +10,8 @@ import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
 
 export interface HttpGetOptions {
   headers?: Record<string, string>;
-  searchParams?: Record<string, string>;
+  /** URLSearchParams for repeated keys (Alertmanager's `filter=a&filter=b`). */
+  searchParams?: Record<string, string> | URLSearchParams;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Bodies larger than this are refused (a broken endpoint must not exhaust memory). */

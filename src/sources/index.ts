@@ -2,6 +2,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { FeedClient } from '../feed/client.js';
 import type { SourceConfig } from '../config/types.js';
+import { createAlertmanagerSource } from './alertmanager.js';
 import { createCommandSource } from './command.js';
 import { createFilesSource } from './files.js';
 import { createHttpCheckSource } from './httpCheck.js';
@@ -22,6 +23,7 @@ export function createSource(cfg: SourceConfig, clock: Clock, opts: { oneShot?: 
     case 'command': return createCommandSource(cfg);
     case 'files': return createFilesSource(cfg);
     case 'http': return createHttpCheckSource(cfg);
+    case 'alertmanager': return createAlertmanagerSource(cfg);
     case 'websocket':
       return createWebsocketSource(cfg, {
         clock,

@@ -14,6 +14,19 @@ export interface Probe {
   metric?: string; // scrape (name{label="v"}), also prometheus (used as the query)
   key?: string; // websocket status key
   http?: HttpProbeSpec; // http: the gate's request; absent = GET of the source url, status code
+  /** alertmanager: label matchers as written in the gate's `filter`, and what a matching silence does. */
+  alerts?: { filter: string[]; silences: 'warn' | 'ignore' };
+  /** files: the JSON field read as the value, and the artifact-history rules. */
+  files?: FileRules;
+}
+
+export interface FileRules {
+  /** Dotted path of the value; default `status`. */
+  field?: string;
+  /** The newest N files must all have status PASS. */
+  consecutive?: number;
+  /** No file modified within this many ms may have a status other than PASS. */
+  noFailuresWithin?: number;
 }
 
 export interface SourceResult {

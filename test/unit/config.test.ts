@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile, mkdir, chmod } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfigFile, loadConfigText, formatProblems, type LoadResult } from '../../src/config/load.js';
@@ -27,7 +28,8 @@ describe('the bundled example (SPEC §2)', () => {
     expect(c.file).toBe(EXAMPLE);
     expect(c.baseDir).toBe(join(ROOT, 'config'));
     expect(c.deployment).toEqual({ name: 'rl-policy-v42', environment: 'production' });
-    expect(Object.keys(c.sources)).toEqual(['prom', 'exporter', 'feed', 'preflight', 'validation', 'api']);
+    expect(Object.keys(c.sources)).toEqual(['prom', 'exporter', 'feed', 'preflight', 'validation', 'api', 'readiness', 'am']);
+    expect(c.sources.am).toEqual({ id: 'am', type: 'alertmanager', url: 'http://127.0.0.1:9093', headers: {}, interval: 15_000, timeout: 5_000, staleAfter: 45_000 });
     expect(c.sources.prom).toMatchObject({ type: 'prometheus', interval: 15_000, timeout: 5_000, staleAfter: 45_000 });
     expect(c.sources.prom!.type === 'prometheus' && c.sources.prom!.headers.Authorization).toBe('Bearer prom-s3cret-token');
     expect(c.sources.exporter).toMatchObject({ type: 'scrape', interval: 5_000, timeout: 5_000, staleAfter: 15_000, headers: {} });
@@ -37,7 +39,7 @@ describe('the bundled example (SPEC §2)', () => {
 
     expect(c.sources.api).toMatchObject({ type: 'http', url: 'http://127.0.0.1:8080', interval: 15_000, timeout: 5_000, headers: {} });
 
-    expect(c.gates.map((g) => g.id)).toEqual(['page_alerts', 'entropy', 'q_spread', 'validation_fresh', 'killswitch_tested', 'oncall_ack', 'preflight', 'healthz', 'flags', 'hsts', 'p95', 'cost', 'feed_page_alerts']);
+    expect(c.gates.map((g) => g.id)).toEqual(['page_alerts', 'entropy', 'q_spread', 'validation_fresh', 'killswitch_tested', 'oncall_ack', 'preflight', 'healthz', 'flags', 'hsts', 'p95', 'cost', 'pages', 'validations', 'scorecard', 'feed_page_alerts']);
     const g = Object.fromEntries(c.gates.map((x) => [x.id, x]));
     expect(g.page_alerts!.query).toContain('ALERTS');
     expect(g.page_alerts!.go?.text).toBe('== 0');
@@ -46,6 +48,10 @@ describe('the bundled example (SPEC §2)', () => {
     expect(g.q_spread).toMatchObject({ baseline: 1.4, rollback: 'auto', staleAfter: 15_000 });
     expect(g.q_spread!.go?.operand).toEqual({ kind: 'ratio', n: 2 });
     expect(g.validation_fresh).toMatchObject({ maxAge: 86_400_000, group: 'General' });
+    expect(g.pages).toMatchObject({ source: 'am', filter: ['severity="page"', 'service="checkout"'], silences: 'warn' });
+    expect(g.pages!.go?.text).toBe('== 0');
+    expect(g.validations).toMatchObject({ consecutive: 2, noFailuresWithin: 72 * 3600_000, maxAge: 86_400_000 });
+    expect(g.scorecard).toMatchObject({ source: 'readiness', field: 'summary.passed' });
     expect(g.killswitch_tested!.go?.operand).toEqual({ kind: 'bool', b: true });
     expect(g.oncall_ack).toMatchObject({ source: 'manual', signoffRole: 'on_call' });
     expect(g.oncall_ack!.go).toBeUndefined();
@@ -96,9 +102,12 @@ describe('the bundled example (SPEC §2)', () => {
 
   it('without the tokens: exactly the two missing-variable problems, with lines', async () => {
     const p = bad(await loadConfigFile(EXAMPLE, {}));
+    // The lines are found in the file, so gates added above the actions do not break the test.
+    const lineOf = (needle: string) => readFileSync(EXAMPLE, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+    expect(lineOf('${CONTROL_TOKEN}')).toBeGreaterThan(lineOf('${PROM_TOKEN}'));
     expect(p).toEqual([
-      { path: 'sources.prom.headers.Authorization', line: 9, message: 'environment variable PROM_TOKEN is not set' },
-      { path: 'actions.kill_switch.http.headers.Authorization', line: 116, message: 'environment variable CONTROL_TOKEN is not set' },
+      { path: 'sources.prom.headers.Authorization', line: lineOf('${PROM_TOKEN}'), message: 'environment variable PROM_TOKEN is not set' },
+      { path: 'actions.kill_switch.http.headers.Authorization', line: lineOf('${CONTROL_TOKEN}'), message: 'environment variable CONTROL_TOKEN is not set' },
     ]);
   });
 });
