@@ -4,10 +4,10 @@
  * data folder, clustering off (`--cluster.listen-address=`, or it would gossip on 9094).
  * Alerts and silences go in through its own v2 API, as Prometheus and people would send them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDaemon } from './daemon.js';
 import { freePort } from './prometheus.js';
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
@@ -57,55 +57,7 @@ export async function startAlertmanager(opts: { routePrefix?: string } = {}): Pr
     '--log.level=warn',
   ];
   if (prefix) args.push(`--web.route-prefix=${prefix}`);
-  const child: ChildProcess = spawn(ALERTMANAGER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString('utf8')).slice(-4000);
-  });
-  let exited = false;
-  let spawnError: Error | undefined;
-  child.on('error', (err) => {
-    spawnError = err;
-    exited = true;
-  });
-  child.on('exit', () => {
-    exited = true;
-  });
-  const onExit = () => {
-    if (!exited) child.kill('SIGKILL');
-  };
-  process.on('exit', onExit);
-
-  const stop = async () => {
-    process.off('exit', onExit);
-    if (!exited) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(t);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`alertmanager exited during start: ${spawnError?.message ?? stderr.trim()}`);
-    }
-    try {
-      const res = await fetch(`${apiBase}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`alertmanager not ready after 15s: ${stderr.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { stop } = await startDaemon({ name: 'alertmanager', bin: ALERTMANAGER_BIN, args, dir, readyUrl: `${apiBase}/-/ready` });
 
   const send = async (path: string, init: RequestInit): Promise<Response> => {
     const res = await fetch(`${apiBase}/api/v2${path}`, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3000) });

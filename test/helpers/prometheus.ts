@@ -3,11 +3,11 @@
  * temporary config and TSDB. The first scrape lands ~6 s after start (targets are applied on a
  * 5 s ticker, see STACK-NOTES), so tests wait for data with `waitForSeries`, not for /-/ready.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDaemon } from './daemon.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
@@ -64,59 +64,18 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Tes
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
+  const { stop } = await startDaemon({
+    name: 'prometheus',
+    bin: PROMETHEUS_BIN,
+    args: [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString('utf8')).slice(-4000);
+    dir,
+    readyUrl: `${url}/-/ready`,
   });
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-  const onExit = () => {
-    if (!exited) child.kill('SIGKILL');
-  };
-  process.on('exit', onExit);
-
-  const stop = async () => {
-    process.off('exit', onExit);
-    if (!exited) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(t);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`prometheus exited during start: ${stderr.trim()}`);
-    }
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus not ready after 15s: ${stderr.trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 
   const query = async (q: string): Promise<unknown> => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`, { signal: AbortSignal.timeout(2000) });
