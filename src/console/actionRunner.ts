@@ -15,9 +15,9 @@ import { newIdempotencyKey, runAction, type StepEvent } from '../actions/executo
 import type { Clock } from '../core/clock.js';
 import type { ActionConfig, VerifyConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
-import { actRefusal, type Act } from '../flows/permissions.js';
+import type { Act } from '../flows/permissions.js';
+import { refuseAct } from './acts.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
-import { actorOf } from './flowContext.js';
 import type { Session } from './session.js';
 import { loadGot } from '../util/lazyGot.js';
 
@@ -88,11 +88,7 @@ export class ActionRunner {
 
   /** Rights are checked here, at the act, whatever asked for it (key, trigger, timer). */
   private refused(act: Act, what: string): boolean {
-    const why = actRefusal(act, actorOf(this.store.getState()));
-    if (!why) return false;
-    setNotice(this.store, `${what} refused: ${why}`, 'warn');
-    this.session.live.event({ kind: 'action', level: 'warn', text: `${what} refused: ${why}` });
-    return true;
+    return refuseAct(this.session, act, what);
   }
 
   /**

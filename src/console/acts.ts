@@ -29,6 +29,22 @@ export interface ActSpec {
   notice?: Pick<Notice, 'text' | 'level'>;
 }
 
+/**
+ * Says so when this console's actor may not perform `right` (SPEC §9.1): the notice and the
+ * event log, for a key, a trigger or a timer alike. True when refused.
+ */
+export function refuseAct(session: Session, right: Act, what: string): boolean {
+  const why = actRefusal(right, actorOf(session.store.getState()));
+  if (!why) return false;
+  tellRefused(session, what, why);
+  return true;
+}
+
+function tellRefused(session: Session, what: string, why: string): void {
+  setNotice(session.store, `${what} refused: ${why}`, 'warn');
+  session.live.event({ kind: 'action', level: 'warn', text: `${what} refused: ${why}` });
+}
+
 export class Acts {
   constructor(
     private readonly session: Session,
@@ -58,8 +74,7 @@ export class Acts {
   record(spec: ActSpec): LedgerLine | undefined {
     const why = this.refusal(spec);
     if (why && spec.right) {
-      setNotice(this.store, `${spec.what} refused: ${why}`, 'warn');
-      this.session.live.event({ kind: 'action', level: 'warn', text: `${spec.what} refused: ${why}` });
+      tellRefused(this.session, spec.what, why);
       return undefined;
     }
     if (why) {
@@ -111,11 +126,7 @@ export class Acts {
   /** The decision line and its record file go together (recordDecision), so this act writes through it. */
   decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
     const why = this.refusal({ right: 'decision' });
-    if (why) {
-      setNotice(this.store, `decision refused: ${why}`, 'warn');
-      this.session.live.event({ kind: 'action', level: 'warn', text: `decision refused: ${why}` });
-      return;
-    }
+    if (why) return tellRefused(this.session, 'decision', why);
     const s = this.store.getState();
     const cfg = s.config;
     const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {

@@ -49,7 +49,7 @@ export class Controller {
   constructor(
     private readonly session: Session,
     private readonly runner: ActionRunner,
-    private readonly ledger: Ledger | undefined,
+    ledger: Ledger | undefined,
     private readonly clock: Clock,
     private readonly wallNow: () => number = () => Date.now(),
   ) {

@@ -63,14 +63,15 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
 export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules: Omit<AuthorityRules, 'now'>): () => void {
   const said = new Set<string>();
   const sync = () => {
-    const judged = judgeSignoffs(ledger.chained(), { ...rules, now: clock.now() });
+    const chained = ledger.chained();
+    const judged = judgeSignoffs(chained, { ...rules, now: clock.now() });
     for (const u of judged.unverified) {
       const key = JSON.stringify([u.role, u.gate, u.actor, u.at, u.why]);
       if (said.has(key)) continue;
       said.add(key);
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
-    const valid = ledger.chained().filter((l) => l.inChain && l.line.deployment === rules.deployment).map((l) => l.line);
+    const valid = chained.filter((l) => l.inChain && l.line.deployment === rules.deployment).map((l) => l.line);
     session.setLedgerAuthority(judged.counted, waiversFrom(valid));
   };
   sync();

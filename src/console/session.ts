@@ -41,8 +41,6 @@ export class Session {
   readonly live: LiveEngine;
   readonly adapters = new Map<string, SourceAdapter>();
   private readonly poller: Poller;
-  private ledgerSignoffs: Signoff[] = [];
-  private waivers: Waiver[] = [];
   private unsubscribers: (() => void)[] = [];
   private readonly events = new Emitter<SessionEvents>();
   private readonly probes: Record<string, Probe[]>;
@@ -155,9 +153,7 @@ export class Session {
 
   /** The sign-offs that count and the waivers, as judged from the ledger (ledgerLink). */
   setLedgerAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
-    this.ledgerSignoffs = signoffs;
-    this.waivers = waivers;
-    this.live.setAuthority(this.ledgerSignoffs, this.waivers);
+    this.live.setAuthority(signoffs, waivers);
   }
 
   /** `feed`: every valid feed message, after the session has taken it in. */
