@@ -14,6 +14,7 @@ import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
 import { judgeSignoffs, type AuthorityRules, type Unverified } from './authority.js';
 import { chainedLines } from './ledgerSet.js';
+import { scoreText } from '../engine/score.js';
 
 export interface ReportOptions {
   /** When given, a "Generated" line with this time (ms epoch); omitted for reproducible output. */
@@ -68,8 +69,14 @@ export function renderReportFromLines(
   out.push(`- **Integrity:** ${opts.integrity.ok ? 'OK' : 'FAILED'}: ${inline(opts.integrity.text)}`);
   if (opts.generatedAt !== undefined) out.push(`- **Generated:** ${time(opts.generatedAt)} UTC`);
 
-  section(out, 'Decisions', ['Time (UTC)', 'Decision', 'By', 'Role', 'Justification', 'Next review'],
-    decisionsFrom(lines).map((d) => [time(d.at), d.decision, d.actor, d.role ?? '', d.justification, d.nextReview === null ? '' : time(d.nextReview)]));
+  const decisions = decisionsFrom(lines);
+  // The score column only when some decision was scored (SPEC §9.5), so unscored windows read as before.
+  const scored = decisions.some((d) => d.score);
+  section(out, 'Decisions', ['Time (UTC)', 'Decision', 'By', 'Role', 'Justification', 'Next review', ...(scored ? ['Score'] : [])],
+    decisions.map((d) => [
+      time(d.at), d.decision, d.actor, d.role ?? '', d.justification, d.nextReview === null ? '' : time(d.nextReview),
+      ...(scored ? [d.score ? `${scoreText(d.score.value)} (pass ≥ ${d.score.pass})` : ''] : []),
+    ]));
 
   section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
     actionsFrom(lines).map((a) => [

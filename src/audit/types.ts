@@ -37,6 +37,8 @@ export interface DecisionEvent {
   justification: string;
   /** ISO time, or null. */
   next_review: string | null;
+  /** SPEC §9.5: the weighted score when decision.score is configured. */
+  score?: { value: number | null; pass: number; warning: number };
 }
 
 export interface SignoffEvent {

@@ -154,6 +154,7 @@ export class Acts {
         signoffs: s.signoffs,
         waivers: s.waivers.filter((w) => w.expires > now),
         criteria,
+        ...(s.overall.score ? { score: s.overall.score } : {}),
       },
       this.clock,
     );
