@@ -29,10 +29,10 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
   sim: { flags: { port: { type: 'string' }, scenario: { type: 'string' }, speed: { type: 'string' } }, positionals: 0, usage: 'warroom sim   [--port N] [--scenario NAME] [--speed N]' },
   validate: { flags: { config: { type: 'string' } }, positionals: 0, usage: 'warroom validate [--config FILE]' },
   audit: {
-    flags: { dir: { type: 'string' }, config: { type: 'string' }, sig: { type: 'boolean' } },
+    flags: { dir: { type: 'string' }, config: { type: 'string' }, sig: { type: 'boolean' }, reason: { type: 'string' }, actor: { type: 'string' }, 'signing-key': { type: 'string' } },
     positionals: 1,
     optionalPositionals: 1,
-    usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig]',
+    usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig] | warroom audit invalidate [FILE:]LINE --reason TEXT [--dir DIR] [--config FILE] [--actor NAME] [--signing-key FILE]',
   },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
   report: { flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } }, positionals: 0, usage: 'warroom report [--dir DIR] [--output FILE]' },
