@@ -1,0 +1,57 @@
+/** How `check --watch` prints: one block (text) or one JSON line (NDJSON) per change, then the end. */
+import { formatDuration } from '../config/duration.js';
+import { formatValue } from '../engine/gate.js';
+import { scoreText } from '../engine/score.js';
+import { oneLine } from '../util/sanitize.js';
+import { formatText } from './format.js';
+import type { CheckReport } from './format.js';
+import type { WatchChange, WatchEnd, WatchOptions } from './watch.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function changeText(c: WatchChange): string {
+  const was = c.previous && c.previous !== c.overall ? ` (was ${c.previous})` : '';
+  const score = c.report.score ? `  score ${scoreText(c.report.score.value)}` : '';
+  const why = c.report.reasons.length ? `  ${oneLine(c.report.reasons.join('; '), 200)}` : '';
+  const lines = [`${iso(c.at)}  ${c.overall}${was}${score}${why}`];
+  for (const g of c.gates) {
+    const value = g.value_text ?? formatValue(g.value);
+    lines.push(`  ${g.id}: ${g.from ? `${g.from} → ` : ''}${g.to}  ${oneLine(value, 40)} vs ${g.threshold || '(no threshold)'}  ${oneLine(g.reason, 160)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function changeJson(c: WatchChange): string {
+  return (
+    JSON.stringify({
+      event: 'change',
+      at: iso(c.at),
+      overall: c.overall,
+      previous: c.previous,
+      ...(c.report.score ? { score: c.report.score } : {}),
+      reasons: c.report.reasons,
+      gates: c.gates,
+    }) + '\n'
+  );
+}
+
+export function endSentence(end: WatchEnd, exitCode: number, heldMs: number, overall: string | undefined, opts: WatchOptions): string {
+  switch (end) {
+    case 'go':
+      return `watch ended: GO (exit 0)`;
+    case 'held':
+      return `watch ended: ${overall} held for ${formatDuration(heldMs)} (--fail-after ${formatDuration(opts.failAfterMs ?? 0)}) (exit ${exitCode})`;
+    case 'timeout':
+      return `watch timed out after ${formatDuration(opts.timeoutMs)}: ${overall ?? 'no verdict'}${overall ? ` held for ${formatDuration(heldMs)}` : ''} (exit ${exitCode})`;
+    case 'signal':
+      return `watch interrupted (${exitCode === 143 ? 'SIGTERM' : 'SIGINT'}): last verdict ${overall ?? 'none'} (exit ${exitCode})`;
+  }
+}
+
+export function finalText(report: CheckReport | undefined, sentence: string): string {
+  return `${report ? `\n${formatText(report)}` : ''}${sentence}\n`;
+}
+
+export function finalJson(report: CheckReport | undefined, end: WatchEnd, exitCode: number, heldMs: number): string {
+  return JSON.stringify({ event: 'final', end, exit_code: exitCode, held_ms: heldMs, ...(report ?? {}) }) + '\n';
+}
