@@ -10,6 +10,7 @@ import type { Config } from '../../src/config/types.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { Signoff } from '../../src/core/types.js';
 import type { PolledSource } from '../../src/runtime/poller.js';
+import type { SourceResult } from '../../src/sources/types.js';
 import { testConfig } from '../helpers/config.js';
 import { gate } from '../helpers/gates.js';
 
@@ -24,7 +25,7 @@ function flippable(clock: FakeClock) {
     adapter: {
       id: 'exporter',
       type: 'scrape',
-      read: async () => {
+      read: async (): Promise<SourceResult> => {
         state.reads++;
         if (state.fail) return { ok: false, error: 'connection refused', readings: {} };
         return { ok: true, readings: { 'gate:entropy': { value: state.value, observedAt: clock.now() } } };
@@ -34,7 +35,7 @@ function flippable(clock: FakeClock) {
   return { state, source };
 }
 
-const config = (over: Partial<Config['gates'][number]> = {}, decision: Partial<Config['decision']> = {}) =>
+const config = (over: { for?: number } = {}, decision: Partial<Config['decision']> = {}) =>
   testConfig({ decision: { unknown: 'nogo', warnWhenFailedAtMost: 0, requireSignoffs: [], signoffMaxAge: 12 * 3600_000, ...decision } }, [
     gate({ id: 'entropy', go: '>= 0.9', warn: '>= 0.8', metric: 'policy_entropy', staleAfter: 3000, ...over }),
   ]);
