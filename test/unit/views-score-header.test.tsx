@@ -10,6 +10,7 @@ describe('header score', () => {
     expect(scoreHeaderText(87.5, 90)).toBe('score 87 % (pass ≥ 90)');
     expect(scoreHeaderText(89.99, 90)).toBe('score 89 % (pass ≥ 90)');
     expect(scoreHeaderText(null, 90)).toBe('score ? % (pass ≥ 90)');
+    expect(scoreHeaderText(87.5, 90, true)).toBe('score 87 % (pass >= 90)');
   });
 
   it('shows the live score beside the light at 80x24, and nothing without decision.score', async () => {
