@@ -136,3 +136,31 @@ describe('check with decision.score (SPEC §9.5)', () => {
     expect(text.code).toBe(2);
   });
 });
+
+describe('check --watch never shows an environment value', () => {
+  it('changes and the final report (text and NDJSON) redact what came from ${VAR}', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-watch-secret-'));
+    dirs.push(dir);
+    const SECRET = 'pw"q\\x-watch-long';
+    const configPath = join(dir, 'warroom.yaml');
+    writeFileSync(
+      configPath,
+      stringify({
+        version: 1,
+        deployment: { name: 'secrets', environment: 'test' },
+        sources: { pre: { type: 'command', argv: ['sh', '-c', "printf '%s\\n' 'denied: ${WATCH_TOKEN}' >&2; exit 1"], timeout: '5s' } },
+        gates: [{ id: 'preflight', source: 'pre' }],
+        audit: { dir: join(dir, 'audit') },
+      }),
+    );
+    for (const format of ['text', 'json']) {
+      const r = await runCli(['check', '--watch', '--interval', '200ms', '--timeout', '600ms', '--format', format, '--config', configPath], { env: { WATCH_TOKEN: SECRET }, timeoutMs: 30_000 });
+      expect(r.code).toBe(124);
+      for (const text of [r.stdout, r.stderr]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain(JSON.stringify(SECRET).slice(1, -1));
+      }
+      expect(r.stdout).toContain('denied: [redacted]');
+    }
+  });
+});
