@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Ledger } from '../../src/audit/ledger.js';
+import { recordDecision } from '../../src/audit/decisionFile.js';
 import { parseSigningKey } from '../../src/audit/sshsig.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -109,6 +110,27 @@ describe('warroom audit invalidate', () => {
     expect(signoffs).toContain('No sign-offs recorded.');
     expect(signoffs).not.toContain('Unverified');
     expect(md).toMatch(/## Invalidated entries \(never counted\)[\s\S]*\| ledger\.jsonl:2 \| sign-off on_call on oncall_ack \| bob \| alice \| signed on the wrong build \|/);
+  });
+
+  it('an invalidated decision: verify names it, report lists it apart and not among the decisions', async () => {
+    const w = workspace();
+    const l = await Ledger.open(w.audit, { deployment: 'rl-policy-v42', environment: 'production' });
+    const rec = recordDecision(l, w.audit, { at: Date.now(), deployment: 'rl-policy-v42', environment: 'production', decision: 'GO', decidedBy: 'alice', role: 'release_captain', justification: 'looked green', overall: 'GO', signoffs: [], waivers: [], criteria: [] });
+    await rec.written;
+    await l.flush();
+    await l.close();
+    const before = await runCli(['report', '--config', w.configPath]);
+    expect(before.stdout).toContain('| GO | alice | release_captain | looked green |');
+    const ok = await runCli(['audit', 'invalidate', 'ledger.jsonl:1', '--reason', 'the dashboard was stale', '--config', w.configPath, '--actor', 'alice']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('invalidated ledger.jsonl:1 (decision GO by alice): the dashboard was stale');
+    const verify = await runCli(['audit', 'verify', '--config', w.configPath]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/\nledger\.jsonl:1 decision GO by alice invalidated by alice at 20\S+Z: the dashboard was stale$/m);
+    const md = (await runCli(['report', '--config', w.configPath])).stdout;
+    const decisions = md.slice(md.indexOf('## Decisions'), md.indexOf('## Actions'));
+    expect(decisions).toContain('None recorded.');
+    expect(md).toMatch(/\| ledger\.jsonl:1 \| decision GO \| alice \| alice \| the dashboard was stale \|/);
   });
 
   it('an invalidated waiver stops waiving, and a forged invalidation by a non-captain never counts', async () => {
