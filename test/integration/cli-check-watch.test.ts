@@ -123,7 +123,8 @@ describe('check with decision.score (SPEC §9.5)', () => {
     ];
     const w = await workspace(0.85, { gates, decision: { score: { pass: '90%', warning: '75%' } } });
     const json = await runCli(['check', '--strict', '--format', 'json', '--config', w.configPath]);
-    const rep = JSON.parse(json.stdout) as { overall: string; score: unknown };
+    const rep = JSON.parse(json.stdout) as { overall: string; score: unknown; criteria: { id: string; weight?: number }[] };
+    expect(rep.criteria.map((c) => [c.id, c.weight])).toEqual([['entropy', 3], ['errors', 1]]);
     // entropy WARN ½·3 + errors PASS 1 = 2.5 of 4 = 62.5 %: below warning.
     expect(rep.score).toEqual({ value: 62.5, pass: 90, warning: 75 });
     expect(rep.overall).toBe('NO-GO');
