@@ -1,7 +1,6 @@
 /** How `check --watch` prints: one block (text) or one JSON line (NDJSON) per change, then the end. */
 import { formatDuration } from '../config/duration.js';
 import { formatValue } from '../engine/gate.js';
-import { scoreText } from '../engine/score.js';
 import { oneLine } from '../util/sanitize.js';
 import { formatText } from './format.js';
 import type { CheckReport } from './format.js';
@@ -11,9 +10,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export function changeText(c: WatchChange): string {
   const was = c.previous && c.previous !== c.overall ? ` (was ${c.previous})` : '';
-  const score = c.report.score ? `  score ${scoreText(c.report.score.value)}` : '';
   const why = c.report.reasons.length ? `  ${oneLine(c.report.reasons.join('; '), 200)}` : '';
-  const lines = [`${iso(c.at)}  ${c.overall}${was}${score}${why}`];
+  // The reasons already carry the score when one is configured.
+  const lines = [`${iso(c.at)}  ${c.overall}${was}${why}`];
   for (const g of c.gates) {
     const value = g.value_text ?? formatValue(g.value);
     lines.push(`  ${g.id}: ${g.from ? `${g.from} → ` : ''}${g.to}  ${oneLine(value, 40)} vs ${g.threshold || '(no threshold)'}  ${oneLine(g.reason, 160)}`);
