@@ -7,6 +7,8 @@ import type { CheckReport } from './format.js';
 import type { WatchChange, WatchEnd, WatchOptions } from './watch.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Sub-second durations as given (`--fail-after 600ms` must not read as 1s). */
+const dur = (ms: number) => (ms < 10_000 && ms % 1000 !== 0 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s` : formatDuration(ms));
 
 export function changeText(c: WatchChange): string {
   const was = c.previous && c.previous !== c.overall ? ` (was ${c.previous})` : '';
@@ -39,9 +41,9 @@ export function endSentence(end: WatchEnd, exitCode: number, heldMs: number, ove
     case 'go':
       return `watch ended: GO (exit 0)`;
     case 'held':
-      return `watch ended: ${overall} held for ${formatDuration(heldMs)} (--fail-after ${formatDuration(opts.failAfterMs ?? 0)}) (exit ${exitCode})`;
+      return `watch ended: ${overall} held for ${dur(heldMs)} (--fail-after ${dur(opts.failAfterMs ?? 0)}) (exit ${exitCode})`;
     case 'timeout':
-      return `watch timed out after ${formatDuration(opts.timeoutMs)}: ${overall ?? 'no verdict'}${overall ? ` held for ${formatDuration(heldMs)}` : ''} (exit ${exitCode})`;
+      return `watch timed out after ${dur(opts.timeoutMs)}: ${overall ?? 'no verdict'}${overall ? ` held for ${dur(heldMs)}` : ''} (exit ${exitCode})`;
     case 'signal':
       return `watch interrupted (${exitCode === 143 ? 'SIGTERM' : 'SIGINT'}): last verdict ${overall ?? 'none'} (exit ${exitCode})`;
   }
