@@ -9,6 +9,18 @@ import { feedHealthText } from './feedHealth.js';
 import { OverallLight } from './Light.js';
 import { glyphs, plain, tone } from './theme.js';
 
+/**
+ * `score 87 % (pass ≥ 90)`: rounded down, so a score just below pass never reads as the pass
+ * mark itself (89.6 shows 89, not 90).
+ */
+export function scoreHeaderText(value: number | null, pass: number, ascii = false): string {
+  return `score ${value === null ? '?' : Math.floor(value)} % (pass ${ascii ? '>=' : '≥'} ${pass})`;
+}
+
+function clip(s: string, max: number, ellipsis: string): string {
+  return s.length <= max ? s : s.slice(0, max - ellipsis.length) + ellipsis;
+}
+
 function clock(now: number): string {
   return new Date(now).toISOString().slice(11, 19) + 'Z';
 }
@@ -20,6 +32,8 @@ export function Header() {
       name: s.config.deployment.name,
       env: s.config.deployment.environment,
       overall: s.overall.overall,
+      score: s.overall.score?.value,
+      scorePass: s.overall.score?.pass,
       pct: s.influence.pct,
       infErr: s.influence.error,
       now: s.now,
@@ -35,11 +49,29 @@ export function Header() {
   return (
     <Box flexDirection="column">
       <Box>
+        {h.scorePass === undefined ? (
+          <Text wrap="truncate">
+            <Text bold>warroom</Text> {plain(theme, `${h.name} ${glyphs(theme).sep} ${h.env}`)}{' '}
+          </Text>
+        ) : (
+          // With a score only one part of the row may shrink: yoga splits a shortfall between two
+          // truncating texts in fractions and rounds the row one column past the terminal.
+          <Box flexShrink={0}>
+            <Text>
+              <Text bold>warroom</Text> {plain(theme, clip(`${h.name} ${glyphs(theme).sep} ${h.env}`, 28, glyphs(theme).ellipsis))}{' '}
+            </Text>
+          </Box>
+        )}
+        {h.scorePass === undefined ? (
+          <OverallLight overall={h.overall} />
+        ) : (
+          <Box flexShrink={0}>
+            <OverallLight overall={h.overall} />
+          </Box>
+        )}
         <Text wrap="truncate">
-          <Text bold>warroom</Text> {plain(theme, `${h.name} ${glyphs(theme).sep} ${h.env}`)}{' '}
-        </Text>
-        <OverallLight overall={h.overall} />
-        <Text wrap="truncate">
+          {/* First after the light, so the truncated end of the line never takes it. */}
+          {h.scorePass !== undefined ? `  ${scoreHeaderText(h.score ?? null, h.scorePass, theme.ascii)}` : ''}
           {'  '}influence <Text bold>{influence}</Text>
           {h.infErr ? <Text {...tone(theme, 'warn')}> ({plain(theme, h.infErr.slice(0, 20))})</Text> : null}
           {'  '}

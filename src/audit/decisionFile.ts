@@ -49,8 +49,16 @@ export interface DecisionRecord {
   signoffs: { role: string; actor: string; at: string }[];
   waivers: { gate: string; actor: string; reason: string; expires: string }[];
   criteria: DecisionCriterion[];
+  /** SPEC §9.5: the weighted score when decision.score is configured (absent otherwise). */
+  score?: DecisionScore;
   prev_hash: string;
   hash: string;
+}
+
+export interface DecisionScore {
+  value: number | null;
+  pass: number;
+  warning: number;
 }
 
 /** What the console knows when a decision is taken; times in ms epoch. */
@@ -70,6 +78,7 @@ export interface DecisionInput {
   signoffs: readonly Signoff[];
   waivers: readonly Waiver[];
   criteria: readonly (Omit<DecisionCriterion, 'observed_at'> & { observedAt?: number })[];
+  score?: DecisionScore;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -119,6 +128,7 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
       ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
+    ...(input.score ? { score: { value: input.score.value, pass: input.score.pass, warning: input.score.warning } } : {}),
     prev_hash: prevHash,
   });
   return { ...body, hash: hashDecisionRecord(body) };
@@ -247,6 +257,8 @@ export function recordDecision(
     record_hash: record.hash,
     justification: record.justification,
     next_review: record.next_review,
+    // On the line too, so `report` shows it from the ledger alone.
+    ...(record.score ? { score: record.score } : {}),
     actor: input.decidedBy,
     ...(input.role ? { role: input.role } : {}),
   });

@@ -28,7 +28,7 @@ export function isLedgerName(name: string): boolean {
 }
 
 /** Reads every ledger in `dir` (ledger.jsonl first); `problems` names what could not be read. */
-export async function readLedgers(dir: string): Promise<{ files: LedgerFileRead[]; problems: string[]; orphanHeads: string[] }> {
+export async function readLedgers(dir: string, opts: { except?: string } = {}): Promise<{ files: LedgerFileRead[]; problems: string[]; orphanHeads: string[] }> {
   const problems: string[] = [];
   let names: string[];
   try {
@@ -36,7 +36,7 @@ export async function readLedgers(dir: string): Promise<{ files: LedgerFileRead[
   } catch (e) {
     return { files: [], problems: [`${dir}: cannot list (${describe(e)})`], orphanHeads: [] };
   }
-  const ledgers = names.filter(isLedgerName).sort((a, b) => (a === LEDGER_FILE ? -1 : b === LEDGER_FILE ? 1 : a.localeCompare(b)));
+  const ledgers = names.filter((n) => isLedgerName(n) && n !== opts.except).sort((a, b) => (a === LEDGER_FILE ? -1 : b === LEDGER_FILE ? 1 : a.localeCompare(b)));
   const files: LedgerFileRead[] = [];
   for (const name of ledgers) {
     let text: string;

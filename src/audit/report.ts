@@ -12,8 +12,9 @@ import {
 import type { LedgerLine, NoteEvent, SignoffEvent, WaiverEvent } from './types.js';
 import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
-import { judgeSignoffs, type AuthorityRules, type Unverified } from './authority.js';
+import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
 import { chainedLines } from './ledgerSet.js';
+import { scoreText } from '../engine/score.js';
 
 export interface ReportOptions {
   /** When given, a "Generated" line with this time (ms epoch); omitted for reproducible output. */
@@ -36,9 +37,14 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
   const rules: AuthorityRules = { deployment: lines[0]?.deployment ?? '', maxAgeMs: 12 * 3600_000, ...opts.rules, now: opts.rules?.now ?? end };
-  const judged = judgeSignoffs(r.files.flatMap(chainedLines), rules);
+  const chained = r.files.flatMap(chainedLines);
+  const inv = judgeInvalidations(chained, rules);
+  // Invalidated sign-offs are listed in their own section, not as unverified ones.
+  const judged = judgeSignoffs(chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
   return renderReportFromLines(lines, {
     ...opts,
+    invalidated: [...inv.counted.values()],
+    refusedInvalidations: inv.refused,
     counted: judged.counted,
     unverified: judged.unverified,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
@@ -48,9 +54,18 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
 /** Pure: the Markdown for these lines and integrity verdict. */
 export function renderReportFromLines(
   lines: readonly LedgerLine[],
-  opts: ReportOptions & { integrity: { ok: boolean; text: string }; counted?: Signoff[]; unverified?: Unverified[] },
+  opts: ReportOptions & {
+    integrity: { ok: boolean; text: string };
+    counted?: Signoff[];
+    unverified?: Unverified[];
+    /** SPEC §9.5: entries that no longer stand; never counted anywhere in the report. */
+    invalidated?: Invalidation[];
+    refusedInvalidations?: RefusedInvalidation[];
+  },
 ): string {
   const out: string[] = [];
+  const gone = new Set((opts.invalidated ?? []).map((i) => i.target.hash));
+  const standing = lines.filter((l) => !gone.has(l.hash));
   const deployments = uniq(lines.map((l) => l.deployment));
   const environments = uniq(lines.map((l) => l.environment));
   const times = lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite);
@@ -68,8 +83,14 @@ export function renderReportFromLines(
   out.push(`- **Integrity:** ${opts.integrity.ok ? 'OK' : 'FAILED'}: ${inline(opts.integrity.text)}`);
   if (opts.generatedAt !== undefined) out.push(`- **Generated:** ${time(opts.generatedAt)} UTC`);
 
-  section(out, 'Decisions', ['Time (UTC)', 'Decision', 'By', 'Role', 'Justification', 'Next review'],
-    decisionsFrom(lines).map((d) => [time(d.at), d.decision, d.actor, d.role ?? '', d.justification, d.nextReview === null ? '' : time(d.nextReview)]));
+  const decisions = decisionsFrom(standing);
+  // The score column only when some decision was scored (SPEC §9.5), so unscored windows read as before.
+  const scored = decisions.some((d) => d.score);
+  section(out, 'Decisions', ['Time (UTC)', 'Decision', 'By', 'Role', 'Justification', 'Next review', ...(scored ? ['Score'] : [])],
+    decisions.map((d) => [
+      time(d.at), d.decision, d.actor, d.role ?? '', d.justification, d.nextReview === null ? '' : time(d.nextReview),
+      ...(scored ? [d.score ? `${scoreText(d.score.value)} (pass ≥ ${d.score.pass})` : ''] : []),
+    ]));
 
   section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
     actionsFrom(lines).map((a) => [
@@ -90,7 +111,7 @@ export function renderReportFromLines(
 
   out.push('', '## Sign-offs and waivers');
   // Only sign-offs that count (the same rule as check and the console); the rest are listed apart.
-  const signoffs = opts.counted ?? lines.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff').map((l) => ({ at: Date.parse(l.ts), role: l.role, gate: l.gate, actor: l.actor }));
+  const signoffs = opts.counted ?? standing.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff').map((l) => ({ at: Date.parse(l.ts), role: l.role, gate: l.gate, actor: l.actor }));
   table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor'],
     signoffs.map((s) => [time(s.at), s.role, s.gate ?? '(decision)', s.actor]), 'No sign-offs recorded.');
   if (opts.unverified?.length) {
@@ -98,9 +119,22 @@ export function renderReportFromLines(
     table(out, ['Time (UTC)', 'Sign-off role', 'Gate', 'Actor', 'Why not counted'],
       opts.unverified.map((u) => [time(u.at), u.role, u.gate ?? '(decision)', u.actor, u.why]), '');
   }
-  const waivers = lines.filter((l): l is LedgerLine & WaiverEvent => l.type === 'waiver');
+  const waivers = standing.filter((l): l is LedgerLine & WaiverEvent => l.type === 'waiver');
   table(out, ['Time (UTC)', 'Waived gate', 'Actor', 'Reason', 'Expires (UTC)'],
     waivers.map((w) => [time(Date.parse(w.ts)), w.gate, w.actor, w.reason, time(Date.parse(w.expires))]), 'No waivers recorded.');
+
+  if (opts.invalidated?.length || opts.refusedInvalidations?.length) {
+    section(out, 'Invalidated entries (never counted)', ['Invalidated (UTC)', 'Entry', 'What', 'Recorded by', 'Invalidated by', 'Reason'],
+      (opts.invalidated ?? []).map((i) => [time(i.at), `${i.target.file}:${i.target.line}`, i.targetWhat, i.targetActor, i.actor, i.reason]));
+    if (opts.refusedInvalidations?.length) {
+      out.push('', '**Invalidations that do not count:**');
+      table(out, ['Time (UTC)', 'Target', 'By', 'Why not counted'],
+        opts.refusedInvalidations.map((x) => {
+          const t = x.target as { file?: unknown; line?: unknown } | undefined;
+          return [time(x.at), `${String(t?.file ?? '?')}:${String(t?.line ?? '?')}`, x.actor, x.why];
+        }), '');
+    }
+  }
 
   const periods = influencePeriods(lines);
   section(out, 'Time at each influence level', ['Influence', 'Time', 'Share of window'], influenceRows(periods, start, end));

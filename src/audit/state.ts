@@ -66,6 +66,8 @@ export interface DecisionSummary {
   actor: string;
   role?: string;
   at: number;
+  /** Percent, when the decision was taken under decision.score. */
+  score?: { value: number | null; pass: number; warning: number };
 }
 
 export function decisionsFrom(lines: readonly LedgerLine[]): DecisionSummary[] {
@@ -82,6 +84,7 @@ export function decisionsFrom(lines: readonly LedgerLine[]): DecisionSummary[] {
       at: tsMs(l),
     };
     if (l.role) d.role = l.role;
+    if (l.score && typeof l.score === 'object' && typeof l.score.pass === 'number') d.score = l.score;
     return d;
   });
 }

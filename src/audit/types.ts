@@ -37,6 +37,8 @@ export interface DecisionEvent {
   justification: string;
   /** ISO time, or null. */
   next_review: string | null;
+  /** SPEC §9.5: the weighted score when decision.score is configured. */
+  score?: { value: number | null; pass: number; warning: number };
 }
 
 export interface SignoffEvent {
@@ -78,6 +80,16 @@ export interface NoteEvent {
   text: string;
 }
 
+/**
+ * SPEC §9.5: marks an earlier decision, sign-off or waiver line invalid; nothing is deleted.
+ * `target` names the line (file and 1-based line number in the audit dir) and pins it by hash.
+ */
+export interface InvalidateEvent {
+  type: 'invalidate';
+  target: { file: string; line: number; hash: string };
+  reason: string;
+}
+
 export type LedgerEvent =
   | ActionEvent
   | DecisionEvent
@@ -85,7 +97,8 @@ export type LedgerEvent =
   | WaiverEvent
   | CheckpointAckEvent
   | TriggerEvent
-  | NoteEvent;
+  | NoteEvent
+  | InvalidateEvent;
 
 export type LedgerEventType = LedgerEvent['type'];
 

@@ -1,6 +1,7 @@
 /** `warroom audit verify`: the ledger chain and every decision record, named file:line. */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { readLedgers, type LedgerFileRead } from './ledgerSet.js';
+import { chainedLines, readLedgers, type LedgerFileRead } from './ledgerSet.js';
+import { invalidatedText, judgeInvalidations, type AuthorityRules } from './authority.js';
 import { join } from 'node:path';
 import { stripControl } from '../util/sanitize.js';
 import { DECISION_SCHEMA, DECISION_SUFFIX, hashDecisionRecord, type DecisionRecord } from './decisionFile.js';
@@ -103,14 +104,32 @@ async function checkDecisionFile(
 
 const clean = (s: string): string => stripControl(s, { keepNewlines: false });
 
+/**
+ * SPEC §9.5: what stands invalidated, and invalidations that do not count, one line each
+ * (`ledger.jsonl:7 decision GO by alice invalidated by carol at …: reason`). Without the
+ * config's rules, the ledger's own deployment and no roles.
+ */
+export function invalidationReport(files: readonly LedgerFileRead[], rules?: Omit<AuthorityRules, 'now' | 'maxAgeMs'>): string[] {
+  const lines = files.flatMap(chainedLines);
+  const r = rules ?? { deployment: lines[0]?.line.deployment ?? '' };
+  const { counted, refused } = judgeInvalidations(lines, r);
+  const out = [...counted.values()].map((i) => clean(`${i.target.file}:${i.target.line} ${i.targetWhat} by ${i.targetActor} ${invalidatedText(i)}`));
+  for (const x of refused) {
+    const t = x.target as { file?: unknown; line?: unknown } | undefined;
+    out.push(clean(`invalidation of ${String(t?.file ?? '?')}:${String(t?.line ?? '?')} by ${x.actor} not counted: ${x.why}`));
+  }
+  return out;
+}
+
 /** Exit 0 when the ledger (possibly empty) and every decision record verify; else 1. */
-export async function verifyAuditDir(dir: string): Promise<AuditVerifyResult> {
+export async function verifyAuditDir(dir: string, rules?: Omit<AuthorityRules, 'now' | 'maxAgeMs'>): Promise<AuditVerifyResult> {
   const r = await inspectAuditDir(dir);
-  if (r.problems.length > 0) return { ok: false, message: r.problems.join('\n'), exitCode: 1 };
+  const inv = invalidationReport(r.files, rules);
+  if (r.problems.length > 0) return { ok: false, message: [...r.problems, ...inv].join('\n'), exitCode: 1 };
   const counts = r.files.map((f) => `${f.name} ${f.chain.ok ? f.chain.count : 0} line(s) chained`).join(', ');
   return {
     ok: true,
-    message: `ok: ${counts || `${LEDGER_FILE} 0 line(s)`}, ${r.decisionFiles} decision record(s) verified`,
+    message: [`ok: ${counts || `${LEDGER_FILE} 0 line(s)`}, ${r.decisionFiles} decision record(s) verified`, ...inv].join('\n'),
     exitCode: 0,
   };
 }

@@ -3,7 +3,7 @@
  * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
  * Lines past a verification failure never count; the caller is told why.
  */
-import { judgeSignoffs, type Unverified } from '../audit/authority.js';
+import { judgeSignoffs, standingLines, type Unverified } from '../audit/authority.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
 import { rulesFor } from '../audit/signers.js';
 import { activeWaivers } from '../audit/state.js';
@@ -30,6 +30,6 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     return chainedLines(f);
   });
   const judged = judgeSignoffs(lines, rules);
-  const valid = lines.filter((l) => l.inChain && l.line.deployment === config.deployment.name).map((l) => l.line);
-  return { signoffs: judged.counted, waivers: activeWaivers(valid, now), unverified: judged.unverified, warnings };
+  // Invalidated waivers never count either (SPEC §9.5).
+  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(lines, rules), now), unverified: judged.unverified, warnings };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import type { OverallResult, SourceHealth } from '../core/types.js';
 import type { Criterion } from '../engine/criteria.js';
 import { formatValue } from '../engine/gate.js';
+import { scoreText } from '../engine/score.js';
 import { oneLine } from '../util/sanitize.js';
 
 export interface CheckReport {
@@ -11,6 +12,8 @@ export interface CheckReport {
   deployment: string;
   environment: string;
   reasons: string[];
+  /** SPEC §9.5, present when decision.score is configured: percent (null: nothing weighed). */
+  score?: { value: number | null; pass: number; warning: number };
   criteria: Criterion[];
   sources: { id: string; type: string; state: string; error?: string }[];
 }
@@ -22,6 +25,7 @@ export function buildReport(config: Config, now: number, overall: OverallResult,
     deployment: config.deployment.name,
     environment: config.deployment.environment,
     reasons: overall.reasons,
+    ...(overall.score ? { score: { ...overall.score } } : {}),
     criteria,
     sources: sources.map((s) => ({ id: s.id, type: s.type, state: s.state, ...(s.error ? { error: s.error } : {}) })),
   };
@@ -33,6 +37,7 @@ export function formatText(r: CheckReport): string {
   const lines: string[] = [];
   lines.push(`warroom check: ${r.deployment} (${r.environment}) at ${r.evaluated_at}`);
   lines.push(`Overall: ${r.overall}${r.reasons.length ? `  (${r.reasons.join('; ')})` : ''}`);
+  if (r.score) lines.push(`Score: ${scoreText(r.score.value)} (pass ≥ ${r.score.pass} %, warning ≥ ${r.score.warning} %)`);
   const groups = new Map<string, Criterion[]>();
   for (const c of r.criteria) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   const idW = Math.min(24, Math.max(4, ...r.criteria.map((c) => c.id.length)));

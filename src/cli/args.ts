@@ -22,17 +22,21 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
     usage: 'warroom demo  [--scenario NAME] [--speed N] [--read-only] [--actor NAME]',
   },
   check: {
-    flags: { config: { type: 'string' }, strict: { type: 'boolean' }, output: { type: 'string' }, format: { type: 'string' } },
+    flags: {
+      config: { type: 'string' }, strict: { type: 'boolean' }, output: { type: 'string' }, format: { type: 'string' },
+      // SPEC §9.4: --watch and the flags only it takes.
+      watch: { type: 'boolean' }, interval: { type: 'string' }, timeout: { type: 'string' }, 'fail-after': { type: 'string' }, notify: { type: 'boolean' },
+    },
     positionals: 0,
-    usage: 'warroom check [--config FILE] [--strict] [--output FILE] [--format text|json]',
+    usage: 'warroom check [--config FILE] [--strict] [--output FILE] [--format text|json] [--watch [--interval D] [--timeout D] [--fail-after D] [--notify]]',
   },
   sim: { flags: { port: { type: 'string' }, scenario: { type: 'string' }, speed: { type: 'string' } }, positionals: 0, usage: 'warroom sim   [--port N] [--scenario NAME] [--speed N]' },
   validate: { flags: { config: { type: 'string' } }, positionals: 0, usage: 'warroom validate [--config FILE]' },
   audit: {
-    flags: { dir: { type: 'string' }, config: { type: 'string' }, sig: { type: 'boolean' } },
+    flags: { dir: { type: 'string' }, config: { type: 'string' }, sig: { type: 'boolean' }, reason: { type: 'string' }, actor: { type: 'string' }, 'signing-key': { type: 'string' } },
     positionals: 1,
     optionalPositionals: 1,
-    usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig]',
+    usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig] | warroom audit invalidate [FILE:]LINE --reason TEXT [--dir DIR] [--config FILE] [--actor NAME] [--signing-key FILE]',
   },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
   report: { flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } }, positionals: 0, usage: 'warroom report [--dir DIR] [--output FILE]' },
@@ -46,7 +50,7 @@ export function usage(): string {
     ...Object.values(COMMANDS).map((c) => '  ' + c.usage),
     '  warroom --help | --version',
     '',
-    'Exit codes: check --strict 0 GO, 1 WARN, 2 NO-GO; 64 bad usage; 78 invalid configuration; 70 internal failure.',
+    'Exit codes: check --strict 0 GO, 1 WARN, 2 NO-GO; check --watch the same once a verdict holds, 124 on timeout; 64 bad usage; 77 not permitted; 78 invalid configuration; 70 internal failure.',
     'Config: --config, else $WARROOM_CONFIG, else ./warroom.yaml.  Actor: --actor, else $WARROOM_ACTOR, else your user name.',
     'In the console press ? for every key.',
   ].join('\n');

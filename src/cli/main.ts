@@ -22,6 +22,9 @@ type Handler = (p: Parsed, io: CliIo) => Promise<number>;
 
 const handlers: Record<string, Handler> = {
   async check(p, io) {
+    if (p.values.watch) return (await import('../commands/watch.js')).watchCommand(p, io);
+    const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
+    if (watchOnly.length) throw new CliError(`${watchOnly.map((f) => `--${f}`).join(', ')} only go with --watch`, EXIT.USAGE);
     const format = (p.values.format as string | undefined) ?? 'text';
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);

@@ -4,6 +4,8 @@ import { basename, join, resolve } from 'node:path';
 import { signedMessage, splitLines } from '../audit/chain.js';
 import { LEDGER_FILE } from '../audit/types.js';
 import { verifyAuditDir } from '../audit/verify.js';
+import { rulesFor } from '../audit/signers.js';
+import type { AuthorityRules } from '../audit/authority.js';
 import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, type CliIo } from '../cli/io.js';
@@ -19,7 +21,17 @@ export async function auditDir(p: Parsed, io: CliIo): Promise<string> {
   }
 }
 
-const USAGE = 'usage: warroom audit verify [--dir DIR] | warroom audit message [FILE:]LINE [--dir DIR] [--sig]';
+/** The config's rules for judging invalidations, when a config is at hand. */
+async function roomRules(p: Parsed, io: CliIo): Promise<Omit<AuthorityRules, 'now' | 'maxAgeMs'> | undefined> {
+  try {
+    const { rules } = await rulesFor(await loadConfigOrFail(p.values.config as string | undefined, io), Date.now());
+    return rules;
+  } catch {
+    return undefined;
+  }
+}
+
+const USAGE = 'usage: warroom audit verify [--dir DIR] | warroom audit message [FILE:]LINE [--dir DIR] [--sig] | warroom audit invalidate [FILE:]LINE --reason TEXT';
 
 /**
  * `audit message [FILE:]LINE`: the exact bytes a signed line's `sig` is over (or, with --sig,
@@ -53,9 +65,10 @@ async function messageCommand(p: Parsed, io: CliIo): Promise<number> {
 
 export async function auditCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.positionals[0] === 'message') return messageCommand(p, io);
+  if (p.positionals[0] === 'invalidate') return (await import('./invalidate.js')).invalidateCommand(p, io);
   if (p.positionals[0] !== 'verify' || p.positionals.length > 1) throw new CliError(`unknown audit subcommand "${p.positionals.join(' ')}"; ${USAGE}`, EXIT.USAGE);
   const dir = await auditDir(p, io);
-  const res = await verifyAuditDir(dir);
+  const res = await verifyAuditDir(dir, await roomRules(p, io));
   (res.ok ? io.stdout : io.stderr).write(`${res.message}\n`);
   return res.exitCode;
 }

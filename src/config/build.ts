@@ -276,6 +276,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       const req = d.require_signoffs ?? [];
       req.forEach((r, j) => checkRole(r, ['decision', 'require_signoffs', j]));
       decision = { unknown: d.unknown ?? 'nogo', warnWhenFailedAtMost: d.warn_when_failed_at_most ?? 0, requireSignoffs: [...new Set(req)], signoffMaxAge: d.signoff_max_age ?? DEFAULT_SIGNOFF_MAX_AGE };
+      if (d.score) decision.score = { pass: d.score.pass, warning: d.score.warning };
     }
   }
 
@@ -531,6 +532,7 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     owner: g.owner,
     runbook: g.runbook,
     description: g.description?.trimEnd(),
+    weight: g.weight,
   });
 
   if (g.source === 'manual') {

@@ -217,6 +217,8 @@ export const gateSchema = z.strictObject({
   owner: text.optional(),
   runbook: httpUrl.optional(),
   description: prose.optional(),
+  // SPEC §9.5: the gate's share of decision.score.
+  weight: z.number().min(0, 'must be 0 or more (0 counts nothing)').max(1e6, 'must be at most 1000000').optional(),
   source: nonEmpty,
   query: nonEmpty.optional(),
   metric: nonEmpty.optional(),
@@ -265,7 +267,22 @@ export const rolesSchema = z.record(
   z.array(z.string().regex(ACTOR, 'actor names are 1-64 letters, digits or . _ @ + -')),
 );
 
+/** A percentage written as in Keptn's total_score: "90%" (0–100); a bare number is ambiguous (0.9 or 90?). */
+const percent = z.unknown().transform((v, ctx): number => {
+  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n >= 0 && n <= 100)) {
+    ctx.addIssue({ code: 'custom', message: `expected a percentage from 0% to 100% like "90%", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const scoreSchema = z
+  .strictObject({ pass: percent, warning: percent })
+  .refine((s) => s.warning <= s.pass, { message: 'warning must be at most pass', path: ['warning'] });
+
 export const decisionSchema = z.strictObject({
+  score: scoreSchema.optional(),
   unknown: z.enum(['nogo', 'warn']).optional(),
   warn_when_failed_at_most: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
   require_signoffs: z.array(nonEmpty).optional(),
@@ -375,6 +392,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),
+  'pass', 'warning',
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
 ];

@@ -129,6 +129,8 @@ export interface GateConfig {
   owner?: string;
   runbook?: string;
   description?: string;
+  /** SPEC §9.5: the gate's share of the score; absent = 1, 0 counts nothing. */
+  weight?: number;
 }
 
 export interface DecisionConfig {
@@ -137,6 +139,8 @@ export interface DecisionConfig {
   requireSignoffs: string[];
   /** ms: older sign-offs never count (SPEC §9.1). */
   signoffMaxAge: number;
+  /** SPEC §9.5: percent thresholds of the weighted score; absent = the §6 rule alone. */
+  score?: { pass: number; warning: number };
 }
 
 /** SPEC §9.1; paths absolute. */

@@ -7,6 +7,7 @@
  */
 import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
+import { describeTarget, INVALIDATABLE_TYPES } from '../audit/authority.js';
 import type { AppendInput, LedgerLine } from '../audit/types.js';
 import type { Clock } from '../core/clock.js';
 import { gateMetadata, toCriteria } from '../engine/criteria.js';
@@ -123,6 +124,43 @@ export class Acts {
     });
   }
 
+  /**
+   * Marks an earlier decision, sign-off or waiver line invalid (SPEC §9.5): rights are checked
+   * by `record`; the target must be a line this console can see in its chain, of a type that
+   * may be invalidated. Nothing is deleted; every reader ignores the target from then on.
+   */
+  invalidate(target: { file: string; line: number; hash: string }, reason: string): LedgerLine | undefined {
+    const why = this.refusal({ right: 'invalidate' });
+    if (why) {
+      tellRefused(this.session, 'invalidation', why);
+      return undefined;
+    }
+    const found = this.ledger!.lines().find((l) => l.hash === target.hash);
+    const bad = !found
+      ? `no line with hash ${target.hash.slice(0, 19)}… in ${this.ledger!.file}`
+      : found.type === 'invalidate'
+        ? 'an invalidation cannot be invalidated'
+        : !INVALIDATABLE_TYPES.includes(found.type)
+          ? `a ${found.type} line cannot be invalidated`
+          : reason.trim() === ''
+            ? 'a reason is required'
+            : undefined;
+    if (bad) {
+      tellRefused(this.session, 'invalidation', bad);
+      return undefined;
+    }
+    const role = this.store.getState().role;
+    const what = describeTarget(found!);
+    return this.record({
+      right: 'invalidate',
+      what: 'invalidation',
+      line: { type: 'invalidate', target, reason, actor: this.actor, ...(role ? { role } : {}) },
+      publish: () => ({ type: 'event', ts: this.iso(), text: `invalidated ${target.file}:${target.line} (${what} by ${found!.actor}): ${reason}`, actor: this.actor }),
+      event: { kind: 'action', level: 'warn', text: `invalidated ${target.file}:${target.line} (${what} by ${found!.actor}): ${reason}` },
+      notice: { text: `invalidated ${what}`, level: 'ok' },
+    });
+  }
+
   /** The decision line and its record file go together (recordDecision), so this act writes through it. */
   decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
     const why = this.refusal({ right: 'decision' });
@@ -154,6 +192,7 @@ export class Acts {
         signoffs: s.signoffs,
         waivers: s.waivers.filter((w) => w.expires > now),
         criteria,
+        ...(s.overall.score ? { score: s.overall.score } : {}),
       },
       this.clock,
     );

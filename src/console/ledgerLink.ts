@@ -3,9 +3,10 @@
  * waivers equal to what counts (SPEC §9.1): its own chained lines, and other consoles' signed
  * acks, verified and then recorded here. Unverified ones are shown, never counted.
  */
-import { judgeRemote, judgeSignoffs, type AuthorityRules, type RemoteSignoffLine } from '../audit/authority.js';
+import { judgeRemote, judgeSignoffs, standingLines, type AuthorityRules, type ChainedLine, type RemoteSignoffLine } from '../audit/authority.js';
 import { Ledger } from '../audit/ledger.js';
 import { waiversFrom } from '../audit/state.js';
+import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import type { AckMsg } from '../feed/protocol.js';
@@ -43,7 +44,7 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
       close: async () => {},
     };
   }
-  const off = linkLedger(session, ledger, clock, opts.rules);
+  const off = linkLedger(session, ledger, clock, opts.rules, { dir: config.audit.dir });
   const warnings = [...ledger.notes];
   if (!ledger.integrity.ok) {
     warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
@@ -60,10 +61,13 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
 }
 
 /** Keeps the session's authority in step with the ledger and the feed; returns the unlink. */
-export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules: Omit<AuthorityRules, 'now'>): () => void {
+export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules: Omit<AuthorityRules, 'now'>, opts: { dir?: string } = {}): () => void {
   const said = new Set<string>();
+  // Invalidations written beside this ledger (`warroom audit invalidate` while this console
+  // holds ledger.jsonl goes to ledger-<actor>.jsonl): judged by the same rule as our own lines.
+  let foreign: ChainedLine[] = [];
   const sync = () => {
-    const chained = ledger.chained();
+    const chained = [...ledger.chained(), ...foreign];
     const judged = judgeSignoffs(chained, { ...rules, now: clock.now() });
     for (const u of judged.unverified) {
       const key = JSON.stringify([u.role, u.gate, u.actor, u.at, u.why]);
@@ -71,8 +75,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       said.add(key);
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
-    const valid = chained.filter((l) => l.inChain && l.line.deployment === rules.deployment).map((l) => l.line);
-    session.setLedgerAuthority(judged.counted, waiversFrom(valid));
+    session.setLedgerAuthority(judged.counted, waiversFrom(standingLines(chained, rules)));
   };
   sync();
   const recorded = new Set<string>();
@@ -112,7 +115,28 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
   });
   // Sign-offs age out of signoff_max_age without any ledger change.
   const stopAging = every(clock, 60_000, sync);
+  let reading = false;
+  const readForeign = async () => {
+    if (!opts.dir || reading) return;
+    reading = true;
+    try {
+      const read = await readLedgers(opts.dir, { except: ledger.file });
+      const next = read.files.flatMap((f) => chainedLines(f).filter((l) => l.line.type === 'invalidate'));
+      const key = (ls: ChainedLine[]) => ls.map((l) => `${l.line.hash}:${l.inChain}`).join(',');
+      if (key(next) !== key(foreign)) {
+        foreign = next;
+        sync();
+      }
+    } catch {
+      // A sibling that cannot be read adds nothing; our own chain still decides.
+    } finally {
+      reading = false;
+    }
+  };
+  void readForeign();
+  const stopForeign = every(clock, 5_000, () => void readForeign());
   return () => {
+    stopForeign();
     offChange();
     offHealth();
     offFeed();

@@ -94,4 +94,6 @@ export interface OverallResult {
   /** Why, newest-most-important first ("2 critical FAIL: entropy, q_spread"). */
   reasons: string[];
   missingSignoffs: string[];
+  /** Set when decision.score is configured (SPEC §9.5): percent, null when nothing is weighed. */
+  score?: { value: number | null; pass: number; warning: number };
 }

@@ -18,6 +18,8 @@ export interface Criterion {
   owner?: string;
   runbook?: string;
   description?: string;
+  /** SPEC §9.5: the gate's weight in decision.score, when configured. */
+  weight?: number;
 }
 
 /** The metadata keys a criterion carries when the gate has them (records, check json). */
@@ -44,6 +46,7 @@ export function toCriteria(gates: readonly GateConfig[], results: Readonly<Recor
       observed_at: r?.observedAt !== undefined ? new Date(r.observedAt).toISOString() : null,
       reason: r?.reason ?? 'not evaluated',
       ...gateMetadata(g),
+      ...(g.weight !== undefined ? { weight: g.weight } : {}),
     };
     if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
     return c;

@@ -1,6 +1,7 @@
 /** The decision rule (SPEC §6): gate results → GO / WARN / NO-GO with the reasons. */
 import type { DecisionConfig, GateConfig } from '../config/types.js';
 import type { GateResult, OverallResult, Signoff } from '../core/types.js';
+import { applyScore, scoreOf } from './score.js';
 
 export function missingSignoffs(required: readonly string[], signoffs: readonly Signoff[]): string[] {
   const have = new Set(signoffs.map((s) => s.role));
@@ -50,5 +51,12 @@ export function decide(
   } else {
     overall = 'GO';
   }
-  return { overall, reasons, missingSignoffs: missing };
+  const rule: OverallResult = { overall, reasons, missingSignoffs: missing };
+  if (!cfg.score) return rule;
+  const holds: string[] = [];
+  if (missing.length) holds.push('sign-off missing');
+  if (blocking.length) holds.push('critical failures tolerated by warn_when_failed_at_most');
+  const noData = gates.filter((g) => g.severity !== 'info' && (g.weight ?? 1) > 0 && (results[g.id]?.status ?? 'UNKNOWN') === 'UNKNOWN');
+  if (noData.length) holds.push(`no data: ${noData.map((g) => g.id).join(', ')}`);
+  return applyScore(rule, scoreOf(gates, results, cfg.score), holds);
 }

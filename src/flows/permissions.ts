@@ -75,7 +75,7 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
-export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge';
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'invalidate';
 
 export interface Actor {
   readOnly: boolean;
@@ -106,5 +106,8 @@ export function actRefusal(act: Act, a: Actor): string | undefined {
       return needs(KIND_LABEL.decision, [CAPTAIN], ctx);
     case 'waive':
       return needs(KIND_LABEL.waive, [CAPTAIN], ctx);
+    case 'invalidate':
+      // The decision right (SPEC §9.5): whoever may decide may withdraw what was recorded.
+      return needs('invalidation', [CAPTAIN], ctx);
   }
 }

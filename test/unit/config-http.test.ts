@@ -113,7 +113,7 @@ describe('http gates', () => {
     expect(probs(`  - { id: up, source: prom, query: up }\n`)['7 gates[0].go']).toMatch(/required/);
   });
 
-  it('owner, runbook and description are kept (description may span lines); other keys like weight are not (yet)', () => {
+  it('owner, runbook, description and weight (SPEC 9.5) are kept (description may span lines)', () => {
     const c = ok(`  - id: h
     source: api
     go: "== 200"
@@ -124,7 +124,8 @@ describe('http gates', () => {
       from the checklist
 `);
     expect(c.gates[0]).toMatchObject({ owner: 'team-checkout', runbook: 'https://runbooks.example.com/h', description: 'curl -f /healthz from the checklist' });
-    expect(probs(`  - { id: h, source: api, go: "== 200", weight: 2 }\n`)['7 gates[0].weight']).toMatch(/unknown key "weight"/);
+    expect(ok(`  - { id: h, source: api, go: "== 200", weight: 2 }\n`).gates[0]!.weight).toBe(2);
+    expect(probs(`  - { id: h, source: api, go: "== 200", weight: -2 }\n`)['7 gates[0].weight']).toMatch(/0 or more/);
     expect(probs(`  - { id: h, source: api, go: "== 200", owner: "a\\u001b[31m" }\n`)['7 gates[0].owner']).toMatch(/control characters/);
   });
 });
