@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../src/config/duration.js';
 import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
-import { actionInFlight } from '../src/store/store.js';
+import { actionInFlight, type WarroomState } from '../src/store/store.js';
 import { feedHealthText } from './feedHealth.js';
 import { OverallLight } from './Light.js';
 import { glyphs, plain, tone } from './theme.js';
@@ -29,6 +29,7 @@ export function Header() {
       mode: s.mode,
       inFlight: actionInFlight(s),
       auditFailing: s.audit.pending > 0 && s.audit.error !== undefined,
+      notifyFailing: notifyFailingText(s.notify),
     })),
   );
   const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
@@ -59,6 +60,11 @@ export function Header() {
             {' AUDIT NOT SAVED '}
           </Text>
         ) : null}
+        {h.notifyFailing ? (
+          <Text bold {...tone(theme, 'warn')}>
+            {`  ${h.notifyFailing}`}
+          </Text>
+        ) : null}
         {h.readOnly ? (
           <Text bold inverse>
             {' READ-ONLY '}
@@ -68,6 +74,15 @@ export function Header() {
       <SourcesLine />
     </Box>
   );
+}
+
+/** `NOTIFY FAILING: slack#0, teams#3 (2 dropped)`, or '' when every sink delivers. */
+function notifyFailingText(sinks: WarroomState['notify']): string {
+  if (!sinks) return '';
+  const failing = sinks.filter((x) => x.failing).map((x) => x.name);
+  const dropped = sinks.reduce((n, x) => n + x.dropped, 0);
+  if (!failing.length && !dropped) return '';
+  return `${failing.length ? `NOTIFY FAILING: ${failing.join(', ')}` : 'NOTIFY'}${dropped ? ` (${dropped} dropped)` : ''}`;
 }
 
 function sourceText(s: SourceHealth, now: number): string {
