@@ -109,7 +109,6 @@ export class SinkQueue {
       const [gone] = this.items.splice(at, 1);
       this.s.dropped++;
       if (gone) this.o.onOutcome?.({ event: gone.event, result: 'dropped', attempts: 0, error: `queue full (${this.o.max}): dropped unsent`, at: now });
-      if (at === 0 && this.busy) break;
     }
     this.o.onChange?.();
     this.pump();
