@@ -1,10 +1,11 @@
 /**
  * The HTTP half of a sink: one JSON POST through got (loaded lazily), no retries of its own
- * (the queue retries), no redirects (a webhook that moves is a misconfiguration, and a
- * redirect to another origin would carry the body there). Errors come back in words that
+ * (the queue retries), redirects followed within the sink's origin only (SPEC §9.2: another
+ * origin would get the message and the configured headers). Errors come back in words that
  * never contain the URL: a Slack or Teams webhook's path is its credential.
  */
 import { loadGot } from '../util/lazyGot.js';
+import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
 import { oneLine } from '../util/sanitize.js';
 import type { NotifyRequest } from './payloads/request.js';
 import type { SendResult, Sender } from './queue.js';
@@ -51,13 +52,13 @@ export function httpSender(redact: (s: string) => string = (s) => s): Sender {
         headers: { 'user-agent': 'warroom-notify', ...req.headers },
         throwHttpErrors: false,
         retry: { limit: 0 },
-        followRedirect: false,
+        ...redirectOptions(req.url, req.headers, false),
         signal,
       });
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { ok: true, status };
       const body = typeof res.body === 'string' && res.body.trim() ? `: ${res.body.trim().slice(0, 120)}` : '';
-      if (status >= 300 && status < 400) return { ok: false, error: clean(`HTTP ${status}: redirect not followed (fix the sink's url)`), retryable: false };
+      if (status >= 300 && status < 400) return { ok: false, error: clean(`HTTP ${status}: ${refusedRedirectText(res, req.url) ?? 'redirect not followed'}`), retryable: false };
       const ra = retryAfter(res.headers['retry-after']);
       const retryable = status === 408 || status === 429 || status >= 500;
       return { ok: false, error: clean(`HTTP ${status}${body}`), retryable, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };

@@ -122,4 +122,27 @@ describe('notify delivery to real receivers', () => {
     expect(health).toMatchObject({ failing: true, failed: 1 });
     expect(health.lastError).toBe('no answer within 4000 ms');
   });
+
+  it('a redirect to another origin is not followed: the failure names its origin only, never the webhook path', async () => {
+    const elsewhere = await receiver();
+    // Points every request at another origin.
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const cfg = config(`  - { type: slack, url: "http://127.0.0.1:${port}/services/T1/B1/redirsecret99", on: [overall], retries: 2 }\n`);
+      const [out] = await sendOnce(cfg, overallEvent(ctx(), 'GO', undefined), { timeoutMs: 10_000 });
+      expect(out).toMatchObject({ sink: `slack#0 http://127.0.0.1:${port}/…`, result: 'failed', attempts: 1 });
+      expect(out!.error).toContain(`redirect to another origin (${elsewhere.url}) not followed`);
+      expect(out!.error).not.toContain('redirsecret99');
+      expect(elsewhere.received).toHaveLength(0);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });
