@@ -29,7 +29,6 @@ export function Header() {
       mode: s.mode,
       inFlight: actionInFlight(s),
       auditFailing: s.audit.pending > 0 && s.audit.error !== undefined,
-      notifyFailing: notifyFailingText(s.notify),
     })),
   );
   const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
@@ -58,11 +57,6 @@ export function Header() {
         {h.auditFailing ? (
           <Text bold inverse {...tone(theme, 'error')}>
             {' AUDIT NOT SAVED '}
-          </Text>
-        ) : null}
-        {h.notifyFailing ? (
-          <Text bold {...tone(theme, 'warn')}>
-            {`  ${h.notifyFailing}`}
           </Text>
         ) : null}
         {h.readOnly ? (
@@ -95,9 +89,17 @@ function SourcesLine() {
   const sources = useWarroom((s) => s.sources);
   const feeds = useWarroom((s) => s.feeds);
   const now = useWarroom((s) => s.now);
+  // First on the line, so a narrow terminal cuts sources, never this; the first line stays as it was.
+  const notify = useWarroom((s) => notifyFailingText(s.notify));
   const list = Object.values(sources);
   return (
     <Text wrap="truncate">
+      {notify ? (
+        <Text bold inverse {...tone(theme, 'warn')}>
+          {` ${notify} `}
+        </Text>
+      ) : null}
+      {notify ? ' ' : ''}
       <Text dimColor>sources </Text>
       {list.map((s, i) => {
         const f = feeds[s.id];
