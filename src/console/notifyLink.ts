@@ -55,8 +55,12 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
     if (o.result !== 'failed') return;
     const n = (failureLines.get(s.name) ?? 0) + 1;
     failureLines.set(s.name, n);
-    if (n < MAX_FAILURE_LINES) ledger.append({ type: 'notify.failed', sink: s.label, event: o.event, error: o.error ?? 'unknown error', attempts: o.attempts, actor });
-    else if (n === MAX_FAILURE_LINES) ledger.append({ type: 'note', text: `notify ${s.label}: ${n} deliveries failed; further failures of this sink are shown, not recorded`, actor });
+    try {
+      if (n < MAX_FAILURE_LINES) ledger.append({ type: 'notify.failed', sink: s.label, event: o.event, error: o.error ?? 'unknown error', attempts: o.attempts, actor });
+      else if (n === MAX_FAILURE_LINES) ledger.append({ type: 'note', text: `notify ${s.label}: ${n} deliveries failed; further failures of this sink are shown, not recorded`, actor });
+    } catch {
+      // The ledger closed as the console quits: the failure was shown, and a notification never crashes the console.
+    }
   };
 
   let healthQueued = false;
@@ -97,9 +101,10 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
     const c = ctx();
     for (; seen < lines.length; seen++) {
       const line = lines[seen] as LedgerLine;
-      if (line.type === 'notify.failed' || (isRoomLine(line) && !primary)) continue;
+      if (line.type === 'notify.failed') continue;
+      // Every line feeds the episode memory; a room line is posted by the lock holder only.
       const e = derive.event(line, c);
-      if (e) emit(e);
+      if (e && (primary || !isRoomLine(line))) emit(e);
     }
   };
   const offLedger = ledger.on('change', () => {

@@ -137,11 +137,9 @@ export class LedgerEvents {
     const failing = `${t.gate} = ${value} fails ${t.threshold}`;
     const title = t.phase === 'cancelled' ? `${head} by ${t.actor}: ${failing}` : t.phase === 'cleared' ? `${head}: ${t.gate} = ${value}` : `${head}: ${failing} (${t.mode})`;
     let key = this.episodes.get(t.gate);
-    if (t.phase === 'raised' || t.phase === 'armed' || !key) {
-      if (!key) {
-        key = `${t.deployment}/trigger/${t.gate}/${t.ts}`;
-        this.episodes.set(t.gate, key);
-      }
+    if (!key) {
+      key = `${t.deployment}/trigger/${t.gate}/${t.ts}`;
+      this.episodes.set(t.gate, key);
     }
     const closes = t.phase === 'cleared' || t.phase === 'cancelled';
     if (closes) this.episodes.delete(t.gate);
