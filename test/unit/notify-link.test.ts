@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/audit/ledger.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { NotifySinkConfig } from '../../src/config/types.js';
-import { startNotifyLink, type NotifyLink } from '../../src/console/notifyLink.js';
+import { MAX_FAILURE_LINES, startNotifyLink, type NotifyLink } from '../../src/console/notifyLink.js';
 import { Session } from '../../src/console/session.js';
 import type { SendResult } from '../../src/notify/queue.js';
 import type { GateResult } from '../../src/core/types.js';
@@ -102,6 +102,15 @@ describe('notifyLink', () => {
     expect(failed[0]).toMatchObject({ sink: 'webhook#0 http://127.0.0.1:1/…', event: 'signoff', error: 'HTTP 404: no_service', attempts: 1, actor: 'alice' });
     // Its own line is not news: nothing more was sent.
     expect(a.sent).toHaveLength(1);
+
+    // A sink down for the whole window: the ledger gets a bounded number of lines, then one note.
+    for (let i = 0; i < 30; i++) a.ledger.append({ type: 'waiver', gate: 'entropy', reason: `r${i}`, expires: '2026-11-23T18:00:00Z', actor: 'alice' });
+    await flush();
+    const lines = a.ledger.lines();
+    expect(lines.filter((l) => l.type === 'notify.failed')).toHaveLength(MAX_FAILURE_LINES - 1);
+    expect(lines.filter((l) => l.type === 'note').map((l) => (l as { text?: string }).text)).toEqual([
+      `notify webhook#0 http://127.0.0.1:1/…: ${MAX_FAILURE_LINES} deliveries failed; further failures of this sink are shown, not recorded`,
+    ]);
   });
 
   it('a read-only console never notifies', async () => {
