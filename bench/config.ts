@@ -4,6 +4,8 @@ export interface BenchTargets {
   feedUrl: string;
   controlUrl: string;
   auditDir: string;
+  /** `notify:` entries (YAML flow mappings), for `--notify-sinks`. */
+  notify?: string[];
 }
 
 export function benchConfigYaml(gates: number, t: BenchTargets, intervalS = 1): string {
@@ -28,7 +30,8 @@ export function benchConfigYaml(gates: number, t: BenchTargets, intervalS = 1): 
     '    retries: 3',
     'influence: { source: exporter, metric: policy_influence_pct }',
     `audit: { dir: ${JSON.stringify(t.auditDir)} }`,
-    '',
   );
+  if (t.notify?.length) lines.push('notify:', ...t.notify.map((n) => `  - ${n}`));
+  lines.push('');
   return lines.join('\n');
 }

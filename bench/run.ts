@@ -11,7 +11,7 @@ import { benchConfigYaml } from './config.js';
 import { evaluateSamples } from './micro.js';
 import { chunksToConfirm, emptyChunkTimes, type ChunkTimes } from './keys.js';
 import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
-import { startControl, startExporter, startFeed, type ControlApi, type FeedServer } from './servers.js';
+import { startControl, startExporter, startFeed, startNotifyReceivers, type ControlApi, type FeedServer, type NotifyReceivers } from './servers.js';
 import { tableLines, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,6 +46,8 @@ interface Plan {
   chunkBurstTries: number;
   /** `--keys N`: only the keys-in-one-chunk rows (A/B of two builds in seconds). */
   keysOnly: boolean;
+  /** `--notify-sinks`: three notification sinks (one hanging), each posting status every second. */
+  notifySinks?: boolean;
 }
 
 function plan(argv: string[]): Plan {
@@ -61,11 +63,12 @@ function plan(argv: string[]): Plan {
   // --startup N: startup only, N spawns (A/B of launchers without the 30 s sessions).
   const startups = count(option('--startup'));
   const none = { chunkTries: 0, chunkBurstTries: 0, keysOnly: false };
+  const notifySinks = argv.includes('--notify-sinks') ? { notifySinks: true } : {};
   if (startups) return { quick: true, bin, sessions: 0, extraStartups: startups, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10, ...none };
   const keys = count(option('--keys'));
   if (keys) return { quick: true, bin, sessions: 1, extraStartups: 0, pollMs: 0, steadyAfterMs: 0, burstMs: 0, killsPerSession: 0, evalIterations: 10, chunkTries: keys, chunkBurstTries: keys, keysOnly: true };
-  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, steadyAfterMs: 8000, burstMs: 1000, killsPerSession: 1, evalIterations: 100, chunkTries: 4, chunkBurstTries: 2, keysOnly: false };
-  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, steadyAfterMs: 60_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500, chunkTries: 6, chunkBurstTries: 4, keysOnly: false };
+  if (quick) return { quick, bin, sessions: runs ?? 1, extraStartups: 0, pollMs: 3000, steadyAfterMs: 8000, burstMs: 1000, killsPerSession: 1, evalIterations: 100, chunkTries: 4, chunkBurstTries: 2, keysOnly: false, ...notifySinks };
+  return { quick, bin, sessions: runs ?? 3, extraStartups: 2, pollMs: 15_000, steadyAfterMs: 60_000, burstMs: 6000, killsPerSession: 3, evalIterations: 500, chunkTries: 6, chunkBurstTries: 4, keysOnly: false, ...notifySinks };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,10 +128,10 @@ async function killTimed(pty: PtyConsole, control: ControlApi, timeoutMs = 10_00
   return { confirm: shown - k0, request: at - t0 };
 }
 
-async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed: FeedServer; control: ControlApi }, full: boolean): Promise<void> {
+async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed: FeedServer; control: ControlApi; notify?: NotifyReceivers }, full: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'warroom-bench-'));
   const cfgFile = join(dir, 'warroom.yaml');
-  await writeFile(cfgFile, benchConfigYaml(GATES, { exporterUrl: targets.exporterUrl, feedUrl: targets.feed.url, controlUrl: targets.control.url, auditDir: join(dir, 'audit') }));
+  await writeFile(cfgFile, benchConfigYaml(GATES, { exporterUrl: targets.exporterUrl, feedUrl: targets.feed.url, controlUrl: targets.control.url, auditDir: join(dir, 'audit'), ...(targets.notify ? { notify: targets.notify.sinks } : {}) }));
   const pty = spawnConsole({ cwd: dir, bin: p.bin, args: ['--config', cfgFile, '--actor', 'bench'] });
   try {
     const shown = await pty.waitFor(FOOTER, 0, 15_000);
@@ -188,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
+  const notify = p.notifySinks ? await startNotifyReceivers() : undefined;
   const errors: string[] = [];
   try {
     const total = p.sessions + p.extraStartups;
@@ -195,15 +199,16 @@ export async function main(argv: string[]): Promise<number> {
       const full = i < p.sessions;
       process.stderr.write(`bench: ${full ? 'session' : 'startup'} ${i + 1}/${total}…\n`);
       try {
-        await session(p, s, { exporterUrl: exporter.url, feed, control }, full);
+        await session(p, s, { exporterUrl: exporter.url, feed, control, ...(notify ? { notify } : {}) }, full);
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
         process.stderr.write(`bench: run ${i + 1} failed: ${errors.at(-1)}\n`);
       }
     }
   } finally {
-    await Promise.allSettled([exporter.stop(), feed.stop(), control.stop()]);
+    await Promise.allSettled([exporter.stop(), feed.stop(), control.stop(), ...(notify ? [notify.stop()] : [])]);
   }
+  if (notify) process.stderr.write(`bench: notification receivers got ${notify.received()} request(s)\n`);
   process.stderr.write('bench: gate engine…\n');
   s.evalMs = evaluateSamples(1000, p.evalIterations);
 
@@ -228,11 +233,12 @@ export async function main(argv: string[]): Promise<number> {
     { metric: 'gate engine: evaluateAll, 1,000 gates', unit: 'ms', samples: s.evalMs, budget: '< 5 ms', digits: 3 },
   ];
   const header = [
-    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`,
+    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'}${p.notifySinks ? ' · --notify-sinks (3 sinks, 1 hanging, status every 1 s)' : ''} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`,
   ];
   const lines = [...header, ...tableLines(rows), ...errors.map((e) => `<!-- error: ${e.split('\n')[0]} -->`), ''];
   process.stdout.write(lines.join('\n'));
-  await writeFile(p.quick ? RESULTS_QUICK : RESULTS, lines.join('\n'));
+  // An A/B run with notification sinks must not overwrite the reference tables.
+  if (!p.notifySinks) await writeFile(p.quick ? RESULTS_QUICK : RESULTS, lines.join('\n'));
   return 0;
 }
 

@@ -158,3 +158,39 @@ export async function startControl(): Promise<ControlApi> {
     });
   return { url: `http://127.0.0.1:${port}`, arrivals, nextArrival, stop: () => close(server) };
 }
+
+export interface NotifyReceivers {
+  /** Sinks as YAML flow mappings: two that answer 200, one that accepts and never answers. */
+  sinks: string[];
+  received(): number;
+  stop(): Promise<void>;
+}
+
+/** `--notify-sinks`: the notification receivers the console posts to while the kill-switch is timed. */
+export async function startNotifyReceivers(): Promise<NotifyReceivers> {
+  let received = 0;
+  const ok = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(200);
+      res.end('ok');
+    });
+  });
+  const hang = http.createServer((req) => {
+    req.resume(); // accepted, never answered
+  });
+  const okPort = await listen(ok);
+  const hangPort = await listen(hang);
+  return {
+    sinks: [
+      `{ type: webhook, url: "http://127.0.0.1:${okPort}/hook", on: [all], every: 1s }`,
+      `{ type: slack, url: "http://127.0.0.1:${okPort}/services/T/B/bench", on: [all], every: 1s }`,
+      `{ type: teams, url: "http://127.0.0.1:${hangPort}/workflows/hang", on: [all], every: 1s, timeout: 30s }`,
+    ],
+    received: () => received,
+    stop: async () => {
+      await Promise.all([close(ok), close(hang)]);
+    },
+  };
+}

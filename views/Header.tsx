@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../src/config/duration.js';
 import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
-import { actionInFlight } from '../src/store/store.js';
+import { actionInFlight, type WarroomState } from '../src/store/store.js';
 import { feedHealthText } from './feedHealth.js';
 import { OverallLight } from './Light.js';
 import { glyphs, plain, tone } from './theme.js';
@@ -102,6 +102,15 @@ export function Header() {
   );
 }
 
+/** `NOTIFY FAILING: slack#0, teams#3 (2 dropped)`, or '' when every sink delivers. */
+function notifyFailingText(sinks: WarroomState['notify']): string {
+  if (!sinks) return '';
+  const failing = sinks.filter((x) => x.failing).map((x) => x.name);
+  const dropped = sinks.reduce((n, x) => n + x.dropped, 0);
+  if (!failing.length && !dropped) return '';
+  return `${failing.length ? `NOTIFY FAILING: ${failing.join(', ')}` : 'NOTIFY'}${dropped ? ` (${dropped} dropped)` : ''}`;
+}
+
 function sourceText(s: SourceHealth, now: number): string {
   const age = s.lastSuccess !== undefined ? ` ${formatDuration(Math.max(0, now - s.lastSuccess))}` : '';
   return `${s.id} ${s.state}${s.state === 'pending' ? '' : age}`;
@@ -112,9 +121,17 @@ function SourcesLine() {
   const sources = useWarroom((s) => s.sources);
   const feeds = useWarroom((s) => s.feeds);
   const now = useWarroom((s) => s.now);
+  // First on the line, so a narrow terminal cuts sources, never this; the first line stays as it was.
+  const notify = useWarroom((s) => notifyFailingText(s.notify));
   const list = Object.values(sources);
   return (
     <Text wrap="truncate">
+      {notify ? (
+        <Text bold inverse {...tone(theme, 'warn')}>
+          {` ${notify} `}
+        </Text>
+      ) : null}
+      {notify ? ' ' : ''}
       <Text dimColor>sources </Text>
       {list.map((s, i) => {
         const f = feeds[s.id];

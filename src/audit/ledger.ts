@@ -112,6 +112,11 @@ export class Ledger {
     this.lastWrittenHash = this.prevHash;
   }
 
+  /** This console holds the dir's lock on ledger.jsonl: it speaks for the room (room-wide notifications). */
+  get primary(): boolean {
+    return this.lock !== undefined && this.file === LEDGER_FILE;
+  }
+
   /** The ledger file's name within the dir (ledger.jsonl, or ledger-<actor>.jsonl). */
   get file(): string {
     return basename(this.path);

@@ -9,7 +9,7 @@ import {
   triggersFrom,
   type InfluencePeriod,
 } from './state.js';
-import type { LedgerLine, NoteEvent, SignoffEvent, WaiverEvent } from './types.js';
+import type { LedgerLine, NoteEvent, NotifyFailedEvent, SignoffEvent, WaiverEvent } from './types.js';
 import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
@@ -141,6 +141,13 @@ export function renderReportFromLines(
   if (periods.length > 0) {
     out.push('');
     for (const p of periods) out.push(`- ${time(p.from)} to ${time(p.to)}: ${pct(p.pct)} (${formatDuration(p.to - p.from)})`);
+  }
+
+  // SPEC §9.4: who was not told, and why (only when it happened, so a quiet window's report is unchanged).
+  const undelivered = lines.filter((l): l is LedgerLine & NotifyFailedEvent => l.type === 'notify.failed');
+  if (undelivered.length > 0) {
+    section(out, 'Notifications not delivered', ['Time (UTC)', 'Sink', 'Event', 'Attempts', 'Error'],
+      undelivered.map((n) => [time(Date.parse(n.ts)), n.sink, n.event, String(n.attempts), n.error]));
   }
 
   const notes = lines.filter((l): l is LedgerLine & NoteEvent => l.type === 'note');

@@ -90,7 +90,18 @@ export interface InvalidateEvent {
   reason: string;
 }
 
+/** SPEC §9.4: a notification that could not be delivered after its last retry (one line per message, bounded per sink). */
+export interface NotifyFailedEvent {
+  type: 'notify.failed';
+  /** `slack#0 https://hooks.slack.com/…`: never the webhook's path. */
+  sink: string;
+  event: string;
+  error: string;
+  attempts: number;
+}
+
 export type LedgerEvent =
+  | NotifyFailedEvent
   | ActionEvent
   | DecisionEvent
   | SignoffEvent

@@ -39,7 +39,16 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
     usage: 'warroom audit verify [--dir DIR] | warroom audit message FILE:LINE [--dir DIR] [--sig] | warroom audit invalidate [FILE:]LINE --reason TEXT [--dir DIR] [--config FILE] [--actor NAME] [--signing-key FILE]',
   },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
-  report: { flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } }, positionals: 0, usage: 'warroom report [--dir DIR] [--output FILE]' },
+  report: {
+    flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' } },
+    positionals: 0,
+    usage: 'warroom report [--dir DIR] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
+  },
+  announce: {
+    flags: { config: { type: 'string' }, message: { type: 'string' }, actor: { type: 'string' } },
+    positionals: 0,
+    usage: 'warroom announce [--config FILE] [--message TEXT] [--actor NAME]',
+  },
 };
 
 export function usage(): string {
@@ -50,7 +59,8 @@ export function usage(): string {
     ...Object.values(COMMANDS).map((c) => '  ' + c.usage),
     '  warroom --help | --version',
     '',
-    'Exit codes: check --strict 0 GO, 1 WARN, 2 NO-GO; check --watch the same once a verdict holds, 124 on timeout; 64 bad usage; 77 not permitted; 78 invalid configuration; 70 internal failure.',
+    'Exit codes: check --strict 0 GO, 1 WARN, 2 NO-GO; check --watch the same once a verdict holds, 124 on timeout; 64 bad usage; 77 not permitted; 78 invalid configuration; 70 internal failure;',
+    '  announce / report --notify: 0 delivered to every sink, 75 not (try again).',
     'Config: --config, else $WARROOM_CONFIG, else ./warroom.yaml.  Actor: --actor, else $WARROOM_ACTOR, else your user name.',
     'In the console press ? for every key.',
   ].join('\n');

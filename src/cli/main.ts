@@ -64,6 +64,9 @@ const handlers: Record<string, Handler> = {
   async report(p, io) {
     return (await import('../commands/report.js')).reportCommand(p, io);
   },
+  async announce(p, io) {
+    return (await import('../commands/announce.js')).announceCommand(p, io);
+  },
   async sim(p, io) {
     return (await import('../commands/sim.js')).simCommand(p, io);
   },

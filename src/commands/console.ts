@@ -116,6 +116,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   const short = shortSecretWarning(run.config.shortSecretNames ?? []);
   if (short) session.live.event({ kind: 'system', level: 'warn', text: `warning: ${short}` });
 
+  // Loaded only when sinks are configured (startup budget); it never sits on an action's path.
+  const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
@@ -130,6 +132,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     offBell();
     controller.dispose();
     await session.stop();
+    await notify?.stop();
   }
   const unsaved = await closeAudit(ledgerLink, io);
   await rec?.close();

@@ -7,6 +7,23 @@ import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, type CliIo } from '../cli/io.js';
 import { auditDir } from './audit.js';
+import { inspectAuditDir } from '../audit/verify.js';
+import { resolveActor } from '../cli/io.js';
+
+/** `report --notify`: the window's summary to every sink taking `report` (exit 0 all delivered, 75 not). */
+async function reportNotify(p: Parsed, io: CliIo): Promise<number> {
+  const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+  const { deliverAndReport, requireSinks } = await import('./announce.js');
+  requireSinks(config, 'report');
+  const dir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : config.audit.dir;
+  const r = await inspectAuditDir(dir);
+  if (r.files.length === 0) throw new CliError(r.problems[0] ?? `no ledger in ${dir}`, EXIT.USAGE);
+  const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+  const { reportEvent } = await import('../notify/window.js');
+  const integrity = r.problems.length === 0 ? { ok: true, text: `${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') };
+  const event = reportEvent(lines, { integrity, actor: resolveActor(p.values.actor as string | undefined, io.env), now: Date.now(), deployment: config.deployment.name, environment: config.deployment.environment });
+  return deliverAndReport(config, event, io);
+}
 
 /** The config's sign-off rules when a config is at hand (the same rule as check and the console). */
 async function reportRules(p: Parsed, io: CliIo): Promise<ReportOptions> {
@@ -21,6 +38,7 @@ async function reportRules(p: Parsed, io: CliIo): Promise<ReportOptions> {
 }
 
 export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
+  if (p.values.notify) return reportNotify(p, io);
   const dir = await auditDir(p, io);
   let md: string;
   try {

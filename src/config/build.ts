@@ -20,6 +20,7 @@ import type {
   GateConfig,
   HttpProbeSpec,
   HttpValueSpec,
+  NotifySinkConfig,
   RampConfig,
   RoomConfig,
   SourceConfig,
@@ -36,6 +37,8 @@ import {
   ID,
   influenceSchema,
   KNOWN_KEYS,
+  notifySinkSchema,
+  NOTIFY_SINK_TYPES,
   kindOf,
   rampSchema,
   rolesSchema,
@@ -129,9 +132,10 @@ function translate(issue: z.core.$ZodIssue, value: unknown, base: Path, known: r
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
         const got = at(value, rel);
-        const list = SOURCE_TYPES.join(', ');
+        const sink = base[0] === 'notify';
+        const list = sink ? NOTIFY_SINK_TYPES.join(', ') : SOURCE_TYPES.join(', ');
         if (got === undefined) return [{ path, message: `required key is missing: one of ${list}` }];
-        return [{ path, message: `unknown source type ${typeof got === 'string' ? `"${got}"` : kindOf(got)}: expected one of ${list}` }];
+        return [{ path, message: `unknown ${sink ? 'sink' : 'source'} type ${typeof got === 'string' ? `"${got}"` : kindOf(got)}: expected one of ${list}` }];
       }
       return [{ path, message: issue.message }];
     }
@@ -363,6 +367,32 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     if (r?.signing_key) room.signingKey = resolve(where.baseDir, expandHome(r.signing_key));
   }
 
+  // --- notify (SPEC §9.4): each sink on its own
+  const notify: NotifySinkConfig[] = [];
+  if (raw.notify !== undefined && raw.notify !== null) {
+    if (!Array.isArray(raw.notify)) add(['notify'], `expected a list of sinks, got ${kindOf(raw.notify)}`);
+    else {
+      raw.notify.forEach((rs: unknown, i: number) => {
+        const n = parseAt(notifySinkSchema, rs, ['notify', i]);
+        if (!n) return;
+        if (n.every !== undefined && !n.on.includes('status') && !n.on.includes('all')) add(['notify', i, 'every'], 'every sends periodic status: add status (or all) to on');
+        notify.push({
+          type: n.type,
+          index: i,
+          url: n.type === 'pagerduty' ? (n.url ?? 'https://events.pagerduty.com').replace(/\/+$/, '') : n.url,
+          headers: n.type === 'webhook' ? (n.headers ?? {}) : {},
+          ...(n.type === 'pagerduty' ? { routingKey: n.routing_key } : {}),
+          on: [...new Set(n.on)],
+          ...(n.every !== undefined ? { every: n.every } : {}),
+          throttle: n.throttle ?? 0,
+          timeout: n.timeout ?? 5 * S,
+          retries: n.retries ?? 3,
+          queue: n.queue ?? 100,
+        });
+      });
+    }
+  }
+
   // --- the built-in feed gate: page alerts announced on the feed block the release.
   const firstWs = Object.values(sources).find((s) => s.type === 'websocket');
   if (firstWs) {
@@ -403,6 +433,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
   if (roles) config.roles = roles;
   if (ramp) config.ramp = ramp;
   if (influence) config.influence = influence;
+  if (notify.length) config.notify = notify;
   return { config, problems };
 }
 

@@ -10,7 +10,7 @@ import { MIN_SECRET_LENGTH, redact } from '../util/redact.js';
 import { buildConfig, type BuildProblem } from './build.js';
 import { interpolateTree, type Env, type Path } from './interpolate.js';
 import { formatPath } from './problems.js';
-import type { Config, ConfigProblem } from './types.js';
+import type { Config, ConfigProblem, NotifySinkConfig } from './types.js';
 
 export { formatProblems } from './problems.js';
 
@@ -74,11 +74,25 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
   }
 
   if (problems.length || !built.config) return { ok: false, problems: sortProblems(dedupe(problems)) };
-  built.config.secrets = secrets;
+  // A Slack/Teams webhook's path is its credential even when written inline; a routing key is one too.
+  built.config.secrets = [...new Set([...secrets, ...notifySecrets(built.config.notify ?? [])])];
   if (interp.masks.length) built.config.secretMasks = interp.masks;
   const short = interp.used.filter((u) => u.length > 0 && u.length < MIN_SECRET_LENGTH).map((u) => u.name);
   if (short.length) built.config.shortSecretNames = [...new Set(short)].sort();
   return { ok: true, config: built.config };
+}
+
+function notifySecrets(sinks: readonly NotifySinkConfig[]): string[] {
+  const out: string[] = [];
+  for (const s of sinks) {
+    if (s.routingKey) out.push(s.routingKey);
+    if (s.type === 'slack' || s.type === 'teams') {
+      const u = new URL(s.url);
+      out.push(s.url);
+      if (u.pathname.length > 1) out.push(u.pathname + u.search);
+    }
+  }
+  return out;
 }
 
 export async function loadConfigFile(file: string, env: Env = process.env): Promise<LoadResult> {

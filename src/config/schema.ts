@@ -379,11 +379,30 @@ export const influenceSchema = z.strictObject({
 
 export const auditSchema = z.strictObject({ dir: nonEmpty.optional() });
 
+// --- notify (SPEC §9.4) ----------------------------------------------------------------
+export const NOTIFY_EVENTS = ['overall', 'trigger', 'kill', 'influence', 'decision', 'signoff', 'waiver', 'checkpoint', 'audit', 'status', 'announce', 'report'] as const;
+const notifyCommon = {
+  on: z.array(z.enum([...NOTIFY_EVENTS, 'all'])).min(1, 'must list at least one event (or all)'),
+  every: duration({ min: 1000, minText: '1s' }).optional(),
+  throttle: duration().optional(),
+  timeout: duration({ min: 1, minText: '1ms' }).optional(),
+  retries: z.number().int('must be a whole number').min(0, 'must be 0..10').max(10, 'must be 0..10').optional(),
+  queue: z.number().int('must be a whole number').min(1, 'must be 1..10000').max(10_000, 'must be 1..10000').optional(),
+};
+export const NOTIFY_SINK_TYPES = ['slack', 'teams', 'webhook', 'pagerduty'] as const;
+export const notifySinkSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('slack'), url: httpUrl, ...notifyCommon }),
+  z.strictObject({ type: z.literal('teams'), url: httpUrl, ...notifyCommon }),
+  z.strictObject({ type: z.literal('webhook'), url: httpUrl, headers: headers.optional(), ...notifyCommon }),
+  z.strictObject({ type: z.literal('pagerduty'), routing_key: nonEmpty, url: httpUrl.optional(), ...notifyCommon }),
+]);
+export type RawNotifySink = z.output<typeof notifySinkSchema>;
+
 /**
  * The top level only checks which keys exist; each section is validated on its own so a
  * broken section does not hide the problems of the others.
  */
-export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room'] as const;
+export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room', 'notify'] as const;
 
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
@@ -395,4 +414,5 @@ export const KNOWN_KEYS: readonly string[] = [
   'pass', 'warning',
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
+  'on', 'every', 'throttle', 'queue', 'routing_key',
 ];

@@ -195,6 +195,26 @@ export interface ArgvActionConfig {
 }
 export type ActionConfig = HttpActionConfig | ArgvActionConfig;
 
+/** SPEC §9.4: one notification sink, normalized (durations in ms). */
+export type NotifySinkType = 'slack' | 'teams' | 'webhook' | 'pagerduty';
+export interface NotifySinkConfig {
+  type: NotifySinkType;
+  /** Position in `notify:`; with the type it names the sink (`slack#0`) wherever it is shown. */
+  index: number;
+  /** Where requests go; pagerduty: the Events API base (default https://events.pagerduty.com). */
+  url: string;
+  headers: Record<string, string>;
+  routingKey?: string;
+  /** Event names; 'all' matches every event. */
+  on: string[];
+  every?: number; // ms
+  throttle: number; // ms, 0 = none
+  timeout: number; // ms per request
+  retries: number;
+  /** Longest queue; the oldest waiting message is dropped (and counted) beyond it. */
+  queue: number;
+}
+
 export interface Config {
   version: 1;
   /** Absolute path of the file, and its folder (relative paths resolve against it). */
@@ -210,6 +230,8 @@ export interface Config {
   influence?: { source: string; metric?: string; query?: string; key?: string };
   audit: { dir: string };
   room: RoomConfig;
+  /** SPEC §9.4; absent or empty: nothing leaves the terminal. */
+  notify?: NotifySinkConfig[];
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
   /** Each config string that took an environment value, and its masked form (see util/redactor). */

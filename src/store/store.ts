@@ -116,7 +116,19 @@ export interface WarroomState {
   audit: AuditView;
   /** A refused key or a short confirmation, shown above the footer until replaced. */
   notice?: Notice;
+  /** Notification sinks (absent when none run in this console). */
+  notify?: NotifySinkView[];
   ui: UiState;
+}
+
+/** SPEC §9.4: each notification sink's health, for the header. */
+export interface NotifySinkView {
+  /** `slack#0` */
+  name: string;
+  /** Its last message failed for good, or the current one is being retried after a failure. */
+  failing: boolean;
+  /** Messages dropped unsent because its queue was full. */
+  dropped: number;
 }
 
 export interface AuditView {
@@ -249,6 +261,13 @@ export function setAuditHealth(store: WarroomStore, pending: number, error: stri
   else delete next.error;
   store.setState({ audit: next });
   return a;
+}
+
+/** The sinks' health; a write only when it changed. */
+export function setNotifyHealth(store: WarroomStore, sinks: NotifySinkView[]): void {
+  const cur = store.getState().notify;
+  if (cur && cur.length === sinks.length && cur.every((c, i) => c.name === sinks[i]!.name && c.failing === sinks[i]!.failing && c.dropped === sinks[i]!.dropped)) return;
+  store.setState({ notify: sinks });
 }
 
 export function setBanner(store: WarroomStore, banner: WarroomState['banner']): void {

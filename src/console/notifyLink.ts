@@ -1,0 +1,183 @@
+/**
+ * The console's notifications (SPEC §9.4): derived after the fact from its ledger and its
+ * store, on a later turn of the event loop, and never awaited by anything: an action (the
+ * kill-switch above all) is on the wire before a notification is even composed.
+ *
+ * Who speaks: only a console that writes the ledger. Its own acts always; what the room
+ * sees alike (overall changes, periodic status, checkpoints due, trigger raise/arm/fire)
+ * only from the console holding ledger.jsonl's lock, so two consoles never double-post.
+ */
+import type { Ledger } from '../audit/ledger.js';
+import type { LedgerLine } from '../audit/types.js';
+import { every, type Clock } from '../core/clock.js';
+import { toCriteria } from '../engine/criteria.js';
+import { auditEvent, checkpointEvent, overallEvent, statusEvent, type EventContext } from '../notify/compose.js';
+import type { NotifyEvent } from '../notify/events.js';
+import { NotifyHub, type HubOptions, type SinkState } from '../notify/hub.js';
+import { isRoomLine, LedgerEvents } from '../notify/ledgerEvents.js';
+import type { DeliveryOutcome } from '../notify/queue.js';
+import { setNotifyHealth, type WarroomState } from '../store/store.js';
+import type { Session } from './session.js';
+
+/** notify.failed lines per sink: a sink that is down for the whole window must not flood the ledger. */
+export const MAX_FAILURE_LINES = 20;
+/** Longest a quitting console waits for messages still queued. */
+export const STOP_WAIT_MS = 1500;
+
+export interface NotifyLink {
+  hub: NotifyHub;
+  primary: boolean;
+  stop(): Promise<void>;
+}
+
+export type NotifyLinkOptions = Partial<Pick<HubOptions, 'sender' | 'backoffBaseMs' | 'backoffCapMs' | 'random'>>;
+
+/** Starts notifying, or says why this console does not (and returns undefined). */
+export function startNotifyLink(session: Session, ledger: Ledger | undefined, clock: Clock, opts: NotifyLinkOptions = {}): NotifyLink | undefined {
+  const { config, actor } = session.opts;
+  if (!config.notify?.length) return undefined;
+  const writes = !session.opts.readOnly && session.opts.mode !== 'replay';
+  if (!writes || !ledger) {
+    session.live.event({ kind: 'system', level: 'info', text: `notifications off in this console: ${!writes ? 'it does not write the audit trail' : 'the audit trail is unavailable'}` });
+    return undefined;
+  }
+  const primary = ledger.primary;
+  const store = session.store;
+  const failureLines = new Map<string, number>();
+
+  const onOutcome = (s: SinkState, o: DeliveryOutcome) => {
+    if (o.result === 'delivered') {
+      if (o.attempts > 1) session.live.event({ kind: 'system', level: 'ok', text: `notify ${s.label}: ${o.event} delivered after ${o.attempts} attempts` });
+      return;
+    }
+    const text = o.result === 'dropped' ? `notify ${s.label}: ${o.event} dropped (queue full)` : `notify ${s.label}: ${o.event} NOT delivered after ${o.attempts} attempt(s): ${o.error ?? 'unknown error'}`;
+    session.live.event({ kind: 'system', level: o.result === 'dropped' ? 'warn' : 'error', text });
+    if (o.result !== 'failed') return;
+    const n = (failureLines.get(s.name) ?? 0) + 1;
+    failureLines.set(s.name, n);
+    try {
+      if (n < MAX_FAILURE_LINES) ledger.append({ type: 'notify.failed', sink: s.label, event: o.event, error: o.error ?? 'unknown error', attempts: o.attempts, actor });
+      else if (n === MAX_FAILURE_LINES) ledger.append({ type: 'note', text: `notify ${s.label}: ${n} deliveries failed; further failures of this sink are shown, not recorded`, actor });
+    } catch {
+      // The ledger closed as the console quits: the failure was shown, and a notification never crashes the console.
+    }
+  };
+
+  let healthQueued = false;
+  const hub: NotifyHub = new NotifyHub(config, {
+    clock,
+    ...opts,
+    onOutcome,
+    // Coalesced: one store write per turn however many queues changed.
+    onChange: () => {
+      if (healthQueued) return;
+      healthQueued = true;
+      setImmediate(() => {
+        healthQueued = false;
+        setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: h.failing || (h.retrying && h.lastError !== undefined), dropped: h.dropped })));
+      });
+    },
+  });
+  setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: false, dropped: 0 })));
+
+  const ctx = (s: WarroomState = store.getState()): EventContext => ({
+    config: s.config,
+    now: clock.now(),
+    actor,
+    overall: s.overall.overall,
+    reasons: s.overall.reasons,
+    criteria: toCriteria(s.config.gates, s.gates),
+    ...(s.influence.pct !== undefined ? { influencePct: s.influence.pct } : {}),
+  });
+  const emit = (e: NotifyEvent, only?: (s: SinkState) => boolean) => void hub.emit(e, only);
+
+  // --- the ledger: this console's acts, and (primary) the triggers it saw
+  const derive = new LedgerEvents();
+  let seen = ledger.lines().length;
+  let drainQueued = false;
+  const drain = () => {
+    drainQueued = false;
+    const lines = ledger.lines();
+    const c = ctx();
+    for (; seen < lines.length; seen++) {
+      const line = lines[seen] as LedgerLine;
+      if (line.type === 'notify.failed') continue;
+      // Every line feeds the episode memory; a room line is posted by the lock holder only.
+      const e = derive.event(line, c);
+      if (e && (primary || !isRoomLine(line))) emit(e);
+    }
+  };
+  const offLedger = ledger.on('change', () => {
+    if (drainQueued) return;
+    drainQueued = true;
+    setImmediate(drain);
+  });
+
+  // --- the store: the light, checkpoints (primary) and the audit trail's health (own)
+  let lastOverall: string | undefined;
+  let episode: string | undefined;
+  let lastDue: string | undefined;
+  const missed = new Set<string>();
+  let auditFailing = false;
+  let storeQueued = false;
+  const watch = () => {
+    storeQueued = false;
+    const s = store.getState();
+    if (primary && Object.keys(s.gates).length > 0) {
+      const now = s.overall.overall;
+      // The first evaluated light is where the window stands, not news.
+      if (lastOverall !== undefined && now !== lastOverall) {
+        if (now === 'NO-GO') episode = `${s.config.deployment.name}/overall/${new Date(clock.now()).toISOString()}`;
+        emit(overallEvent(ctx(s), lastOverall, episode));
+        if (lastOverall === 'NO-GO' && now !== 'NO-GO') episode = undefined;
+      }
+      lastOverall = now;
+    }
+    if (primary && s.ramp) {
+      const due = s.ramp.due;
+      const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
+      if (due && key !== lastDue) emit(checkpointEvent(ctx(s), { stage: due.stage, offsetMs: due.offsetMs, label: due.label, state: 'due' }));
+      lastDue = key;
+      for (const cp of s.ramp.checkpoints) {
+        const k = `${cp.stage}:${cp.offsetMs}`;
+        if (cp.state === 'missed' && !missed.has(k)) {
+          missed.add(k);
+          emit(checkpointEvent(ctx(s), { stage: cp.stage, offsetMs: cp.offsetMs, label: cp.label, state: 'missed' }));
+        }
+      }
+    }
+    const failing = s.audit.pending > 0 && s.audit.error !== undefined;
+    if (failing && !auditFailing) emit(auditEvent(ctx(s), { pending: s.audit.pending, error: s.audit.error!, file: ledger.file }));
+    auditFailing = failing;
+  };
+  const offStore = store.subscribe((s, prev) => {
+    if (s.overall === prev.overall && s.ramp === prev.ramp && s.audit === prev.audit && s.gates === prev.gates) return;
+    if (storeQueued) return;
+    storeQueued = true;
+    setImmediate(watch);
+  });
+
+  // --- every: periodic status, per sink (primary)
+  const timers = primary
+    ? hub.sinks.filter((s) => s.sink.every !== undefined).map((s) => every(clock, s.sink.every!, () => emit(statusEvent(ctx()), (x) => x === s)))
+    : [];
+
+  session.live.event({
+    kind: 'system',
+    level: 'info',
+    text: `notifying ${hub.sinks.map((s) => s.label).join(', ')}${primary ? '' : ' (this console\'s own acts only: another console holds ledger.jsonl and speaks for the room)'}`,
+  });
+
+  return {
+    hub,
+    primary,
+    stop: async () => {
+      offLedger();
+      offStore();
+      for (const t of timers) t();
+      if (drainQueued) drain();
+      await hub.whenIdle(STOP_WAIT_MS);
+      hub.stop();
+    },
+  };
+}

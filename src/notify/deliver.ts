@@ -1,0 +1,72 @@
+/**
+ * The HTTP half of a sink: one JSON POST through got (loaded lazily), no retries of its own
+ * (the queue retries), redirects followed within the sink's origin only (SPEC §9.2: another
+ * origin would get the message and the configured headers). Errors come back in words that
+ * never contain the URL: a Slack or Teams webhook's path is its credential.
+ */
+import { loadGot } from '../util/lazyGot.js';
+import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
+import { oneLine } from '../util/sanitize.js';
+import type { NotifyRequest } from './payloads/request.js';
+import type { SendResult, Sender } from './queue.js';
+
+/** Every form of the URL that could appear in an error, replaced by its origin. */
+export function scrubUrl(text: string, url: string): string {
+  let out = String(text);
+  try {
+    const u = new URL(url);
+    const forms = [url, u.href, u.pathname + u.search, u.pathname].filter((f) => f.length > 1).sort((a, b) => b.length - a.length);
+    for (const f of forms) out = out.split(f).join(f.startsWith('/') ? '/…' : `${u.origin}/…`);
+  } catch {
+    // not a URL: nothing to scrub
+  }
+  return out;
+}
+
+function retryAfter(h: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (!v) return undefined;
+  const s = Number(v);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
+}
+
+const CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+};
+
+/** A sender for this process: `redact` applies the config's secrets on top of the URL scrub. */
+export function httpSender(redact: (s: string) => string = (s) => s): Sender {
+  return async (req: NotifyRequest, signal: AbortSignal): Promise<SendResult> => {
+    const clean = (s: string) => redact(scrubUrl(oneLine(s, 300), req.url));
+    try {
+      const got = await loadGot();
+      const res = await got.post(req.url, {
+        json: req.body,
+        headers: { 'user-agent': 'warroom-notify', ...req.headers },
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        ...redirectOptions(req.url, req.headers, false),
+        signal,
+      });
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) return { ok: true, status };
+      const body = typeof res.body === 'string' && res.body.trim() ? `: ${res.body.trim().slice(0, 120)}` : '';
+      if (status >= 300 && status < 400) return { ok: false, error: clean(`HTTP ${status}: ${refusedRedirectText(res, req.url) ?? 'redirect not followed'}`), retryable: false };
+      const ra = retryAfter(res.headers['retry-after']);
+      const retryable = status === 408 || status === 429 || status >= 500;
+      return { ok: false, error: clean(`HTTP ${status}${body}`), retryable, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { name?: string };
+      if (signal.aborted) return { ok: false, error: 'aborted (timeout)', retryable: true };
+      const code = err.code && CODES[err.code] ? `${CODES[err.code]} (${err.code})` : err.code ?? err.message ?? String(e);
+      return { ok: false, error: clean(String(code)), retryable: true };
+    }
+  };
+}
