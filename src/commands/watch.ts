@@ -10,7 +10,8 @@ import { runWatch, WATCH_DEFAULTS, type WatchHooks, type WatchOptions } from '..
 import { changeJson, changeText, endSentence, finalJson, finalText } from '../check/watchFormat.js';
 import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
-import { loadConfigOrFail, type CliIo } from '../cli/io.js';
+import { loadConfigOrFail, resolveActor, type CliIo } from '../cli/io.js';
+import type { Config } from '../config/types.js';
 import { parseDuration } from '../config/duration.js';
 import { systemClock } from '../core/clock.js';
 import { stripControl } from '../util/sanitize.js';
@@ -39,10 +40,30 @@ export function watchOptions(values: Parsed['values']): WatchOptions {
   return opts;
 }
 
-/** Sinks for --notify: none on this branch; the notify module plugs in through WatchHooks.onVerdict. */
-export type NotifySeam = (hooks: WatchHooks) => WatchHooks | undefined;
+/**
+ * `--notify`: the final verdict goes to every sink that takes `overall`, once the watch has
+ * ended (the exit code stays the verdict's; an undelivered message is said on stderr).
+ */
+function notifyHooks(config: Config, hooks: WatchHooks, actor: string, say: (s: string) => void): WatchHooks | undefined {
+  if (!(config.notify ?? []).length) return undefined;
+  let first: string | undefined;
+  return {
+    onChange(c) {
+      first ??= c.overall;
+      hooks.onChange?.(c);
+    },
+    async onVerdict(report) {
+      if (!report) return;
+      const { sendOnce, formatOutcomes } = await import('../notify/send.js');
+      const { checkEvent } = await import('../notify/window.js');
+      const outcomes = await sendOnce(config, checkEvent(config, report, { actor, ...(first ? { previous: first } : {}) }));
+      if (outcomes.length === 0) say('--notify: no sink takes the overall event');
+      else say(`--notify:\n${formatOutcomes(outcomes)}`);
+    },
+  };
+}
 
-export async function watchCommand(p: Parsed, io: CliIo, notify?: NotifySeam): Promise<number> {
+export async function watchCommand(p: Parsed, io: CliIo): Promise<number> {
   const format = (p.values.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
   const opts = watchOptions(p.values);
@@ -63,7 +84,7 @@ export async function watchCommand(p: Parsed, io: CliIo, notify?: NotifySeam): P
     },
   };
   if (p.values.notify) {
-    const wired = notify?.(hooks);
+    const wired = notifyHooks(config, hooks, resolveActor(p.values.actor as string | undefined, io.env), (t) => io.stderr.write(r(stripControl(t)) + '\n'));
     if (wired) hooks = wired;
     else say('--notify: no notify sinks configured');
   }

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BIN, runCli } from '../helpers/cli.js';
 import { startExporter, type TestExporter } from '../helpers/exporter.js';
+import { startReceiver } from '../helpers/notifyReceivers.js';
 
 const dirs: string[] = [];
 const exporters: TestExporter[] = [];
@@ -135,6 +136,26 @@ describe('check with decision.score (SPEC §9.5)', () => {
     expect(text.stdout).toContain('Score: 75 % (pass ≥ 90 %, warning ≥ 75 %)');
     expect(text.stdout).toContain('critical gates veto the score');
     expect(text.code).toBe(2);
+  });
+});
+
+describe('check --watch --notify (real receiver)', () => {
+  it('--notify sends the final verdict to the sinks that take overall, naming gate, value and threshold', async () => {
+    const hook = await startReceiver('ok');
+    const w = await workspace(0.5, { notify: [{ type: 'webhook', url: `${hook.url}/hook`, on: ['overall'] }, { type: 'webhook', url: `${hook.url}/other`, on: ['decision'] }] });
+    try {
+      const r = await runCli(['check', '--watch', '--notify', '--interval', '200ms', '--fail-after', '600ms', '--timeout', '30s', '--config', w.configPath], { timeoutMs: 40_000, env: { WARROOM_ACTOR: 'ci-bot' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--notify:\ndelivered +webhook#0 http:\/\/127\.0\.0\.1:\d+/);
+      // Only the sink whose on: takes overall was sent anything, and once.
+      expect(hook.received.map((x) => x.path)).toEqual(['/hook']);
+      const body = hook.received[0]!.body as { schema: string; event: string; overall: string; actor: string; gates: { id: string; status: string; threshold: string }[]; detail: { summary?: string } };
+      expect(body).toMatchObject({ schema: 'warroom.event/v1', event: 'overall', overall: 'NO-GO', actor: 'ci-bot', deployment: 'rl-policy-v42' });
+      expect(body.gates.map((g) => [g.id, g.status])).toContainEqual(['entropy', 'FAIL']);
+      expect(JSON.stringify(body)).toContain('entropy = 0.5 fails >= 0.9');
+    } finally {
+      await hook.stop();
+    }
   });
 });
 
