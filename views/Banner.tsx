@@ -8,17 +8,29 @@ import { actRefusal } from '../src/flows/permissions.js';
 import { actorOf } from '../src/console/flowContext.js';
 import type { WarroomState } from '../src/store/store.js';
 
-export function bannerText(t: TriggerState, now: number, watchOnly = false): string {
+/** The remedy hint a banner carries when its gate names a runbook (SPEC §9.5). */
+export function remedyHint(remedyTitle: string | undefined): string {
+  return remedyTitle === undefined ? '' : `; press x to run ${remedyTitle}`;
+}
+
+/** The title of the runbook a gate names as its remedy, if any. */
+export function remedyTitleOf(s: Pick<WarroomState, 'config'>, gate: string): string | undefined {
+  const id = s.config.gates.find((g) => g.id === gate)?.remedy;
+  return id === undefined ? undefined : (s.config.actions.runbooks?.[id]?.title ?? id);
+}
+
+export function bannerText(t: TriggerState, now: number, watchOnly = false, remedyTitle?: string): string {
   const what = `${t.gate} = ${t.value === undefined ? '?' : String(t.value)} fails ${t.threshold ?? '?'}`;
+  const x = watchOnly ? '' : remedyHint(remedyTitle);
   switch (t.phase) {
     case 'armed':
       if (watchOnly) return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Armed by the room: this console sends nothing`;
-      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Press a to cancel, K to fire now`;
+      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Press a to cancel, K to fire now${x}`;
     case 'fired':
       if (watchOnly) return `AUTO-ROLLBACK DUE: ${what}. Armed by the room: this console sent nothing`;
       return `AUTO-ROLLBACK FIRED: ${what}. Kill-switch sent`;
     case 'raised':
-      return `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch`;
+      return `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch${x}`;
     case 'cancelled':
       return `auto-rollback cancelled: ${what} (re-arms after the gate recovers)`;
     default:
@@ -41,6 +53,7 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
   const now = useWarroom((s) => s.now);
   const audit = useWarroom((s) => s.audit);
   const watchOnly = useWarroom((s) => actRefusal('kill', actorOf(s)) !== undefined);
+  const config = useWarroom((s) => s.config);
   const auditLines = auditBannerLines({ audit });
   if (lines <= 0 || banner.length + auditLines === 0) return null;
   return (
@@ -52,7 +65,7 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
       ) : null}
       {banner.slice(0, lines - auditLines).map((t) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
-          {fit(plain(theme, ` ${bannerText(t, now, watchOnly)}`), width)}
+          {fit(plain(theme, ` ${bannerText(t, now, watchOnly, remedyTitleOf({ config }, t.gate))}`), width)}
         </Text>
       ))}
     </Box>

@@ -1,6 +1,7 @@
 /** What the flows need to know about the console right now, derived from the store state. */
 import type { Actor } from '../flows/permissions.js';
 import type { FlowContext } from '../flows/types.js';
+import { runbookOptions } from './runbookOptions.js';
 import { actionInFlight, type WarroomState } from '../store/store.js';
 import { filterGates } from './selectors.js';
 
@@ -49,6 +50,11 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
   if (gate) {
     ctx.selectedGate = { id: gate.id, title: gate.title, manual: gate.source === 'manual' };
     if (gate.signoffRole) ctx.selectedGate.signoffRole = gate.signoffRole;
+    if (gate.remedy) ctx.selectedGate.remedy = gate.remedy;
   }
+  if (cfg.actions.runbooks) ctx.runbooks = runbookOptions(cfg.actions.runbooks, actorOf(s));
+  const up = s.banner.find((t) => t.phase !== 'idle');
+  const bannerGate = up ? cfg.gates.find((g) => g.id === up.gate) : undefined;
+  if (bannerGate) ctx.bannerGate = { id: bannerGate.id, title: bannerGate.title, ...(bannerGate.remedy ? { remedy: bannerGate.remedy } : {}) };
   return ctx;
 }
