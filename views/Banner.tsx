@@ -10,7 +10,7 @@ import type { WarroomState } from '../src/store/store.js';
 
 /** The remedy hint a banner carries when its gate names a runbook (SPEC §9.5). */
 export function remedyHint(remedyTitle: string | undefined): string {
-  return remedyTitle === undefined ? '' : `; press x to run ${remedyTitle}`;
+  return remedyTitle === undefined ? '' : ` · press x to run ${remedyTitle}`;
 }
 
 /** The title of the runbook a gate names as its remedy, if any. */
@@ -25,12 +25,13 @@ export function bannerText(t: TriggerState, now: number, watchOnly = false, reme
   switch (t.phase) {
     case 'armed':
       if (watchOnly) return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Armed by the room: this console sends nothing`;
-      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Press a to cancel, K to fire now${x}`;
+      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. ${x ? `a cancels, K fires now${x}` : 'Press a to cancel, K to fire now'}`;
     case 'fired':
       if (watchOnly) return `AUTO-ROLLBACK DUE: ${what}. Armed by the room: this console sent nothing`;
       return `AUTO-ROLLBACK FIRED: ${what}. Kill-switch sent`;
     case 'raised':
-      return `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch${x}`;
+      // With a remedy the line must hold both keys, so the kill key says less (it is first all the same).
+      return x ? `ROLLBACK TRIGGER: ${what}. K kill-switch${x}` : `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch`;
     case 'cancelled':
       return `auto-rollback cancelled: ${what} (re-arms after the gate recovers)`;
     default:
