@@ -139,6 +139,11 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
   }
 }
 
+/** `== {{p}}` as it will be checked: the params filled in (a placeholder left over stays as written). */
+function filled(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+}
+
 function describeRunbook(
   flow: Flow,
   ctx: FlowContext,
@@ -165,7 +170,9 @@ function describeRunbook(
   if (flow.step === 'reason') return out({ title, lines: [...remedy, ...sofar, 'a reason is sent with the request'], input: input('reason'), hint: TEXT_HINT });
   const lines = [...remedy, ...sofar];
   if (d.reason !== undefined) lines.push(`reason: ${txt(d.reason)}`);
-  lines.push(`Sends ${txt(rb.sends, 120)}${rb.verifies ? `; verifies ${txt(rb.verifies, 120)}` : ''}.`);
+  const sends = txt(rb.sends, 120);
+  lines.push(`${sends.charAt(0).toUpperCase()}${sends.slice(1)}.`);
+  if (rb.verifies) lines.push(`Then verifies ${txt(filled(rb.verifies, d.params ?? {}), 120)}.`);
   void ctx;
   return out({ title: txt(rb.confirm ?? `run ${rb.title}?`, 120), lines, hint: CONFIRM_Y });
 }

@@ -15,7 +15,7 @@ const DOWNSHIFT: RunbookOption = {
   title: 'Downshift to balanced',
   params: [{ name: 'mode', kind: 'choice', choices: ['balanced', 'fast'] }],
   usesReason: false,
-  sends: 'POST http://127.0.0.1:8001/admin/mode/set',
+  sends: 'sends POST http://127.0.0.1:8001/admin/mode/set',
   verifies: 'llm_mode{mode="balanced"} == 1 within 30s',
 };
 const CAP: RunbookOption = {
@@ -27,7 +27,8 @@ const CAP: RunbookOption = {
   ],
   usesReason: true,
   confirm: 'Cap the canary now?',
-  sends: 'runs make',
+  sends: 'runs make (no shell)',
+  verifies: 'cap_pct == {{p}} within 30s',
 };
 const LOCKED: RunbookOption = { ...DOWNSHIFT, id: 'flush', title: 'Flush caches', refusal: 'runbook "Flush caches" needs role tech_lead (you are: release_captain, on_call)' };
 const runbooks = [DOWNSHIFT, CAP, LOCKED];
@@ -96,7 +97,7 @@ describe('a runbook flow', () => {
     expect(c.flow).toMatchObject({ kind: 'runbook', step: 'confirm' });
     const d = describeFlow(c.flow!, c.ctx);
     expect(d.title).toBe('run Downshift to balanced?');
-    expect(d.lines).toEqual(['params: mode=fast', 'Sends POST http://127.0.0.1:8001/admin/mode/set; verifies llm_mode{mode="balanced"} == 1 within 30s.']);
+    expect(d.lines).toEqual(['params: mode=fast', 'Sends POST http://127.0.0.1:8001/admin/mode/set.', 'Then verifies llm_mode{mode="balanced"} == 1 within 30s.']);
     const done = play(c, ['y']);
     expect(done.flow).toBeNull();
     expect(done.effects).toEqual([{ type: 'runbook', id: 'downshift', params: { mode: 'fast' } }]);
@@ -123,7 +124,9 @@ describe('a runbook flow', () => {
     const c = play(t, [ENTER]);
     expect(c.flow?.error).toMatch(/reason/);
     const done = play(c, ['entropy low', ENTER]);
-    expect(describeFlow(done.flow!, done.ctx).title).toBe('Cap the canary now?');
+    const confirm = describeFlow(done.flow!, done.ctx);
+    expect(confirm.title).toBe('Cap the canary now?');
+    expect(confirm.lines).toEqual(['params: p=40, note=Keep it', 'reason: entropy low', 'Runs make (no shell).', 'Then verifies cap_pct == 40 within 30s.']);
     expect(play(done, ['y']).effects).toEqual([{ type: 'runbook', id: 'cap', params: { p: 40, note: 'Keep it' }, reason: 'entropy low' }]);
   });
 });
