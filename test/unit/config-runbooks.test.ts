@@ -1,6 +1,7 @@
 /** actions.runbooks and gate remedy (SPEC §9.5): shapes, and every problem with its path and line. */
 import { describe, expect, it } from 'vitest';
-import { loadConfigText, type LoadResult } from '../../src/config/load.js';
+import { join } from 'node:path';
+import { loadConfigFile, loadConfigText, type LoadResult } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 
 const HEAD = `version: 1
@@ -39,6 +40,13 @@ function probs(text: string): Record<string, string> {
 }
 
 describe('actions.runbooks', () => {
+  it('the contract example (config/warroom.example.yaml) carries the SPEC §9.5 runbook and remedy', async () => {
+    const r = await loadConfigFile(join(import.meta.dirname, '../../config/warroom.example.yaml'), { PROM_TOKEN: 'p-token-123', CONTROL_TOKEN: 'c-token-123' });
+    if (!r.ok) throw new Error(r.problems.map((p) => `${p.line} ${p.path}: ${p.message}`).join('\n'));
+    expect(r.config.actions.runbooks?.downshift).toMatchObject({ title: 'Downshift to balanced', roles: ['release_captain', 'on_call'], params: [{ name: 'mode', kind: 'choice' }] });
+    expect(r.config.gates.find((g) => g.id === 'entropy')?.remedy).toBe('downshift');
+  });
+
   it('builds the SPEC §9.5 example: action, params, roles, verify, and the gate remedy', () => {
     const c = ok(HEAD + DOWNSHIFT);
     const rb = c.actions.runbooks?.downshift;
