@@ -53,8 +53,10 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
     if (gate.remedy) ctx.selectedGate.remedy = gate.remedy;
   }
   if (cfg.actions.runbooks) ctx.runbooks = runbookOptions(cfg.actions.runbooks, actorOf(s));
-  const up = s.banner.find((t) => t.phase !== 'idle');
-  const bannerGate = up ? cfg.gates.find((g) => g.id === up.gate) : undefined;
+  // Several banners: the first whose gate has a remedy is the one x acts on.
+  const up = s.banner.filter((t) => t.phase !== 'idle');
+  const gateOf = (id: string) => cfg.gates.find((g) => g.id === id);
+  const bannerGate = up.map((t) => gateOf(t.gate)).find((g) => g?.remedy !== undefined) ?? (up[0] ? gateOf(up[0].gate) : undefined);
   if (bannerGate) ctx.bannerGate = { id: bannerGate.id, title: bannerGate.title, ...(bannerGate.remedy ? { remedy: bannerGate.remedy } : {}) };
   return ctx;
 }
