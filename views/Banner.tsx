@@ -13,15 +13,17 @@ export function remedyHint(remedyTitle: string | undefined): string {
   return remedyTitle === undefined ? '' : ` · press x to run ${remedyTitle}`;
 }
 
-/** The title of the runbook a gate names as its remedy, if any. */
-export function remedyTitleOf(s: Pick<WarroomState, 'config'>, gate: string): string | undefined {
+/** The title of the runbook a gate names as its remedy, when this console's actor may run it. */
+export function remedyTitleOf(s: WarroomState, gate: string): string | undefined {
   const id = s.config.gates.find((g) => g.id === gate)?.remedy;
-  return id === undefined ? undefined : (s.config.actions.runbooks?.[id]?.title ?? id);
+  const rb = id === undefined ? undefined : s.config.actions.runbooks?.[id];
+  if (!rb) return undefined;
+  return actRefusal('runbook', actorOf(s), rb.roles ? { roles: rb.roles } : {}) ? undefined : rb.title;
 }
 
 export function bannerText(t: TriggerState, now: number, watchOnly = false, remedyTitle?: string): string {
   const what = `${t.gate} = ${t.value === undefined ? '?' : String(t.value)} fails ${t.threshold ?? '?'}`;
-  const x = watchOnly ? '' : remedyHint(remedyTitle);
+  const x = remedyHint(remedyTitle);
   switch (t.phase) {
     case 'armed':
       if (watchOnly) return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Armed by the room: this console sends nothing`;
@@ -54,7 +56,9 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
   const now = useWarroom((s) => s.now);
   const audit = useWarroom((s) => s.audit);
   const watchOnly = useWarroom((s) => actRefusal('kill', actorOf(s)) !== undefined);
-  const config = useWarroom((s) => s.config);
+  // One string per banner (stable for the store's equality check), '' when there is no remedy to offer.
+  const remedies = useWarroom((s) => s.banner.map((t) => remedyTitleOf(s, t.gate) ?? '').join('\u0000'));
+  const remedyTitles = remedies.split('\u0000');
   const auditLines = auditBannerLines({ audit });
   if (lines <= 0 || banner.length + auditLines === 0) return null;
   return (
@@ -64,9 +68,9 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
           {fit(plain(theme, ` ${auditBannerText(audit)}`), width)}
         </Text>
       ) : null}
-      {banner.slice(0, lines - auditLines).map((t) => (
+      {banner.slice(0, lines - auditLines).map((t, i) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
-          {fit(plain(theme, ` ${bannerText(t, now, watchOnly, remedyTitleOf({ config }, t.gate))}`), width)}
+          {fit(plain(theme, ` ${bannerText(t, now, watchOnly, remedyTitles[i] || undefined)}`), width)}
         </Text>
       ))}
     </Box>

@@ -59,4 +59,12 @@ describe('the palette on screen', () => {
     await ui.waitFor(/remedy for "Policy entropy"/);
     ui.unmount();
   });
+
+  it('a console that may not run the remedy is not told to press x', async () => {
+    const ui = await renderConsole({ config: config(), columns: 120, rows: 36, readOnly: true });
+    await ui.feed({ influence: 10, entropy: 0.2, errors: 0 });
+    const frame = await ui.waitFor(/ROLLBACK TRIGGER: entropy = 0\.2/);
+    expect(frame).not.toMatch(/press x/);
+    ui.unmount();
+  });
 });
