@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/audit/ledger.js';
+import { renderReport } from '../../src/audit/report.js';
+import { verifyAuditDir } from '../../src/audit/verify.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Config, RunbookConfig } from '../../src/config/types.js';
 import { startControlServer, type ControlServer } from '../helpers/controlServer.js';
@@ -47,11 +49,12 @@ async function startSlowServer() {
 let control: ControlServer;
 let slow: Awaited<ReturnType<typeof startSlowServer>>;
 let ledger: Ledger;
+let dir: string;
 
 beforeEach(async () => {
   control = await startControlServer({ influence: 10 });
   slow = await startSlowServer();
-  const dir = await mkdtemp(join(tmpdir(), 'warroom-runbooks-'));
+  dir = await mkdtemp(join(tmpdir(), 'warroom-runbooks-'));
   ledger = await Ledger.open(dir, { clock: systemClock, deployment: 'rl-policy-v42', environment: 'production' });
 });
 afterEach(async () => {
@@ -112,6 +115,12 @@ describe('runbooks in the console', () => {
     const lines = ledger.lines().filter((l) => l.type === 'action').map((l) => `${String((l as { action?: unknown }).action)}:${String((l as { phase?: unknown }).phase)}`);
     expect(lines).toEqual(['runbook:requested', 'kill_switch:requested', 'kill_switch:verified', 'runbook:acknowledged']);
     ui.unmount();
+    // The chain holds, and the report names the runbook rather than an influence change.
+    await ledger.flush(2000);
+    expect(await verifyAuditDir(dir)).toMatchObject({ ok: true, exitCode: 0 });
+    const md = await renderReport(dir);
+    expect(md).toMatch(/\| runbook drain \| requested \|  \| alice \| runbook drain \|/);
+    expect(md).toMatch(/\| runbook drain \| acknowledged \|/);
   });
 
   it("a runbook's roles are checked at the act: listed dimmed in the palette, refused from it and from a direct call, nothing sent", async () => {
