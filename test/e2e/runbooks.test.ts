@@ -4,6 +4,7 @@
  * verify passes; `x` runs a gate's remedy from its rollback banner; a read-only console lists
  * runbooks but sends nothing.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { ACTOR, entropyGate, eventually, headerInfluence, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, type Simulator } from '../helpers/e2e.js';
 import { startExporter, type TestExporter } from '../helpers/exporter.js';
 import type { Tmux } from '../helpers/tmux.js';
@@ -103,8 +105,10 @@ afterEach(async () => {
 });
 
 /** A console on the mode exporter alone, with the downshift runbook; roles give the actor release_captain. */
-function openModeConsole(opts: { args?: string[]; cols?: number; rows?: number } = {}) {
+function openModeConsole(opts: { args?: string[]; cols?: number; rows?: number; sign?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-rb-'));
+  const key = join(dir, 'key');
+  if (opts.sign) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', ACTOR, '-f', key]);
   const auditDir = join(dir, 'audit');
   const config = {
     version: 1,
@@ -117,10 +121,11 @@ function openModeConsole(opts: { args?: string[]; cols?: number; rows?: number }
   };
   const configPath = join(dir, 'warroom.yaml');
   writeFileSync(configPath, stringify(config));
-  const t = startConsole(configPath, { cols: opts.cols ?? 120, rows: opts.rows ?? 36, ...(opts.args ? { args: opts.args } : {}) });
+  const args = [...(opts.args ?? []), ...(opts.sign ? ['--signing-key', key] : [])];
+  const t = startConsole(configPath, { cols: opts.cols ?? 120, rows: opts.rows ?? 36, args });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => t.stop());
-  return { t, auditDir };
+  return { t, auditDir, dir, pub: opts.sign ? readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ') : '' };
 }
 
 async function confirmWhenShown(t: Tmux, re: RegExp): Promise<void> {
@@ -132,7 +137,7 @@ async function confirmWhenShown(t: Tmux, re: RegExp): Promise<void> {
 
 describe('runbooks from the palette and as remedies (SPEC §9.5)', () => {
   it(': fuzzy-filters to the runbook, a choice param, y → the exact request, VERIFIED, and requested/verified ledger lines with the params', async () => {
-    const { t, auditDir } = openModeConsole();
+    const { t, auditDir, dir, pub } = openModeConsole({ sign: true });
     await t.waitFor(/Fast mode off/, 10_000, 'the gate grid');
     await t.waitFor(/NO-GO/, 10_000, 'fast mode on: NO-GO');
 
@@ -174,6 +179,17 @@ describe('runbooks from the palette and as remedies (SPEC §9.5)', () => {
     }
     t.send('q');
     expect(await t.exitCode()).toBe(0);
+
+    // Signed like every action line: the real ssh-keygen accepts the verified line's signature.
+    const n = readLedger(auditDir).findIndex((l) => l.type === 'action' && l.phase === 'verified') + 1;
+    expect(readLedger(auditDir)[n - 1]!.sig).toMatch(/^-----BEGIN SSH SIGNATURE-----/);
+    const msg = await runCli(['audit', 'message', `ledger.jsonl:${n}`, '--dir', auditDir]);
+    const sig = await runCli(['audit', 'message', `ledger.jsonl:${n}`, '--dir', auditDir, '--sig']);
+    writeFileSync(join(dir, 'allowed_signers'), `${ACTOR} namespaces="warroom" ${pub}\n`);
+    writeFileSync(join(dir, 'line.sig'), sig.stdout);
+    const verify = spawnSync('ssh-keygen', ['-Y', 'verify', '-n', 'warroom', '-f', join(dir, 'allowed_signers'), '-I', ACTOR, '-s', join(dir, 'line.sig')], { input: msg.stdout });
+    expect(verify.stdout.toString() + verify.stderr.toString()).toMatch(/Good "warroom" signature/);
+    expect((await runCli(['audit', 'verify', '--dir', auditDir])).code).toBe(0);
   });
 
   it('--read-only at 80x24: : lists the runbook dimmed with the reason; choosing it is refused and nothing is sent', async () => {
