@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ACTOR, entropyGate, eventually, headerInfluence, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, type Simulator } from '../helpers/e2e.js';
@@ -247,6 +248,13 @@ describe('x runs the remedy of the gate whose rollback banner is up', () => {
     t.send('Escape');
     await t.waitFor((s) => !/RUNBOOK Downshift/.test(s), 5_000, 'the prompt closed');
 
+    // Another console in the room, as the feed sees it.
+    const heard: Array<Record<string, unknown>> = [];
+    const room = new WebSocket(`${sim.url.replace(/^http:/, 'ws:')}/status`);
+    room.on('message', (d) => heard.push(JSON.parse(d.toString()) as Record<string, unknown>));
+    cleanups.push(() => room.terminate());
+    await new Promise<void>((resolve, reject) => (room.once('open', () => resolve()), room.once('error', reject)));
+
     await setScenario(sim, 'entropy-collapse');
     const banner = await t.waitFor(/ROLLBACK TRIGGER: entropy = .*press x to run Downshift to balanced/, 20_000, 'the rollback banner with the remedy');
     expect(banner).toMatch(/K kill-switch · press x/);
@@ -262,6 +270,7 @@ describe('x runs the remedy of the gate whose rollback banner is up', () => {
     const rb = ws.ledger().filter((l) => l.action === 'runbook');
     expect(rb.map((l) => l.phase)).toEqual(expect.arrayContaining(['requested', 'verified']));
     for (const l of rb) expect(l).toMatchObject({ runbook: 'downshift', gate: 'entropy', params: { mode: 'balanced' }, reason: 'remedy for entropy', role: 'on_call' });
+    await eventually(() => heard.some((m) => m.type === 'event' && m.actor === ACTOR && /^runbook downshift \(mode=balanced\) as the remedy for entropy verified/.test(String(m.text))), 5_000, 'the runbook event on the feed');
     // The remedy never took the kill-switch's place: influence is untouched.
     expect(ws.ledger().filter((l) => l.action === 'kill_switch')).toEqual([]);
   });
