@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFlow } from '../../src/flows/describe.js';
 import { paletteEntries, PALETTE_BUILTINS, type RunbookOption } from '../../src/flows/palette.js';
 import { paletteRows } from '../../src/flows/paletteRows.js';
+import { actRefusal, type Actor } from '../../src/flows/permissions.js';
 import { openRemedy } from '../../src/flows/runbookFlow.js';
 import { READ_ONLY_MESSAGE, type Key } from '../../src/flows/types.js';
 import { ctxOf, CTRL_K, ENTER, ESC, play, run } from './flows-helpers.js';
@@ -149,5 +150,19 @@ describe('x: the remedy', () => {
     expect(openRemedy(ctxOf({ runbooks, selectedGate: undefined })).effect?.type).toBe('refused');
     expect(openRemedy(ctxOf({ runbooks, selectedGate: { ...gate, remedy: 'flush' } })).effect).toMatchObject({ type: 'refused', message: expect.stringMatching(/^Flush caches refused: .*tech_lead/) });
     expect(openRemedy(ctxOf({ runbooks: [], selectedGate: gate })).effect).toEqual({ type: 'refused', message: 'runbook downshift is not configured' });
+  });
+});
+
+describe('actRefusal for runbooks (checked at the act)', () => {
+  const actor = (over: Partial<Actor> = {}): Actor => ({ readOnly: false, replay: false, rolesConfigured: true, actorRoles: ['on_call'], ...over });
+  it("a runbook's roles decide; without them any console that may act, but never a role-less, read-only or replaying one", () => {
+    expect(actRefusal('runbook', actor(), { label: 'runbook "Downshift"', roles: ['release_captain', 'on_call'] })).toBeUndefined();
+    expect(actRefusal('runbook', actor(), { label: 'runbook "Flush"', roles: ['tech_lead'] })).toBe('runbook "Flush" needs role tech_lead (you are: on_call)');
+    expect(actRefusal('runbook', actor(), { label: 'runbook "Any"' })).toBeUndefined();
+    expect(actRefusal('runbook', actor({ actorRoles: [] }), { label: 'runbook "Any"' })).toBe('runbook "Any" needs a configured role (you are: no role)');
+    expect(actRefusal('runbook', actor({ rolesConfigured: false, actorRoles: [] }), { label: 'runbook "Any"' })).toBeUndefined();
+    expect(actRefusal('runbook', actor({ rolesConfigured: false, actorRoles: [] }), { roles: ['tech_lead'] })).toBeUndefined();
+    expect(actRefusal('runbook', actor({ readOnly: true }), { roles: ['on_call'] })).toBe(READ_ONLY_MESSAGE);
+    expect(actRefusal('runbook', actor({ replay: true }), { roles: ['on_call'] })).toBe('REPLAY: nothing is sent');
   });
 });
