@@ -15,6 +15,7 @@ import { GateDetail } from './GateDetail.js';
 import { GateGrid } from './GateGrid.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { Palette } from './Palette.js';
 import { PromptPanel } from './PromptPanel.js';
 import { RampPanel } from './RampPanel.js';
 import { isTooSmall, SmallScreen } from './SmallScreen.js';
@@ -80,6 +81,7 @@ export function App() {
   const help = useWarroom((s) => s.ui.help);
   const detail = useWarroom((s) => s.ui.detail);
   const flowOpen = useWarroom((s) => s.flow !== null);
+  const paletteOpen = useWarroom((s) => s.flow?.kind === 'palette');
   const bannerCount = useWarroom((s) => s.banner.length + auditBannerLines(s));
   const actionLines = useWarroom((s) => countActionLines(s.actions, s.now));
   const hasNotice = useWarroom((s) => s.notice !== undefined);
@@ -88,7 +90,8 @@ export function App() {
   const width = Math.max(40, columns);
   const height = l.header + l.ramp + l.banner + l.actions + l.grid + l.lower + l.notice + l.footer;
   let lower;
-  if (flowOpen) lower = <Prompt width={width} height={l.lower} />;
+  if (paletteOpen) lower = null;
+  else if (flowOpen) lower = <Prompt width={width} height={l.lower} />;
   else if (help) lower = null;
   else if (detail) lower = <GateDetail height={l.lower} />;
   else lower = <EventLog height={l.lower} width={width} />;
@@ -98,7 +101,16 @@ export function App() {
       <RampPanel width={width} />
       <Banner width={width} lines={l.banner} />
       <ActionsPanel lines={l.actions} />
-      {help && !flowOpen ? <HelpOverlay height={l.grid + l.lower} /> : <GateGrid width={width} height={l.grid} />}
+      {paletteOpen ? (
+        // Over the grid and the lower area: the list needs the rows, and the palette is short-lived.
+        <Box height={l.grid + l.lower} flexDirection="column">
+          <Palette width={width} height={l.grid + l.lower} />
+        </Box>
+      ) : help && !flowOpen ? (
+        <HelpOverlay height={l.grid + l.lower} />
+      ) : (
+        <GateGrid width={width} height={l.grid} />
+      )}
       {lower}
       {l.notice ? <Notice width={width} /> : null}
       <Footer />

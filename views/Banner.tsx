@@ -8,17 +8,32 @@ import { actRefusal } from '../src/flows/permissions.js';
 import { actorOf } from '../src/console/flowContext.js';
 import type { WarroomState } from '../src/store/store.js';
 
-export function bannerText(t: TriggerState, now: number, watchOnly = false): string {
+/** The remedy hint a banner carries when its gate names a runbook (SPEC §9.5). */
+export function remedyHint(remedyTitle: string | undefined): string {
+  return remedyTitle === undefined ? '' : ` · press x to run ${remedyTitle}`;
+}
+
+/** The title of the runbook a gate names as its remedy, when this console's actor may run it. */
+export function remedyTitleOf(s: WarroomState, gate: string): string | undefined {
+  const id = s.config.gates.find((g) => g.id === gate)?.remedy;
+  const rb = id === undefined ? undefined : s.config.actions.runbooks?.[id];
+  if (!rb) return undefined;
+  return actRefusal('runbook', actorOf(s), rb.roles ? { roles: rb.roles } : {}) ? undefined : rb.title;
+}
+
+export function bannerText(t: TriggerState, now: number, watchOnly = false, remedyTitle?: string): string {
   const what = `${t.gate} = ${t.value === undefined ? '?' : String(t.value)} fails ${t.threshold ?? '?'}`;
+  const x = remedyHint(remedyTitle);
   switch (t.phase) {
     case 'armed':
       if (watchOnly) return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Armed by the room: this console sends nothing`;
-      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. Press a to cancel, K to fire now`;
+      return `AUTO-ROLLBACK in ${formatClock(Math.max(0, (t.firesAt ?? now) - now))}: ${what}. ${x ? `a cancels, K fires now${x}` : 'Press a to cancel, K to fire now'}`;
     case 'fired':
       if (watchOnly) return `AUTO-ROLLBACK DUE: ${what}. Armed by the room: this console sent nothing`;
       return `AUTO-ROLLBACK FIRED: ${what}. Kill-switch sent`;
     case 'raised':
-      return `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch`;
+      // With a remedy the line must hold both keys, so the kill key says less (it is first all the same).
+      return x ? `ROLLBACK TRIGGER: ${what}. K kill-switch${x}` : `ROLLBACK TRIGGER: ${what}. Press K for the kill-switch`;
     case 'cancelled':
       return `auto-rollback cancelled: ${what} (re-arms after the gate recovers)`;
     default:
@@ -41,6 +56,9 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
   const now = useWarroom((s) => s.now);
   const audit = useWarroom((s) => s.audit);
   const watchOnly = useWarroom((s) => actRefusal('kill', actorOf(s)) !== undefined);
+  // One string per banner (stable for the store's equality check), '' when there is no remedy to offer.
+  const remedies = useWarroom((s) => s.banner.map((t) => remedyTitleOf(s, t.gate) ?? '').join('\u0000'));
+  const remedyTitles = remedies.split('\u0000');
   const auditLines = auditBannerLines({ audit });
   if (lines <= 0 || banner.length + auditLines === 0) return null;
   return (
@@ -50,9 +68,9 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
           {fit(plain(theme, ` ${auditBannerText(audit)}`), width)}
         </Text>
       ) : null}
-      {banner.slice(0, lines - auditLines).map((t) => (
+      {banner.slice(0, lines - auditLines).map((t, i) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
-          {fit(plain(theme, ` ${bannerText(t, now, watchOnly)}`), width)}
+          {fit(plain(theme, ` ${bannerText(t, now, watchOnly, remedyTitles[i] || undefined)}`), width)}
         </Text>
       ))}
     </Box>

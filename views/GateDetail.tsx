@@ -63,6 +63,8 @@ export function GateDetail({ height }: { height: number }) {
   const contact = [gate.owner, gate.runbook ? `runbook ${gate.runbook}` : undefined].filter(Boolean).join(' · ');
   if (gate.owner) lines.push(['owner', contact]);
   else if (gate.runbook) lines.push(['runbook', gate.runbook]);
+  // What to do about it comes next: the remedy runbook, one key away.
+  if (gate.remedy) lines.push(['remedy', `press x to run ${config.actions.runbooks?.[gate.remedy]?.title ?? gate.remedy} (${gate.remedy})`]);
   lines.push(
     ['source', `${gate.source}: ${what}`],
     ['value', `${result ? formatValue(result.value) : '–'}  threshold ${result?.threshold ?? ''}${gate.for ? `  for ${formatDuration(gate.for)}` : ''}`],

@@ -28,7 +28,9 @@ export function isTooSmall(columns: number, rows: number): boolean {
 function promptLines(flow: Flow, ctx: FlowContext): string[] {
   if (flow.kind === 'kill') return [`KILL-SWITCH ${pctText(flow.data.from)} → 0%`, 'y or Enter confirms · Esc or n cancels'];
   const d = describeFlow(flow, ctx);
-  return [d.title, ...(d.input ? [`${d.input.label}: ${d.input.value}_`] : []), ...(d.error ? [`error: ${d.error}`] : []), d.hint];
+  // The palette's best matches (its lines) keep it usable on a small screen too.
+  const lines = flow.kind === 'palette' ? d.lines : [];
+  return [d.title, ...(d.input ? [`${d.input.label}: ${d.input.value}_`] : []), ...lines, ...(d.error ? [`error: ${d.error}`] : []), d.hint];
 }
 
 function Prompt({ width }: { width: number }) {

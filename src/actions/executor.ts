@@ -35,7 +35,9 @@ export interface StepEvent {
 }
 
 export interface ActionRequest {
-  name: 'kill_switch' | 'set_influence';
+  name: 'kill_switch' | 'set_influence' | 'runbook';
+  /** How errors name the action; default from name. */
+  label?: string;
   config: ActionConfig;
   params: TemplateParams;
   idempotencyKey: string;
@@ -94,7 +96,7 @@ export async function runAction(req: ActionRequest, deps: ActionDeps = {}): Prom
   const start = clock.now();
   const { config, params, idempotencyKey } = req;
   const scrub: Scrub = makeScrub(secretsFor(config, req.secrets ?? []));
-  const label = req.name === 'kill_switch' ? 'kill-switch' : 'set influence';
+  const label = req.label ?? (req.name === 'kill_switch' ? 'kill-switch' : 'set influence');
 
   // One internal controller, so aborting also cancels the request or process in flight.
   const ctl = new AbortController();

@@ -1,5 +1,6 @@
 /**
- * Placeholders in action configs: `{{actor}}`, `{{reason}}`, `{{pct}}`. Pure; no I/O.
+ * Placeholders in action configs: `{{actor}}`, `{{reason}}`, `{{pct}}`, and a runbook's own
+ * params (`{{mode}}`, SPEC §9.5). Pure; no I/O.
  * Every value is substituted into one string at a time and never joined into a command
  * line, so a reason like `a; rm -rf /` stays one literal argument.
  */
@@ -9,13 +10,16 @@ export interface TemplateParams {
   actor: string;
   reason?: string;
   pct?: number;
+  /** A runbook's params, already validated (src/actions/runbookParams.ts). */
+  vars?: Readonly<Record<string, string | number>>;
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const EXACT_PCT = /^\{\{\s*pct\s*\}\}$/;
+const EXACT = /^\{\{\s*([^{}]*?)\s*\}\}$/;
 const KNOWN = ['actor', 'reason', 'pct'] as const;
 
 function lookup(name: string, params: TemplateParams): string {
+  if (params.vars && Object.hasOwn(params.vars, name)) return String(params.vars[name]);
   switch (name) {
     case 'actor':
       return params.actor;
@@ -44,7 +48,10 @@ export function renderString(text: string, params: TemplateParams): string {
  */
 export function renderTemplate(value: unknown, params: TemplateParams): unknown {
   if (typeof value === 'string') {
-    if (EXACT_PCT.test(value)) {
+    const exact = EXACT.exec(value)?.[1];
+    // A runbook's pct param is a number too: "{{p}}" alone sends a JSON number.
+    if (exact !== undefined && params.vars && Object.hasOwn(params.vars, exact)) return params.vars[exact];
+    if (exact === 'pct') {
       lookup('pct', params); // same error as everywhere else when pct is missing
       return params.pct;
     }
@@ -67,4 +74,16 @@ export function renderArgv(argv: readonly string[], params: TemplateParams): str
 /** The verify expectation (`== {{pct}}`) after substitution, parsed. */
 export function renderExpect(expect: string, params: TemplateParams): Threshold {
   return parseThreshold(renderString(expect, params));
+}
+
+/** Every placeholder name in a string, a JSON value's string leaves or an argv, for config checks. */
+export function placeholdersIn(value: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') for (const m of v.matchAll(PLACEHOLDER)) out.add(m[1]!);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
+  };
+  walk(value);
+  return [...out];
 }

@@ -95,9 +95,10 @@ export function renderReportFromLines(
   section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
     actionsFrom(lines).map((a) => [
       time(Date.parse(a.ts)),
-      a.action + (a.trigger ? ` (trigger: ${a.trigger})` : ''),
+      a.action === 'runbook' ? runbookWhat(a) : a.action + (a.trigger ? ` (trigger: ${a.trigger})` : ''),
       a.phase + (typeof a.attempt === 'number' ? ` (attempt ${a.attempt})` : ''),
-      `${pct(a.from_pct)} → ${pct(a.to_pct ?? (a.action === 'kill_switch' ? 0 : undefined))}`,
+      // A runbook moves no influence of its own: its params say what it did.
+      a.action === 'runbook' ? '' : `${pct(a.from_pct)} → ${pct(a.to_pct ?? (a.action === 'kill_switch' ? 0 : undefined))}`,
       a.actor,
       a.reason ?? '',
       a.error ?? '',
@@ -200,4 +201,10 @@ function pct(v: number | undefined): string {
 
 function uniq(xs: unknown[]): string[] {
   return [...new Set(xs.filter((x): x is string => typeof x === 'string'))];
+}
+
+/** `runbook downshift (mode=balanced), remedy for entropy` (SPEC §9.5). */
+function runbookWhat(a: { runbook?: string; params?: Record<string, string | number>; gate?: string }): string {
+  const params = Object.entries(a.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return `runbook ${a.runbook ?? '?'}${params ? ` (${params})` : ''}${a.gate ? `, remedy for ${a.gate}` : ''}`;
 }

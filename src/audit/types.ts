@@ -6,7 +6,7 @@ export const LEDGER_FILE = 'ledger.jsonl';
 /** prev_hash of the first line. */
 export const GENESIS_HASH = `sha256:${'0'.repeat(64)}`;
 
-export type ActionKind = 'kill_switch' | 'set_influence';
+export type ActionKind = 'kill_switch' | 'set_influence' | 'runbook';
 export type ActionPhase = 'requested' | 'sent' | 'acknowledged' | 'verified' | 'failed' | 'cancelled' | 'abandoned';
 export type DecisionKind = 'GO' | 'NO-GO' | 'HOLD';
 export type TriggerPhase = 'raised' | 'armed' | 'fired' | 'cancelled' | 'cleared';
@@ -24,6 +24,10 @@ export interface ActionEvent {
   error?: string;
   /** The gate id whose rollback trigger started this action. */
   trigger?: string;
+  /** SPEC §9.5: the runbook run, its params, and the gate it was run as the remedy of. */
+  runbook?: string;
+  params?: Record<string, string | number>;
+  gate?: string;
 }
 
 export interface DecisionEvent {

@@ -12,6 +12,7 @@ import { joinSourceUrl } from './urlJoin.js';
 import { checkJsonPathSyntax } from '../sources/jsonPath.js';
 import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
+import { buildRunbooks } from './runbooks.js';
 import type {
   ActionConfig,
   CheckpointConfig,
@@ -303,6 +304,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
 
   // --- actions: each on its own, so one broken action does not hide the other's problems
   const actions: Config['actions'] = {};
+  let runbookIds = new Set<string>();
   if (raw.actions !== undefined && raw.actions !== null) {
     const a = parseAt(actionsSchema, raw.actions, ['actions']);
     if (a) {
@@ -310,7 +312,29 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       const si = a.set_influence === undefined ? undefined : buildAction(a.set_influence, ['actions', 'set_influence'], 0);
       if (ks) actions.killSwitch = ks;
       if (si) actions.setInfluence = si;
+      if (a.runbooks !== undefined) {
+        const rb = buildRunbooks(a.runbooks, ['actions', 'runbooks'], {
+          parseAt,
+          add,
+          addKey: (path, message) => problems.push({ path, message, atKey: true }),
+          buildAction,
+          buildVerify,
+          checkRole,
+          rolesConfigured: raw.roles !== undefined,
+        });
+        runbookIds = rb.ids;
+        if (Object.keys(rb.runbooks).length) actions.runbooks = rb.runbooks;
+      }
     }
+  }
+  // SPEC §9.5: a gate's remedy names a runbook (broken ones count as named: their own problems say why).
+  if (Array.isArray(raw.gates)) {
+    (raw.gates as unknown[]).forEach((g, i) => {
+      const remedy = isMapping(g) ? g.remedy : undefined;
+      if (typeof remedy !== 'string' || runbookIds.has(remedy)) return;
+      const known = [...runbookIds];
+      add(['gates', i, 'remedy'], `unknown runbook "${remedy}" (actions.runbooks: ${known.length ? known.join(', ') : 'none configured'})`);
+    });
   }
   function buildAction(rawAction: unknown, p: Path, defaultRetries: number): ActionConfig | undefined {
     if (isMapping(rawAction)) {
@@ -564,6 +588,7 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
     runbook: g.runbook,
     description: g.description?.trimEnd(),
     weight: g.weight,
+    remedy: g.remedy,
   });
 
   if (g.source === 'manual') {

@@ -256,6 +256,8 @@ export const gateSchema = z.strictObject({
   field: fieldPath.optional(),
   consecutive: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100, 'must be at most 100').optional(),
   no_failures_within: duration({ min: 1, minText: '1ms' }).optional(),
+  // SPEC §9.5: the runbook `x` runs for this gate; the reference is checked in build.ts.
+  remedy: idString('remedy (a runbook id)').optional(),
 });
 export type RawGate = z.output<typeof gateSchema>;
 
@@ -368,7 +370,7 @@ export const actionSchema = z.strictObject({
 export type RawAction = z.output<typeof actionSchema>;
 
 /** Which actions exist; each action is validated on its own with actionSchema. */
-export const actionsSchema = z.strictObject({ kill_switch: z.unknown().optional(), set_influence: z.unknown().optional() });
+export const actionsSchema = z.strictObject({ kill_switch: z.unknown().optional(), set_influence: z.unknown().optional(), runbooks: z.unknown().optional() });
 
 export const influenceSchema = z.strictObject({
   source: nonEmpty,
@@ -415,4 +417,5 @@ export const KNOWN_KEYS: readonly string[] = [
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
   'on', 'every', 'throttle', 'queue', 'routing_key',
+  'runbooks', 'title', 'params', 'roles', 'confirm', 'choice', 'max_length',
 ];

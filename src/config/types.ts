@@ -131,6 +131,8 @@ export interface GateConfig {
   description?: string;
   /** SPEC §9.5: the gate's share of the score; absent = 1, 0 counts nothing. */
   weight?: number;
+  /** A runbook id (actions.runbooks) that `x` runs for this gate (SPEC §9.5). */
+  remedy?: string;
 }
 
 export interface DecisionConfig {
@@ -215,6 +217,32 @@ export interface NotifySinkConfig {
   queue: number;
 }
 
+/** A typed prompt of a runbook: a whole percent, one of a list, or one line of text. */
+export interface RunbookParam {
+  name: string;
+  kind: 'pct' | 'choice' | 'text';
+  /** choice: the values offered, in order. */
+  choices?: string[];
+  /** text: longest value accepted (characters). */
+  maxLength?: number;
+  /** What the prompt asks; the name when absent. */
+  label?: string;
+}
+
+/** SPEC §9.5: an operator action beyond the kill-switch, run through the same pipeline. */
+export interface RunbookConfig {
+  id: string;
+  title: string;
+  action: ActionConfig;
+  params: RunbookParam[];
+  /** Who may run it; absent: any console that may act at all. */
+  roles?: string[];
+  /** Shown on the confirm screen; default "run <title>?". */
+  confirm?: string;
+  /** A template uses {{reason}}: the flow asks for one. */
+  usesReason: boolean;
+}
+
 export interface Config {
   version: 1;
   /** Absolute path of the file, and its folder (relative paths resolve against it). */
@@ -226,7 +254,7 @@ export interface Config {
   gates: GateConfig[];
   decision: DecisionConfig;
   ramp?: RampConfig;
-  actions: { killSwitch?: ActionConfig; setInfluence?: ActionConfig };
+  actions: { killSwitch?: ActionConfig; setInfluence?: ActionConfig; runbooks?: Record<string, RunbookConfig> };
   influence?: { source: string; metric?: string; query?: string; key?: string };
   audit: { dir: string };
   room: RoomConfig;

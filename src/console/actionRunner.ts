@@ -13,10 +13,12 @@ import type { Ledger } from '../audit/ledger.js';
 import type { ActionEvent } from '../audit/types.js';
 import { newIdempotencyKey, runAction, type StepEvent } from '../actions/executor.js';
 import type { Clock } from '../core/clock.js';
-import type { ActionConfig, VerifyConfig } from '../config/types.js';
+import type { ActionConfig, RunbookConfig, VerifyConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
-import type { Act } from '../flows/permissions.js';
+import type { Act, ActTarget } from '../flows/permissions.js';
 import { refuseAct } from './acts.js';
+import { paramsRefusal, paramsText } from '../flows/runbookParams.js';
+import { runbookLabel } from './runbookOptions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
 import type { Session } from './session.js';
 import { loadGot } from '../util/lazyGot.js';
@@ -38,11 +40,19 @@ export interface InfluenceRequest {
   reason?: string;
   advance: boolean;
 }
+/** SPEC §9.5: one runbook with the params its prompts checked; `gate` when run as that gate's remedy. */
+export interface RunbookRequest {
+  id: string;
+  params: Record<string, string | number>;
+  reason?: string;
+  gate?: string;
+}
 
 /** Longest the screen waits for a request to be written (a connect that hangs must not freeze it). */
 export const SEND_FIRST_MAX_MS = 50;
 
-type ActParams = { from?: number; to: number; reason: string; trigger?: string };
+/** `to` is the target influence of kill-switch and influence; a runbook has its own params instead. */
+type ActParams = { from?: number; to?: number; reason: string; trigger?: string; runbook?: { config: RunbookConfig; params: Record<string, string | number>; gate?: string } };
 
 export class ActionRunner {
   private seq = 0;
@@ -87,8 +97,8 @@ export class ActionRunner {
   }
 
   /** Rights are checked here, at the act, whatever asked for it (key, trigger, timer). */
-  private refused(act: Act, what: string): boolean {
-    return refuseAct(this.session, act, what);
+  private refused(act: Act, what: string, target?: ActTarget): boolean {
+    return refuseAct(this.session, act, what, target);
   }
 
   /**
@@ -124,13 +134,42 @@ export class ActionRunner {
     return true;
   }
 
+  /**
+   * Runs a runbook (SPEC §9.5) through the same pipeline: rights (its own roles) and params are
+   * checked here, at the act, whatever opened it. It runs beside anything in flight, so the
+   * kill-switch is never queued behind it.
+   */
+  runbook(req: RunbookRequest): boolean {
+    const rb = this.session.opts.config.actions.runbooks?.[req.id];
+    if (!rb) {
+      setNotice(this.store, `runbook ${req.id} is not configured`, 'error');
+      return false;
+    }
+    const label = runbookLabel(rb);
+    if (this.refused('runbook', label, { label, ...(rb.roles ? { roles: rb.roles } : {}) })) return false;
+    const bad = paramsRefusal(rb.params, req.params);
+    if (bad) {
+      setNotice(this.store, `${label} refused: ${bad}`, 'warn');
+      return false;
+    }
+    if (rb.usesReason && !req.reason) {
+      setNotice(this.store, `${label} refused: it needs a reason`, 'warn');
+      return false;
+    }
+    if (!this.requireLedger(label)) return false;
+    const params = { ...req.params };
+    const why = req.reason ?? (req.gate ? `remedy for ${req.gate}` : `runbook ${rb.id}`);
+    this.execute('runbook', rb.action, { reason: why, runbook: { config: rb, params, ...(req.gate ? { gate: req.gate } : {}) } });
+    return true;
+  }
+
   private requireLedger(what: string): boolean {
     if (this.ledger) return true;
     setNotice(this.store, `${what} refused: the audit trail is unavailable`, 'error');
     return false;
   }
 
-  private execute(name: ActionName, cfg: ActionConfig, p: { from?: number; to: number; reason: string; trigger?: string }, afterSend?: () => void, roomKey?: string): void {
+  private execute(name: ActionName, cfg: ActionConfig, p: ActParams, afterSend?: () => void, roomKey?: string): void {
     const key = roomKey ?? newIdempotencyKey();
     const id = `${name}-${++this.seq}`;
     const startedAt = this.clock.now();
@@ -147,7 +186,14 @@ export class ActionRunner {
     this.running.set(id, { name, key, p });
     // The request leaves inside runAction's first synchronous step; everything below waits for it.
     const outcome = runAction(
-      { name, config: cfg, params: { actor: this.actor, reason: p.reason, pct: p.to }, idempotencyKey: key, secrets: this.session.opts.config.secrets },
+      {
+        name,
+        config: cfg,
+        params: { actor: this.actor, reason: p.reason, ...(p.to !== undefined ? { pct: p.to } : {}), ...(p.runbook ? { vars: p.runbook.params } : {}) },
+        idempotencyKey: key,
+        secrets: this.session.opts.config.secrets,
+        ...(p.runbook ? { label: `runbook ${p.runbook.config.id}` } : {}),
+      },
       {
         clock: this.clock,
         onStep: (e) => {
@@ -165,16 +211,17 @@ export class ActionRunner {
     id: string,
     name: ActionName,
     key: string,
-    p: { from?: number; to: number; reason: string; trigger?: string },
+    p: ActParams,
     startedAt: number,
     outcome: ReturnType<typeof runAction>,
   ): void {
-    const label = name === 'kill_switch' ? `KILL-SWITCH ${p.from ?? '?'}% → 0%` : `influence ${p.from ?? '?'}% → ${p.to}%`;
+    const label = actionLabel(name, p);
     upsertAction(this.store, id, (a) => ({
       id,
       name,
       label,
-      to: p.to,
+      ...(p.to !== undefined ? { to: p.to } : {}),
+      ...(p.runbook ? { runbook: p.runbook.config.id } : {}),
       state: 'running',
       step: a?.step ?? 'sending',
       steps: a?.steps ?? [],
@@ -191,11 +238,13 @@ export class ActionRunner {
       if (o.ok) {
         this.record(name, o.step === 'verified' ? 'verified' : 'acknowledged', key, p);
         this.session.live.event({ kind: 'action', level: 'ok', text: `${label} ${o.step === 'verified' ? 'verified' : 'acknowledged (no verify configured)'} in ${((end - startedAt) / 1000).toFixed(1)}s` });
-        if (name === 'set_influence' || name === 'kill_switch') {
+        if ((name === 'set_influence' || name === 'kill_switch') && p.to !== undefined) {
           this.session.publish({ type: 'influence', ts: new Date(end).toISOString(), pct: p.to, actor: this.actor, reason: p.reason });
         }
+        if (p.runbook) this.publishRunbook(p, o.step === 'verified' ? 'verified' : 'acknowledged', end);
       } else {
         this.record(name, 'failed', key, p, o.error);
+        if (p.runbook) this.publishRunbook(p, 'FAILED', end);
         this.session.live.event({ kind: 'action', level: 'error', text: `${label} FAILED at ${o.step}: ${o.error ?? 'unknown error'}` });
         setNotice(this.store, `${label} FAILED: ${o.error ?? ''}`, 'error');
       }
@@ -210,9 +259,9 @@ export class ActionRunner {
     });
   }
 
-  private onStep(id: string, name: ActionName, key: string, p: { from?: number; to: number; reason: string; trigger?: string }, e: StepEvent): void {
+  private onStep(id: string, name: ActionName, key: string, p: ActParams, e: StepEvent): void {
     upsertAction(this.store, id, (a) => {
-      const base = a ?? { id, name, label: name, to: p.to, state: 'running' as const, step: e.step, steps: [], startedAt: e.at };
+      const base = a ?? { id, name, label: actionLabel(name, p), ...(p.to !== undefined ? { to: p.to } : {}), state: 'running' as const, step: e.step, steps: [], startedAt: e.at };
       const step = { step: e.step, at: e.at, ...(e.error ? { error: e.error } : {}), ...(e.detail ? { detail: e.detail } : {}) };
       return { ...base, step: e.step, steps: [...base.steps, step].slice(-12) };
     });
@@ -222,14 +271,28 @@ export class ActionRunner {
     }
   }
 
-  private record(name: ActionName, phase: ActionEvent['phase'], key: string, p: { from?: number; to: number; reason: string; trigger?: string }, error?: string, attempt?: number): void {
+  private record(name: ActionName, phase: ActionEvent['phase'], key: string, p: ActParams, error?: string, attempt?: number): void {
     if (!this.ledger) return;
-    const ev: ActionEvent = { type: 'action', action: name, phase, to_pct: p.to, reason: p.reason, idempotency_key: key };
+    const ev: ActionEvent = { type: 'action', action: name, phase, reason: p.reason, idempotency_key: key };
+    if (p.to !== undefined) ev.to_pct = p.to;
+    if (p.runbook) {
+      ev.runbook = p.runbook.config.id;
+      ev.params = { ...p.runbook.params };
+      if (p.runbook.gate) ev.gate = p.runbook.gate;
+    }
     if (p.from !== undefined) ev.from_pct = p.from;
     if (p.trigger) ev.trigger = p.trigger;
     if (error) ev.error = error;
     if (attempt !== undefined) ev.attempt = attempt;
     this.ledger.append({ ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) });
+  }
+
+  /** The room sees a runbook's outcome as a feed event, like every act of this console. */
+  private publishRunbook(p: ActParams, outcome: string, at: number): void {
+    const rb = p.runbook!;
+    const params = Object.keys(rb.params).length ? ` (${paramsText(rb.params)})` : '';
+    const gate = rb.gate ? ` as the remedy for ${rb.gate}` : '';
+    this.session.publish({ type: 'event', ts: new Date(at).toISOString(), text: `runbook ${rb.config.id}${params}${gate} ${outcome} (by ${this.actor})`, actor: this.actor });
   }
 
   private async readVerify(v: VerifyConfig): Promise<Reading> {
@@ -238,4 +301,13 @@ export class ActionRunner {
     if (!res) return { value: null, observedAt: this.clock.now(), error: `verify source ${v.source} is not configured` };
     return res.readings.verify ?? { value: null, observedAt: this.clock.now(), error: res.error ?? 'no reading' };
   }
+}
+
+/** What the actions panel and the event log call an action. */
+function actionLabel(name: ActionName, p: ActParams): string {
+  if (p.runbook) {
+    const params = Object.keys(p.runbook.params).length ? ` (${paramsText(p.runbook.params)})` : '';
+    return `RUNBOOK ${p.runbook.config.title}${params}`;
+  }
+  return name === 'kill_switch' ? `KILL-SWITCH ${p.from ?? '?'}% → 0%` : `influence ${p.from ?? '?'}% → ${p.to ?? '?'}%`;
 }

@@ -12,7 +12,7 @@ import type { AppendInput, LedgerLine } from '../audit/types.js';
 import type { Clock } from '../core/clock.js';
 import { gateMetadata, toCriteria } from '../engine/criteria.js';
 import type { Publishable } from '../feed/protocol.js';
-import { actRefusal, type Act } from '../flows/permissions.js';
+import { actRefusal, type Act, type ActTarget } from '../flows/permissions.js';
 import { setNotice, type Notice } from '../store/store.js';
 import type { EventEntry } from '../store/store.js';
 import { actorOf } from './flowContext.js';
@@ -34,8 +34,8 @@ export interface ActSpec {
  * Says so when this console's actor may not perform `right` (SPEC §9.1): the notice and the
  * event log, for a key, a trigger or a timer alike. True when refused.
  */
-export function refuseAct(session: Session, right: Act, what: string): boolean {
-  const why = actRefusal(right, actorOf(session.store.getState()));
+export function refuseAct(session: Session, right: Act, what: string, target?: ActTarget): boolean {
+  const why = actRefusal(right, actorOf(session.store.getState()), target);
   if (!why) return false;
   tellRefused(session, what, why);
   return true;

@@ -9,6 +9,7 @@ import { actRefusal } from '../flows/permissions.js';
 import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, openFlow } from '../flows/reducer.js';
+import { openRemedy } from '../flows/runbookFlow.js';
 import type { FlowContext, FlowEffect, FlowResult } from '../flows/types.js';
 import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
@@ -132,7 +133,10 @@ export class Controller {
       case 'signoff':
       case 'waive':
       case 'quit':
+      case 'palette':
         return this.apply(openFlow(action, this.flowContext()));
+      case 'remedy':
+        return this.apply(openRemedy(this.flowContext()));
       case 'acknowledge':
         this.acknowledge();
         return false;
@@ -189,6 +193,12 @@ export class Controller {
       case 'waive':
         this.acts.waive(e);
         break;
+      case 'runbook':
+        this.runner.runbook(e);
+        break;
+      case 'command':
+        // A palette entry that is a main-screen key: the same action as the key.
+        return this.keyAction(e.command);
       case 'refused':
         setNotice(this.store, e.message, 'warn');
         this.session.live.event({ kind: 'action', level: 'warn', text: `refused: ${e.message}` });

@@ -1,6 +1,7 @@
 /** What the flows need to know about the console right now, derived from the store state. */
 import type { Actor } from '../flows/permissions.js';
 import type { FlowContext } from '../flows/types.js';
+import { runbookOptions } from './runbookOptions.js';
 import { actionInFlight, type WarroomState } from '../store/store.js';
 import { filterGates } from './selectors.js';
 
@@ -49,6 +50,13 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
   if (gate) {
     ctx.selectedGate = { id: gate.id, title: gate.title, manual: gate.source === 'manual' };
     if (gate.signoffRole) ctx.selectedGate.signoffRole = gate.signoffRole;
+    if (gate.remedy) ctx.selectedGate.remedy = gate.remedy;
   }
+  if (cfg.actions.runbooks) ctx.runbooks = runbookOptions(cfg.actions.runbooks, actorOf(s));
+  // Several banners: the first whose gate has a remedy is the one x acts on.
+  const up = s.banner.filter((t) => t.phase !== 'idle');
+  const gateOf = (id: string) => cfg.gates.find((g) => g.id === id);
+  const bannerGate = up.map((t) => gateOf(t.gate)).find((g) => g?.remedy !== undefined) ?? (up[0] ? gateOf(up[0].gate) : undefined);
+  if (bannerGate) ctx.bannerGate = { id: bannerGate.id, title: bannerGate.title, ...(bannerGate.remedy ? { remedy: bannerGate.remedy } : {}) };
   return ctx;
 }

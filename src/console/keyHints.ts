@@ -5,10 +5,11 @@ type Shown = Binding & { footer: FooterHint };
 
 const inFooter = KEYMAP.filter((b): b is Shown => b.footer !== undefined);
 const actionFooter = inFooter.filter((b) => !b.footer.readOnlyOnly);
+const fitsNarrow = (b: Shown) => !b.footer.wideOnly;
 
 export const FOOTER_KEYS = actionFooter.map((b) => b.footer.wide).join('  ');
 /** ≤ 79 columns: the whole key list must stay readable at 80x24. */
-export const FOOTER_KEYS_NARROW = actionFooter.map((b) => b.footer.narrow ?? b.footer.wide).join(' ');
+export const FOOTER_KEYS_NARROW = actionFooter.filter(fitsNarrow).map((b) => b.footer.narrow ?? b.footer.wide).join(' ');
 export const FOOTER_KEYS_READONLY = 'READ-ONLY | ' + inFooter.filter((b) => !b.acts).map((b) => b.footer.wide).join('  ');
 
 export function footerKeys(columns: number, readOnly: boolean): string {

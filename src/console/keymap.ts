@@ -13,7 +13,7 @@ import type { InkKey } from './keySplit.js';
 /** What a key does; the controller and replay each say how (src/console/controller.ts, replayKeys.ts). */
 export type FlowAction = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit';
 export type NavigationAction = 'up' | 'down' | 'pageUp' | 'pageDown' | 'detail' | 'filter' | 'help';
-export type ScreenAction = FlowAction | NavigationAction | 'acknowledge' | 'refresh' | 'dismiss';
+export type ScreenAction = FlowAction | NavigationAction | 'acknowledge' | 'refresh' | 'dismiss' | 'palette' | 'remedy';
 export type Action = ScreenAction | 'cancelPrompt';
 
 /**
@@ -37,6 +37,8 @@ export interface FooterHint {
   small?: string;
   /** Only where the action keys are absent (read-only) is there room for it. */
   readOnlyOnly?: boolean;
+  /** Only in the full-width footer: at 80 columns the list is full (the `?` help still names it). */
+  wideOnly?: boolean;
 }
 
 export interface Binding {
@@ -69,6 +71,15 @@ export const KEYMAP: readonly Binding[] = [
   { keys: { s: 'signoff' }, when: 'main', acts: true, label: 's', description: 'sign off the selected manual gate (or the decision) as your role', footer: { wide: 's sign' } },
   { keys: { w: 'waive' }, when: 'main', acts: true, label: 'w', description: 'waive the selected gate: reason, expiry (2h or a time), y', footer: { wide: 'w waive' } },
   { keys: { a: 'acknowledge' }, when: 'main', acts: true, label: 'a', description: 'acknowledge the due checkpoint, or cancel an armed auto-rollback', footer: { wide: 'a ack' } },
+  {
+    keys: { ':': 'palette' },
+    when: 'main',
+    acts: false,
+    label: ':',
+    description: 'command palette: every action and runbook (type to filter, ↑/↓, Enter; Esc cancels)',
+    footer: { wide: ': cmds', wideOnly: true },
+  },
+  { keys: { x: 'remedy' }, when: 'main', acts: true, label: 'x', description: "run the remedy runbook of the banner's gate, else of the selected gate", footer: { wide: 'x remedy', wideOnly: true } },
   {
     keys: { k: 'up', up: 'up', j: 'down', down: 'down', pageup: 'pageUp', pagedown: 'pageDown' },
     when: 'main',

@@ -6,6 +6,11 @@ import { oneLine, stripControl } from '../util/sanitize.js';
 import { KIND_LABEL } from './permissions.js';
 import type { Flow, FlowContext } from './types.js';
 import { pctText } from './validate.js';
+import { currentParam, paletteView } from './runbookFlow.js';
+import { paramLabel, paramsText } from './runbookParams.js';
+
+/** The palette's hint line, also shown under the list. */
+export const PALETTE_HINT = 'type to filter · ↑/↓ move · Enter opens · Esc cancels';
 
 export interface FlowDescription {
   title: string;
@@ -122,5 +127,52 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
       if (ctx.auditPending) lines.push(`${ctx.auditPending} audit line(s) NOT SAVED (${txt(ctx.auditError ?? 'still writing')}): quitting writes them to a rescue file.`);
       return out({ title: 'QUIT', lines, hint: 'y quits · Esc or n stays' });
     }
+    case 'palette': {
+      // The full list is the palette view's (views/Palette.tsx); these lines serve the small screen.
+      const entries = paletteView(flow, ctx);
+      const cursor = Math.min(d.cursor ?? 0, Math.max(0, entries.length - 1));
+      const lines = entries.slice(cursor, cursor + 3).map((e, i) => `${i === 0 ? '>' : ' '} ${txt(e.title, 60)} (${txt(e.hint, 40)})${e.refusal ? ` - ${txt(e.refusal, 80)}` : ''}`);
+      return out({ title: `COMMANDS (${entries.length})`, lines: lines.length ? lines : ['nothing matches'], input: input('filter'), hint: PALETTE_HINT });
+    }
+    case 'runbook':
+      return describeRunbook(flow, ctx, out, input);
   }
+}
+
+/** `== {{p}}` as it will be checked: the params filled in (a placeholder left over stays as written). */
+function filled(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+}
+
+function describeRunbook(
+  flow: Flow,
+  ctx: FlowContext,
+  out: (x: Omit<FlowDescription, 'error'>) => FlowDescription,
+  input: (label: string) => { label: string; value: string },
+): FlowDescription {
+  const d = flow.data;
+  const rb = d.runbook;
+  if (!rb) return out({ title: 'RUNBOOK', lines: [], hint: 'Esc cancels' });
+  const title = `RUNBOOK ${txt(rb.title, 60)} (${txt(rb.id, 40)})`;
+  const remedy = d.gate !== undefined ? [`remedy for "${txt(d.gateTitle ?? d.gate, 60)}"`] : [];
+  const sofar = d.params && Object.keys(d.params).length ? [`params: ${txt(paramsText(d.params))}`] : [];
+  if (flow.step === 'param') {
+    const p = currentParam(flow)!;
+    if (p.kind === 'choice') {
+      const choices = p.choices ?? [];
+      const cursor = d.cursor ?? 0;
+      const list = choices.map((c, i) => `${i === cursor ? '>' : ' '} ${i + 1} ${txt(c, 64)}`);
+      return out({ title, lines: [...remedy, `${txt(paramLabel(p), 60)}:`, ...list], hint: `↑/↓ or 1-${Math.min(9, choices.length)}, Enter · Esc cancels` });
+    }
+    const what = p.kind === 'pct' ? 'a whole number 0-100' : `one line, at most ${p.maxLength ?? 80} characters`;
+    return out({ title, lines: [...remedy, ...sofar], input: input(txt(paramLabel(p), 60)), hint: `${what}, Enter · Esc cancels` });
+  }
+  if (flow.step === 'reason') return out({ title, lines: [...remedy, ...sofar, 'a reason is sent with the request'], input: input('reason'), hint: TEXT_HINT });
+  const lines = [...remedy, ...sofar];
+  if (d.reason !== undefined) lines.push(`reason: ${txt(d.reason)}`);
+  const sends = txt(rb.sends, 120);
+  lines.push(`${sends.charAt(0).toUpperCase()}${sends.slice(1)}.`);
+  if (rb.verifies) lines.push(`Then verifies ${txt(filled(rb.verifies, d.params ?? {}), 120)}.`);
+  void ctx;
+  return out({ title: txt(rb.confirm ?? `run ${rb.title}?`, 120), lines, hint: CONFIRM_Y });
 }

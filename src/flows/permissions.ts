@@ -13,6 +13,8 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   signoff: 'sign-off',
   waive: 'waiver',
   quit: 'quit',
+  palette: 'command palette',
+  runbook: 'runbook',
 };
 
 const CAPTAIN = 'release_captain';
@@ -75,7 +77,13 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
-export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'invalidate';
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'invalidate' | 'runbook';
+
+/** What an act is done on, when its rights depend on it: a runbook's own `roles:` (SPEC §9.5). */
+export interface ActTarget {
+  label?: string;
+  roles?: readonly string[];
+}
 
 export interface Actor {
   readOnly: boolean;
@@ -89,7 +97,7 @@ export interface Actor {
  * read-only, replaying and role-less consoles never send, fire or cancel anything.
  * Sign-off roles per gate are checked by signoffTarget; here only "holds any role".
  */
-export function actRefusal(act: Act, a: Actor): string | undefined {
+export function actRefusal(act: Act, a: Actor, target: ActTarget = {}): string | undefined {
   if (a.replay) return 'REPLAY: nothing is sent';
   if (a.readOnly) return READ_ONLY_MESSAGE;
   const ctx = { rolesConfigured: a.rolesConfigured, actorRoles: [...a.actorRoles] } as FlowContext;
@@ -109,5 +117,11 @@ export function actRefusal(act: Act, a: Actor): string | undefined {
     case 'invalidate':
       // The decision right (SPEC §9.5): whoever may decide may withdraw what was recorded.
       return needs('invalidation', [CAPTAIN], ctx);
+    case 'runbook': {
+      const label = target.label ?? KIND_LABEL.runbook;
+      if (target.roles) return needs(label, [...target.roles], ctx);
+      // No roles on the runbook: the usual rule, any console that may act; a role-less actor may not.
+      return a.rolesConfigured && a.actorRoles.length === 0 ? `${label} needs a configured role ${youAre(ctx)}` : undefined;
+    }
   }
 }

@@ -15,6 +15,7 @@ import {
   type Key,
 } from './types.js';
 import { parseExpiry, parsePct, parseReview, parseText, reasonRequired } from './validate.js';
+import { isChoiceParam, openPalette, paletteKey, paramKey } from './runbookFlow.js';
 
 export { CONFIRM_GUARD_MS } from './types.js';
 
@@ -50,6 +51,9 @@ function isEscape(key: Key): boolean {
 }
 
 export function openFlow(kind: FlowKind, ctx: FlowContext): FlowResult {
+  if (kind === 'palette') return openPalette();
+  // A runbook opens by id (openRunbook, from the palette or `x`), never bare.
+  if (kind === 'runbook') return refused('choose a runbook from the palette (:) or press x for a gate\'s remedy');
   const no = refusal(kind, ctx);
   if (no) return refused(no);
   switch (kind) {
@@ -89,13 +93,13 @@ function cancel(flow: Flow, ctx: FlowContext): FlowResult {
 }
 
 /** Steps where keys are typed as text: there a bare K is a letter, and only Ctrl+K is the kill key. */
-function isTextStep(step: Flow['step']): boolean {
-  return step !== 'confirm' && step !== 'choice';
+function isTextStep(flow: Flow): boolean {
+  return flow.step !== 'confirm' && flow.step !== 'choice' && !isChoiceParam(flow);
 }
 
 /** The kill key inside a prompt: Ctrl+K anywhere; a bare K where nothing is being typed. */
 function isKillKey(flow: Flow, key: Key): boolean {
-  return isCtrlK(key) || (!key.ctrl && key.input === 'K' && !isTextStep(flow.step));
+  return isCtrlK(key) || (!key.ctrl && key.input === 'K' && !isTextStep(flow));
 }
 
 export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
@@ -112,6 +116,10 @@ export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
       return confirmKey(flow, key, ctx);
     case 'choice':
       return choiceKey(flow, key, ctx);
+    case 'filter':
+      return paletteKey(flow, key, ctx, openFlow);
+    case 'param':
+      return paramKey(flow, key, ctx);
     default:
       return textKey(flow, key, ctx);
   }
@@ -152,6 +160,17 @@ function effectOf(flow: Flow, ctx: FlowContext): NonNullable<FlowResult['effect'
       return { type: 'waive', gate: d.gate, reason: d.reason, expires: d.expires };
     case 'quit':
       return { type: 'quit' };
+    case 'runbook':
+      if (!d.runbook) return { type: 'refused', message: 'no runbook' };
+      return {
+        type: 'runbook',
+        id: d.runbook.id,
+        params: { ...(d.params ?? {}) },
+        ...(d.reason !== undefined ? { reason: d.reason } : {}),
+        ...(d.gate !== undefined ? { gate: d.gate } : {}),
+      };
+    case 'palette':
+      return { type: 'refused', message: 'the palette has no confirm step' };
   }
 }
 

@@ -3,8 +3,11 @@
  * A flow is the state of one open prompt; the reducer turns keys into the next state and,
  * at most once per flow, an effect for the console to carry out.
  */
-export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit';
-export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm';
+import type { PaletteCommand, RunbookOption } from './palette.js';
+
+export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook';
+/** `filter`: the palette's text line; `param`: one of a runbook's params. */
+export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm' | 'filter' | 'param';
 export type DecisionChoice = 'GO' | 'NO-GO' | 'HOLD';
 
 export interface FlowData {
@@ -20,6 +23,12 @@ export interface FlowData {
   expires?: number;
   /** Why a reason is asked: "step 10% → 50% is above max_step 25" / "light is WARN". */
   reasonRequired?: string;
+  /** palette: the highlighted entry; runbook choice param: the highlighted value. */
+  cursor?: number;
+  /** runbook: what runs (a snapshot taken when the flow opened), which param is asked, the values so far. */
+  runbook?: RunbookOption;
+  paramIndex?: number;
+  params?: Record<string, string | number>;
 }
 
 export interface Flow {
@@ -48,7 +57,11 @@ export interface FlowContext {
   maxStep: number;
   /** For `n`; undefined when already at the last stage (or no ramp). */
   nextStageInfluence?: number;
-  selectedGate?: { id: string; title: string; manual: boolean; signoffRole?: string };
+  selectedGate?: { id: string; title: string; manual: boolean; signoffRole?: string; remedy?: string };
+  /** The gate of the rollback banner on screen, if any: `x` runs its remedy first. */
+  bannerGate?: { id: string; title: string; remedy?: string };
+  /** Configured runbooks, each with why this actor may not run it. */
+  runbooks?: RunbookOption[];
   /** Roles the actor holds ([] when roles are not configured). */
   actorRoles: string[];
   rolesConfigured: boolean;
@@ -73,6 +86,9 @@ export type FlowEffect =
   | { type: 'signoff'; role: string; gate?: string }
   | { type: 'waive'; gate: string; reason: string; expires: number }
   | { type: 'quit' }
+  | { type: 'runbook'; id: string; params: Record<string, string | number>; reason?: string; gate?: string }
+  /** A palette entry that is a one-shot console command. */
+  | { type: 'command'; command: PaletteCommand }
   /** The key was refused: show why (read-only, role, GO while NO-GO, no next stage…). */
   | { type: 'refused'; message: string };
 
@@ -84,6 +100,8 @@ export interface Key {
   return?: boolean;
   backspace?: boolean;
   delete?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
 }
 
 export interface FlowResult {

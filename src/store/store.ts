@@ -44,7 +44,7 @@ export interface FeedView {
   lastError?: string;
 }
 
-export type ActionName = 'kill_switch' | 'set_influence';
+export type ActionName = 'kill_switch' | 'set_influence' | 'runbook';
 export interface ActionStepView {
   step: string;
   at: number;
@@ -57,7 +57,10 @@ export interface ActionView {
   name: ActionName;
   label: string;
   from?: number;
-  to: number;
+  /** Target influence (kill-switch, influence); a runbook has none. */
+  to?: number;
+  /** The runbook id (SPEC §9.5). */
+  runbook?: string;
   state: 'running' | 'done' | 'failed';
   step: string;
   steps: ActionStepView[];

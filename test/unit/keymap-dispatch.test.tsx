@@ -65,6 +65,8 @@ const PROBES: Record<ScreenAction, Probe> = {
   },
   filter: { check: (ui) => expect(ui.store.getState().ui.filtering).toBe(true) },
   help: { check: (ui) => expect(ui.store.getState().ui.help).toBe(true) },
+  palette: { check: (ui) => expect(ui.store.getState().flow?.kind).toBe('palette') },
+  remedy: { check: (ui) => expect(ui.store.getState().notice?.text).toMatch(/"Policy entropy" has no remedy/) },
 };
 
 const screenChords = KEYMAP.filter((b) => b.when !== 'prompt').flatMap((b) =>

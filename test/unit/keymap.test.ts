@@ -37,7 +37,10 @@ describe('the keymap table', () => {
     expect(bindingFor('n', {}, ['main'])?.action).toBe('advance');
     expect(bindingFor('n', {}, ['prompt'])?.action).toBe('cancelPrompt');
     expect(bindingFor('i', {}, ['anywhere'])).toBeUndefined();
-    expect(bindingFor('x', {}, ['anywhere', 'main'])).toBeUndefined();
+    expect(bindingFor('x', {}, ['anywhere'])).toBeUndefined();
+    expect(bindingFor('x', {}, ['main'])?.action).toBe('remedy');
+    expect(bindingFor(':', {}, ['main'])?.action).toBe('palette');
+    expect(bindingFor('z', {}, ['anywhere', 'main'])).toBeUndefined();
   });
 
   it('treats an unbound Ctrl+letter as the letter, and Ctrl+C as its own key', () => {
@@ -49,9 +52,11 @@ describe('the keymap table', () => {
 
 describe('the footer, read from the table', () => {
   it('keeps the strings the room knows', () => {
-    expect(FOOTER_KEYS).toBe('K kill  i set%  n next  d decide  s sign  w waive  a ack  r refresh  / filter  ? help  q quit');
+    expect(FOOTER_KEYS).toBe('K kill  i set%  n next  d decide  s sign  w waive  a ack  : cmds  x remedy  r refresh  / filter  ? help  q quit');
     expect(FOOTER_KEYS_NARROW).toBe('K kill i set% n next d decide s sign w waive a ack r refresh /find ?help q quit');
-    expect(FOOTER_KEYS_READONLY).toBe('READ-ONLY | j/k move  Enter detail  r refresh  / filter  ? help  q quit');
+    // The palette lists what a read-only console may not run, so it is offered there too.
+    expect(FOOTER_KEYS_READONLY).toBe('READ-ONLY | : cmds  j/k move  Enter detail  r refresh  / filter  ? help  q quit');
+    expect(FOOTER_KEYS_READONLY.length).toBeLessThanOrEqual(79);
     expect(smallScreenKeys(false)).toBe('K kill-switch · q quit');
     expect(smallScreenKeys(true)).toBe('q quit');
   });
@@ -62,7 +67,8 @@ describe('the footer, read from the table', () => {
         expect(FOOTER_KEYS).not.toContain(b.footer.wide);
       } else {
         expect(FOOTER_KEYS).toContain(b.footer.wide);
-        expect(FOOTER_KEYS_NARROW).toContain(b.footer.narrow ?? b.footer.wide);
+        if (b.footer.wideOnly) expect(FOOTER_KEYS_NARROW).not.toContain(b.footer.wide);
+        else expect(FOOTER_KEYS_NARROW).toContain(b.footer.narrow ?? b.footer.wide);
       }
       if (b.acts) expect(FOOTER_KEYS_READONLY).not.toContain(b.footer.wide);
       else expect(FOOTER_KEYS_READONLY).toContain(b.footer.wide);
