@@ -16,6 +16,8 @@ import { actRefusal, type Act, type ActTarget } from '../flows/permissions.js';
 import { setNotice, type Notice } from '../store/store.js';
 import type { EventEntry } from '../store/store.js';
 import { actorOf } from './flowContext.js';
+import { MAX_INVALIDATE_TARGETS } from '../flows/invalidateFlow.js';
+import type { InvalidateTarget } from '../flows/types.js';
 import type { Session } from './session.js';
 
 export interface ActSpec {
@@ -47,6 +49,7 @@ function tellRefused(session: Session, what: string, why: string): void {
 }
 
 export class Acts {
+  private targets: { count: number; list: InvalidateTarget[] } | undefined;
   constructor(
     private readonly session: Session,
     private readonly ledger: Ledger | undefined,
@@ -129,6 +132,28 @@ export class Acts {
    * by `record`; the target must be a line this console can see in its chain, of a type that
    * may be invalidated. Nothing is deleted; every reader ignores the target from then on.
    */
+  /**
+   * What the palette's invalidate offers: this ledger's decisions, sign-offs and waivers of this
+   * deployment that no invalidation here names yet, newest first. The act checks again.
+   */
+  invalidatable(): InvalidateTarget[] {
+    if (!this.ledger) return [];
+    const lines = this.ledger.lines();
+    // Asked on every key (the flow context): computed again only when the ledger grew.
+    if (this.targets?.count === lines.length) return this.targets.list;
+    const gone = new Set(lines.filter((l) => l.type === 'invalidate').map((l) => (l as LedgerLine & { target?: { hash?: string } }).target?.hash));
+    const deployment = this.session.opts.config.deployment.name;
+    const out: InvalidateTarget[] = [];
+    for (let i = lines.length - 1; i >= 0 && out.length < MAX_INVALIDATE_TARGETS; i--) {
+      const l = lines[i]!;
+      if (!INVALIDATABLE_TYPES.includes(l.type) || gone.has(l.hash) || l.deployment !== deployment) continue;
+      const at = l.ts.slice(11, 16);
+      out.push({ file: this.ledger.file, line: l.seq, hash: l.hash, label: `${describeTarget(l)} by ${l.actor} at ${at}Z (${this.ledger.file}:${l.seq})` });
+    }
+    this.targets = { count: lines.length, list: out };
+    return out;
+  }
+
   invalidate(target: { file: string; line: number; hash: string }, reason: string): LedgerLine | undefined {
     const why = this.refusal({ right: 'invalidate' });
     if (why) {

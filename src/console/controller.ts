@@ -81,7 +81,10 @@ export class Controller {
   }
 
   flowContext(): FlowContext {
-    return flowContextOf(this.store.getState(), this.clock.now(), this.readAt ?? this.wallNow());
+    const ctx = flowContextOf(this.store.getState(), this.clock.now(), this.readAt ?? this.wallNow());
+    const targets = this.acts.invalidatable();
+    if (targets.length) ctx.invalidatable = targets;
+    return ctx;
   }
 
   /**
@@ -195,6 +198,9 @@ export class Controller {
         break;
       case 'runbook':
         this.runner.runbook(e);
+        break;
+      case 'invalidate':
+        this.acts.invalidate(e.target, e.reason);
         break;
       case 'command':
         // A palette entry that is a main-screen key: the same action as the key.

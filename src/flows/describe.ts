@@ -7,6 +7,7 @@ import { KIND_LABEL } from './permissions.js';
 import type { Flow, FlowContext } from './types.js';
 import { pctText } from './validate.js';
 import { currentParam, paletteView } from './runbookFlow.js';
+import { invalidateTargets } from './invalidateFlow.js';
 import { paramLabel, paramsText } from './runbookParams.js';
 
 /** The palette's hint line, also shown under the list. */
@@ -136,6 +137,22 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
     }
     case 'runbook':
       return describeRunbook(flow, ctx, out, input);
+    case 'invalidate': {
+      const title = 'INVALIDATE (appended, never deleted)';
+      if (flow.step === 'target') {
+        const targets = invalidateTargets(flow);
+        const cursor = Math.min(d.cursor ?? 0, Math.max(0, targets.length - 1));
+        const lines = targets.map((t, i) => `${i === cursor ? '›' : ' '} ${i + 1} ${txt(t.label, 100)}`);
+        return out({ title, lines: ['Which entry no longer counts?', ...lines], hint: `↑/↓ or 1-${targets.length}, Enter · Esc cancels` });
+      }
+      const what = txt(d.target?.label, 120);
+      if (flow.step === 'reason') return out({ title, lines: [what], input: input('reason'), hint: TEXT_HINT });
+      return out({
+        title,
+        lines: [what, `reason: ${txt(d.reason)}`, 'check, the console and report stop counting it; audit verify shows it.'],
+        hint: CONFIRM_Y,
+      });
+    }
   }
 }
 

@@ -15,6 +15,7 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   quit: 'quit',
   palette: 'command palette',
   runbook: 'runbook',
+  invalidate: 'invalidation',
 };
 
 const CAPTAIN = 'release_captain';

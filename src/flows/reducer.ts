@@ -16,6 +16,7 @@ import {
 } from './types.js';
 import { parseExpiry, parsePct, parseReview, parseText, reasonRequired } from './validate.js';
 import { isChoiceParam, openPalette, paletteKey, paramKey } from './runbookFlow.js';
+import { openInvalidate, targetKey } from './invalidateFlow.js';
 
 export { CONFIRM_GUARD_MS } from './types.js';
 
@@ -78,6 +79,8 @@ export function openFlow(kind: FlowKind, ctx: FlowContext): FlowResult {
       if (!gate) return refused('waiver: select a gate first');
       return { flow: start('waive', 'reason', { gate: gate.id, gateTitle: gate.title }, ctx) };
     }
+    case 'invalidate':
+      return openInvalidate(ctx);
     case 'quit':
       if (!ctx.actionInFlight && !ctx.auditPending) return { flow: null, effect: { type: 'quit' } };
       return { flow: start('quit', 'confirm', {}, ctx) };
@@ -94,7 +97,7 @@ function cancel(flow: Flow, ctx: FlowContext): FlowResult {
 
 /** Steps where keys are typed as text: there a bare K is a letter, and only Ctrl+K is the kill key. */
 function isTextStep(flow: Flow): boolean {
-  return flow.step !== 'confirm' && flow.step !== 'choice' && !isChoiceParam(flow);
+  return flow.step !== 'confirm' && flow.step !== 'choice' && flow.step !== 'target' && !isChoiceParam(flow);
 }
 
 /** The kill key inside a prompt: Ctrl+K anywhere; a bare K where nothing is being typed. */
@@ -120,6 +123,8 @@ export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
       return paletteKey(flow, key, ctx, openFlow);
     case 'param':
       return paramKey(flow, key, ctx);
+    case 'target':
+      return targetKey(flow, key);
     default:
       return textKey(flow, key, ctx);
   }
@@ -171,6 +176,11 @@ function effectOf(flow: Flow, ctx: FlowContext): NonNullable<FlowResult['effect'
       };
     case 'palette':
       return { type: 'refused', message: 'the palette has no confirm step' };
+    case 'invalidate': {
+      if (!d.target || !d.reason) return { type: 'refused', message: 'invalidation incomplete' };
+      const { file, line, hash } = d.target;
+      return { type: 'invalidate', target: { file, line, hash }, reason: d.reason };
+    }
   }
 }
 

@@ -5,9 +5,9 @@
  */
 import type { PaletteCommand, RunbookOption } from './palette.js';
 
-export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook';
+export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook' | 'invalidate';
 /** `filter`: the palette's text line; `param`: one of a runbook's params. */
-export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm' | 'filter' | 'param';
+export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm' | 'filter' | 'param' | 'target';
 export type DecisionChoice = 'GO' | 'NO-GO' | 'HOLD';
 
 export interface FlowData {
@@ -29,6 +29,19 @@ export interface FlowData {
   runbook?: RunbookOption;
   paramIndex?: number;
   params?: Record<string, string | number>;
+  /** invalidate: the line chosen. */
+  target?: InvalidateTarget;
+  /** invalidate: what the prompt offers (taken when it opened). */
+  targets?: InvalidateTarget[];
+}
+
+/** A ledger line this console may invalidate: where it is, pinned by hash, and how it reads. */
+export interface InvalidateTarget {
+  file: string;
+  line: number;
+  hash: string;
+  /** `sign-off on_call by bob at 14:02Z (ledger.jsonl:7)` */
+  label: string;
 }
 
 export interface Flow {
@@ -62,6 +75,8 @@ export interface FlowContext {
   bannerGate?: { id: string; title: string; remedy?: string };
   /** Configured runbooks, each with why this actor may not run it. */
   runbooks?: RunbookOption[];
+  /** Standing decisions, sign-offs and waivers of this console's ledger, newest first (the palette's invalidate). */
+  invalidatable?: InvalidateTarget[];
   /** Roles the actor holds ([] when roles are not configured). */
   actorRoles: string[];
   rolesConfigured: boolean;
@@ -87,6 +102,7 @@ export type FlowEffect =
   | { type: 'waive'; gate: string; reason: string; expires: number }
   | { type: 'quit' }
   | { type: 'runbook'; id: string; params: Record<string, string | number>; reason?: string; gate?: string }
+  | { type: 'invalidate'; target: { file: string; line: number; hash: string }; reason: string }
   /** A palette entry that is a one-shot console command. */
   | { type: 'command'; command: PaletteCommand }
   /** The key was refused: show why (read-only, role, GO while NO-GO, no next stage…). */
