@@ -59,7 +59,7 @@ export const PALETTE_BUILTINS: readonly BuiltinEntry[] = [
   { id: 'signoff', title: 'Sign off', key: 's', target: { flow: 'signoff' } },
   { id: 'waive', title: 'Waive the selected gate', key: 'w', target: { flow: 'waive' } },
   { id: 'acknowledge', title: 'Acknowledge checkpoint / cancel auto-rollback', key: 'a', target: { command: 'acknowledge' }, refusal: readOnlyOnly },
-  { id: 'invalidate', title: 'Invalidate a decision, sign-off or waiver (never deleted)', key: '-', target: { flow: 'invalidate' } },
+  { id: 'invalidate', title: 'Invalidate a decision, sign-off or waiver', key: '-', target: { flow: 'invalidate' } },
   { id: 'refresh', title: 'Refresh all sources', key: 'r', target: { command: 'refresh' }, refusal: () => undefined },
   { id: 'help', title: 'Help: all keys', key: '?', target: { command: 'help' }, refusal: () => undefined },
 ];

@@ -70,7 +70,7 @@ describe('invalidate from the palette', () => {
     const ui = await renderConsole({ config: config(), actor: 'carol', ledger, clock: systemClock, columns: 120, rows: 36 });
     await ui.press(':');
     const frame = await ui.waitFor(/COMMANDS \d+ shown/);
-    expect(frame).toMatch(/Invalidate a decision, sign-off or waiver \(never deleted\) - invalidation needs role r/);
+    expect(frame).toMatch(/Invalidate a decision, sign-off or waiver - invalidation needs role r/);
     await ui.press('i', 'n', 'v', 'a', 'l', '\r');
     await ui.waitFor(/refused: invalidation needs role release_captain/);
     expect(ledger.lines().filter((l) => l.type === 'invalidate')).toEqual([]);

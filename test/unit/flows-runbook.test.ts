@@ -55,7 +55,8 @@ describe('the palette', () => {
   });
 
   it('keeps the highlighted entry in view when the list is longer than the rows', () => {
-    const r = run('palette', [DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN], { runbooks });
+    // Down past every built-in and the first runbook: the second runbook is highlighted.
+    const r = run('palette', Array<string>(PALETTE_BUILTINS.length + 1).fill(DOWN), { runbooks });
     const { rows, total, more } = paletteRows(r.flow!, r.ctx, 4);
     expect(total).toBe(PALETTE_BUILTINS.length + 3);
     expect(rows).toHaveLength(4);

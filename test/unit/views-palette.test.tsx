@@ -4,6 +4,7 @@ import type { RunbookConfig } from '../../src/config/types.js';
 import { testConfig } from '../helpers/config.js';
 import { gate } from '../helpers/gates.js';
 import { renderConsole } from '../helpers/ink.js';
+import { PALETTE_BUILTINS } from '../../src/flows/palette.js';
 
 const DOWNSHIFT: RunbookConfig = {
   id: 'downshift',
@@ -24,11 +25,11 @@ describe('the palette on screen', () => {
   it('fits 80x24: every entry, the filter and the keys, within rows - 1 lines and 80 columns', async () => {
     const ui = await renderConsole({ config: config(), columns: 80, rows: 24 });
     await ui.press(':');
-    const frame = await ui.waitFor(/COMMANDS 10 shown/);
+    const frame = await ui.waitFor(new RegExp(`COMMANDS ${PALETTE_BUILTINS.length + 1} shown`));
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(23);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
-    for (const t of ['Kill-switch: influence to 0%', 'Help: all keys', 'runbook Downshift to balanced (downshift)', 'Enter opens · Esc cancels']) expect(frame).toContain(t);
+    for (const t of ['Kill-switch: influence to 0%', 'Help: all keys', 'Invalidate a decision, sign-off or waiver', 'runbook Downshift to balanced (downshift)', 'Enter opens · Esc cancels']) expect(frame).toContain(t);
     await ui.press('x', 'y', 'z');
     await ui.waitFor(/nothing matches/);
     await ui.press('\u001b');
