@@ -12,6 +12,7 @@ import { joinSourceUrl } from './urlJoin.js';
 import { checkJsonPathSyntax } from '../sources/jsonPath.js';
 import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
+import { parseListen } from '../telemetry/listen.js';
 import type {
   ActionConfig,
   CheckpointConfig,
@@ -23,6 +24,7 @@ import type {
   RampConfig,
   RoomConfig,
   SourceConfig,
+  TelemetryConfig,
   SourceType,
   VerifyConfig,
 } from './types.js';
@@ -40,6 +42,7 @@ import {
   rampSchema,
   rolesSchema,
   roomSchema,
+  telemetrySchema,
   SOURCE_TYPES,
   sourceSchema,
   TOP_KEYS,
@@ -362,6 +365,18 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     if (r?.signing_key) room.signingKey = resolve(where.baseDir, expandHome(r.signing_key));
   }
 
+  // --- telemetry (SPEC §9.4)
+  let telemetry: TelemetryConfig | undefined;
+  if (raw.telemetry !== undefined && raw.telemetry !== null) {
+    const t = parseAt(telemetrySchema, raw.telemetry, ['telemetry']);
+    if (t) {
+      telemetry = {};
+      if (t.otlp) telemetry.otlp = { endpoint: t.otlp.endpoint, headers: t.otlp.headers ?? {} };
+      const listen = t.metrics_listen === undefined ? undefined : parseListen(t.metrics_listen);
+      if (listen && !('error' in listen)) telemetry.metricsListen = listen;
+    }
+  }
+
   // --- the built-in feed gate: page alerts announced on the feed block the release.
   const firstWs = Object.values(sources).find((s) => s.type === 'websocket');
   if (firstWs) {
@@ -402,6 +417,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
   if (roles) config.roles = roles;
   if (ramp) config.ramp = ramp;
   if (influence) config.influence = influence;
+  if (telemetry) config.telemetry = telemetry;
   return { config, problems };
 }
 

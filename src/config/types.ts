@@ -191,6 +191,14 @@ export interface ArgvActionConfig {
 }
 export type ActionConfig = HttpActionConfig | ArgvActionConfig;
 
+/** SPEC §9.4: warroom's own telemetry; absent parts are off (OTLP may still come from OTEL_* env). */
+export interface TelemetryConfig {
+  /** Base URL of an OTLP/HTTP collector (`/v1/traces` is added), and headers for it. */
+  otlp?: { endpoint: string; headers: Record<string, string> };
+  /** Where /metrics is served. */
+  metricsListen?: { host: string; port: number };
+}
+
 export interface Config {
   version: 1;
   /** Absolute path of the file, and its folder (relative paths resolve against it). */
@@ -206,6 +214,7 @@ export interface Config {
   influence?: { source: string; metric?: string; query?: string; key?: string };
   audit: { dir: string };
   room: RoomConfig;
+  telemetry?: TelemetryConfig;
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
   /** Each config string that took an environment value, and its masked form (see util/redactor). */

@@ -1,0 +1,149 @@
+/**
+ * Wires warroom's own telemetry (SPEC §9.4) to a running console: `/metrics` rendered from the
+ * store on each scrape, and the window's trace built from store changes and ledger lines.
+ * It only reads: the store (subscribe/getState) and the ledger (`change`, `lines()`); nothing
+ * is hooked into the action path. Its only writes are event-log lines about itself.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ledger } from '../audit/ledger.js';
+import type { LedgerLine } from '../audit/types.js';
+import type { Clock } from '../core/clock.js';
+import { version } from '../cli/main.js';
+import type { WarroomState } from '../store/store.js';
+import { makeRedactor } from '../util/redactor.js';
+import { oneLine } from '../util/sanitize.js';
+import { countActionLines, type ActionCounts } from '../telemetry/actionCounts.js';
+import { decisionCriteriaHash } from '../telemetry/criteriaHash.js';
+import { formatListen, isLoopback, type ListenAddress } from '../telemetry/listen.js';
+import { startMetricsServer, type MetricsServer } from '../telemetry/metricsServer.js';
+import { renderMetrics } from '../telemetry/metricsText.js';
+import { otlpTarget, startOtlp, type TraceSink } from '../telemetry/otlp.js';
+import { WindowTrace, type Observed, type WindowEnd } from '../telemetry/spans.js';
+import type { Session } from './session.js';
+
+export interface TelemetryOptions {
+  /** --metrics-listen, which wins over telemetry.metrics_listen. */
+  metricsListen?: ListenAddress;
+  env: Record<string, string | undefined>;
+}
+
+export interface TelemetryLink {
+  /** Ends the window span and exports what is left (≤ 2 s); the export error, if any, for stderr. */
+  stop(end: WindowEnd): Promise<string | undefined>;
+}
+
+/** How long quitting waits for the collector, and for a decision record to hash. */
+export const FLUSH_TIMEOUT_MS = 2000;
+const DECISION_WAIT_MS = 1000;
+
+const observed = (s: WarroomState): Observed => ({
+  gates: s.gates,
+  overall: s.overall.overall,
+  ...(s.ramp ? { stageIndex: s.ramp.stageIndex, rolledBack: s.ramp.rolledBack } : {}),
+});
+
+/**
+ * Starts what is configured; throws (before the console draws) when /metrics cannot bind.
+ * Tracing problems never throw: they are told in the event log.
+ */
+export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
+  const { store } = session;
+  const config = session.opts.config;
+  const redact = makeRedactor(config);
+  const say = (level: 'info' | 'warn' | 'error', text: string) => session.live.event({ kind: 'system', level, text: redact(text) });
+  const startedAt = clock.now();
+
+  // Action counts of this process: the ledger lines appended from now on.
+  const counts: ActionCounts = new Map();
+  let counted = ledger?.lines().length ?? 0;
+  const offCount = ledger?.on('change', () => {
+    counted = countActionLines(counts, ledger.lines(), counted);
+  });
+
+  let metrics: MetricsServer | undefined;
+  const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
+  if (listen) {
+    const ver = version();
+    metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+    say('info', `metrics: serving http://${metrics.address}/metrics`);
+    if (!isLoopback(listen.host)) say('warn', `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`);
+  }
+
+  const target = otlpTarget(config.telemetry, opts.env);
+  let sink: TraceSink | undefined;
+  let offTrace: (() => void) | undefined;
+  const pending = new Set<Promise<void>>();
+  let trace: WindowTrace | undefined;
+  if (target) {
+    try {
+      let told = false;
+      sink = await startOtlp({
+        telemetry: config.telemetry,
+        version: version(),
+        onExportError: (m) => {
+          // Once: a dead collector must not flood the log every second.
+          if (told) return;
+          told = true;
+          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+        },
+      });
+    } catch (e) {
+      say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
+    }
+  }
+  if (sink) {
+    const s0 = store.getState();
+    trace = new WindowTrace({
+      runId: randomUUID(),
+      deployment: config.deployment.name,
+      environment: config.deployment.environment,
+      actor: s0.actor,
+      ...(s0.role ? { role: s0.role } : {}),
+      mode: s0.mode,
+      readOnly: s0.readOnly,
+      stages: config.ramp?.stages.map((st) => st.influence) ?? [],
+    });
+    const t = trace;
+    const out = sink;
+    out.apply(t.start(startedAt));
+    out.apply(t.observe(undefined, observed(s0), startedAt));
+    const offStore = store.subscribe((s, prev) => {
+      if (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall) return;
+      out.apply(t.observe(observed(prev), observed(s), clock.now()));
+    });
+    let seen = ledger?.lines().length ?? 0;
+    const onLine = (line: LedgerLine) => {
+      if (line.type !== 'decision') return out.apply(t.ledgerLine(line));
+      const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
+        out.apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
+      });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    };
+    const offLedger = ledger?.on('change', () => {
+      const lines = ledger.lines();
+      for (; seen < lines.length; seen++) onLine(lines[seen]!);
+    });
+    offTrace = () => {
+      offStore();
+      offLedger?.();
+    };
+    say('info', `traces: exporting the window's spans to ${target!.shown} (OTLP/HTTP)`);
+  }
+
+  return {
+    async stop(end: WindowEnd): Promise<string | undefined> {
+      offTrace?.();
+      offCount?.();
+      let error: string | undefined;
+      if (sink && trace) {
+        await Promise.all([...pending]);
+        sink.apply(trace.end(end, clock.now()));
+        const e = await sink.shutdown(FLUSH_TIMEOUT_MS);
+        if (e) error = redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`);
+      }
+      await metrics?.close();
+      return error;
+    },
+  };
+}
