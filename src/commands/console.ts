@@ -131,7 +131,11 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   let telemetry: TelemetryLink;
   try {
-    telemetry = await startTelemetry(session, ledgerLink.ledger, run.clock, { ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}), env: io.env });
+    telemetry = await startTelemetry(session, ledgerLink.ledger, run.clock, {
+      ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}),
+      env: io.env,
+      warn: (w) => io.stderr.write(`warroom: ${w}\n`),
+    });
   } catch (e) {
     // Before the first frame: a clear start-up error, the audit dir's lock released.
     await ledgerLink.close();

@@ -25,6 +25,8 @@ export interface TelemetryOptions {
   /** --metrics-listen, which wins over telemetry.metrics_listen. */
   metricsListen?: ListenAddress;
   env: Record<string, string | undefined>;
+  /** Start-up warnings also go here (stderr: written before the alternate screen, so still there after quit). */
+  warn?: (text: string) => void;
 }
 
 export interface TelemetryLink {
@@ -38,6 +40,7 @@ const DECISION_WAIT_MS = 1000;
 
 const observed = (s: WarroomState): Observed => ({
   gates: s.gates,
+  actions: s.actions,
   overall: s.overall.overall,
   ...(s.ramp ? { stageIndex: s.ramp.stageIndex, rolledBack: s.ramp.rolledBack } : {}),
 });
@@ -66,7 +69,11 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
     const ver = version();
     metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
     say('info', `metrics: serving http://${metrics.address}/metrics`);
-    if (!isLoopback(listen.host)) say('warn', `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`);
+    if (!isLoopback(listen.host)) {
+      const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
+      say('warn', w);
+      opts.warn?.(redact(`warning: ${w}`));
+    }
   }
 
   const target = otlpTarget(config.telemetry, opts.env);
@@ -108,7 +115,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
     out.apply(t.start(startedAt));
     out.apply(t.observe(undefined, observed(s0), startedAt));
     const offStore = store.subscribe((s, prev) => {
-      if (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall) return;
+      if (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions) return;
       out.apply(t.observe(observed(prev), observed(s), clock.now()));
     });
     let seen = ledger?.lines().length ?? 0;

@@ -41,9 +41,20 @@ export interface WindowInfo {
   stages: readonly number[];
 }
 
+/** An action as the store shows it: the steps it reached so far (sent, acknowledged, …). */
+export interface ObservedAction {
+  id: string;
+  name: string;
+  from?: number;
+  to: number;
+  idempotencyKey?: string;
+  steps: readonly { step: string; at: number; error?: string }[];
+}
+
 /** What the model reads from a store snapshot. */
 export interface Observed {
   gates: Record<string, GateResult>;
+  actions?: readonly ObservedAction[];
   /** Ramp stage index as the timeline counts it (-1: none); undefined without a ramp. */
   stageIndex?: number;
   overall: Overall;
@@ -76,6 +87,8 @@ export class WindowTrace {
   private rolledBack = false;
   private overall: Overall = 'NO-GO';
   private ended = false;
+  /** The last step told per action (by identity: the store keeps only the newest steps). */
+  private readonly toldStep = new Map<string, object>();
 
   constructor(private readonly info: WindowInfo) {}
 
@@ -134,6 +147,40 @@ export class WindowTrace {
           },
         });
       }
+    }
+    if (next.actions && next.actions !== prev?.actions) ops.push(...this.actionSteps(next.actions));
+    return ops;
+  }
+
+  /**
+   * Progress of each action between its ledger lines: `warroom.action.step` for sent,
+   * acknowledged, verifying… (the ledger's requested / verified / failed lines are the
+   * `warroom.action.<phase>` events). `sending` is left out: `sent` follows it at once.
+   */
+  private actionSteps(actions: readonly ObservedAction[]): SpanOp[] {
+    const ops: SpanOp[] = [];
+    for (const a of actions) {
+      const last = this.toldStep.get(a.id);
+      const from = last ? a.steps.indexOf(last as (typeof a.steps)[number]) + 1 : 0;
+      if (from >= a.steps.length) continue;
+      for (const st of a.steps.slice(from)) {
+        if (st.step === 'sending' && !st.error) continue;
+        ops.push({
+          op: 'event',
+          key: this.current,
+          name: 'warroom.action.step',
+          at: st.at,
+          attributes: {
+            'warroom.action.name': a.name,
+            'warroom.action.step': st.step,
+            ...(a.idempotencyKey ? { 'warroom.action.idempotency_key': a.idempotencyKey } : {}),
+            ...(a.from !== undefined ? { 'warroom.action.from_pct': a.from } : {}),
+            'warroom.action.to_pct': a.to,
+            ...(st.error ? { 'warroom.action.error': oneLine(st.error, 300) } : {}),
+          },
+        });
+      }
+      this.toldStep.set(a.id, a.steps[a.steps.length - 1]!);
     }
     return ops;
   }

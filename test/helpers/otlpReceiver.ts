@@ -112,7 +112,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   };
 }
 
-const SHOWN_EVENT_ATTRS = /^(warroom\.gate\.(id|from|to|value|threshold)|warroom\.action\.(name|from_pct|to_pct|idempotency_key)|deployment\.gate\.(decision|actor|role|criteria_hash))$/;
+const SHOWN_EVENT_ATTRS = /^(warroom\.gate\.(id|from|to|value|threshold)|warroom\.action\.(name|step|from_pct|to_pct|idempotency_key)|deployment\.gate\.(decision|actor|role|criteria_hash))$/;
 
 /** The spans as an indented tree (children under their parent, by start time), events listed under each. */
 export function spanTree(spans: ReceivedSpan[]): string {
