@@ -18,7 +18,7 @@ import { formatListen, isLoopback, type ListenAddress } from '../telemetry/liste
 import { startMetricsServer, type MetricsServer } from '../telemetry/metricsServer.js';
 import { renderMetrics } from '../telemetry/metricsText.js';
 import { otlpTarget, startOtlp, type TraceSink } from '../telemetry/otlp.js';
-import { WindowTrace, type Observed, type WindowEnd } from '../telemetry/spans.js';
+import { WindowTrace, type Observed, type SpanOp, type WindowEnd } from '../telemetry/spans.js';
 import type { Session } from './session.js';
 
 export interface TelemetryOptions {
@@ -47,7 +47,8 @@ const observed = (s: WarroomState): Observed => ({
 
 /**
  * Starts what is configured; throws (before the console draws) when /metrics cannot bind.
- * Tracing problems never throw: they are told in the event log.
+ * Tracing problems never throw: they are told in the event log. The SDK loads in the
+ * background; the window span still starts at the console's start.
  */
 export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
   const { store } = session;
@@ -67,7 +68,12 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
   if (listen) {
     const ver = version();
-    metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+    try {
+      metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+    } catch (e) {
+      offCount?.();
+      throw e;
+    }
     say('info', `metrics: serving http://${metrics.address}/metrics`);
     if (!isLoopback(listen.host)) {
       const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
@@ -77,30 +83,42 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   }
 
   const target = otlpTarget(config.telemetry, opts.env);
-  let sink: TraceSink | undefined;
   let offTrace: (() => void) | undefined;
   const pending = new Set<Promise<void>>();
   let trace: WindowTrace | undefined;
+  let sink: TraceSink | undefined;
+  let ready: Promise<void> | undefined;
+  // Ops wait here while the SDK loads, so loading it never delays the first frame.
+  let queued: SpanOp[][] | undefined = [];
+  const apply = (ops: SpanOp[]) => {
+    if (ops.length === 0) return;
+    if (sink) sink.apply(ops);
+    else queued?.push(ops);
+  };
   if (target) {
-    try {
-      let told = false;
-      sink = await startOtlp({
-        telemetry: config.telemetry,
-        version: version(),
-        onExportError: (m) => {
-          // Once: a dead collector must not flood the log every second.
-          if (told) return;
-          told = true;
-          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
-        },
-      });
-    } catch (e) {
-      say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
-    }
-  }
-  if (sink) {
+    let told = false;
+    ready = startOtlp({
+      telemetry: config.telemetry,
+      version: version(),
+      onExportError: (m) => {
+        // Once: a dead collector must not flood the log every second.
+        if (told) return;
+        told = true;
+        say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+      },
+    }).then(
+      (s) => {
+        sink = s;
+        for (const ops of queued ?? []) s.apply(ops);
+        queued = undefined;
+      },
+      (e: unknown) => {
+        queued = undefined;
+        say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
+      },
+    );
     const s0 = store.getState();
-    trace = new WindowTrace({
+    const t = (trace = new WindowTrace({
       runId: randomUUID(),
       deployment: config.deployment.name,
       environment: config.deployment.environment,
@@ -109,20 +127,18 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       mode: s0.mode,
       readOnly: s0.readOnly,
       stages: config.ramp?.stages.map((st) => st.influence) ?? [],
-    });
-    const t = trace;
-    const out = sink;
-    out.apply(t.start(startedAt));
-    out.apply(t.observe(undefined, observed(s0), startedAt));
+    }));
+    apply(t.start(startedAt));
+    apply(t.observe(undefined, observed(s0), startedAt));
     const offStore = store.subscribe((s, prev) => {
       if (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions) return;
-      out.apply(t.observe(observed(prev), observed(s), clock.now()));
+      apply(t.observe(observed(prev), observed(s), clock.now()));
     });
     let seen = ledger?.lines().length ?? 0;
     const onLine = (line: LedgerLine) => {
-      if (line.type !== 'decision') return out.apply(t.ledgerLine(line));
+      if (line.type !== 'decision') return apply(t.ledgerLine(line));
       const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
-        out.apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
+        apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
       });
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -135,7 +151,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       offStore();
       offLedger?.();
     };
-    say('info', `traces: exporting the window's spans to ${target!.shown} (OTLP/HTTP)`);
+    say('info', `traces: exporting the window's spans to ${target.shown} (OTLP/HTTP)`);
   }
 
   return {
@@ -143,10 +159,11 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       offTrace?.();
       offCount?.();
       let error: string | undefined;
-      if (sink && trace) {
+      if (trace && ready) {
         await Promise.all([...pending]);
-        sink.apply(trace.end(end, clock.now()));
-        const e = await sink.shutdown(FLUSH_TIMEOUT_MS);
+        apply(trace.end(end, clock.now()));
+        await ready;
+        const e = sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
         if (e) error = redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`);
       }
       await metrics?.close();
