@@ -142,7 +142,7 @@ export class WindowTrace {
             'warroom.gate.id': id,
             'warroom.gate.from': from,
             'warroom.gate.to': g.status,
-            'warroom.gate.value': attr(g.value),
+            ...(g.value !== null ? { 'warroom.gate.value': attr(g.value) } : {}),
             'warroom.gate.threshold': g.threshold,
           },
         });
