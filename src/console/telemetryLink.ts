@@ -53,6 +53,8 @@ const observed = (s: WarroomState): Observed => ({
 export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
   const { store } = session;
   const config = session.opts.config;
+  // A replay is a past window: its state on a dashboard, or as a new trace, would read as now.
+  if (session.opts.mode === 'replay') return { stop: async () => undefined };
   const redact = makeRedactor(config);
   const say = (level: 'info' | 'warn' | 'error', text: string) => session.live.event({ kind: 'system', level, text: redact(text) });
   const startedAt = clock.now();
