@@ -37,6 +37,7 @@ export interface TelemetryLink {
 /** How long quitting waits for the collector, and for a decision record to hash. */
 export const FLUSH_TIMEOUT_MS = 2000;
 const DECISION_WAIT_MS = 1000;
+const SDK_LOAD_DELAY_MS = 300;
 
 const observed = (s: WarroomState): Observed => ({
   gates: s.gates,
@@ -99,16 +100,20 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   };
   if (target) {
     let told = false;
-    ready = startOtlp({
-      telemetry: config.telemetry,
-      version: version(),
-      onExportError: (m) => {
-        // Once: a dead collector must not flood the log every second.
-        if (told) return;
-        told = true;
-        say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
-      },
-    }).then(
+    // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
+    // this box): start after the first frames so that work never competes with them.
+    const load = () =>
+      startOtlp({
+        telemetry: config.telemetry,
+        version: version(),
+        onExportError: (m) => {
+          // Once: a dead collector must not flood the log every second.
+          if (told) return;
+          told = true;
+          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+        },
+      });
+    ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
       (s) => {
         sink = s;
         for (const ops of queued ?? []) s.apply(ops);
