@@ -14,6 +14,7 @@ import { parseExposition, type ExpoSample } from '../../src/sources/exposition.j
 import { BIN, entropyGate, eventually, headerInfluence, metric, overall, setInfluence, setScenario, startSim, writeE2eConfig, type Simulator } from '../helpers/e2e.js';
 import { startOtlpReceiver, spanTree, type OtlpReceiver } from '../helpers/otlpReceiver.js';
 import { freePort, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { startSilentServer } from '../helpers/silent-server.js';
 import { startTmux, type Tmux } from '../helpers/tmux.js';
 
 const run = promisify(execFile);
@@ -295,5 +296,20 @@ describe('warroom OpenTelemetry traces (issue 14)', () => {
     // Generous for the loaded box; a hang on the dead collector would be the exporter's 10 s+ timeouts.
     expect(Date.now() - quitAt).toBeLessThan(8_000);
     expect(t.capture()).toMatch(/warroom: traces: the window's spans may not have reached http:\/\/127\.0\.0\.1:\d+/);
+  }, 60_000);
+
+  it('a collector that takes the request and never answers: quit still waits at most the 2 s flush, and says so', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(() => silent.stop());
+    const s = await sim();
+    const ws = writeE2eConfig(s, { gates: [entropyGate()], extra: { telemetry: { otlp: { endpoint: silent.url } } } });
+    cleanups.push(() => ws.cleanup());
+    const t = console_(ws.configPath, []);
+    await t.waitFor((sc) => overall(sc) === 'GO', 15_000, 'overall GO');
+    const quitAt = Date.now();
+    expect(await quit(t)).toBe(0);
+    expect(Date.now() - quitAt).toBeLessThan(8_000);
+    expect(silent.requests()).toBeGreaterThanOrEqual(1); // the window span was offered
+    expect(t.capture()).toMatch(/warroom: traces: the window's spans may not have reached http:\/\/127\.0\.0\.1:\d+: /);
   }, 60_000);
 });
