@@ -93,10 +93,17 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   let ready: Promise<void> | undefined;
   // Ops wait here while the SDK loads, so loading it never delays the first frame.
   let queued: SpanOp[][] | undefined = [];
+  let broken = false;
   const apply = (ops: SpanOp[]) => {
-    if (ops.length === 0) return;
-    if (sink) sink.apply(ops);
-    else queued?.push(ops);
+    if (ops.length === 0 || broken) return;
+    try {
+      if (sink) sink.apply(ops);
+      else queued?.push(ops);
+    } catch (e) {
+      // Called from store and ledger listeners: a tracing bug must never reach the writer that notified.
+      broken = true;
+      say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+    }
   };
   if (target) {
     let told = false;
@@ -138,8 +145,16 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
     apply(t.start(startedAt));
     apply(t.observe(undefined, observed(s0), startedAt));
     const offStore = store.subscribe((s, prev) => {
-      if (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions) return;
-      apply(t.observe(observed(prev), observed(s), clock.now()));
+      if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
+      let ops: SpanOp[];
+      try {
+        ops = t.observe(observed(prev), observed(s), clock.now());
+      } catch (e) {
+        broken = true;
+        say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+        return;
+      }
+      apply(ops);
     });
     let seen = ledger?.lines().length ?? 0;
     const onLine = (line: LedgerLine) => {
