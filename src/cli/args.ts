@@ -9,17 +9,18 @@ const CONSOLE_FLAGS: Record<string, Opt> = {
   'read-only': { type: 'boolean' },
   record: { type: 'string' },
   'signing-key': { type: 'string' },
+  'metrics-listen': { type: 'string' },
   ascii: { type: 'boolean' },
   'no-color': { type: 'boolean' },
 };
 const DISPLAY_FLAGS: Record<string, Opt> = { ascii: { type: 'boolean' }, 'no-color': { type: 'boolean' } };
 
 export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals: number; optionalPositionals?: number; usage: string }> = {
-  console: { flags: CONSOLE_FLAGS, positionals: 0, usage: 'warroom [--config FILE] [--actor NAME] [--read-only] [--signing-key FILE] [--record FILE] [--ascii] [--no-color]' },
+  console: { flags: CONSOLE_FLAGS, positionals: 0, usage: 'warroom [--config FILE] [--actor NAME] [--read-only] [--signing-key FILE] [--record FILE] [--metrics-listen HOST:PORT] [--ascii] [--no-color]' },
   demo: {
-    flags: { scenario: { type: 'string' }, speed: { type: 'string' }, 'read-only': { type: 'boolean' }, actor: { type: 'string' }, record: { type: 'string' }, ...DISPLAY_FLAGS },
+    flags: { scenario: { type: 'string' }, speed: { type: 'string' }, 'read-only': { type: 'boolean' }, actor: { type: 'string' }, record: { type: 'string' }, 'metrics-listen': { type: 'string' }, ...DISPLAY_FLAGS },
     positionals: 0,
-    usage: 'warroom demo  [--scenario NAME] [--speed N] [--read-only] [--actor NAME]',
+    usage: 'warroom demo  [--scenario NAME] [--speed N] [--read-only] [--actor NAME] [--metrics-listen HOST:PORT]',
   },
   check: {
     flags: {

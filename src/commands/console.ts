@@ -23,6 +23,8 @@ import { ActionRunner } from '../console/actionRunner.js';
 import { Controller } from '../console/controller.js';
 import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
+import { startTelemetry, type TelemetryLink } from '../console/telemetryLink.js';
+import { parseListen, type ListenAddress } from '../telemetry/listen.js';
 
 export interface ConsoleRun {
   config: Config;
@@ -36,6 +38,17 @@ export interface ConsoleRun {
   banner?: string[];
   /** --signing-key */
   signingKey?: string;
+  /** --metrics-listen (wins over telemetry.metrics_listen). */
+  metricsListen?: ListenAddress;
+}
+
+/** --metrics-listen HOST:PORT, checked like the config key. */
+export function metricsListenFlag(p: Parsed): ListenAddress | undefined {
+  const raw = p.values['metrics-listen'];
+  if (typeof raw !== 'string') return undefined;
+  const a = parseListen(raw);
+  if ('error' in a) throw new CliError(`--metrics-listen: ${a.error}`, EXIT.USAGE);
+  return a;
 }
 
 /**
@@ -118,6 +131,20 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   // Loaded only when sinks are configured (startup budget); it never sits on an action's path.
   const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
+  let telemetry: TelemetryLink;
+  try {
+    telemetry = await startTelemetry(session, ledgerLink.ledger, run.clock, {
+      ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}),
+      env: io.env,
+      warn: (w) => io.stderr.write(`warroom: ${w}\n`),
+    });
+  } catch (e) {
+    // Before the first frame: a clear start-up error, the audit dir's lock released.
+    await ledgerLink.close();
+    await rec?.close();
+    throw new CliError((e as Error).message, run.metricsListen ? EXIT.USAGE : EXIT.CONFIG);
+  }
+
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
@@ -135,6 +162,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     await notify?.stop();
   }
   const unsaved = await closeAudit(ledgerLink, io);
+  const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
+  if (telemetryError) io.stderr.write(`warroom: ${telemetryError}\n`);
   await rec?.close();
   if (unsaved) return EXIT_AUDIT_UNSAVED;
   return signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGHUP' ? EXIT_SIGHUP : 0;
@@ -174,6 +203,8 @@ export async function consoleCommand(p: Parsed, io: CliIo): Promise<number> {
   };
   if (typeof p.values.record === 'string') run.record = p.values.record;
   if (typeof p.values['signing-key'] === 'string') run.signingKey = p.values['signing-key'];
+  const listen = metricsListenFlag(p);
+  if (listen) run.metricsListen = listen;
   return runConsole(run, io);
 }
 
@@ -184,6 +215,7 @@ export async function demoCommand(p: Parsed, io: CliIo): Promise<number> {
   const speed = numberFlag(p.values, 'speed', { min: 0.1, max: 10_000 }) ?? 1;
   const scenario = (p.values.scenario as string | undefined) ?? 'healthy';
   const actor = resolveActor(p.values.actor as string | undefined, io.env);
+  const metricsListen = metricsListenFlag(p);
   const { startSimulator, SCENARIOS } = await import('../sim/index.js');
   if (!SCENARIOS.includes(scenario)) throw new CliError(`unknown scenario "${scenario}"; one of: ${SCENARIOS.join(', ')}`, EXIT.USAGE);
   const clock = speed === 1 ? systemClock : scaledClock(speed);
@@ -207,6 +239,7 @@ export async function demoCommand(p: Parsed, io: CliIo): Promise<number> {
         theme: themeFrom(p, io.env),
         clock,
         mode: 'demo',
+        ...(metricsListen ? { metricsListen } : {}),
         ...(typeof p.values.record === 'string' ? { record: p.values.record } : {}),
         banner: [`demo: simulator ${sim.url} scenario ${scenario} speed ${speed}x; audit trail in ${auditDir}`],
       },

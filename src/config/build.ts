@@ -13,6 +13,7 @@ import { checkJsonPathSyntax } from '../sources/jsonPath.js';
 import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import { buildRunbooks } from './runbooks.js';
+import { parseListen } from '../telemetry/listen.js';
 import type {
   ActionConfig,
   CheckpointConfig,
@@ -25,6 +26,7 @@ import type {
   RampConfig,
   RoomConfig,
   SourceConfig,
+  TelemetryConfig,
   SourceType,
   VerifyConfig,
 } from './types.js';
@@ -44,6 +46,7 @@ import {
   rampSchema,
   rolesSchema,
   roomSchema,
+  telemetrySchema,
   SOURCE_TYPES,
   sourceSchema,
   TOP_KEYS,
@@ -417,6 +420,18 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     }
   }
 
+  // --- telemetry (SPEC §9.4)
+  let telemetry: TelemetryConfig | undefined;
+  if (raw.telemetry !== undefined && raw.telemetry !== null) {
+    const t = parseAt(telemetrySchema, raw.telemetry, ['telemetry']);
+    if (t) {
+      telemetry = {};
+      if (t.otlp) telemetry.otlp = { endpoint: t.otlp.endpoint, headers: t.otlp.headers ?? {} };
+      const listen = t.metrics_listen === undefined ? undefined : parseListen(t.metrics_listen);
+      if (listen && !('error' in listen)) telemetry.metricsListen = listen;
+    }
+  }
+
   // --- the built-in feed gate: page alerts announced on the feed block the release.
   const firstWs = Object.values(sources).find((s) => s.type === 'websocket');
   if (firstWs) {
@@ -458,6 +473,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
   if (ramp) config.ramp = ramp;
   if (influence) config.influence = influence;
   if (notify.length) config.notify = notify;
+  if (telemetry) config.telemetry = telemetry;
   return { config, problems };
 }
 

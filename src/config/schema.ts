@@ -9,6 +9,7 @@ import { parseDuration } from './duration.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';
 import { parseMatcher } from '../sources/alertMatch.js';
+import { parseListen } from '../telemetry/listen.js';
 
 // A config is validated once per run: zod's default of generating and compiling a fast
 // parser per object schema on first use costs more than it saves (~12 ms of startup, measured).
@@ -400,11 +401,21 @@ export const notifySinkSchema = z.discriminatedUnion('type', [
 ]);
 export type RawNotifySink = z.output<typeof notifySinkSchema>;
 
+/** SPEC §9.4: warroom's own traces (OTLP/HTTP) and /metrics. */
+const listenAddress = z.string().superRefine((s, ctx) => {
+  const a = parseListen(s);
+  if ('error' in a) ctx.addIssue({ code: 'custom', message: a.error });
+});
+export const telemetrySchema = z.strictObject({
+  otlp: z.strictObject({ endpoint: httpUrl, headers: headers.optional() }).optional(),
+  metrics_listen: listenAddress.optional(),
+});
+
 /**
  * The top level only checks which keys exist; each section is validated on its own so a
  * broken section does not hide the problems of the others.
  */
-export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room', 'notify'] as const;
+export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room', 'notify', 'telemetry'] as const;
 
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
@@ -418,4 +429,5 @@ export const KNOWN_KEYS: readonly string[] = [
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
   'on', 'every', 'throttle', 'queue', 'routing_key',
   'runbooks', 'title', 'params', 'roles', 'confirm', 'choice', 'max_length',
+  'otlp', 'endpoint', 'metrics_listen',
 ];

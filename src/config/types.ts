@@ -243,6 +243,14 @@ export interface RunbookConfig {
   usesReason: boolean;
 }
 
+/** SPEC §9.4: warroom's own telemetry; absent parts are off (OTLP may still come from OTEL_* env). */
+export interface TelemetryConfig {
+  /** Base URL of an OTLP/HTTP collector (`/v1/traces` is added), and headers for it. */
+  otlp?: { endpoint: string; headers: Record<string, string> };
+  /** Where /metrics is served. */
+  metricsListen?: { host: string; port: number };
+}
+
 export interface Config {
   version: 1;
   /** Absolute path of the file, and its folder (relative paths resolve against it). */
@@ -260,6 +268,7 @@ export interface Config {
   room: RoomConfig;
   /** SPEC §9.4; absent or empty: nothing leaves the terminal. */
   notify?: NotifySinkConfig[];
+  telemetry?: TelemetryConfig;
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
   /** Each config string that took an environment value, and its masked form (see util/redactor). */

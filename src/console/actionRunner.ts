@@ -226,6 +226,7 @@ export class ActionRunner {
       step: a?.step ?? 'sending',
       steps: a?.steps ?? [],
       startedAt,
+      idempotencyKey: key,
       ...(p.from !== undefined ? { from: p.from } : {}),
       ...(p.trigger ? { trigger: p.trigger } : {}),
     }));
@@ -261,7 +262,7 @@ export class ActionRunner {
 
   private onStep(id: string, name: ActionName, key: string, p: ActParams, e: StepEvent): void {
     upsertAction(this.store, id, (a) => {
-      const base = a ?? { id, name, label: actionLabel(name, p), ...(p.to !== undefined ? { to: p.to } : {}), state: 'running' as const, step: e.step, steps: [], startedAt: e.at };
+      const base = a ?? { id, name, label: actionLabel(name, p), ...(p.to !== undefined ? { to: p.to } : {}), state: 'running' as const, step: e.step, steps: [], startedAt: e.at, idempotencyKey: key };
       const step = { step: e.step, at: e.at, ...(e.error ? { error: e.error } : {}), ...(e.detail ? { detail: e.detail } : {}) };
       return { ...base, step: e.step, steps: [...base.steps, step].slice(-12) };
     });

@@ -69,6 +69,8 @@ export interface ActionView {
   endedAt?: number;
   trigger?: string;
   dismissed?: boolean;
+  /** The one key every attempt of this action carries (also on its ledger lines). */
+  idempotencyKey?: string;
 }
 
 export interface Notice {

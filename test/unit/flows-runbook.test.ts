@@ -56,7 +56,7 @@ describe('the palette', () => {
 
   it('keeps the highlighted entry in view when the list is longer than the rows', () => {
     // Down past every built-in and the first runbook: the second runbook is highlighted.
-    const r = run('palette', Array<string>(PALETTE_BUILTINS.length + 1).fill(DOWN), { runbooks });
+    const r = run('palette', Array<Key>(PALETTE_BUILTINS.length + 1).fill(DOWN), { runbooks });
     const { rows, total, more } = paletteRows(r.flow!, r.ctx, 4);
     expect(total).toBe(PALETTE_BUILTINS.length + 3);
     expect(rows).toHaveLength(4);

@@ -1,0 +1,195 @@
+/**
+ * Wires warroom's own telemetry (SPEC §9.4) to a running console: `/metrics` rendered from the
+ * store on each scrape, and the window's trace built from store changes and ledger lines.
+ * It only reads: the store (subscribe/getState) and the ledger (`change`, `lines()`); nothing
+ * is hooked into the action path. Its only writes are event-log lines about itself.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ledger } from '../audit/ledger.js';
+import type { LedgerLine } from '../audit/types.js';
+import type { Clock } from '../core/clock.js';
+import { version } from '../cli/main.js';
+import type { WarroomState } from '../store/store.js';
+import { makeRedactor } from '../util/redactor.js';
+import { oneLine } from '../util/sanitize.js';
+import { countActionLines, type ActionCounts } from '../telemetry/actionCounts.js';
+import { decisionCriteriaHash } from '../telemetry/criteriaHash.js';
+import { formatListen, isLoopback, type ListenAddress } from '../telemetry/listen.js';
+import { startMetricsServer, type MetricsServer } from '../telemetry/metricsServer.js';
+import { renderMetrics } from '../telemetry/metricsText.js';
+import { otlpTarget, startOtlp, type TraceSink } from '../telemetry/otlp.js';
+import { WindowTrace, type Observed, type SpanOp, type WindowEnd } from '../telemetry/spans.js';
+import type { Session } from './session.js';
+
+export interface TelemetryOptions {
+  /** --metrics-listen, which wins over telemetry.metrics_listen. */
+  metricsListen?: ListenAddress;
+  env: Record<string, string | undefined>;
+  /** Start-up warnings also go here (stderr: written before the alternate screen, so still there after quit). */
+  warn?: (text: string) => void;
+}
+
+export interface TelemetryLink {
+  /** Ends the window span and exports what is left (≤ 2 s); the export error, if any, for stderr. */
+  stop(end: WindowEnd): Promise<string | undefined>;
+}
+
+/** How long quitting waits for the collector, and for a decision record to hash. */
+export const FLUSH_TIMEOUT_MS = 2000;
+const DECISION_WAIT_MS = 1000;
+const SDK_LOAD_DELAY_MS = 300;
+
+const observed = (s: WarroomState): Observed => ({
+  gates: s.gates,
+  actions: s.actions,
+  overall: s.overall.overall,
+  ...(s.ramp ? { stageIndex: s.ramp.stageIndex, rolledBack: s.ramp.rolledBack } : {}),
+});
+
+/**
+ * Starts what is configured; throws (before the console draws) when /metrics cannot bind.
+ * Tracing problems never throw: they are told in the event log. The SDK loads in the
+ * background; the window span still starts at the console's start.
+ */
+export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
+  const { store } = session;
+  const config = session.opts.config;
+  // A replay is a past window: its state on a dashboard, or as a new trace, would read as now.
+  if (session.opts.mode === 'replay') return { stop: async () => undefined };
+  const redact = makeRedactor(config);
+  const say = (level: 'info' | 'warn' | 'error', text: string) => session.live.event({ kind: 'system', level, text: redact(text) });
+  const startedAt = clock.now();
+
+  // Action counts of this process: the ledger lines appended from now on.
+  const counts: ActionCounts = new Map();
+  let counted = ledger?.lines().length ?? 0;
+  const offCount = ledger?.on('change', () => {
+    counted = countActionLines(counts, ledger.lines(), counted);
+  });
+
+  let metrics: MetricsServer | undefined;
+  const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
+  if (listen) {
+    const ver = version();
+    try {
+      metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+    } catch (e) {
+      offCount?.();
+      throw e;
+    }
+    say('info', `metrics: serving http://${metrics.address}/metrics`);
+    if (!isLoopback(listen.host)) {
+      const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
+      say('warn', w);
+      opts.warn?.(redact(`warning: ${w}`));
+    }
+  }
+
+  const target = otlpTarget(config.telemetry, opts.env);
+  let offTrace: (() => void) | undefined;
+  const pending = new Set<Promise<void>>();
+  let trace: WindowTrace | undefined;
+  let sink: TraceSink | undefined;
+  let ready: Promise<void> | undefined;
+  // Ops wait here while the SDK loads, so loading it never delays the first frame.
+  let queued: SpanOp[][] | undefined = [];
+  let broken = false;
+  const apply = (ops: SpanOp[]) => {
+    if (ops.length === 0 || broken) return;
+    try {
+      if (sink) sink.apply(ops);
+      else queued?.push(ops);
+    } catch (e) {
+      // Called from store and ledger listeners: a tracing bug must never reach the writer that notified.
+      broken = true;
+      say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+    }
+  };
+  if (target) {
+    let told = false;
+    // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
+    // this box): start after the first frames so that work never competes with them.
+    const load = () =>
+      startOtlp({
+        telemetry: config.telemetry,
+        version: version(),
+        onExportError: (m) => {
+          // Once: a dead collector must not flood the log every second.
+          if (told) return;
+          told = true;
+          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+        },
+      });
+    ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
+      (s) => {
+        sink = s;
+        for (const ops of queued ?? []) s.apply(ops);
+        queued = undefined;
+      },
+      (e: unknown) => {
+        queued = undefined;
+        say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
+      },
+    );
+    const s0 = store.getState();
+    const t = (trace = new WindowTrace({
+      runId: randomUUID(),
+      deployment: config.deployment.name,
+      environment: config.deployment.environment,
+      actor: s0.actor,
+      ...(s0.role ? { role: s0.role } : {}),
+      mode: s0.mode,
+      readOnly: s0.readOnly,
+      stages: config.ramp?.stages.map((st) => st.influence) ?? [],
+    }));
+    apply(t.start(startedAt));
+    apply(t.observe(undefined, observed(s0), startedAt));
+    const offStore = store.subscribe((s, prev) => {
+      if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
+      let ops: SpanOp[];
+      try {
+        ops = t.observe(observed(prev), observed(s), clock.now());
+      } catch (e) {
+        broken = true;
+        say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+        return;
+      }
+      apply(ops);
+    });
+    let seen = ledger?.lines().length ?? 0;
+    const onLine = (line: LedgerLine) => {
+      if (line.type !== 'decision') return apply(t.ledgerLine(line));
+      const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
+        apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
+      });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    };
+    const offLedger = ledger?.on('change', () => {
+      const lines = ledger.lines();
+      for (; seen < lines.length; seen++) onLine(lines[seen]!);
+    });
+    offTrace = () => {
+      offStore();
+      offLedger?.();
+    };
+    say('info', `traces: exporting the window's spans to ${target.shown} (OTLP/HTTP)`);
+  }
+
+  return {
+    async stop(end: WindowEnd): Promise<string | undefined> {
+      offTrace?.();
+      offCount?.();
+      let error: string | undefined;
+      if (trace && ready) {
+        await Promise.all([...pending]);
+        apply(trace.end(end, clock.now()));
+        await ready;
+        const e = sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
+        if (e) error = redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`);
+      }
+      await metrics?.close();
+      return error;
+    },
+  };
+}
