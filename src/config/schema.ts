@@ -383,7 +383,7 @@ export const influenceSchema = z.strictObject({
 export const auditSchema = z.strictObject({ dir: nonEmpty.optional() });
 
 // --- notify (SPEC §9.4) ----------------------------------------------------------------
-export const NOTIFY_EVENTS = ['overall', 'trigger', 'kill', 'influence', 'decision', 'signoff', 'waiver', 'checkpoint', 'audit', 'status', 'announce', 'report'] as const;
+export const NOTIFY_EVENTS = ['overall', 'trigger', 'kill', 'influence', 'runbook', 'decision', 'signoff', 'waiver', 'checkpoint', 'audit', 'status', 'announce', 'report'] as const;
 const notifyCommon = {
   on: z.array(z.enum([...NOTIFY_EVENTS, 'all'])).min(1, 'must list at least one event (or all)'),
   every: duration({ min: 1000, minText: '1s' }).optional(),

@@ -13,6 +13,7 @@ export type NotifyEventName =
   | 'trigger'
   | 'kill'
   | 'influence'
+  | 'runbook'
   | 'decision'
   | 'signoff'
   | 'waiver'

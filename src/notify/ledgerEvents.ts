@@ -119,6 +119,20 @@ export class LedgerEvents {
       };
     }
     if (a.phase === 'requested') return undefined;
+    if (a.action === 'runbook') {
+      const params = Object.entries(a.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+      const runbook = `RUNBOOK ${a.runbook ?? '?'}${params ? ` (${oneLine(params, 200)})` : ''}${a.gate ? ` as the remedy for ${a.gate}` : ''}`;
+      return {
+        ...base,
+        event: 'runbook',
+        title: `${runbook} ${phase} by ${by}`,
+        lines,
+        gates: a.gate ? c.criteria.filter((x) => x.id === a.gate) : gates,
+        detail: { ...detail, runbook: a.runbook ?? null, params: a.params ?? {}, ...(a.gate ? { gate: a.gate } : {}) },
+        severity: a.phase === 'failed' || a.phase === 'abandoned' ? 'error' : 'info',
+        ...(a.phase === 'verified' || a.phase === 'acknowledged' ? { pager: { kind: 'change' as const } } : {}),
+      };
+    }
     return {
       ...base,
       event: 'influence',

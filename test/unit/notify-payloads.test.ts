@@ -125,4 +125,14 @@ describe('ledger lines → events', () => {
     expect(r.url).toBe('https://events.pagerduty.com/v2/change/enqueue');
     expect(r.body).toMatchObject({ routing_key: 'RK', payload: { summary: '[rl-policy-v42/production] influence 10% → 25% verified by alice' } });
   });
+
+  it('a runbook outcome is a runbook event naming its params and the gate it remedies; failed is an error', () => {
+    const d = new LedgerEvents();
+    const rb = { type: 'action', action: 'runbook', runbook: 'downshift', params: { mode: 'balanced' }, gate: 'entropy', reason: 'remedy for entropy', idempotency_key: 'r1', actor: 'alice' };
+    expect(d.event(line({ ...rb, phase: 'requested' }), ctx)).toBeUndefined();
+    const ok = d.event(line({ ...rb, phase: 'verified' }), ctx)!;
+    expect(ok).toMatchObject({ event: 'runbook', severity: 'info', title: 'RUNBOOK downshift (mode=balanced) as the remedy for entropy verified by alice', detail: { runbook: 'downshift', params: { mode: 'balanced' }, gate: 'entropy' } });
+    expect(ok.gates.map((g) => g.id)).toEqual(['entropy']);
+    expect(d.event(line({ ...rb, phase: 'failed', error: 'HTTP 500' }), ctx)).toMatchObject({ event: 'runbook', severity: 'error', title: 'RUNBOOK downshift (mode=balanced) as the remedy for entropy FAILED by alice' });
+  });
 });
