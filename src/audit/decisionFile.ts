@@ -12,7 +12,7 @@ import type { CriterionStatus, Overall, Signoff, Value, Waiver } from '../core/t
 import { canonicalJson, jsonSafe, sha256Tagged } from './canonical.js';
 import { fsyncDir } from './fsutil.js';
 import type { Ledger } from './ledger.js';
-import type { DecisionKind, LedgerLine } from './types.js';
+import type { DecisionKind, LedgerLine, OverrideSummary } from './types.js';
 
 export const DECISION_SCHEMA = 'warroom.decision/v1';
 export const DECISION_SUFFIX = '_go_nogo.json';
@@ -49,6 +49,8 @@ export interface DecisionRecord {
   signoffs: { role: string; actor: string; at: string }[];
   waivers: { gate: string; actor: string; reason: string; expires: string }[];
   criteria: DecisionCriterion[];
+  /** A GO over a NO-GO light (SPEC §9.5): the request, every approver, the criteria when asked. */
+  override?: OverrideSummary & { criteria: unknown[] };
   prev_hash: string;
   hash: string;
 }
@@ -70,6 +72,7 @@ export interface DecisionInput {
   signoffs: readonly Signoff[];
   waivers: readonly Waiver[];
   criteria: readonly (Omit<DecisionCriterion, 'observed_at'> & { observedAt?: number })[];
+  override?: OverrideSummary & { criteria: unknown[] };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -119,6 +122,7 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
       ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
+    ...(input.override ? { override: input.override } : {}),
     prev_hash: prevHash,
   });
   return { ...body, hash: hashDecisionRecord(body) };
@@ -247,6 +251,8 @@ export function recordDecision(
     record_hash: record.hash,
     justification: record.justification,
     next_review: record.next_review,
+    // The ledger line names the approvers too, so report needs no record file to show them.
+    ...(input.override ? { override: summaryOnly(input.override) } : {}),
     actor: input.decidedBy,
     ...(input.role ? { role: input.role } : {}),
   });
@@ -267,4 +273,9 @@ export function recordDecision(
     }
   })();
   return { record, line, written, lastError: () => error };
+}
+
+function summaryOnly(o: OverrideSummary & { criteria?: unknown[] }): OverrideSummary {
+  const { criteria: _snapshot, ...rest } = o;
+  return rest;
 }

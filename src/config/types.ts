@@ -137,6 +137,15 @@ export interface DecisionConfig {
   requireSignoffs: string[];
   /** ms: older sign-offs never count (SPEC §9.1). */
   signoffMaxAge: number;
+  /** SPEC §9.5: GO while NO-GO becomes a request that needs these approvals. */
+  override?: ApprovalRule;
+}
+
+/** SPEC §9.5: `count` distinct actors holding one of `roles`, within `expiresMs` of the request. */
+export interface ApprovalRule {
+  roles: string[];
+  count: number;
+  expiresMs: number;
 }
 
 /** SPEC §9.1; paths absolute. */
@@ -206,6 +215,8 @@ export interface Config {
   influence?: { source: string; metric?: string; query?: string; key?: string };
   audit: { dir: string };
   room: RoomConfig;
+  /** SPEC §9.5: waivers pending until approved. */
+  waiver?: { approvals?: ApprovalRule };
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
   /** Each config string that took an environment value, and its masked form (see util/redactor). */

@@ -16,6 +16,8 @@ import type { TriggerEffect } from '../ramp/triggers.js';
 import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { Acts } from './acts.js';
+import type { ApprovalContext } from '../audit/approvals.js';
+import { OverrideDesk } from './overrides.js';
 import { filterKey, navigation, toggleHelp } from './navigation.js';
 import { bindingFor, type Action } from './keymap.js';
 import { actorOf, flowContextOf } from './flowContext.js';
@@ -43,13 +45,14 @@ export class Controller {
   /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
   private roomFired = new Map<string, { actor: string; at: number }>();
   private readonly acts: Acts;
+  private desk: OverrideDesk | undefined;
   /** Wall time of the read being handled, so its keys share one arrival time. */
   private readAt: number | undefined;
 
   constructor(
     private readonly session: Session,
     private readonly runner: ActionRunner,
-    ledger: Ledger | undefined,
+    private readonly ledger: Ledger | undefined,
     private readonly clock: Clock,
     private readonly wallNow: () => number = () => Date.now(),
   ) {
@@ -73,6 +76,25 @@ export class Controller {
 
   dispose(): void {
     for (const u of this.unsubscribe) u();
+    this.desk?.dispose();
+  }
+
+  /**
+   * SPEC §9.5: with decision.override or waiver.approvals configured, the room's requests and
+   * approvals are followed here (needs the ledger: approvals are ledger lines).
+   */
+  useOverrides(ctx: ApprovalContext): void {
+    const cfg = this.session.opts.config;
+    if (!this.ledger || (!cfg.decision.override && !cfg.waiver?.approvals)) return;
+    this.desk = new OverrideDesk(this.session, this.ledger, this.clock, ctx, ({ request, tally }) => this.acts.completeRequest(request, tally));
+  }
+
+  private approve(id: string): void {
+    const req = this.desk?.request(id);
+    const rule = req ? this.desk!.ruleFor(req.kind) : undefined;
+    if (!req || !rule) return void setNotice(this.store, `approval refused: request ${id.slice(0, 8)} is not known here`, 'warn');
+    // The state at the act, not at the key: it may have expired while the confirm was open.
+    this.acts.approve(req, rule, this.desk!.tally(req)?.state === 'expired');
   }
 
   private get store() {
@@ -131,6 +153,7 @@ export class Controller {
       case 'decision':
       case 'signoff':
       case 'waive':
+      case 'approve':
       case 'quit':
         return this.apply(openFlow(action, this.flowContext()));
       case 'acknowledge':
@@ -188,6 +211,12 @@ export class Controller {
         break;
       case 'waive':
         this.acts.waive(e);
+        break;
+      case 'overrideRequest':
+        this.acts.requestOverride(e.justification);
+        break;
+      case 'approve':
+        this.approve(e.request);
         break;
       case 'refused':
         setNotice(this.store, e.message, 'warn');

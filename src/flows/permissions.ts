@@ -12,6 +12,7 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   decision: 'decision',
   signoff: 'sign-off',
   waive: 'waiver',
+  approve: 'approval',
   quit: 'quit',
 };
 
@@ -33,7 +34,20 @@ export function refusal(kind: FlowKind, ctx: FlowContext): string | undefined {
   if (ctx.readOnly) return READ_ONLY_MESSAGE;
   if (kind === 'kill') return needs(KIND_LABEL.kill, KILL_ROLES, ctx);
   if (kind === 'signoff') return undefined;
+  if (kind === 'approve') return approveRefusal(ctx);
   return needs(KIND_LABEL[kind], [CAPTAIN], ctx);
+}
+
+/** `o`: an open request, a role its rule names, and not one already counted for this actor. */
+function approveRefusal(ctx: FlowContext): string | undefined {
+  const req = ctx.openRequest;
+  if (!req) return 'nothing to approve: no override or waiver request is open';
+  const rule = req.kind === 'go' ? ctx.override : ctx.waiverApprovals;
+  if (!rule) return 'nothing to approve: approvals are not configured here';
+  if (!ctx.rolesConfigured) return 'approval needs a configured role';
+  if (!rule.roles.some((r) => ctx.actorRoles.includes(r))) return `approval needs role ${rule.roles.join(' or ')} ${youAre(ctx)}`;
+  if (ctx.actor !== undefined && req.approvers.includes(ctx.actor)) return `you already count as an approver of request ${req.id.slice(0, 8)}`;
+  return undefined;
 }
 
 export type SignoffTarget = { role: string; gate?: string; gateTitle?: string } | { refused: string };
@@ -75,7 +89,7 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
-export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge';
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'approve';
 
 export interface Actor {
   readOnly: boolean;
@@ -89,7 +103,7 @@ export interface Actor {
  * read-only, replaying and role-less consoles never send, fire or cancel anything.
  * Sign-off roles per gate are checked by signoffTarget; here only "holds any role".
  */
-export function actRefusal(act: Act, a: Actor): string | undefined {
+export function actRefusal(act: Act, a: Actor, approverRoles: readonly string[] = []): string | undefined {
   if (a.replay) return 'REPLAY: nothing is sent';
   if (a.readOnly) return READ_ONLY_MESSAGE;
   const ctx = { rolesConfigured: a.rolesConfigured, actorRoles: [...a.actorRoles] } as FlowContext;
@@ -106,5 +120,9 @@ export function actRefusal(act: Act, a: Actor): string | undefined {
       return needs(KIND_LABEL.decision, [CAPTAIN], ctx);
     case 'waive':
       return needs(KIND_LABEL.waive, [CAPTAIN], ctx);
+    case 'approve':
+      // Approvals are counted by role: a console without roles approves nothing.
+      if (!a.rolesConfigured) return 'approval needs a configured role';
+      return needs(KIND_LABEL.approve, [...approverRoles], ctx);
   }
 }

@@ -3,7 +3,7 @@
  * A flow is the state of one open prompt; the reducer turns keys into the next state and,
  * at most once per flow, an effect for the console to carry out.
  */
-export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit';
+export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'approve' | 'quit';
 export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm';
 export type DecisionChoice = 'GO' | 'NO-GO' | 'HOLD';
 
@@ -20,6 +20,32 @@ export interface FlowData {
   expires?: number;
   /** Why a reason is asked: "step 10% → 50% is above max_step 25" / "light is WARN". */
   reasonRequired?: string;
+  /** GO while NO-GO with decision.override configured: the flow asks for approvals instead. */
+  override?: boolean;
+  /** `o`: the request being approved. */
+  request?: OpenRequest;
+}
+
+/** The open override / waiver request a console may approve (SPEC §9.5). */
+export interface OpenRequest {
+  id: string;
+  kind: 'go' | 'waiver';
+  requestedBy: string;
+  overridden: string[];
+  gate?: string;
+  justification: string;
+  counted: number;
+  need: number;
+  expires: number;
+  /** Who has approved so far (the requester included when they hold a role). */
+  approvers: string[];
+}
+
+/** SPEC §9.5: what a request needs. */
+export interface ApprovalNeed {
+  roles: string[];
+  count: number;
+  expiresMs: number;
 }
 
 export interface Flow {
@@ -64,6 +90,13 @@ export interface FlowContext {
   /** Audit lines not on disk yet (writes failing). */
   auditPending?: number;
   auditError?: string;
+  /** decision.override: GO while NO-GO becomes a request for these approvals. */
+  override?: ApprovalNeed;
+  /** waiver.approvals: a waiver waits for these approvals. */
+  waiverApprovals?: ApprovalNeed;
+  /** The newest pending request (override or waiver), if any. */
+  openRequest?: OpenRequest;
+  actor?: string;
 }
 
 export type FlowEffect =
@@ -72,6 +105,8 @@ export type FlowEffect =
   | { type: 'decision'; decision: DecisionChoice; justification: string; nextReview?: number }
   | { type: 'signoff'; role: string; gate?: string }
   | { type: 'waive'; gate: string; reason: string; expires: number }
+  | { type: 'overrideRequest'; justification: string }
+  | { type: 'approve'; request: string }
   | { type: 'quit' }
   /** The key was refused: show why (read-only, role, GO while NO-GO, no next stage…). */
   | { type: 'refused'; message: string };
