@@ -31,5 +31,5 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
   });
   const judged = judgeSignoffs(lines, rules);
   const valid = lines.filter((l) => l.inChain && l.line.deployment === config.deployment.name).map((l) => l.line);
-  return { signoffs: judged.counted, waivers: activeWaivers(valid, now), unverified: judged.unverified, warnings };
+  return { signoffs: judged.counted, waivers: activeWaivers(valid, now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: judged.unverified, warnings };
 }

@@ -72,7 +72,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
     const valid = chained.filter((l) => l.inChain && l.line.deployment === rules.deployment).map((l) => l.line);
-    session.setLedgerAuthority(judged.counted, waiversFrom(valid));
+    session.setLedgerAuthority(judged.counted, waiversFrom(valid, { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
   };
   sync();
   const recorded = new Set<string>();
