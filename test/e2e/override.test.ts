@@ -69,9 +69,9 @@ interface Rig {
   open(actor: string): Tmux;
 }
 
-async function withRig(override: Record<string, unknown>, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(override: Record<string, unknown>, body: (rig: Rig) => Promise<void>, extra: Record<string, unknown> = {}): Promise<void> {
   const sim = await startSim({ speed: 1 });
-  const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override }, extra: { roles: ROLES } });
+  const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override }, extra: { roles: ROLES, ...extra } });
   const consoles: Tmux[] = [];
   try {
     const keys = Object.fromEntries(PEOPLE.map((p) => [p, keypair(ws.dir, p)]));
@@ -206,5 +206,42 @@ describe.concurrent('override of a NO-GO through the real binary (issue 15)', ()
       expect(lines(ws, 'ledger.jsonl').filter((l) => l.type === 'override.approve' || l.type === 'decision')).toEqual([]);
       expect(readdirSync(ws.auditDir).filter((f) => f.endsWith('_go_nogo.json'))).toEqual([]);
     });
+  }, 120_000);
+
+  it('waiver.approvals: w makes a pending waiver request (the gate stays FAIL); carol approves with o, then the gate shows WAIVED', async () => {
+    const rule = { roles: ['cto', 'senior_engineer'], count: 1, expires: '1h' };
+    await withRig(rule, async ({ ws, open }) => {
+      const a = open(ACTOR);
+      await a.waitFor(/feed up/, 15_000, 'alice: feed up');
+      const c = open('carol');
+      await c.waitFor(/feed up/, 15_000, 'carol: feed up');
+      await a.waitFor((s) => overall(s) === 'NO-GO', 15_000, 'alice: NO-GO');
+      a.send('w');
+      await a.waitFor(/WAIVE "On-call ACK"/, 5_000, 'alice: the waiver prompt');
+      a.type('bob is paged, ack later');
+      a.send('Enter');
+      await a.waitFor(/expires \(2h/, 5_000, 'alice: the expiry prompt');
+      a.type('2h');
+      a.send('Enter');
+      await a.waitFor(/waiver request: needs 1 approval from cto\/senior_engineer within 1h/, 5_000, 'alice: the waiver confirm says what is needed');
+      await sleep(300);
+      a.send('y');
+      await c.waitFor(/WAIVER of oncall_ack REQUESTED by e2e-alice: 0\/1 approvals, .*press o to approve/, 10_000, 'carol: the waiver request');
+      await sleep(1_000);
+      expect(a.capture()).not.toMatch(/WAIVED/);
+      expect(overall(a.capture())).toBe('NO-GO');
+      expect(lines(ws, 'ledger.jsonl').some((l) => l.type === 'waiver')).toBe(false);
+
+      c.send('o');
+      await c.waitFor(/APPROVE WAIVER of oncall_ack .* requested by e2e-alice\?/, 5_000, 'carol: the approval confirm');
+      await sleep(300);
+      c.send('y');
+      await a.waitFor(/WAIVED/, 15_000, 'alice: the gate WAIVED once approved');
+      await a.waitFor((s) => overall(s) !== 'NO-GO', 15_000, 'alice: the light no longer NO-GO');
+      const waiver = lines(ws, 'ledger.jsonl').find((l) => l.type === 'waiver') as Record<string, any>;
+      expect(waiver).toMatchObject({ gate: 'oncall_ack', reason: 'bob is paged, ack later', actor: ACTOR });
+      expect(waiver.approvals.approvers.map((x: { actor: string }) => x.actor)).toEqual(['carol']);
+      expect(waiver.sig).toMatch(/BEGIN SSH SIGNATURE/);
+    }, { waiver: { approvals: rule } });
   }, 120_000);
 });
