@@ -6,7 +6,7 @@
  * The http/argv action pipeline (kill-switch, influence) is actionRunner's.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApproveLine, Approver, RequestLine, Tally } from '../audit/approvals.js';
+import type { Approver, RequestLine, Tally } from '../audit/approvals.js';
 import { canonicalJson, sha256Tagged } from '../audit/canonical.js';
 import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
@@ -191,7 +191,7 @@ export class Acts {
   /** `o`: this console's signed approval of an open request. */
   approve(req: RequestLine, rule: ApprovalRule, expired: boolean): void {
     if (expired) return tellRefused(this.session, 'approval', `request ${req.id.slice(0, 8)} has expired`);
-    const line = this.record({
+    this.record({
       right: 'approve',
       approverRoles: rule.roles,
       what: 'approval',
@@ -200,7 +200,6 @@ export class Acts {
       event: { kind: 'decision', level: 'ok', text: `approved ${req.kind === 'go' ? 'override' : `waiver of ${req.gate}`} ${req.id.slice(0, 8)} requested by ${req.actor}` },
       notice: { text: `approved request ${req.id.slice(0, 8)}`, level: 'ok' },
     });
-    void (line as ApproveLine | undefined);
   }
 
   /** The requesting console, once the count is in: the GO record, or the waiver itself. */

@@ -7,6 +7,7 @@
  */
 import {
   expiryOf,
+  judgeApproval,
   tallyApprovals,
   type ApprovalClaim,
   type ApprovalContext,
@@ -183,10 +184,8 @@ export class OverrideDesk {
     if (!req) return say('for a request this console does not know');
     const rule = this.ruleFor(req.kind);
     if (!rule) return say('approvals are not configured here');
-    const claim: ApprovalClaim = { line, remote: true, receivedAt: this.clock.now() };
-    const t = tallyApprovals(req, [claim], rule, this.ctx, this.clock.now());
-    const bad = t.notCounted[0];
-    if (bad) return say(bad.why);
+    const judged = judgeApproval({ line, remote: true, receivedAt: this.clock.now() }, req, rule, this.ctx);
+    if ('why' in judged) return say(judged.why);
     if (this.claims(req.id).some((c) => (c.line as { hash?: unknown }).hash === hash)) return;
     // Only a console that writes records it; a read-only one shows what it can verify.
     if (!this.writes) return;

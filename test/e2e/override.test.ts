@@ -176,6 +176,7 @@ describe.concurrent('override of a NO-GO through the real binary (issue 15)', ()
 
       expect((await runCli(['audit', 'verify', '--dir', ws.auditDir])).code).toBe(0);
       const report = await runCli(['report', '--dir', ws.auditDir]);
+      console.log(`REPORT (override section):\n${report.stdout.split('\n## ').find((x) => x.startsWith('Overrides'))}`);
       expect(report.stdout).toMatch(/## Overrides and approvals/);
       expect(report.stdout).toMatch(new RegExp(`GO over NO-GO \\| ${request.id} \\| ${ACTOR} \\| outage fix must ship \\| oncall_ack \\| 3 of cto/senior_engineer \\| GO recorded .*carol \\(cto, .*dave \\(senior_engineer, .*erin \\(senior_engineer,`));
     });
