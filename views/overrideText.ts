@@ -15,7 +15,7 @@ export function overrideBannerLines(s: Pick<WarroomState, 'overrides'>): number 
   return shownRequest(s) ? 1 : 0;
 }
 
-export function overrideBannerText(o: OverrideView, s: Pick<WarroomState, 'config' | 'actor'>): string {
+export function overrideBannerText(o: OverrideView, s: Pick<WarroomState, 'config' | 'actor' | 'readOnly' | 'mode'>): string {
   const what = o.kind === 'go' ? 'OVERRIDE' : `WAIVER of ${oneLine(o.gate ?? '?', 40)}`;
   const by = oneLine(o.requestedBy, 40);
   const count = `${o.approvers.length}/${o.need} approvals`;
@@ -23,6 +23,6 @@ export function overrideBannerText(o: OverrideView, s: Pick<WarroomState, 'confi
   if (o.state === 'complete') return `${what} APPROVED (request by ${by}): ${count}: ${o.approvers.map((a) => `${oneLine(a.actor, 32)} as ${a.role}`).join(', ')}${notCounted}`;
   if (o.state === 'expired') return `${what} EXPIRED (request by ${by}) at ${hhmm(o.expires)} with ${count}: it can never complete${notCounted}`;
   const rule = o.kind === 'go' ? s.config.decision.override : s.config.waiver?.approvals;
-  const mayApprove = !!rule && rule.roles.some((r) => rolesOf(s).includes(r)) && !o.approvers.some((a) => a.actor === s.actor);
+  const mayApprove = !s.readOnly && s.mode !== 'replay' && !!rule && rule.roles.some((r) => rolesOf(s).includes(r)) && !o.approvers.some((a) => a.actor === s.actor);
   return `${what} REQUESTED by ${by}: ${count}, expires ${hhmm(o.expires)} — ${mayApprove ? 'press o to approve' : 'waiting for approvals'}${notCounted}`;
 }

@@ -41,6 +41,8 @@ export class OverrideDesk {
   /** Requests this console has started completing (the record is written once). */
   private readonly completing = new Set<string>();
   private readonly offs: (() => void)[] = [];
+  /** Approvals from the feed that did not count (never recorded), per request: shown with why. */
+  private readonly refused = new Map<string, { actor: string; why: string }[]>();
 
   constructor(
     private readonly session: Session,
@@ -130,7 +132,7 @@ export class OverrideDesk {
         state: t.state,
         need: t.need,
         approvers: t.counted.map((a) => ({ actor: a.actor, role: a.role })),
-        notCounted: t.notCounted.map((n) => ({ actor: n.actor, why: n.why })),
+        notCounted: [...t.notCounted.map((n) => ({ actor: n.actor, why: n.why })), ...(this.refused.get(req.id) ?? [])],
         overridden: Array.isArray(req.overridden) ? req.overridden.map(String) : [],
         ...(req.gate ? { gate: req.gate } : {}),
         justification: String(req.justification ?? ''),
@@ -177,6 +179,14 @@ export class OverrideDesk {
       this.said.add(k);
       this.session.live.event({ kind: 'feed', level: 'warn', text: `approval of ${oneLine(m.id, 64).slice(0, 8)} by ${who} NOT COUNTED: ${why}` });
       setNotice(this.session.store, `approval by ${who} not counted: ${why}`, 'warn');
+      const known = this.request(m.id);
+      if (known) {
+        // Bounded: a flood of bad frames must not grow the banner or memory without end.
+        const list = this.refused.get(known.id) ?? [];
+        if (list.length < 20 && !list.some((r) => r.actor === who && r.why === why)) list.push({ actor: who, why });
+        this.refused.set(known.id, list);
+        this.sync();
+      }
     };
     if (!line || typeof line !== 'object') return say('unsigned (no signed ledger line attached)');
     if (line.actor !== m.actor || line.request !== m.id) return say('the frame differs from the signed line it carries');
