@@ -136,7 +136,6 @@ export class Acts {
     });
   }
 
-  /** The decision line and its record file go together (recordDecision), so this act writes through it. */
   /** The criteria as the decision record lists them, from the store now. */
   private criteria() {
     const s = this.store.getState();
@@ -151,6 +150,9 @@ export class Acts {
   requestOverride(justification: string): void {
     const rule = this.session.opts.config.decision.override;
     if (!rule) return tellRefused(this.session, 'override request', 'decision.override is not configured');
+    // One open override at a time: approvers must know which GO they are approving.
+    const open = this.store.getState().overrides.find((o) => o.kind === 'go' && o.state === 'pending');
+    if (open) return tellRefused(this.session, 'override request', `request ${open.id.slice(0, 8)} by ${open.requestedBy} is still open`);
     this.request('go', justification, rule, { decision: 'GO' });
   }
 
@@ -226,6 +228,10 @@ export class Acts {
   }
 
   /** The decision line and its record file go together (recordDecision), so this act writes through it. */
+  /**
+   * The decision line and its record file go together (recordDecision), so this act writes through
+   * it. `override`: a GO over a NO-GO light, completed by the room's approvals (SPEC §9.5).
+   */
   decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }, override?: OverrideSummary & { criteria: unknown[] }): void {
     const why = this.refusal({ right: 'decision' });
     if (why) return tellRefused(this.session, 'decision', why);
