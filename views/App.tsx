@@ -8,7 +8,7 @@ import { flowContextOf } from '../src/console/flowContext.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';
-import { auditBannerLines, Banner } from './Banner.js';
+import { Banner, bannerLines } from './Banner.js';
 import { EventLog } from './EventLog.js';
 import { Footer } from './Footer.js';
 import { GateDetail } from './GateDetail.js';
@@ -82,7 +82,7 @@ export function App() {
   const detail = useWarroom((s) => s.ui.detail);
   const flowOpen = useWarroom((s) => s.flow !== null);
   const paletteOpen = useWarroom((s) => s.flow?.kind === 'palette');
-  const bannerCount = useWarroom((s) => s.banner.length + auditBannerLines(s));
+  const bannerCount = useWarroom((s) => bannerLines(s));
   const actionLines = useWarroom((s) => countActionLines(s.actions, s.now));
   const hasNotice = useWarroom((s) => s.notice !== undefined);
   if (isTooSmall(columns, rows)) return <SmallScreen columns={columns} rows={rows} />;

@@ -7,6 +7,7 @@ import { fit, plain } from './theme.js';
 import { actRefusal } from '../src/flows/permissions.js';
 import { actorOf } from '../src/console/flowContext.js';
 import type { WarroomState } from '../src/store/store.js';
+import { overrideBannerLines, overrideBannerText, shownRequest } from './overrideText.js';
 
 /** The remedy hint a banner carries when its gate names a runbook (SPEC §9.5). */
 export function remedyHint(remedyTitle: string | undefined): string {
@@ -46,6 +47,11 @@ export function auditBannerLines(s: Pick<WarroomState, 'audit'>): number {
   return s.audit.pending > 0 && s.audit.error !== undefined ? 1 : 0;
 }
 
+/** Every banner line wanted: audit, triggers, the override request. */
+export function bannerLines(s: Pick<WarroomState, 'audit' | 'banner' | 'overrides'>): number {
+  return s.banner.length + auditBannerLines(s) + overrideBannerLines(s);
+}
+
 export function auditBannerText(a: WarroomState['audit']): string {
   return `AUDIT NOT SAVED: ${a.pending} line(s) pending (${a.error ?? 'still writing'}); retrying, q asks first`;
 }
@@ -60,7 +66,13 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
   const remedies = useWarroom((s) => s.banner.map((t) => remedyTitleOf(s, t.gate) ?? '').join('\u0000'));
   const remedyTitles = remedies.split('\u0000');
   const auditLines = auditBannerLines({ audit });
-  if (lines <= 0 || banner.length + auditLines === 0) return null;
+  const request = useWarroom((s) => shownRequest(s));
+  const requestText = useWarroom((s) => (request ? overrideBannerText(request, s) : ''));
+  const requestLines = request ? 1 : 0;
+  if (lines <= 0 || banner.length + auditLines + requestLines === 0) return null;
+  // Audit first, then the rollback triggers (the urgent ones), then the request.
+  const triggerLines = Math.max(0, Math.min(banner.length, lines - auditLines));
+  const showRequest = requestLines > 0 && lines - auditLines - triggerLines > 0;
   return (
     <Box flexDirection="column">
       {auditLines ? (
@@ -68,11 +80,16 @@ export function Banner({ width, lines }: { width: number; lines: number }) {
           {fit(plain(theme, ` ${auditBannerText(audit)}`), width)}
         </Text>
       ) : null}
-      {banner.slice(0, lines - auditLines).map((t, i) => (
+      {banner.slice(0, triggerLines).map((t, i) => (
         <Text key={t.gate} bold inverse {...(theme.color ? { color: t.phase === 'cancelled' ? 'yellow' : 'red' } : {})}>
           {fit(plain(theme, ` ${bannerText(t, now, watchOnly, remedyTitles[i] || undefined)}`), width)}
         </Text>
       ))}
+      {showRequest ? (
+        <Text bold inverse {...(theme.color ? { color: request!.state === 'complete' ? 'green' : 'yellow' } : {})}>
+          {fit(plain(theme, ` ${requestText}`), width)}
+        </Text>
+      ) : null}
     </Box>
   );
 }

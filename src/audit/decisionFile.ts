@@ -12,7 +12,7 @@ import type { CriterionStatus, Overall, Signoff, Value, Waiver } from '../core/t
 import { canonicalJson, jsonSafe, sha256Tagged } from './canonical.js';
 import { fsyncDir } from './fsutil.js';
 import type { Ledger } from './ledger.js';
-import type { DecisionKind, LedgerLine } from './types.js';
+import type { DecisionKind, LedgerLine, OverrideSummary } from './types.js';
 
 export const DECISION_SCHEMA = 'warroom.decision/v1';
 export const DECISION_SUFFIX = '_go_nogo.json';
@@ -51,6 +51,8 @@ export interface DecisionRecord {
   criteria: DecisionCriterion[];
   /** SPEC §9.5: the weighted score when decision.score is configured (absent otherwise). */
   score?: DecisionScore;
+  /** A GO over a NO-GO light (SPEC §9.5): the request, every approver, the criteria when asked. */
+  override?: OverrideSummary & { criteria: unknown[] };
   prev_hash: string;
   hash: string;
 }
@@ -79,6 +81,7 @@ export interface DecisionInput {
   waivers: readonly Waiver[];
   criteria: readonly (Omit<DecisionCriterion, 'observed_at'> & { observedAt?: number })[];
   score?: DecisionScore;
+  override?: OverrideSummary & { criteria: unknown[] };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -129,6 +132,7 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
     ...(input.score ? { score: { value: input.score.value, pass: input.score.pass, warning: input.score.warning } } : {}),
+    ...(input.override ? { override: input.override } : {}),
     prev_hash: prevHash,
   });
   return { ...body, hash: hashDecisionRecord(body) };
@@ -259,6 +263,8 @@ export function recordDecision(
     next_review: record.next_review,
     // On the line too, so `report` shows it from the ledger alone.
     ...(record.score ? { score: record.score } : {}),
+    // The ledger line names the approvers too, so report needs no record file to show them.
+    ...(input.override ? { override: summaryOnly(input.override) } : {}),
     actor: input.decidedBy,
     ...(input.role ? { role: input.role } : {}),
   });
@@ -279,4 +285,9 @@ export function recordDecision(
     }
   })();
   return { record, line, written, lastError: () => error };
+}
+
+function summaryOnly(o: OverrideSummary & { criteria?: unknown[] }): OverrideSummary {
+  const { criteria: _snapshot, ...rest } = o;
+  return rest;
 }

@@ -38,7 +38,7 @@ export interface LedgerOptions {
 }
 
 /** Line types that carry an actor's signature when a signing key is set. */
-const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate']);
+const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve']);
 
 
 const safeName = (actor: string) => actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'console';

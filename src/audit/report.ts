@@ -9,7 +9,8 @@ import {
   triggersFrom,
   type InfluencePeriod,
 } from './state.js';
-import type { LedgerLine, NoteEvent, NotifyFailedEvent, SignoffEvent, WaiverEvent } from './types.js';
+import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
+import type { RequestLine } from './approvals.js';
 import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
@@ -92,6 +93,10 @@ export function renderReportFromLines(
       ...(scored ? [d.score ? `${scoreText(d.score.value)} (pass ≥ ${d.score.pass})` : ''] : []),
     ]));
 
+  const overrides = overrideRows(lines, end);
+  if (overrides.length > 0)
+    section(out, 'Overrides and approvals (SPEC 9.5)', ['Requested (UTC)', 'Kind', 'Request', 'Requested by', 'Justification', 'Overrides', 'Needs', 'Outcome', 'Approvers (actor, role, at, line hash)'], overrides);
+
   section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
     actionsFrom(lines).map((a) => [
       time(Date.parse(a.ts)),
@@ -155,6 +160,26 @@ export function renderReportFromLines(
   if (notes.length > 0) section(out, 'Notes', ['Time (UTC)', 'Actor', 'Note'], notes.map((n) => [time(Date.parse(n.ts)), n.actor, n.text]));
 
   return out.join('\n') + '\n';
+}
+
+/** One row per override / waiver request, its outcome and every approver the completion named. */
+function overrideRows(lines: readonly LedgerLine[], end: number | undefined): string[][] {
+  const done = new Map<string, { what: string; summary: OverrideSummary }>();
+  for (const l of lines) {
+    const o = (l as LedgerLine & DecisionEvent).override ?? (l as LedgerLine & WaiverEvent).approvals;
+    if (!o || typeof o.request !== 'string') continue;
+    done.set(o.request, { what: l.type === 'decision' ? `${(l as LedgerLine & DecisionEvent).decision} recorded ${time(Date.parse(l.ts))}` : `waiver recorded ${time(Date.parse(l.ts))}`, summary: o });
+  }
+  return lines
+    .filter((l): l is RequestLine => l.type === 'override.request')
+    .map((r) => {
+      const d = done.get(r.id);
+      const expires = Date.parse(r.expires);
+      const outcome = d ? d.what : end !== undefined && end > expires ? `expired ${time(expires)}` : `pending (expires ${time(expires)})`;
+      const approvers = d ? d.summary.approvers.map((a) => `${a.actor} (${a.role}, ${time(Date.parse(a.at))}, ${a.line_hash.slice(0, 19)}…)`).join('; ') : '';
+      const needs = r.needs ? `${r.needs.count} of ${(r.needs.roles ?? []).join('/')}` : '';
+      return [time(Date.parse(r.ts)), r.kind === 'go' ? 'GO over NO-GO' : `waiver ${r.gate ?? ''}`, r.id, r.actor, r.justification, (r.overridden ?? []).join(', '), needs, outcome, approvers];
+    });
 }
 
 function influenceRows(periods: InfluencePeriod[], start?: number, end?: number): string[][] {

@@ -22,9 +22,11 @@ function ofType<T extends LedgerLine['type']>(lines: readonly LedgerLine[], type
  * included: the engine compares `expires` with its clock. A waiver whose expiry does not
  * parse is dropped: it must never widen what passes.
  */
-export function waiversFrom(lines: readonly LedgerLine[]): Waiver[] {
+export function waiversFrom(lines: readonly LedgerLine[], opts: { approvedOnly?: boolean } = {}): Waiver[] {
   const latest = new Map<string, Waiver>();
   for (const l of ofType(lines, 'waiver') as Line<WaiverEvent>[]) {
+    // With waiver.approvals configured, a waiver without its approved request never counts.
+    if (opts.approvedOnly && !(l.approvals && typeof l.approvals.request === 'string' && Array.isArray(l.approvals.approvers))) continue;
     const expires = Date.parse(l.expires);
     if (typeof l.gate !== 'string' || !Number.isFinite(expires)) continue;
     latest.delete(l.gate);
@@ -34,8 +36,8 @@ export function waiversFrom(lines: readonly LedgerLine[]): Waiver[] {
 }
 
 /** Waivers still in force at `now`. */
-export function activeWaivers(lines: readonly LedgerLine[], now: number): Waiver[] {
-  return waiversFrom(lines).filter((w) => w.expires > now);
+export function activeWaivers(lines: readonly LedgerLine[], now: number, opts: { approvedOnly?: boolean } = {}): Waiver[] {
+  return waiversFrom(lines, opts).filter((w) => w.expires > now);
 }
 
 export interface CheckpointAck {

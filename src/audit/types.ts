@@ -1,5 +1,6 @@
 /** The ledger's line shapes (SPEC §5): one JSON object per line of ledger.jsonl. */
 import type { Value } from '../core/types.js';
+import type { OverrideApproveEvent, OverrideRequestEvent } from './approvals.js';
 
 export const LEDGER_SCHEMA = 'warroom.ledger/v1';
 export const LEDGER_FILE = 'ledger.jsonl';
@@ -43,6 +44,20 @@ export interface DecisionEvent {
   next_review: string | null;
   /** SPEC §9.5: the weighted score when decision.score is configured. */
   score?: { value: number | null; pass: number; warning: number };
+  /** A GO over a NO-GO light: the request and who approved it (SPEC §9.5). */
+  override?: OverrideSummary;
+}
+
+/** What a completed override or approved waiver names: the request and every approver. */
+export interface OverrideSummary {
+  request: string;
+  requested_by: string;
+  requested_at: string;
+  expires: string;
+  justification: string;
+  criteria_hash: string;
+  overridden: string[];
+  approvers: { actor: string; role: string; at: string; line_hash: string }[];
 }
 
 export interface SignoffEvent {
@@ -59,6 +74,8 @@ export interface WaiverEvent {
   reason: string;
   /** ISO time. */
   expires: string;
+  /** With waiver.approvals configured: the approved request (SPEC §9.5). */
+  approvals?: OverrideSummary;
 }
 
 export interface CheckpointAckEvent {
@@ -113,7 +130,9 @@ export type LedgerEvent =
   | CheckpointAckEvent
   | TriggerEvent
   | NoteEvent
-  | InvalidateEvent;
+  | InvalidateEvent
+  | OverrideRequestEvent
+  | OverrideApproveEvent;
 
 export type LedgerEventType = LedgerEvent['type'];
 

@@ -30,6 +30,6 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     return chainedLines(f);
   });
   const judged = judgeSignoffs(lines, rules);
-  // Invalidated waivers never count either (SPEC §9.5).
-  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(lines, rules), now), unverified: judged.unverified, warnings };
+  // Invalidated waivers never count either (SPEC §9.5); with waiver.approvals only approved ones do.
+  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(lines, rules), now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: judged.unverified, warnings };
 }

@@ -147,6 +147,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
+  controller.useOverrides({ deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) });
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
   const offBell = session.store.subscribe((st, prev) => {
     if (st.bell !== prev.bell) io.stdout.write('\u0007');

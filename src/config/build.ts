@@ -18,6 +18,7 @@ import type {
   ActionConfig,
   CheckpointConfig,
   Config,
+  ApprovalRule,
   DecisionConfig,
   GateConfig,
   HttpProbeSpec,
@@ -47,6 +48,7 @@ import {
   rolesSchema,
   roomSchema,
   telemetrySchema,
+  waiverSchema,
   SOURCE_TYPES,
   sourceSchema,
   TOP_KEYS,
@@ -210,6 +212,13 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       add(path, `role "${role}" is not defined in roles (defined: ${Object.keys(roles).join(', ') || 'none'})`);
     }
   };
+  // Approvals are counted by role: without `roles` nobody could approve, so say so here.
+  const approvalRule = (a: { roles: string[]; count: number; expires: number } | undefined, path: Path): ApprovalRule | undefined => {
+    if (!a) return undefined;
+    if (raw.roles === undefined) add(path, 'approvals are counted by role: configure roles: first');
+    a.roles.forEach((r, j) => checkRole(r, [...path, 'roles', j]));
+    return { roles: [...new Set(a.roles)], count: a.count, expiresMs: a.expires };
+  };
 
   // --- sources: ids of every entry (even broken ones, so gates that use them do not also
   // get "unknown source"), and the normalized ones that parsed.
@@ -285,7 +294,17 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
       req.forEach((r, j) => checkRole(r, ['decision', 'require_signoffs', j]));
       decision = { unknown: d.unknown ?? 'nogo', warnWhenFailedAtMost: d.warn_when_failed_at_most ?? 0, requireSignoffs: [...new Set(req)], signoffMaxAge: d.signoff_max_age ?? DEFAULT_SIGNOFF_MAX_AGE };
       if (d.score) decision.score = { pass: d.score.pass, warning: d.score.warning };
+      const o = approvalRule(d.override, ['decision', 'override']);
+      if (o) decision.override = o;
     }
+  }
+
+  // --- waiver (approvals)
+  let waiver: Config['waiver'];
+  if (raw.waiver !== undefined && raw.waiver !== null) {
+    const w = parseAt(waiverSchema, raw.waiver, ['waiver']);
+    const a = approvalRule(w?.approvals, ['waiver', 'approvals']);
+    if (a) waiver = { approvals: a };
   }
 
   // --- ramp
@@ -467,6 +486,7 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     actions,
     audit: { dir: resolve(where.baseDir, auditDir) },
     room,
+    ...(waiver ? { waiver } : {}),
     secrets: [],
   };
   if (roles) config.roles = roles;

@@ -290,7 +290,18 @@ export const decisionSchema = z.strictObject({
   warn_when_failed_at_most: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
   require_signoffs: z.array(nonEmpty).optional(),
   signoff_max_age: duration({ min: 1000, minText: '1s' }).optional(),
+  override: z.lazy(() => approvalsSchema).optional(),
 });
+
+/** SPEC §9.5: how many distinct role-holders must approve, within how long of the request. */
+export const approvalsSchema = z.strictObject({
+  roles: z.array(nonEmpty).min(1, 'name at least one role'),
+  count: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(20, 'must be at most 20'),
+  expires: duration({ min: 1000, minText: '1s' }),
+});
+
+/** SPEC §9.5 (issue 15): waivers that wait for approvals before they count. */
+export const waiverSchema = z.strictObject({ approvals: approvalsSchema.optional() });
 
 /** SPEC §9.1: who may sign, and the key this console signs with. */
 export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional() });
@@ -415,7 +426,7 @@ export const telemetrySchema = z.strictObject({
  * The top level only checks which keys exist; each section is validated on its own so a
  * broken section does not hide the problems of the others.
  */
-export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room', 'notify', 'telemetry'] as const;
+export const TOP_KEYS = ['version', 'deployment', 'roles', 'sources', 'gates', 'decision', 'ramp', 'actions', 'influence', 'audit', 'room', 'notify', 'telemetry', 'waiver'] as const;
 
 /** Every key the file may contain anywhere, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
@@ -425,6 +436,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),
   'pass', 'warning',
+  'approvals', 'roles', 'count', 'expires',
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
   'kill_switch', 'set_influence', 'http', 'method', 'body', 'verify', 'retries', 'expect', 'within', 'dir',
   'on', 'every', 'throttle', 'queue', 'routing_key',

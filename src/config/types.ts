@@ -143,6 +143,15 @@ export interface DecisionConfig {
   signoffMaxAge: number;
   /** SPEC §9.5: percent thresholds of the weighted score; absent = the §6 rule alone. */
   score?: { pass: number; warning: number };
+  /** SPEC §9.5: GO while NO-GO becomes a request that needs these approvals. */
+  override?: ApprovalRule;
+}
+
+/** SPEC §9.5: `count` distinct actors holding one of `roles`, within `expiresMs` of the request. */
+export interface ApprovalRule {
+  roles: string[];
+  count: number;
+  expiresMs: number;
 }
 
 /** SPEC §9.1; paths absolute. */
@@ -269,6 +278,8 @@ export interface Config {
   /** SPEC §9.4; absent or empty: nothing leaves the terminal. */
   notify?: NotifySinkConfig[];
   telemetry?: TelemetryConfig;
+  /** SPEC §9.5: waivers pending until approved. */
+  waiver?: { approvals?: ApprovalRule };
   /** Values substituted from the environment: never printed, logged, recorded or shown. */
   secrets: string[];
   /** Each config string that took an environment value, and its masked form (see util/redactor). */

@@ -5,10 +5,14 @@
  * feed, and the event log and notice say what happened — or why it was refused.
  * The http/argv action pipeline (kill-switch, influence) is actionRunner's.
  */
+import { randomUUID } from 'node:crypto';
+import type { Approver, RequestLine, Tally } from '../audit/approvals.js';
+import { canonicalJson, sha256Tagged } from '../audit/canonical.js';
 import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
 import { describeTarget, INVALIDATABLE_TYPES } from '../audit/authority.js';
-import type { AppendInput, LedgerLine } from '../audit/types.js';
+import type { AppendInput, LedgerLine, OverrideSummary } from '../audit/types.js';
+import type { ApprovalRule } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { gateMetadata, toCriteria } from '../engine/criteria.js';
 import type { Publishable } from '../feed/protocol.js';
@@ -23,6 +27,8 @@ import type { Session } from './session.js';
 export interface ActSpec {
   /** What the act needs the right for; absent for lines the console writes on its own (notes). */
   right?: Act;
+  /** For `approve`: the roles the request's rule names. */
+  approverRoles?: readonly string[];
   /** For messages: "decision", "sign-off", … */
   what: string;
   line: AppendInput;
@@ -64,10 +70,10 @@ export class Acts {
   }
 
   /** Why this console may not record `spec` now, or undefined. */
-  refusal(spec: Pick<ActSpec, 'right'>): string | undefined {
+  refusal(spec: Pick<ActSpec, 'right' | 'approverRoles'>): string | undefined {
     const s = this.store.getState();
     if (spec.right) {
-      const why = actRefusal(spec.right, actorOf(s));
+      const why = actRefusal(spec.right, actorOf(s), spec.approverRoles ? { roles: spec.approverRoles } : {});
       if (why) return why;
     } else if (s.readOnly || s.mode === 'replay') return 'this console does not write the audit trail';
     if (!this.ledger) return 'the audit trail is unavailable';
@@ -115,23 +121,25 @@ export class Acts {
   }
 
   waive(w: { gate: string; reason: string; expires: number }): void {
+    const rule = this.session.opts.config.waiver?.approvals;
+    // With waiver.approvals the waiver is only asked for here; it is written once approved.
+    if (rule) return void this.request('waiver', w.reason, rule, { gate: w.gate, waiver_expires: this.iso(w.expires) });
+    this.writeWaiver(w);
+  }
+
+  private writeWaiver(w: { gate: string; reason: string; expires: number }, approvals?: OverrideSummary): void {
     const role = this.store.getState().role;
     const until = this.iso(w.expires);
     this.record({
       right: 'waive',
       what: 'waiver',
-      line: { type: 'waiver', gate: w.gate, reason: w.reason, expires: until, actor: this.actor, ...(role ? { role } : {}) },
+      line: { type: 'waiver', gate: w.gate, reason: w.reason, expires: until, actor: this.actor, ...(role ? { role } : {}), ...(approvals ? { approvals } : {}) },
       publish: () => ({ type: 'event', ts: this.iso(), text: `waived ${w.gate} until ${until}: ${w.reason}`, actor: this.actor }),
-      event: { kind: 'action', level: 'warn', text: `waived ${w.gate} until ${until.slice(11, 16)}Z: ${w.reason}` },
+      event: { kind: 'action', level: 'warn', text: `waived ${w.gate} until ${until.slice(11, 16)}Z: ${w.reason}${approvals ? ` (approved by ${approvals.approvers.map((a) => a.actor).join(', ')})` : ''}` },
       notice: { text: `waived ${w.gate}`, level: 'ok' },
     });
   }
 
-  /**
-   * Marks an earlier decision, sign-off or waiver line invalid (SPEC §9.5): rights are checked
-   * by `record`; the target must be a line this console can see in its chain, of a type that
-   * may be invalidated. Nothing is deleted; every reader ignores the target from then on.
-   */
   /**
    * What the palette's invalidate offers: this ledger's decisions, sign-offs and waivers of this
    * deployment that no invalidation here names yet, newest first. The act checks again.
@@ -154,6 +162,11 @@ export class Acts {
     return out;
   }
 
+  /**
+   * Marks an earlier decision, sign-off or waiver line invalid (SPEC §9.5): rights are checked
+   * by `record`; the target must be a line this console can see in its chain, of a type that
+   * may be invalidated. Nothing is deleted; every reader ignores the target from then on.
+   */
   invalidate(target: { file: string; line: number; hash: string }, reason: string): LedgerLine | undefined {
     const why = this.refusal({ right: 'invalidate' });
     if (why) {
@@ -186,16 +199,108 @@ export class Acts {
     });
   }
 
+  /** The criteria as the decision record lists them, from the store now. */
+  private criteria() {
+    const s = this.store.getState();
+    const cfg = s.config;
+    return toCriteria(cfg.gates, s.gates).map((c, i) => {
+      const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
+      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}), ...gateMetadata(cfg.gates[i]!) };
+    });
+  }
+
+  /** GO while NO-GO with decision.override: a signed request the room approves (SPEC §9.5). */
+  requestOverride(justification: string): void {
+    const rule = this.session.opts.config.decision.override;
+    if (!rule) return tellRefused(this.session, 'override request', 'decision.override is not configured');
+    // One open override at a time: approvers must know which GO they are approving.
+    const open = this.store.getState().overrides.find((o) => o.kind === 'go' && o.state === 'pending');
+    if (open) return tellRefused(this.session, 'override request', `request ${open.id.slice(0, 8)} by ${open.requestedBy} is still open`);
+    this.request('go', justification, rule, { decision: 'GO' });
+  }
+
+  private request(kind: RequestLine['kind'], justification: string, rule: ApprovalRule, extra: Partial<RequestLine>): LedgerLine | undefined {
+    const s = this.store.getState();
+    const now = this.clock.now();
+    // The snapshot as recorded (ISO times), so the hash is over exactly what the line carries.
+    const criteria = this.criteria().map(({ observedAt, ...c }) => ({ ...c, observed_at: observedAt === undefined ? null : this.iso(observedAt) }));
+    const overridden = kind === 'waiver' ? [extra.gate!] : criteria.filter((c) => c.severity === 'critical' && c.status !== 'PASS' && c.status !== 'WAIVED').map((c) => c.id);
+    const id = randomUUID();
+    const expires = this.iso(now + rule.expiresMs);
+    const what = kind === 'go' ? 'override request' : 'waiver request';
+    const need = `${rule.count} approval${rule.count === 1 ? '' : 's'} from ${rule.roles.join('/')}`;
+    return this.record({
+      right: kind === 'go' ? 'decision' : 'waive',
+      what,
+      line: {
+        type: 'override.request',
+        id,
+        kind,
+        justification,
+        overall: s.overall.overall,
+        criteria_hash: sha256Tagged(canonicalJson(criteria)),
+        overridden,
+        expires,
+        needs: { roles: rule.roles, count: rule.count },
+        ...extra,
+        criteria,
+        actor: this.actor,
+        ...(s.role ? { role: s.role } : {}),
+      } as AppendInput,
+      publish: (line) => ({ type: 'override', ts: this.iso(), action: 'request', id, actor: this.actor, line }),
+      event: { kind: 'decision', level: 'warn', text: `${kind === 'go' ? 'OVERRIDE' : `WAIVER of ${extra.gate}`} REQUESTED by ${this.actor} (${id.slice(0, 8)}): needs ${need}, expires ${expires.slice(11, 16)}Z: ${justification}` },
+      notice: { text: `${what} ${id.slice(0, 8)}: needs ${need} by ${expires.slice(11, 16)}Z`, level: 'warn' },
+    });
+  }
+
+  /** `o`: this console's signed approval of an open request. */
+  approve(req: RequestLine, rule: ApprovalRule, expired: boolean): void {
+    if (expired) return tellRefused(this.session, 'approval', `request ${req.id.slice(0, 8)} has expired`);
+    this.record({
+      right: 'approve',
+      approverRoles: rule.roles,
+      what: 'approval',
+      line: { type: 'override.approve', request: req.id, kind: req.kind, requested_by: req.actor, criteria_hash: req.criteria_hash, actor: this.actor, ...(this.store.getState().role ? { role: this.store.getState().role! } : {}) },
+      publish: (l) => ({ type: 'override', ts: this.iso(), action: 'approve', id: req.id, actor: this.actor, line: l }),
+      event: { kind: 'decision', level: 'ok', text: `approved ${req.kind === 'go' ? 'override' : `waiver of ${req.gate}`} ${req.id.slice(0, 8)} requested by ${req.actor}` },
+      notice: { text: `approved request ${req.id.slice(0, 8)}`, level: 'ok' },
+    });
+  }
+
+  /** The requesting console, once the count is in: the GO record, or the waiver itself. */
+  completeRequest(req: RequestLine, tally: Tally): void {
+    const summary: OverrideSummary = {
+      request: req.id,
+      requested_by: req.actor,
+      requested_at: req.ts,
+      expires: new Date(tally.expires).toISOString(),
+      justification: String(req.justification),
+      criteria_hash: req.criteria_hash,
+      overridden: req.overridden,
+      approvers: tally.counted.map((a: Approver) => ({ actor: a.actor, role: a.role, at: new Date(a.at).toISOString(), line_hash: a.line_hash })),
+    };
+    const names = summary.approvers.map((a) => `${a.actor} (${a.role})`).join(', ');
+    if (req.kind === 'waiver') {
+      const expires = Date.parse(req.waiver_expires ?? '');
+      if (!req.gate || !Number.isFinite(expires)) return tellRefused(this.session, 'waiver', `request ${req.id.slice(0, 8)} names no gate or expiry`);
+      this.writeWaiver({ gate: req.gate, reason: summary.justification, expires }, summary);
+      return;
+    }
+    this.decision({ decision: 'GO', justification: summary.justification }, { ...summary, criteria: req.criteria ?? [] });
+    this.session.live.event({ kind: 'decision', level: 'ok', text: `OVERRIDE ${req.id.slice(0, 8)} COMPLETE: GO recorded with ${summary.approvers.length}/${tally.need} approvals: ${names}` });
+  }
+
   /** The decision line and its record file go together (recordDecision), so this act writes through it. */
-  decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }): void {
+  /**
+   * The decision line and its record file go together (recordDecision), so this act writes through
+   * it. `override`: a GO over a NO-GO light, completed by the room's approvals (SPEC §9.5).
+   */
+  decision(d: { decision: 'GO' | 'NO-GO' | 'HOLD'; justification: string; nextReview?: number }, override?: OverrideSummary & { criteria: unknown[] }): void {
     const why = this.refusal({ right: 'decision' });
     if (why) return tellRefused(this.session, 'decision', why);
     const s = this.store.getState();
     const cfg = s.config;
-    const criteria = toCriteria(cfg.gates, s.gates).map((c, i) => {
-      const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
-      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}), ...gateMetadata(cfg.gates[i]!) };
-    });
+    const criteria = this.criteria();
     const now = this.clock.now();
     const stage = s.ramp && s.ramp.stageIndex >= 0 ? s.ramp.stageIndex + 1 : null;
     const rec = recordDecision(
@@ -218,12 +323,13 @@ export class Acts {
         waivers: s.waivers.filter((w) => w.expires > now),
         criteria,
         ...(s.overall.score ? { score: s.overall.score } : {}),
+        ...(override ? { override } : {}),
       },
       this.clock,
     );
     this.session.publish({ type: 'decision', ts: this.iso(now), decision: d.decision, actor: this.actor, id: rec.record.id });
-    this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision} recorded by ${this.actor}: ${d.justification}` });
-    setNotice(this.store, `decision ${d.decision} recorded`, 'ok');
+    this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision}${override ? ' (OVERRIDE)' : ''} recorded by ${this.actor}: ${d.justification}` });
+    setNotice(this.store, override ? `OVERRIDE GO recorded: approved by ${override.approvers.map((a) => a.actor).join(', ')}` : `decision ${d.decision} recorded`, 'ok');
     rec.written.then(
       (path) => this.session.live.event({ kind: 'decision', level: 'info', text: `decision record written: ${path}` }),
       (err: Error) => this.session.live.event({ kind: 'decision', level: 'error', text: `decision record NOT written: ${err.message}` }),

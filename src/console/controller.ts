@@ -17,6 +17,8 @@ import type { TriggerEffect } from '../ramp/triggers.js';
 import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from './actionRunner.js';
 import { Acts } from './acts.js';
+import type { ApprovalContext } from '../audit/approvals.js';
+import { OverrideDesk } from './overrides.js';
 import { filterKey, navigation, toggleHelp } from './navigation.js';
 import { bindingFor, type Action } from './keymap.js';
 import { actorOf, flowContextOf } from './flowContext.js';
@@ -44,13 +46,14 @@ export class Controller {
   /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
   private roomFired = new Map<string, { actor: string; at: number }>();
   private readonly acts: Acts;
+  private desk: OverrideDesk | undefined;
   /** Wall time of the read being handled, so its keys share one arrival time. */
   private readAt: number | undefined;
 
   constructor(
     private readonly session: Session,
     private readonly runner: ActionRunner,
-    ledger: Ledger | undefined,
+    private readonly ledger: Ledger | undefined,
     private readonly clock: Clock,
     private readonly wallNow: () => number = () => Date.now(),
   ) {
@@ -74,6 +77,25 @@ export class Controller {
 
   dispose(): void {
     for (const u of this.unsubscribe) u();
+    this.desk?.dispose();
+  }
+
+  /**
+   * SPEC §9.5: with decision.override or waiver.approvals configured, the room's requests and
+   * approvals are followed here (needs the ledger: approvals are ledger lines).
+   */
+  useOverrides(ctx: ApprovalContext): void {
+    const cfg = this.session.opts.config;
+    if (!this.ledger || (!cfg.decision.override && !cfg.waiver?.approvals)) return;
+    this.desk = new OverrideDesk(this.session, this.ledger, this.clock, ctx, ({ request, tally }) => this.acts.completeRequest(request, tally));
+  }
+
+  private approve(id: string): void {
+    const req = this.desk?.request(id);
+    const rule = req ? this.desk!.ruleFor(req.kind) : undefined;
+    if (!req || !rule) return void setNotice(this.store, `approval refused: request ${id.slice(0, 8)} is not known here`, 'warn');
+    // The state at the act, not at the key: it may have expired while the confirm was open.
+    this.acts.approve(req, rule, this.desk!.tally(req)?.state === 'expired');
   }
 
   private get store() {
@@ -135,6 +157,7 @@ export class Controller {
       case 'decision':
       case 'signoff':
       case 'waive':
+      case 'approve':
       case 'quit':
       case 'palette':
         return this.apply(openFlow(action, this.flowContext()));
@@ -205,6 +228,12 @@ export class Controller {
       case 'command':
         // A palette entry that is a main-screen key: the same action as the key.
         return this.keyAction(e.command);
+      case 'overrideRequest':
+        this.acts.requestOverride(e.justification);
+        break;
+      case 'approve':
+        this.approve(e.request);
+        break;
       case 'refused':
         setNotice(this.store, e.message, 'warn');
         this.session.live.event({ kind: 'action', level: 'warn', text: `refused: ${e.message}` });

@@ -54,5 +54,8 @@ function rawLine(m: FeedMessage, lastStatus: Map<string, string>): Line | undefi
       return { kind: 'decision', origin: originOf(m.actor), level: m.decision === 'GO' ? 'ok' : 'warn', text: `decision ${m.decision} by ${m.actor}` };
     case 'event':
       return { kind: 'feed', origin: originOf(m.actor), level: 'info', text: `${m.actor ? `${m.actor}: ` : ''}${m.text}` };
+    case 'override':
+      // A claim until the override desk has checked its signature; that verdict is its own line.
+      return { kind: 'feed', origin: originOf(m.actor), level: 'info', text: `override ${m.action === 'request' ? 'request' : 'approval'} ${m.id.slice(0, 8)} by ${m.actor} (claim)` };
   }
 }

@@ -45,6 +45,24 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
     auditPending: s.audit.error !== undefined ? s.audit.pending : 0,
     ...(s.audit.error ? { auditError: s.audit.error } : {}),
   };
+  if (cfg.decision.override) ctx.override = cfg.decision.override;
+  if (cfg.waiver?.approvals) ctx.waiverApprovals = cfg.waiver.approvals;
+  ctx.actor = s.actor;
+  const open = (s.overrides ?? []).find((o) => o.state === 'pending');
+  if (open) {
+    ctx.openRequest = {
+      id: open.id,
+      kind: open.kind,
+      requestedBy: open.requestedBy,
+      overridden: open.overridden,
+      ...(open.gate ? { gate: open.gate } : {}),
+      justification: open.justification,
+      counted: open.approvers.length,
+      need: open.need,
+      expires: open.expires,
+      approvers: open.approvers.map((a) => a.actor),
+    };
+  }
   const next = nextStageInfluence(s);
   if (next !== undefined) ctx.nextStageInfluence = next;
   if (gate) {

@@ -75,7 +75,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       said.add(key);
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
-    session.setLedgerAuthority(judged.counted, waiversFrom(standingLines(chained, rules)));
+    session.setLedgerAuthority(judged.counted, waiversFrom(standingLines(chained, rules), { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
   };
   sync();
   const recorded = new Set<string>();

@@ -23,13 +23,18 @@ export interface AckMsg extends Base { type: 'ack'; role: string; actor: string;
 export interface DecisionMsg extends Base { type: 'decision'; decision: string; actor: string; id: string }
 /** `trigger`: a console announcing that its auto-rollback for that gate sent the kill. */
 export interface EventMsg extends Base { type: 'event'; text: string; actor?: string; trigger?: string }
-export type FeedMessage = StatusMsg | AlertMsg | InfluenceMsg | AckMsg | DecisionMsg | EventMsg;
+/**
+ * SPEC §9.5 (a §3 gap: not in the contract's list): a console's override or waiver request, or
+ * an approval of one, carrying its own signed ledger line; without a valid signature it is a claim.
+ */
+export interface OverrideMsg extends Base { type: 'override'; action: 'request' | 'approve'; id: string; actor: string; line?: unknown }
+export type FeedMessage = StatusMsg | AlertMsg | InfluenceMsg | AckMsg | DecisionMsg | EventMsg | OverrideMsg;
 export type FeedType = FeedMessage['type'];
-export const FEED_TYPES: readonly FeedType[] = ['status', 'alert', 'influence', 'ack', 'decision', 'event'];
+export const FEED_TYPES: readonly FeedType[] = ['status', 'alert', 'influence', 'ack', 'decision', 'event', 'override'];
 
 /** What a console sends: `resume` after (re)connecting, and its own actions (no seq: the server assigns it). */
 export interface ResumeMsg { type: 'resume'; after: number }
-export type Publishable = Omit<InfluenceMsg, 'seq'> | Omit<AckMsg, 'seq'> | Omit<DecisionMsg, 'seq'> | Omit<EventMsg, 'seq'>;
+export type Publishable = Omit<InfluenceMsg, 'seq'> | Omit<AckMsg, 'seq'> | Omit<DecisionMsg, 'seq'> | Omit<EventMsg, 'seq'> | Omit<OverrideMsg, 'seq'>;
 
 /** Why a frame was dropped; these names are what the screen shows beside the drop count. */
 export type DropReason = 'oversize' | 'too_deep' | 'not_json' | 'not_object' | 'unknown_type' | 'bad_seq' | 'invalid';
@@ -62,6 +67,7 @@ export function parseFrame(data: string | Buffer): ParseResult {
     case 'ack': if (!str(m.role) || !str(m.actor)) return { ok: false, reason: 'invalid' }; break;
     case 'decision': if (!str(m.decision) || !str(m.actor)) return { ok: false, reason: 'invalid' }; break;
     case 'event': if (!str(m.text)) return { ok: false, reason: 'invalid' }; break;
+    case 'override': if ((m.action !== 'request' && m.action !== 'approve') || !str(m.id) || !str(m.actor)) return { ok: false, reason: 'invalid' }; break;
   }
   return { ok: true, msg: m as unknown as FeedMessage };
 }

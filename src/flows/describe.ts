@@ -2,9 +2,10 @@
  * The words of a prompt: what is being asked and what confirming will do (a confirm screen
  * names its effect, so nobody confirms blind). Pure; the view only lays it out.
  */
+import { formatDuration } from '../config/duration.js';
 import { oneLine, stripControl } from '../util/sanitize.js';
 import { KIND_LABEL } from './permissions.js';
-import type { Flow, FlowContext } from './types.js';
+import type { ApprovalNeed, Flow, FlowContext } from './types.js';
 import { pctText } from './validate.js';
 import { currentParam, paletteView } from './runbookFlow.js';
 import { invalidateTargets } from './invalidateFlow.js';
@@ -46,6 +47,11 @@ function signoffLine(ctx: FlowContext): string {
   return `sign-offs: ${parts.join(' · ')}`;
 }
 
+/** "needs 3 approvals from cto/senior_engineer within 2h" */
+export function needsText(n: ApprovalNeed): string {
+  return `needs ${n.count} approval${n.count === 1 ? '' : 's'} from ${n.roles.map((r) => txt(r, 40)).join('/')} within ${formatDuration(n.expiresMs)}`;
+}
+
 export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
   const d = flow.data;
   const out = (x: Omit<FlowDescription, 'error'>): FlowDescription => (flow.error ? { ...x, error: txt(flow.error) } : x);
@@ -82,9 +88,22 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
       if (flow.step === 'choice')
         return out({
           title: `RECORD DECISION (light ${ctx.overall})`,
-          lines: ['g GO · n NO-GO · h HOLD', ...(ctx.overall === 'NO-GO' ? ['GO is refused while the light is NO-GO'] : [])],
+          lines: [
+            'g GO · n NO-GO · h HOLD',
+            ...(ctx.overall !== 'NO-GO' ? [] : ctx.override ? [`g asks for an override: ${needsText(ctx.override)}`] : ['GO is refused while the light is NO-GO']),
+          ],
           hint: 'g, n or h · Esc cancels',
         });
+      if (d.override && ctx.override) {
+        const title = 'OVERRIDE REQUEST: GO while the light is NO-GO';
+        const need = `override request: ${needsText(ctx.override)}`;
+        if (flow.step === 'justification') return out({ title, lines: [need], input: input('justification'), hint: TEXT_HINT });
+        return out({
+          title,
+          lines: [`justification: ${txt(d.justification)}`, need, 'Records and publishes a signed request; the GO record is written once the approvals are in.'],
+          hint: CONFIRM_Y,
+        });
+      }
       const title = `RECORD DECISION: ${d.decision ?? '?'}`;
       if (flow.step === 'justification') return out({ title, lines: [signoffLine(ctx)], input: input('justification'), hint: TEXT_HINT });
       if (flow.step === 'review')
@@ -116,7 +135,23 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
       const expires = d.expires === undefined ? '?' : `${iso(d.expires)} (${inWords(d.expires, ctx.now)})`;
       return out({
         title,
-        lines: [`reason: ${txt(d.reason)}`, `expires: ${expires}`, 'Counts the gate as PASS until then; recorded.'],
+        lines: ctx.waiverApprovals
+          ? [`reason: ${txt(d.reason)}`, `expires: ${expires}`, `waiver request: ${needsText(ctx.waiverApprovals)}`, 'Pending until approved; then the gate counts as PASS until it expires.']
+          : [`reason: ${txt(d.reason)}`, `expires: ${expires}`, 'Counts the gate as PASS until then; recorded.'],
+        hint: CONFIRM_Y,
+      });
+    }
+    case 'approve': {
+      const r = d.request!;
+      const what = r.kind === 'go' ? 'OVERRIDE (GO while NO-GO)' : `WAIVER of ${txt(r.gate, 60)}`;
+      return out({
+        title: `APPROVE ${what} ${r.id.slice(0, 8)} requested by ${txt(r.requestedBy, 40)}?`,
+        lines: [
+          `${r.kind === 'go' ? 'overrides NO-GO gates' : 'waives'}: ${r.overridden.map((g) => txt(g, 60)).join(', ') || '(none)'}`,
+          `justification: ${txt(r.justification)}`,
+          `approvals ${r.counted}/${r.need}, expires ${iso(r.expires)} (${inWords(r.expires, ctx.now)})`,
+          'Records and publishes your signed approval.',
+        ],
         hint: CONFIRM_Y,
       });
     }

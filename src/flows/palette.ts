@@ -58,6 +58,7 @@ export const PALETTE_BUILTINS: readonly BuiltinEntry[] = [
   { id: 'decision', title: 'Record a decision (GO / NO-GO / HOLD)', key: 'd', target: { flow: 'decision' } },
   { id: 'signoff', title: 'Sign off', key: 's', target: { flow: 'signoff' } },
   { id: 'waive', title: 'Waive the selected gate', key: 'w', target: { flow: 'waive' } },
+  { id: 'approve', title: 'Approve the open override / waiver request', key: 'o', target: { flow: 'approve' } },
   { id: 'acknowledge', title: 'Acknowledge checkpoint / cancel auto-rollback', key: 'a', target: { command: 'acknowledge' }, refusal: readOnlyOnly },
   { id: 'invalidate', title: 'Invalidate a decision, sign-off or waiver', key: '-', target: { flow: 'invalidate' } },
   { id: 'refresh', title: 'Refresh all sources', key: 'r', target: { command: 'refresh' }, refusal: () => undefined },

@@ -12,6 +12,7 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   decision: 'decision',
   signoff: 'sign-off',
   waive: 'waiver',
+  approve: 'approval',
   quit: 'quit',
   palette: 'command palette',
   runbook: 'runbook',
@@ -36,7 +37,20 @@ export function refusal(kind: FlowKind, ctx: FlowContext): string | undefined {
   if (ctx.readOnly) return READ_ONLY_MESSAGE;
   if (kind === 'kill') return needs(KIND_LABEL.kill, KILL_ROLES, ctx);
   if (kind === 'signoff') return undefined;
+  if (kind === 'approve') return approveRefusal(ctx);
   return needs(KIND_LABEL[kind], [CAPTAIN], ctx);
+}
+
+/** `o`: an open request, a role its rule names, and not one already counted for this actor. */
+function approveRefusal(ctx: FlowContext): string | undefined {
+  const req = ctx.openRequest;
+  if (!req) return 'nothing to approve: no override or waiver request is open';
+  const rule = req.kind === 'go' ? ctx.override : ctx.waiverApprovals;
+  if (!rule) return 'nothing to approve: approvals are not configured here';
+  if (!ctx.rolesConfigured) return 'approval needs a configured role';
+  if (!rule.roles.some((r) => ctx.actorRoles.includes(r))) return `approval needs role ${rule.roles.join(' or ')} ${youAre(ctx)}`;
+  if (ctx.actor !== undefined && req.approvers.includes(ctx.actor)) return `you already count as an approver of request ${req.id.slice(0, 8)}`;
+  return undefined;
 }
 
 export type SignoffTarget = { role: string; gate?: string; gateTitle?: string } | { refused: string };
@@ -78,9 +92,9 @@ export function signoffTarget(ctx: FlowContext): SignoffTarget {
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */
-export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'invalidate' | 'runbook';
+export type Act = 'kill' | 'influence' | 'decision' | 'signoff' | 'waive' | 'cancelTrigger' | 'acknowledge' | 'invalidate' | 'runbook' | 'approve';
 
-/** What an act is done on, when its rights depend on it: a runbook's own `roles:` (SPEC §9.5). */
+/** What an act is done on, when its rights depend on it: a runbook's own `roles:`, or the roles an approval needs (SPEC §9.5). */
 export interface ActTarget {
   label?: string;
   roles?: readonly string[];
@@ -124,5 +138,9 @@ export function actRefusal(act: Act, a: Actor, target: ActTarget = {}): string |
       // No roles on the runbook: the usual rule, any console that may act; a role-less actor may not.
       return a.rolesConfigured && a.actorRoles.length === 0 ? `${label} needs a configured role ${youAre(ctx)}` : undefined;
     }
+    case 'approve':
+      // Approvals are counted by role: a console without roles approves nothing.
+      if (!a.rolesConfigured) return 'approval needs a configured role';
+      return needs(KIND_LABEL.approve, [...(target.roles ?? [])], ctx);
   }
 }

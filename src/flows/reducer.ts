@@ -81,6 +81,8 @@ export function openFlow(kind: FlowKind, ctx: FlowContext): FlowResult {
     }
     case 'invalidate':
       return openInvalidate(ctx);
+    case 'approve':
+      return { flow: start('approve', 'confirm', { request: ctx.openRequest! }, ctx) };
     case 'quit':
       if (!ctx.actionInFlight && !ctx.auditPending) return { flow: null, effect: { type: 'quit' } };
       return { flow: start('quit', 'confirm', {}, ctx) };
@@ -153,6 +155,8 @@ function effectOf(flow: Flow, ctx: FlowContext): NonNullable<FlowResult['effect'
       return { type: 'setInfluence', from: d.from, to: d.to, reason: d.reason, advance: flow.kind === 'advance' };
     case 'decision':
       if (!d.decision || !d.justification) return { type: 'refused', message: 'decision incomplete' };
+      // An override request asks the room; it decides nothing by itself.
+      if (d.override) return { type: 'overrideRequest', justification: d.justification };
       // The light may have turned while the prompt was open.
       if (d.decision === 'GO' && ctx.overall === 'NO-GO') return { type: 'refused', message: 'GO refused: the light is NO-GO' };
       return d.decision === 'NO-GO'
@@ -163,6 +167,9 @@ function effectOf(flow: Flow, ctx: FlowContext): NonNullable<FlowResult['effect'
     case 'waive':
       if (!d.gate || !d.reason || d.expires === undefined) return { type: 'refused', message: 'waiver incomplete' };
       return { type: 'waive', gate: d.gate, reason: d.reason, expires: d.expires };
+    case 'approve':
+      if (!d.request) return { type: 'refused', message: 'approval incomplete' };
+      return { type: 'approve', request: d.request.id };
     case 'quit':
       return { type: 'quit' };
     case 'runbook':
@@ -189,7 +196,12 @@ const CHOICES: Record<string, 'GO' | 'NO-GO' | 'HOLD'> = { g: 'GO', n: 'NO-GO', 
 function choiceKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
   const decision = key.ctrl ? undefined : CHOICES[key.input.toLowerCase()];
   if (!decision) return { flow };
-  if (decision === 'GO' && ctx.overall === 'NO-GO') return refused('GO refused: the light is NO-GO');
+  if (decision === 'GO' && ctx.overall === 'NO-GO') {
+    if (!ctx.override) return refused('GO refused: the light is NO-GO');
+    const open = ctx.openRequest;
+    if (open?.kind === 'go') return refused(`an override request is already open (${open.id.slice(0, 8)} by ${open.requestedBy})`);
+    return { flow: toStep(flow, 'justification', { ...flow.data, decision, override: true }) };
+  }
   return { flow: toStep(flow, 'justification', { ...flow.data, decision }) };
 }
 

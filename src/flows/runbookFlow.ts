@@ -9,7 +9,7 @@ import { paramLabel, parseParam } from './runbookParams.js';
 import { editDraft } from './text.js';
 import type { Flow, FlowContext, FlowResult, Key } from './types.js';
 
-type OpenFlow = (kind: 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'invalidate', ctx: FlowContext) => FlowResult;
+type OpenFlow = (kind: 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'invalidate' | 'approve', ctx: FlowContext) => FlowResult;
 
 const refused = (message: string): FlowResult => ({ flow: null, effect: { type: 'refused', message } });
 

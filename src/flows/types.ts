@@ -5,7 +5,7 @@
  */
 import type { PaletteCommand, RunbookOption } from './palette.js';
 
-export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook' | 'invalidate';
+export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook' | 'invalidate' | 'approve';
 /** `filter`: the palette's text line; `param`: one of a runbook's params. */
 export type FlowStep = 'pct' | 'reason' | 'choice' | 'justification' | 'review' | 'expiry' | 'confirm' | 'filter' | 'param' | 'target';
 export type DecisionChoice = 'GO' | 'NO-GO' | 'HOLD';
@@ -33,6 +33,10 @@ export interface FlowData {
   target?: InvalidateTarget;
   /** invalidate: what the prompt offers (taken when it opened). */
   targets?: InvalidateTarget[];
+  /** GO while NO-GO with decision.override configured: the flow asks for approvals instead. */
+  override?: boolean;
+  /** `o`: the request being approved. */
+  request?: OpenRequest;
 }
 
 /** A ledger line this console may invalidate: where it is, pinned by hash, and how it reads. */
@@ -42,6 +46,28 @@ export interface InvalidateTarget {
   hash: string;
   /** `sign-off on_call by bob at 14:02Z (ledger.jsonl:7)` */
   label: string;
+}
+
+/** The open override / waiver request a console may approve (SPEC §9.5). */
+export interface OpenRequest {
+  id: string;
+  kind: 'go' | 'waiver';
+  requestedBy: string;
+  overridden: string[];
+  gate?: string;
+  justification: string;
+  counted: number;
+  need: number;
+  expires: number;
+  /** Who has approved so far (the requester included when they hold a role). */
+  approvers: string[];
+}
+
+/** SPEC §9.5: what a request needs. */
+export interface ApprovalNeed {
+  roles: string[];
+  count: number;
+  expiresMs: number;
 }
 
 export interface Flow {
@@ -92,6 +118,13 @@ export interface FlowContext {
   /** Audit lines not on disk yet (writes failing). */
   auditPending?: number;
   auditError?: string;
+  /** decision.override: GO while NO-GO becomes a request for these approvals. */
+  override?: ApprovalNeed;
+  /** waiver.approvals: a waiver waits for these approvals. */
+  waiverApprovals?: ApprovalNeed;
+  /** The newest pending request (override or waiver), if any. */
+  openRequest?: OpenRequest;
+  actor?: string;
 }
 
 export type FlowEffect =
@@ -100,6 +133,8 @@ export type FlowEffect =
   | { type: 'decision'; decision: DecisionChoice; justification: string; nextReview?: number }
   | { type: 'signoff'; role: string; gate?: string }
   | { type: 'waive'; gate: string; reason: string; expires: number }
+  | { type: 'overrideRequest'; justification: string }
+  | { type: 'approve'; request: string }
   | { type: 'quit' }
   | { type: 'runbook'; id: string; params: Record<string, string | number>; reason?: string; gate?: string }
   | { type: 'invalidate'; target: { file: string; line: number; hash: string }; reason: string }

@@ -16,13 +16,15 @@ import { parseFrame, type AlertMsg, type FeedMessage, type StatusMsg } from '../
 
 export const RING_SIZE = 1000;
 /** Types a console may publish; anything else from a client is ignored. */
-const PUBLISHABLE = new Set(['influence', 'ack', 'decision', 'event']);
+const PUBLISHABLE = new Set(['influence', 'ack', 'decision', 'event', 'override']);
 /** Fields kept per published type (anything else a client sends is not re-broadcast). */
 const FIELDS: Record<string, readonly string[]> = {
   influence: ['pct', 'actor', 'reason'],
   ack: ['role', 'actor', 'gate', 'line'],
   decision: ['decision', 'actor', 'id'],
   event: ['text', 'actor', 'trigger'],
+  // SPEC §9.5: requests and approvals travel with their signed ledger line, as acks do.
+  override: ['action', 'id', 'actor', 'line'],
 };
 
 /** A message before the hub stamps it. */

@@ -123,6 +123,8 @@ export interface WarroomState {
   notice?: Notice;
   /** Notification sinks (absent when none run in this console). */
   notify?: NotifySinkView[];
+  /** Override and waiver requests (SPEC §9.5), newest first. */
+  overrides: OverrideView[];
   ui: UiState;
 }
 
@@ -134,6 +136,23 @@ export interface NotifySinkView {
   failing: boolean;
   /** Messages dropped unsent because its queue was full. */
   dropped: number;
+}
+
+/** An open, completed or expired override / waiver request as the room sees it (SPEC §9.5). */
+export interface OverrideView {
+  id: string;
+  kind: 'go' | 'waiver';
+  requestedBy: string;
+  requestedAt: number;
+  expires: number;
+  state: 'pending' | 'complete' | 'expired';
+  need: number;
+  approvers: { actor: string; role: string }[];
+  notCounted: { actor: string; why: string }[];
+  /** Critical gates not PASS when asked (kind go), or the gate to waive. */
+  overridden: string[];
+  gate?: string;
+  justification: string;
 }
 
 export interface AuditView {
@@ -189,6 +208,7 @@ export function createWarroomStore(init: StoreInit): WarroomStore {
     flow: null,
     bell: 0,
     audit: { pending: 0 },
+    overrides: [],
     ui: { selected: 0, filter: '', filtering: false, detail: false, help: false },
   }));
   return redactWrites(store, makeRedactor(init.config));
@@ -281,4 +301,8 @@ export function setBanner(store: WarroomStore, banner: WarroomState['banner']): 
 
 export function actionInFlight(s: WarroomState): boolean {
   return s.actions.some((a) => a.state === 'running');
+}
+
+export function setOverrides(store: WarroomStore, overrides: OverrideView[]): void {
+  store.setState({ overrides });
 }

@@ -20,7 +20,7 @@ interface Probe {
 }
 
 /** The flow actions do exactly what the reducer's openFlow does from the same context. */
-function opens(kind: 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive'): Probe {
+function opens(kind: 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'approve'): Probe {
   let expected: ReturnType<typeof openFlow> | undefined;
   return {
     arrange: (ui) => {
@@ -45,6 +45,7 @@ const PROBES: Record<ScreenAction, Probe> = {
   decision: opens('decision'),
   signoff: opens('signoff'),
   waive: opens('waive'),
+  approve: opens('approve'),
   quit: { check: (ui) => expect(ui.quits()).toBe(1) },
   acknowledge: { check: (ui) => expect(ui.store.getState().notice?.text).toMatch(/^nothing to acknowledge/) },
   refresh: { check: (ui) => expect(ui.store.getState().events.map((e) => e.text)).toContain('refresh requested by alice') },

@@ -1,0 +1,186 @@
+/**
+ * Which approvals of an override or waiver request count (SPEC §9.5), pure: the one rule for
+ * the console, the decision record and `report`, beside the sign-off rule (authority.ts).
+ *
+ * An approval counts only when it is an `override.approve` line for this deployment and this
+ * request id, by an actor holding one of the rule's roles, made (and, for a remote one,
+ * received) no later than the request's expiry; a remote one (relayed on the feed) counts only
+ * with a valid SSHSIG by a key room.allowed_signers lists for that actor. Distinct actors
+ * only; the requester counts as one approval when they hold one of the roles.
+ */
+import type { ApprovalRule } from '../config/types.js';
+import { signedMessage } from './chain.js';
+import { verifyMessage, type AllowedSigner } from './sshsig.js';
+import type { LedgerLine } from './types.js';
+
+export type RequestKind = 'go' | 'waiver';
+
+/** What an override or waiver request line says (its own ledger line, chained and signed). */
+export interface OverrideRequestEvent {
+  type: 'override.request';
+  /** Unique per request: approvals name it. */
+  id: string;
+  kind: RequestKind;
+  justification: string;
+  /** The light when asked. */
+  overall: string;
+  /** sha256 over the canonical JSON of the criteria snapshot: approvers approve that snapshot. */
+  criteria_hash: string;
+  /** The critical gates that were not PASS at request time: what the approvals override. */
+  overridden: string[];
+  /** ISO: request time + the rule's `expires`. */
+  expires: string;
+  needs: { roles: string[]; count: number };
+  /** kind go: the decision asked for. */
+  decision?: 'GO';
+  /** kind waiver: the waiver asked for. */
+  gate?: string;
+  waiver_expires?: string;
+  /** The criteria at request time, recorded with the completed decision. */
+  criteria?: unknown[];
+}
+
+export interface OverrideApproveEvent {
+  type: 'override.approve';
+  /** The request id approved. */
+  request: string;
+  kind: RequestKind;
+  requested_by: string;
+  /** Must equal the request's: the approver saw the same snapshot. */
+  criteria_hash: string;
+}
+
+export type RequestLine = LedgerLine & OverrideRequestEvent & { sig?: string };
+export type ApproveLine = LedgerLine & OverrideApproveEvent & { sig?: string };
+
+export interface ApprovalContext {
+  deployment: string;
+  roles?: Record<string, string[]>;
+  signers?: readonly AllowedSigner[];
+}
+
+/** One approval as judged: where it came from and when this console received it. */
+export interface ApprovalClaim {
+  /** The approver's own ledger line (for a remote one: as relayed, signed). */
+  line: unknown;
+  /** True when the line came from another console (feed, or recorded from it as remote_line). */
+  remote: boolean;
+  /** ms: when this console had it (a remote line's recording time); undefined = the line's own ts. */
+  receivedAt?: number;
+  /** False past the first line of our own chain that fails verification. */
+  inChain?: boolean;
+}
+
+export interface Approver {
+  actor: string;
+  role: string;
+  /** ms */
+  at: number;
+  line_hash: string;
+  /** The requester's own request, counted as their approval. */
+  requester?: boolean;
+  remote?: boolean;
+}
+
+export interface NotCounted {
+  actor: string;
+  at: number;
+  why: string;
+}
+
+export type TallyState = 'pending' | 'complete' | 'expired';
+
+export interface Tally {
+  state: TallyState;
+  counted: Approver[];
+  notCounted: NotCounted[];
+  need: number;
+  /** ms */
+  expires: number;
+}
+
+/** The request's expiry: its own claim, never later than request time + the rule's `expires`. */
+export function expiryOf(req: RequestLine, rule: ApprovalRule): number {
+  const at = Date.parse(req.ts);
+  const claimed = Date.parse(req.expires);
+  const limit = at + rule.expiresMs;
+  return Number.isFinite(claimed) ? Math.min(claimed, limit) : limit;
+}
+
+/** The first of the rule's roles the actor holds, or undefined (no roles configured: none). */
+export function approverRole(ctx: Pick<ApprovalContext, 'roles'>, rule: ApprovalRule, actor: string): string | undefined {
+  if (!ctx.roles) return undefined;
+  return rule.roles.find((r) => (ctx.roles![r] ?? []).includes(actor));
+}
+
+/** Why one approval does not count for `req`, or the approver it makes. */
+export function judgeApproval(claim: ApprovalClaim, req: RequestLine, rule: ApprovalRule, ctx: ApprovalContext): Approver | { why: string; actor: string; at: number } {
+  const l = claim.line as ApproveLine | undefined;
+  const actor = l && typeof l.actor === 'string' ? l.actor : '?';
+  const at = l && typeof l.ts === 'string' ? Date.parse(l.ts) : NaN;
+  const no = (why: string) => ({ why, actor, at });
+  if (!l || typeof l !== 'object') return no('no approval line attached');
+  if (l.type !== 'override.approve') return no('the attached line is not an approval');
+  if (claim.inChain === false) return no('not a valid line of the ledger chain');
+  if (claim.remote) {
+    if (typeof l.sig !== 'string') return no('unsigned');
+    if (!ctx.signers || ctx.signers.length === 0) return no('no room.allowed_signers configured to check its signature');
+    let msg: string;
+    try {
+      msg = signedMessage(l);
+    } catch {
+      return no('the attached line cannot be canonicalised');
+    }
+    const bad = verifyMessage(msg, l.sig, actor, ctx.signers);
+    if (bad) return no(bad);
+  }
+  if (l.deployment !== ctx.deployment) return no(`for deployment ${JSON.stringify(l.deployment)}, not ${ctx.deployment}`);
+  if (l.request !== req.id) return no(`for request ${JSON.stringify(l.request)}, not ${req.id}`);
+  if (l.criteria_hash !== req.criteria_hash) return no('approves a different criteria snapshot');
+  if (!Number.isFinite(at)) return no('no valid time');
+  const role = approverRole(ctx, rule, actor);
+  if (!role) return no(`${actor} holds none of ${rule.roles.join(', ')}`);
+  const requestedAt = Date.parse(req.ts);
+  const expires = expiryOf(req, rule);
+  // Consoles' clocks differ a little; an approval dated well before the request is not for it.
+  if (at < requestedAt - 5 * 60_000) return no('dated before the request');
+  const received = claim.receivedAt ?? at;
+  if (at > expires || received > expires) return no(`arrived after the request expired (${new Date(expires).toISOString()})`);
+  return { actor, role, at, line_hash: typeof l.hash === 'string' ? l.hash : '', ...(claim.remote ? { remote: true } : {}) };
+}
+
+/**
+ * The request's state at `now` from every approval seen: counted approvers (distinct actors,
+ * the requester first when they hold a role), those not counted and why.
+ */
+export function tallyApprovals(req: RequestLine, claims: readonly ApprovalClaim[], rule: ApprovalRule, ctx: ApprovalContext, now: number): Tally {
+  const expires = expiryOf(req, rule);
+  const counted: Approver[] = [];
+  const notCounted: NotCounted[] = [];
+  const seen = new Set<string>();
+  const requesterRole = approverRole(ctx, rule, req.actor);
+  if (requesterRole) {
+    counted.push({ actor: req.actor, role: requesterRole, at: Date.parse(req.ts), line_hash: req.hash, requester: true });
+    seen.add(req.actor);
+  }
+  const ordered = [...claims].sort((a, b) => tsOf(a) - tsOf(b));
+  for (const c of ordered) {
+    const j = judgeApproval(c, req, rule, ctx);
+    if ('why' in j) {
+      notCounted.push({ actor: j.actor, at: j.at, why: j.why });
+      continue;
+    }
+    if (seen.has(j.actor)) continue; // the same actor twice is one approval
+    seen.add(j.actor);
+    counted.push(j);
+  }
+  // The configured count, never the request's own claim of what it needs.
+  const state: TallyState = counted.length >= rule.count ? 'complete' : now > expires ? 'expired' : 'pending';
+  return { state, counted, notCounted, need: rule.count, expires };
+}
+
+function tsOf(c: ApprovalClaim): number {
+  const l = c.line as { ts?: unknown } | undefined;
+  const t = typeof l?.ts === 'string' ? Date.parse(l.ts) : NaN;
+  return Number.isFinite(t) ? t : Infinity;
+}

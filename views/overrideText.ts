@@ -1,0 +1,28 @@
+/** The words of the override / waiver request banner (SPEC §9.5). Pure; the view lays it out. */
+import type { OverrideView, WarroomState } from '../src/store/store.js';
+import { rolesOf } from '../src/console/flowContext.js';
+import { oneLine } from '../src/util/sanitize.js';
+
+const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)}Z`;
+
+/** The request the banner shows: the newest one (pending first). */
+export function shownRequest(s: Pick<WarroomState, 'overrides'>): OverrideView | undefined {
+  const all = s.overrides ?? [];
+  return all.find((o) => o.state === 'pending') ?? all[0];
+}
+
+export function overrideBannerLines(s: Pick<WarroomState, 'overrides'>): number {
+  return shownRequest(s) ? 1 : 0;
+}
+
+export function overrideBannerText(o: OverrideView, s: Pick<WarroomState, 'config' | 'actor' | 'readOnly' | 'mode'>): string {
+  const what = o.kind === 'go' ? 'OVERRIDE' : `WAIVER of ${oneLine(o.gate ?? '?', 40)}`;
+  const by = oneLine(o.requestedBy, 40);
+  const count = `${o.approvers.length}/${o.need} approvals`;
+  const notCounted = o.notCounted.length ? ` · not counted: ${o.notCounted.map((n) => `${oneLine(n.actor, 32)} (${oneLine(n.why, 60)})`).join(', ')}` : '';
+  if (o.state === 'complete') return `${what} APPROVED (request by ${by}): ${count}: ${o.approvers.map((a) => `${oneLine(a.actor, 32)} as ${a.role}`).join(', ')}${notCounted}`;
+  if (o.state === 'expired') return `${what} EXPIRED (request by ${by}) at ${hhmm(o.expires)} with ${count}: it can never complete${notCounted}`;
+  const rule = o.kind === 'go' ? s.config.decision.override : s.config.waiver?.approvals;
+  const mayApprove = !s.readOnly && s.mode !== 'replay' && !!rule && rule.roles.some((r) => rolesOf(s).includes(r)) && !o.approvers.some((a) => a.actor === s.actor);
+  return `${what} REQUESTED by ${by}: ${count}, expires ${hhmm(o.expires)} — ${mayApprove ? 'press o to approve' : 'waiting for approvals'}${notCounted}`;
+}
