@@ -62,13 +62,10 @@ export function Header() {
             </Text>
           </Box>
         )}
-        {h.scorePass === undefined ? (
+        {/* The light never shrinks: a narrow row cuts the name or the details, never the answer. */}
+        <Box flexShrink={0}>
           <OverallLight overall={h.overall} />
-        ) : (
-          <Box flexShrink={0}>
-            <OverallLight overall={h.overall} />
-          </Box>
-        )}
+        </Box>
         <Text wrap="truncate">
           {/* First after the light, so the truncated end of the line never takes it. */}
           {h.scorePass !== undefined ? `  ${scoreHeaderText(h.score ?? null, h.scorePass, theme.ascii)}` : ''}
@@ -81,20 +78,27 @@ export function Header() {
           {h.role ? ` (${h.role})` : ''}
           {h.mode === 'replay' ? '  REPLAY' : ''}
         </Text>
+        {/* The marks never shrink or wrap: the texts before them truncate instead (READ-ONLY at 80 columns). */}
         {h.inFlight ? (
-          <Text bold {...tone(theme, 'warn')}>
-            {'  ACTION IN FLIGHT'}
-          </Text>
+          <Box flexShrink={0}>
+            <Text bold {...tone(theme, 'warn')}>
+              {'  ACTION IN FLIGHT'}
+            </Text>
+          </Box>
         ) : null}
         {h.auditFailing ? (
-          <Text bold inverse {...tone(theme, 'error')}>
-            {' AUDIT NOT SAVED '}
-          </Text>
+          <Box flexShrink={0}>
+            <Text bold inverse {...tone(theme, 'error')}>
+              {' AUDIT NOT SAVED '}
+            </Text>
+          </Box>
         ) : null}
         {h.readOnly ? (
-          <Text bold inverse>
-            {' READ-ONLY '}
-          </Text>
+          <Box flexShrink={0}>
+            <Text bold inverse>
+              {' READ-ONLY '}
+            </Text>
+          </Box>
         ) : null}
       </Box>
       <SourcesLine />

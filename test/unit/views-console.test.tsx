@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConsole } from '../helpers/ink.js';
+import { testConfig } from '../helpers/config.js';
 
 describe('console views', () => {
   it('shows every gate grouped with its light word, value and threshold', async () => {
@@ -103,6 +104,18 @@ describe('console views', () => {
     expect(f).toContain('READ-ONLY');
     expect(f).toContain('Policy entropy: NO-GO -> GO');
     expect(/[^\x00-\x7f]/.test(f)).toBe(false);
+    ui.unmount();
+  });
+
+  it('READ-ONLY stays on the header line at 80 columns with a long actor and role: the texts before it truncate', async () => {
+    const config = testConfig({ roles: { release_captain: ['e2e-alice-the-captain'] } });
+    const ui = await renderConsole({ config, actor: 'e2e-alice-the-captain', readOnly: true, columns: 80, rows: 24 });
+    await ui.feed({ entropy: 0.93 });
+    const lines = ui.frame().split('\n');
+    expect(lines[0]).toMatch(/ READ-ONLY\s*$/);
+    expect(lines[0]).toMatch(/ (GO|NO-GO|WARN) /);
+    expect(lines[0]!.length).toBeLessThanOrEqual(80);
+    expect(lines[1]).toMatch(/^sources /);
     ui.unmount();
   });
 });
