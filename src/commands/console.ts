@@ -129,8 +129,6 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   const short = shortSecretWarning(run.config.shortSecretNames ?? []);
   if (short) session.live.event({ kind: 'system', level: 'warn', text: `warning: ${short}` });
 
-  // Loaded only when sinks are configured (startup budget); it never sits on an action's path.
-  const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
   let telemetry: TelemetryLink;
   try {
     telemetry = await startTelemetry(session, ledgerLink.ledger, run.clock, {
@@ -144,6 +142,10 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     await rec?.close();
     throw new CliError((e as Error).message, run.metricsListen ? EXIT.USAGE : EXIT.CONFIG);
   }
+
+  // Started after every start-up error above, so nothing is left running. Loaded only when
+  // sinks are configured (startup budget); it never sits on an action's path.
+  const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
