@@ -1,13 +1,17 @@
 /**
- * Bundles the compiled CLI into one file beside it (dist/src/cli/main.bundle.js, so paths
- * resolved from import.meta.url stay the same). Startup is dominated by resolving and
- * linking a few hundred ESM/CJS files of ink, react and got; one file skips that (BENCHMARKS.md).
+ * Bundles the compiled CLI into an entry beside it (dist/src/cli/main.bundle.js, so paths
+ * resolved from import.meta.url stay the same) and chunks split at the dynamic imports. Startup
+ * is dominated by resolving and linking a few hundred ESM/CJS files of ink, react and got; the
+ * bundle skips that, and the split leaves what a run does not import unread (BENCHMARKS.md).
  *
  * Library sources are bundled as published, with one exception: the reviewed diffs under
  * patches/ (today only ink's bounded text caches, ink#986), applied by scripts/patches.mjs.
  * The build fails if a hunk no longer applies, if the installed version is not the patch's, or
  * if a patched file was not bundled: a dependency upgrade is noticed, never shipped unpatched.
  */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { loadPatches, patchesPlugin } from './patches.mjs';
@@ -21,11 +25,54 @@ const emptyModule = {
   },
 };
 
+/*
+ * With code splitting, esbuild gives a dynamically imported CommonJS module's exports only on
+ * `default` (evanw/esbuild#3245, #4377; a fix is proposed in #4526): `(await import(x)).Foo` is
+ * undefined. The OpenTelemetry packages, loaded lazily, publish an ESM build beside the CommonJS
+ * `main` that Node picks; bundling their `module` build keeps them ESM. (Packages with an
+ * `exports` map already resolve to ESM for an import.)
+ */
+const esmBuilds = {
+  name: 'esm-builds',
+  setup(b) {
+    b.onResolve({ filter: /^@opentelemetry\/[^/]+$/ }, (args) => {
+      let pkg;
+      try {
+        pkg = createRequire(join(args.resolveDir, 'x.js')).resolve(`${args.path}/package.json`);
+      } catch {
+        return undefined;
+      }
+      const j = JSON.parse(readFileSync(pkg, 'utf8'));
+      return j.exports || !j.module ? undefined : { path: join(dirname(pkg), j.module) };
+    });
+  },
+};
+
+/** Fails the build when a dynamic import still lands on a CommonJS chunk (the bug above). */
+function checkDynamicImports(dir) {
+  const files = readdirSync(dir).filter((f) => f === 'main.bundle.js' || /^bundle-.*\.js$/.test(f));
+  const cjs = new Set(files.filter((f) => /^export default require_\w+\(\);$/m.test(readFileSync(join(dir, f), 'utf8'))));
+  const bad = [];
+  for (const f of files) {
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/\bimport\("\.\/([^"]+)"\)/g)) if (cjs.has(m[1])) bad.push(`${f} → ${m[1]}`);
+  }
+  if (bad.length) throw new Error(`dynamic import of a CommonJS chunk (only its default export would be there, evanw/esbuild#3245):\n  ${bad.join('\n  ')}`);
+}
+
 const patches = patchesPlugin(loadPatches(fileURLToPath(new URL('../patches/', import.meta.url))));
+
+// Chunks of an earlier build would otherwise pile up beside the new ones.
+for (const f of readdirSync('dist/src/cli')) if (/^bundle-.*\.js$/.test(f)) rmSync(`dist/src/cli/${f}`);
 
 await build({
   entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/src/cli/main.bundle.js',
+  // Split at the dynamic imports, so the OpenTelemetry SDK, the sinks, the simulator and the
+  // rarer commands are read only by a run that uses them (startup and RSS budgets). Chunks
+  // sit beside the entry, so their import.meta.url paths are the entry's.
+  outdir: 'dist/src/cli',
+  entryNames: 'main.bundle',
+  chunkNames: 'bundle-[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -34,7 +81,7 @@ await build({
   external: ['bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (react, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __warroomRequire } from 'node:module'; const require = __warroomRequire(import.meta.url);" },
-  plugins: [emptyModule, patches.plugin],
+  plugins: [emptyModule, esmBuilds, patches.plugin],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
   define: { 'process.env.NODE_ENV': '"production"' },
@@ -42,3 +89,4 @@ await build({
   legalComments: 'none',
 });
 patches.check();
+checkDynamicImports('dist/src/cli');

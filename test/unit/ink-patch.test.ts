@@ -4,7 +4,7 @@
  * that ships (dist/src/cli/main.bundle.js, from `npm run build`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { applyFilePatch, loadPatches, parsePatch, patchesPlugin, type Patch } fr
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const INK = join(ROOT, 'node_modules', 'ink');
-const BUNDLE = join(ROOT, 'dist', 'src', 'cli', 'main.bundle.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli');
+const BUNDLE = join(CLI, 'main.bundle.js');
 const patches = loadPatches(join(ROOT, 'patches'));
 const ink = patches.find((p) => p.name === 'ink') as Patch;
 const inkSource = (file: string) => readFileSync(join(INK, 'build', file), 'utf8');
@@ -106,8 +107,11 @@ describe('patches/ink+6.8.0.patch', () => {
 describe('the shipped bundle', () => {
   it('has the bounded cache at both of Ink\'s text caches and no other library rewrite', () => {
     expect(existsSync(BUNDLE), `${BUNDLE} is missing: npm run build first`).toBe(true);
-    const js = readFileSync(BUNDLE, 'utf8');
-    // (Plain booleans: a failed toContain would print the whole 2.9 MB bundle.)
+    // The entry and the chunks it is split into (scripts/bundle.mjs) ship together.
+    const files = [BUNDLE, ...readdirSync(CLI).filter((f) => /^bundle-.*\.js$/.test(f)).map((f) => join(CLI, f))];
+    expect(files.length).toBeGreaterThan(1);
+    const js = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+    // (Plain booleans: a failed toContain would print the whole 3.9 MB bundle.)
     expect(/\bBoundedCache = class \{/.test(js), 'the BoundedCache class').toBe(true);
     const sites = [...js.matchAll(/\b(cache\d*) = new BoundedCache\(TEXT_CACHE_LIMIT\);/g)];
     expect(sites.map((m) => m[1])).toHaveLength(2);
