@@ -80,6 +80,8 @@ describe('notifications from the real binary (SPEC §9.4)', () => {
     const sl = bodies(slack).find((b) => /NO-GO/.test(b.text))!;
     expect(sl.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'context']);
     expect(JSON.stringify(sl.blocks[2])).toContain(`actor ${ACTOR}`);
+    // The integrator's closing note pastes this payload.
+    console.log(`SLACK NO-GO PAYLOAD:\n${JSON.stringify(sl, null, 2)}`);
 
     // The failing sink: after its retry, the header says so and one ledger line records it.
     const screen = await t.waitFor(/NOTIFY FAILING: slack#2/, 20_000, 'NOTIFY FAILING in the header');
