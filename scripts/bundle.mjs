@@ -48,9 +48,12 @@ const esmBuilds = {
   },
 };
 
+/** The chunks beside the entry (`chunkNames` below). */
+const CHUNK = /^bundle-.*\.js$/;
+
 /** Fails the build when a dynamic import still lands on a CommonJS chunk (the bug above). */
 function checkDynamicImports(dir) {
-  const files = readdirSync(dir).filter((f) => f === 'main.bundle.js' || /^bundle-.*\.js$/.test(f));
+  const files = readdirSync(dir).filter((f) => f === 'main.bundle.js' || CHUNK.test(f));
   const cjs = new Set(files.filter((f) => /^export default require_\w+\(\);$/m.test(readFileSync(join(dir, f), 'utf8'))));
   const bad = [];
   for (const f of files) {
@@ -62,7 +65,7 @@ function checkDynamicImports(dir) {
 const patches = patchesPlugin(loadPatches(fileURLToPath(new URL('../patches/', import.meta.url))));
 
 // Chunks of an earlier build would otherwise pile up beside the new ones.
-for (const f of readdirSync('dist/src/cli')) if (/^bundle-.*\.js$/.test(f)) rmSync(`dist/src/cli/${f}`);
+for (const f of readdirSync('dist/src/cli')) if (CHUNK.test(f)) rmSync(`dist/src/cli/${f}`);
 
 await build({
   entryPoints: ['dist/src/cli/main.js'],

@@ -111,7 +111,7 @@ describe('the shipped bundle', () => {
     const files = [BUNDLE, ...readdirSync(CLI).filter((f) => /^bundle-.*\.js$/.test(f)).map((f) => join(CLI, f))];
     expect(files.length).toBeGreaterThan(1);
     const js = files.map((f) => readFileSync(f, 'utf8')).join('\n');
-    // (Plain booleans: a failed toContain would print the whole 3.9 MB bundle.)
+    // (Plain booleans: a failed toContain would print the whole 3 MB bundle.)
     expect(/\bBoundedCache = class \{/.test(js), 'the BoundedCache class').toBe(true);
     const sites = [...js.matchAll(/\b(cache\d*) = new BoundedCache\(TEXT_CACHE_LIMIT\);/g)];
     expect(sites.map((m) => m[1])).toHaveLength(2);
