@@ -72,6 +72,18 @@ export async function showConsole(props: ComponentProps<typeof Console>, io: Cli
     io.stderr.write(`warroom: internal failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(EXIT.INTERNAL);
   };
+  // The terminal went away (an SSH drop, a closed tmux pane): every write to it now fails with
+  // EIO. That is a hang-up, not a crash: leave as on SIGHUP, so the audit trail is still flushed
+  // (or rescued) and its lock released. Kept on after the tree exits, for the writes still to come.
+  let gone = false;
+  let exited = false;
+  const onTerminalError = (err: NodeJS.ErrnoException) => {
+    if (!TERMINAL_GONE.has(err.code ?? '')) return onCrash(err);
+    if (gone || exited) return;
+    gone = true;
+    onTerm('SIGHUP');
+  };
+  for (const s of [io.stdout, io.stderr, process.stdin]) if (s.listenerCount('error') === 0) s.on('error', onTerminalError);
   process.on('SIGTERM', onSigterm);
   process.on('SIGHUP', onSighup);
   process.on('uncaughtException', onCrash);
@@ -80,12 +92,16 @@ export async function showConsole(props: ComponentProps<typeof Console>, io: Cli
     await instance.waitUntilExit();
     return got;
   } finally {
+    exited = true;
     process.off('SIGTERM', onSigterm);
     process.off('SIGHUP', onSighup);
     process.off('uncaughtException', onCrash);
     leaveScreen();
   }
 }
+
+/** What writing to (or reading from) a terminal that has gone away fails with. */
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET']);
 
 export function requireTty(): void {
   if (!process.stdin.isTTY) {

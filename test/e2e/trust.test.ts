@@ -200,6 +200,36 @@ describe.concurrent('trust through the real binary (issue 10)', () => {
     });
   }, 60_000);
 
+  it('the terminal going away (the pane killed, as an SSH drop does) is a hang-up, not a crash: pending lines rescued, lock released', async () => {
+    await withRig({ gates: [{ id: 'manual_ok', title: 'Manual OK', group: 'Readiness', source: 'manual', signoff_role: 'operator' }] }, {}, async ({ ws, open }) => {
+      const t = open();
+      await t.waitFor(/Manual OK/, 10_000, 'the grid');
+      const pid = consolePid(ws.configPath);
+      mkdirSync(join(ws.auditDir, 'ledger.jsonl'), { recursive: true });
+      t.send('s');
+      await t.waitFor(/y to confirm/, 5_000, 'sign-off confirm');
+      await sleep(300);
+      t.send('y');
+      await t.waitFor(/AUDIT NOT SAVED: 1 line\(s\) pending/, 10_000, 'the audit banner');
+      expect(ws.auditFiles()).toContain('ledger.jsonl.lock');
+      // Every write to the terminal now fails with EIO (it used to end the console as an
+      // "internal failure", before the audit trail was closed).
+      t.stop();
+      await eventually(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 15_000, 'the console to exit');
+      expect(ws.auditFiles()).not.toContain('ledger.jsonl.lock');
+      const rescue = ws.auditFiles().find((f) => /^ledger\.rescue-.*\.jsonl$/.test(f));
+      expect(rescue, ws.auditFiles().join(' ')).toBeDefined();
+      expect(ledgerOf(ws, rescue!).map((l) => l.type)).toEqual(['signoff']);
+    });
+  }, 60_000);
+
   it('SIGTERM with a kill in flight waits for its outcome and exits 143; q y twice abandons it, recorded', async () => {
     await withRig({ gates: [entropyGate()] }, { speed: 1, influence: 10 }, async ({ sim, ws, open }) => {
       await setScenario(sim, 'slow-control');
