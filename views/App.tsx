@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { flowContextOf } from '../src/console/flowContext.js';
+import { flowContextOf } from '../src/viewmodel/flowContext.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';

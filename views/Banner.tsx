@@ -5,7 +5,7 @@ import type { TriggerState } from '../src/ramp/triggers.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { fit, plain } from './theme.js';
 import { actRefusal } from '../src/flows/permissions.js';
-import { actorOf } from '../src/console/flowContext.js';
+import { actorOf } from '../src/viewmodel/flowContext.js';
 import type { WarroomState } from '../src/store/store.js';
 import { overrideBannerLines, overrideBannerText, shownRequest } from './overrideText.js';
 

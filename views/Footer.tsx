@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { useWarroom } from '../hooks/context.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
-import { footerKeys } from '../src/console/keyHints.js';
+import { footerKeys } from '../src/input/keyHints.js';
 
 export function Footer() {
   const readOnly = useWarroom((s) => s.readOnly);

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { formatDuration } from '../src/config/duration.js';
-import { filterGates } from '../src/console/selectors.js';
+import { filterGates } from '../src/viewmodel/selectors.js';
 import { formatValue } from '../src/engine/gate.js';
 import { gateProbeId } from '../src/engine/probes.js';
 import type { HttpProbeSpec } from '../src/config/types.js';

@@ -5,7 +5,7 @@ import { formatDuration } from '../src/config/duration.js';
 import type { GateConfig } from '../src/config/types.js';
 import type { GateResult } from '../src/core/types.js';
 import { formatValue } from '../src/engine/gate.js';
-import { filterGates, scrollWindow } from '../src/console/selectors.js';
+import { filterGates, scrollWindow } from '../src/viewmodel/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';

@@ -1,6 +1,6 @@
 /** Every key (SPEC §4), shown by `?`, read from the keymap. */
 import { Box, Text } from 'ink';
-import { KEY_HELP } from '../src/console/keyHints.js';
+import { KEY_HELP } from '../src/input/keyHints.js';
 
 export function HelpOverlay({ height }: { height: number }) {
   return (

@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { flowContextOf } from '../src/console/flowContext.js';
+import { flowContextOf } from '../src/viewmodel/flowContext.js';
 import { PALETTE_HINT } from '../src/flows/describe.js';
 import { paletteRows } from '../src/flows/paletteRows.js';
 import { stripControl } from '../src/util/sanitize.js';

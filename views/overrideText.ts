@@ -1,6 +1,6 @@
 /** The words of the override / waiver request banner (SPEC §9.5). Pure; the view lays it out. */
 import type { OverrideView, WarroomState } from '../src/store/store.js';
-import { rolesOf } from '../src/console/flowContext.js';
+import { rolesOf } from '../src/viewmodel/flowContext.js';
 import { oneLine } from '../src/util/sanitize.js';
 
 const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)}Z`;

@@ -6,10 +6,10 @@ import { parseCommandLine, usage, type Parsed } from './args.js';
 import { CliError, EXIT } from './exit.js';
 import { loadConfigOrFail, processIo, type CliIo } from './io.js';
 import { systemClock } from '../core/clock.js';
-import { formatJson, formatText } from '../check/format.js';
-import { runCheck, strictExitCode } from '../check/run.js';
+import { formatJson, formatText } from '../commands/checkFormat.js';
+import { runCheck, strictExitCode } from '../commands/check.js';
 import { stripControl } from '../util/sanitize.js';
-import { readAuthority } from '../check/authority.js';
+import { readAuthority } from '../audit/readAuthority.js';
 import { makeRedactor, redactDeep, shortSecretWarning } from '../util/redactor.js';
 import { resolve } from 'node:path';
 
@@ -22,7 +22,7 @@ type Handler = (p: Parsed, io: CliIo) => Promise<number>;
 
 const handlers: Record<string, Handler> = {
   async check(p, io) {
-    if (p.values.watch) return (await import('../commands/watch.js')).watchCommand(p, io);
+    if (p.values.watch) return (await import('../commands/checkWatch.js')).watchCommand(p, io);
     const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
     if (watchOnly.length) throw new CliError(`${watchOnly.map((f) => `--${f}`).join(', ')} only go with --watch`, EXIT.USAGE);
     const format = (p.values.format as string | undefined) ?? 'text';

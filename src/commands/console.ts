@@ -11,19 +11,19 @@ import { loadConfigFile, formatProblems } from '../config/load.js';
 import { numberFlag, type Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, resolveActor, type CliIo } from '../cli/io.js';
-import { Session } from '../console/session.js';
+import { Session } from '../session/session.js';
 import { Console } from '../../views/Console.js';
 import type { Theme } from '../../views/theme.js';
 import { enterAltScreen } from './screen.js';
-import { Recorder, type RecordLine } from '../console/recording.js';
-import { openLedgerFor, type LedgerLink } from '../console/ledgerLink.js';
+import { Recorder, type RecordLine } from '../session/recording.js';
+import { openLedgerFor, type LedgerLink } from '../session/ledgerLink.js';
 import { loadSigningKey, rulesFor } from '../audit/signers.js';
 import type { SigningKey } from '../audit/sshsig.js';
-import { ActionRunner } from '../console/actionRunner.js';
-import { Controller } from '../console/controller.js';
+import { ActionRunner } from '../acts/actionRunner.js';
+import { Controller } from '../input/controller.js';
 import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
-import { startTelemetry, type TelemetryLink } from '../console/telemetryLink.js';
+import { startTelemetry, type TelemetryLink } from '../telemetry/link.js';
 import { parseListen, type ListenAddress } from '../telemetry/listen.js';
 
 export interface ConsoleRun {
@@ -161,7 +161,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   // Started after every start-up error above, so nothing is left running. Loaded only when
   // sinks are configured (startup budget); it never sits on an action's path.
-  const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
+  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);

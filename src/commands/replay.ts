@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import { numberFlag, type Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import type { CliIo } from '../cli/io.js';
-import { readRecording } from '../console/recording.js';
-import { Replayer } from '../console/replayer.js';
+import { readRecording } from '../session/recording.js';
+import { Replayer } from '../session/replayer.js';
 import { requireTty, showConsole, themeFrom } from './console.js';
-import { replayKey } from '../console/replayKeys.js';
-import { splitKeys } from '../console/keySplit.js';
+import { replayKey } from '../input/replayKeys.js';
+import { splitKeys } from '../input/keySplit.js';
 import { setNotice } from '../store/store.js';
 
 export async function replayCommand(p: Parsed, io: CliIo): Promise<number> {

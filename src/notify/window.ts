@@ -6,7 +6,7 @@ import { actionsFrom, decisionsFrom, influencePeriods, triggersFrom } from '../a
 import type { LedgerLine } from '../audit/types.js';
 import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
-import type { CheckReport } from '../check/format.js';
+import type { CheckReport } from '../commands/checkFormat.js';
 import { blockingCriteria, type NotifyEvent } from './events.js';
 import { overallEvent, verdictLine } from './compose.js';
 import { oneLine } from '../util/sanitize.js';

@@ -9,11 +9,11 @@ import { Console } from '../../views/Console.js';
 import type { Theme } from '../../views/theme.js';
 import type { Config } from '../../src/config/types.js';
 import { FakeClock, type Clock } from '../../src/core/clock.js';
-import { Session } from '../../src/console/session.js';
-import { ActionRunner } from '../../src/console/actionRunner.js';
-import { Controller } from '../../src/console/controller.js';
+import { Session } from '../../src/session/session.js';
+import { ActionRunner } from '../../src/acts/actionRunner.js';
+import { Controller } from '../../src/input/controller.js';
 import type { Ledger } from '../../src/audit/ledger.js';
-import { linkLedger } from '../../src/console/ledgerLink.js';
+import { linkLedger } from '../../src/session/ledgerLink.js';
 import { testConfig } from './config.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

@@ -1,5 +1,5 @@
 /** What a terminal sends for a keymap chord, so tests press table entries as a user would. */
-import type { Chord } from '../../src/console/keymap.js';
+import type { Chord } from '../../src/input/keymap.js';
 
 const NAMED: Record<string, string> = { up: '\u001b[A', down: '\u001b[B', pageup: '\u001b[5~', pagedown: '\u001b[6~', enter: '\r', esc: '\u001b' };
 

@@ -3,8 +3,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Recorder, readRecording } from '../../src/console/recording.js';
-import { Replayer } from '../../src/console/replayer.js';
+import { Recorder, readRecording } from '../../src/session/recording.js';
+import { Replayer } from '../../src/session/replayer.js';
 import { testConfig } from '../helpers/config.js';
 
 describe('record and replay', () => {

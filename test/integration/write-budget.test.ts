@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, systemClock } from '../../src/core/clock.js';
-import { Session } from '../../src/console/session.js';
+import { Session } from '../../src/session/session.js';
 import { testConfig } from '../helpers/config.js';
 import { startFeedServer, type FeedServer } from '../helpers/feedServer.js';
 import { gate } from '../helpers/gates.js';

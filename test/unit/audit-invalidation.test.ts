@@ -14,9 +14,9 @@ import { Ledger } from '../../src/audit/ledger.js';
 import { parseAllowedSigners, signMessage, type SigningKey } from '../../src/audit/sshsig.js';
 import { activeWaivers } from '../../src/audit/state.js';
 import { LEDGER_SCHEMA, type LedgerLine } from '../../src/audit/types.js';
-import { Acts } from '../../src/console/acts.js';
-import { linkLedger } from '../../src/console/ledgerLink.js';
-import { Session } from '../../src/console/session.js';
+import { Acts } from '../../src/acts/acts.js';
+import { linkLedger } from '../../src/session/ledgerLink.js';
+import { Session } from '../../src/session/session.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { testConfig } from '../helpers/config.js';
 

@@ -5,7 +5,7 @@
  * are re-read every round, and an abort ends it with the signal's code.
  */
 import { describe, expect, it } from 'vitest';
-import { gateChanges, runWatch, watchVerdict, type WatchChange, type WatchDeps, type WatchOptions } from '../../src/check/watch.js';
+import { gateChanges, runWatch, watchVerdict, type WatchChange, type WatchDeps, type WatchOptions } from '../../src/commands/checkWatchLoop.js';
 import type { Config } from '../../src/config/types.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { Signoff } from '../../src/core/types.js';

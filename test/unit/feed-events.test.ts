@@ -1,6 +1,6 @@
 /** Feed messages → event-log lines: each carries its origin, and text is cut once. */
 import { describe, expect, it } from 'vitest';
-import { feedEventLine } from '../../src/console/feedEvents.js';
+import { feedEventLine } from '../../src/session/feedEvents.js';
 import type { FeedMessage } from '../../src/feed/protocol.js';
 import { dropReasons, feedHealthText } from '../../views/feedHealth.js';
 

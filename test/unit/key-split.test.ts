@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitKeys } from '../../src/console/keySplit.js';
+import { splitKeys } from '../../src/input/keySplit.js';
 
 const inputs = (s: string) => splitKeys(s).map((k) => k.input);
 

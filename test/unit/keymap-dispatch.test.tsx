@@ -5,8 +5,8 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { openFlow } from '../../src/flows/reducer.js';
-import { KEYMAP, type ScreenAction } from '../../src/console/keymap.js';
-import { FOOTER_KEYS, FOOTER_KEYS_NARROW, FOOTER_KEYS_READONLY, smallScreenKeys } from '../../src/console/keyHints.js';
+import { KEYMAP, type ScreenAction } from '../../src/input/keymap.js';
+import { FOOTER_KEYS, FOOTER_KEYS_NARROW, FOOTER_KEYS_READONLY, smallScreenKeys } from '../../src/input/keyHints.js';
 import { setNotice, updateUi } from '../../src/store/store.js';
 import { renderConsole } from '../helpers/ink.js';
 import { chordBytes } from '../helpers/keys.js';

@@ -1,8 +1,8 @@
 /** The keymap table is the one source of the footer, the help and the key lookup. */
 import { describe, expect, it } from 'vitest';
-import { bindingFor, chordsOf, KEYMAP, type Binding } from '../../src/console/keymap.js';
-import { FOOTER_KEYS, FOOTER_KEYS_NARROW, FOOTER_KEYS_READONLY, footerKeys, KEY_HELP, smallScreenKeys } from '../../src/console/keyHints.js';
-import { splitKeys } from '../../src/console/keySplit.js';
+import { bindingFor, chordsOf, KEYMAP, type Binding } from '../../src/input/keymap.js';
+import { FOOTER_KEYS, FOOTER_KEYS_NARROW, FOOTER_KEYS_READONLY, footerKeys, KEY_HELP, smallScreenKeys } from '../../src/input/keyHints.js';
+import { splitKeys } from '../../src/input/keySplit.js';
 import { chordBytes } from '../helpers/keys.js';
 
 const withFooter = KEYMAP.filter((b): b is Binding & { footer: NonNullable<Binding['footer']> } => b.footer !== undefined);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportFromLines } from '../../src/audit/report.js';
 import type { LedgerLine } from '../../src/audit/types.js';
-import type { CheckReport } from '../../src/check/format.js';
+import type { CheckReport } from '../../src/commands/checkFormat.js';
 import { checkEvent, reportEvent, windowOutcome } from '../../src/notify/window.js';
 
 let seq = 0;

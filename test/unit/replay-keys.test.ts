@@ -1,8 +1,8 @@
 /** Replay reads its keys from the keymap: acting entries are refused, navigation, help and quit work. */
 import { describe, expect, it } from 'vitest';
-import { KEYMAP } from '../../src/console/keymap.js';
-import { splitKeys } from '../../src/console/keySplit.js';
-import { REPLAY_REFUSAL, replayKey } from '../../src/console/replayKeys.js';
+import { KEYMAP } from '../../src/input/keymap.js';
+import { splitKeys } from '../../src/input/keySplit.js';
+import { REPLAY_REFUSAL, replayKey } from '../../src/input/replayKeys.js';
 import { createWarroomStore } from '../../src/store/store.js';
 import { testConfig } from '../helpers/config.js';
 import { chordBytes } from '../helpers/keys.js';

@@ -12,14 +12,14 @@ import { version } from '../cli/main.js';
 import type { WarroomState } from '../store/store.js';
 import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';
-import { countActionLines, type ActionCounts } from '../telemetry/actionCounts.js';
-import { decisionCriteriaHash } from '../telemetry/criteriaHash.js';
-import { formatListen, isLoopback, type ListenAddress } from '../telemetry/listen.js';
-import { startMetricsServer, type MetricsServer } from '../telemetry/metricsServer.js';
-import { renderMetrics } from '../telemetry/metricsText.js';
-import { otlpTarget, startOtlp, type TraceSink } from '../telemetry/otlp.js';
-import { WindowTrace, type Observed, type SpanOp, type WindowEnd } from '../telemetry/spans.js';
-import type { Session } from './session.js';
+import { countActionLines, type ActionCounts } from './actionCounts.js';
+import { decisionCriteriaHash } from './criteriaHash.js';
+import { formatListen, isLoopback, type ListenAddress } from './listen.js';
+import { startMetricsServer, type MetricsServer } from './metricsServer.js';
+import { renderMetrics } from './metricsText.js';
+import { otlpTarget, startOtlp, type TraceSink } from './otlp.js';
+import { WindowTrace, type Observed, type SpanOp, type WindowEnd } from './spans.js';
+import type { Session } from '../session/session.js';
 
 export interface TelemetryOptions {
   /** --metrics-listen, which wins over telemetry.metrics_listen. */

@@ -23,7 +23,7 @@ import { every, type Clock } from '../core/clock.js';
 import type { OverrideMsg } from '../feed/protocol.js';
 import { setNotice, setOverrides, type OverrideView } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export interface DeskCompletion {
   request: RequestLine;

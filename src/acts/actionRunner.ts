@@ -18,9 +18,9 @@ import type { Reading } from '../core/types.js';
 import type { Act, ActTarget } from '../flows/permissions.js';
 import { refuseAct } from './acts.js';
 import { paramsRefusal, paramsText } from '../flows/runbookParams.js';
-import { runbookLabel } from './runbookOptions.js';
+import { runbookLabel } from '../viewmodel/runbookOptions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 import { loadGot } from '../util/lazyGot.js';
 
 export interface KillRequest {

@@ -3,10 +3,10 @@
  * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
  * Lines past a verification failure never count; the caller is told why.
  */
-import { judgeSignoffs, standingLines, type Unverified } from '../audit/authority.js';
-import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
-import { rulesFor } from '../audit/signers.js';
-import { activeWaivers } from '../audit/state.js';
+import { judgeSignoffs, standingLines, type Unverified } from './authority.js';
+import { chainedLines, readLedgers } from './ledgerSet.js';
+import { rulesFor } from './signers.js';
+import { activeWaivers } from './state.js';
 import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
 

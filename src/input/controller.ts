@@ -15,15 +15,15 @@ import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
 import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
-import type { ActionRunner } from './actionRunner.js';
-import { Acts } from './acts.js';
+import type { ActionRunner } from '../acts/actionRunner.js';
+import { Acts } from '../acts/acts.js';
 import type { ApprovalContext } from '../audit/approvals.js';
-import { OverrideDesk } from './overrides.js';
+import { OverrideDesk } from '../acts/overrides.js';
 import { filterKey, navigation, toggleHelp } from './navigation.js';
 import { bindingFor, type Action } from './keymap.js';
-import { actorOf, flowContextOf } from './flowContext.js';
+import { actorOf, flowContextOf } from '../viewmodel/flowContext.js';
 import { splitKeys, type InkKey } from './keySplit.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export type { InkKey } from './keySplit.js';
 

@@ -5,9 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readAuthority } from '../check/authority.js';
-import { runWatch, WATCH_DEFAULTS, type WatchHooks, type WatchOptions } from '../check/watch.js';
-import { changeJson, changeText, endSentence, finalJson, finalText } from '../check/watchFormat.js';
+import { readAuthority } from '../audit/readAuthority.js';
+import { runWatch, WATCH_DEFAULTS, type WatchHooks, type WatchOptions } from './checkWatchLoop.js';
+import { changeJson, changeText, endSentence, finalJson, finalText } from './checkWatchFormat.js';
 import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, resolveActor, type CliIo } from '../cli/io.js';

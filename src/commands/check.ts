@@ -8,7 +8,7 @@ import { probesBySource } from '../engine/probes.js';
 import { Poller } from '../runtime/poller.js';
 import { createSource } from '../sources/index.js';
 import type { Reading } from '../core/types.js';
-import { buildReport, type CheckReport } from './format.js';
+import { buildReport, type CheckReport } from './checkFormat.js';
 
 export interface CheckInput {
   clock: Clock;

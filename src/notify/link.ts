@@ -11,13 +11,13 @@ import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
 import { every, type Clock } from '../core/clock.js';
 import { toCriteria } from '../engine/criteria.js';
-import { auditEvent, checkpointEvent, overallEvent, statusEvent, type EventContext } from '../notify/compose.js';
-import type { NotifyEvent } from '../notify/events.js';
-import { NotifyHub, type HubOptions, type SinkState } from '../notify/hub.js';
-import { isRoomLine, LedgerEvents } from '../notify/ledgerEvents.js';
-import type { DeliveryOutcome } from '../notify/queue.js';
+import { auditEvent, checkpointEvent, overallEvent, statusEvent, type EventContext } from './compose.js';
+import type { NotifyEvent } from './events.js';
+import { NotifyHub, type HubOptions, type SinkState } from './hub.js';
+import { isRoomLine, LedgerEvents } from './ledgerEvents.js';
+import type { DeliveryOutcome } from './queue.js';
 import { setNotifyHealth, type WarroomState } from '../store/store.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 /** notify.failed lines per sink: a sink that is down for the whole window must not flood the ledger. */
 export const MAX_FAILURE_LINES = 20;

@@ -19,10 +19,10 @@ import type { Publishable } from '../feed/protocol.js';
 import { actRefusal, type Act, type ActTarget } from '../flows/permissions.js';
 import { setNotice, type Notice } from '../store/store.js';
 import type { EventEntry } from '../store/store.js';
-import { actorOf } from './flowContext.js';
+import { actorOf } from '../viewmodel/flowContext.js';
 import { MAX_INVALIDATE_TARGETS } from '../flows/invalidateFlow.js';
 import type { InvalidateTarget } from '../flows/types.js';
-import type { Session } from './session.js';
+import type { Session } from '../session/session.js';
 
 export interface ActSpec {
   /** What the act needs the right for; absent for lines the console writes on its own (notes). */

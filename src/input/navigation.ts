@@ -1,5 +1,5 @@
 /** Keys → store for navigation: selection, detail, filter, help. No I/O. */
-import { filterGates } from './selectors.js';
+import { filterGates } from '../viewmodel/selectors.js';
 import { updateUi, type WarroomStore } from '../store/store.js';
 import type { NavigationAction } from './keymap.js';
 

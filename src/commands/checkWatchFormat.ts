@@ -2,9 +2,9 @@
 import { formatDuration } from '../config/duration.js';
 import { formatValue } from '../engine/gate.js';
 import { oneLine } from '../util/sanitize.js';
-import { formatText } from './format.js';
-import type { CheckReport } from './format.js';
-import type { WatchChange, WatchEnd, WatchOptions } from './watch.js';
+import { formatText } from './checkFormat.js';
+import type { CheckReport } from './checkFormat.js';
+import type { WatchChange, WatchEnd, WatchOptions } from './checkWatchLoop.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Sub-second durations as given (`--fail-after 600ms` must not read as 1s). */
