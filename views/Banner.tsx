@@ -1,13 +1,13 @@
 /** Full-width rollback banner: which gate, its value and threshold, and what to press. */
 import { Box, Text } from 'ink';
-import { formatClock } from '../src/config/duration.js';
-import type { TriggerState } from '../src/ramp/triggers.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { fit, plain } from './theme.js';
-import { actRefusal } from '../src/flows/permissions.js';
 import { actorOf } from '../src/viewmodel/flowContext.js';
 import type { WarroomState } from '../src/store/store.js';
 import { overrideBannerLines, overrideBannerText, shownRequest } from './overrideText.js';
+import { formatClock } from '../src/viewmodel/format.js';
+import { actRefusal } from '../src/viewmodel/prompt.js';
+import type { TriggerState } from '../src/viewmodel/types.js';
 
 /** The remedy hint a banner carries when its gate names a runbook (SPEC §9.5). */
 export function remedyHint(remedyTitle: string | undefined): string {

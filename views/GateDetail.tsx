@@ -1,16 +1,14 @@
 /** The selected gate's detail (Enter): query, source, value history, reason, sign-off, waiver. */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { formatDuration } from '../src/config/duration.js';
 import { filterGates } from '../src/viewmodel/selectors.js';
-import { formatValue } from '../src/engine/gate.js';
-import { gateProbeId } from '../src/engine/probes.js';
-import type { HttpProbeSpec } from '../src/config/types.js';
-import { safeUrl } from '../src/sources/http.js';
+import { displayUrl } from '../src/util/url.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { asciiOnly, sparkline } from './theme.js';
+import { formatDuration, formatValue, gateProbeId } from '../src/viewmodel/format.js';
+import type { HttpProbeSpec } from '../src/viewmodel/types.js';
 
 const EMPTY: number[] = [];
 
@@ -18,7 +16,7 @@ const EMPTY: number[] = [];
 function httpWhat(h: HttpProbeSpec): string {
   const v = h.value;
   const part = v.kind === 'status' ? 'status code' : v.kind === 'latency' ? 'latency (s)' : v.kind === 'json_path' ? `json_path ${v.path}` : `header ${v.name}${v.match ? ` ~ ${v.match}` : ''}`;
-  return `${h.method} ${safeUrl(h.url)}, ${part}`;
+  return `${h.method} ${displayUrl(h.url)}, ${part}`;
 }
 
 function filesRules(g: { field?: string; consecutive?: number; noFailuresWithin?: number; maxAge?: number }): string {

@@ -1,15 +1,13 @@
 /** The traffic-light grid: gates grouped, each row light + name + value + threshold + age. */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { formatDuration } from '../src/config/duration.js';
-import type { GateConfig } from '../src/config/types.js';
-import type { GateResult } from '../src/core/types.js';
-import { formatValue } from '../src/engine/gate.js';
 import { filterGates, scrollWindow } from '../src/viewmodel/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { asciiOnly, fit, glyphs, type Theme } from './theme.js';
+import { formatDuration, formatValue } from '../src/viewmodel/format.js';
+import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
 type Row = { kind: 'group'; name: string } | { kind: 'gate'; gate: GateConfig; index: number };
 

@@ -1,13 +1,13 @@
 /** Deployment, overall light, influence, clock, actor, READ-ONLY, and each source's health. */
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import { formatDuration } from '../src/config/duration.js';
-import type { SourceHealth } from '../src/core/types.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { actionInFlight, type WarroomState } from '../src/store/store.js';
 import { feedHealthText } from './feedHealth.js';
 import { OverallLight } from './Light.js';
 import { glyphs, plain, tone } from './theme.js';
+import { formatDuration } from '../src/viewmodel/format.js';
+import type { SourceHealth } from '../src/viewmodel/types.js';
 
 /**
  * `score 87 % (pass ≥ 90)`: rounded down, so a score just below pass never reads as the pass

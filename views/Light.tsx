@@ -1,8 +1,8 @@
 /** A traffic light: glyph + word, coloured when colour is on. */
 import { Text } from 'ink';
-import type { CriterionStatus, Overall } from '../src/core/types.js';
 import { useTheme } from '../hooks/context.js';
 import { glyphs, LIGHT_WORD, statusColor } from './theme.js';
+import type { CriterionStatus, Overall } from '../src/viewmodel/types.js';
 
 export function Light({ status, width }: { status: CriterionStatus; width?: number }) {
   const theme = useTheme();

@@ -5,11 +5,10 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { flowContextOf } from '../src/viewmodel/flowContext.js';
-import { PALETTE_HINT } from '../src/flows/describe.js';
-import { paletteRows } from '../src/flows/paletteRows.js';
 import { stripControl } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { fit, glyphs, plain } from './theme.js';
+import { PALETTE_HINT, paletteRows } from '../src/viewmodel/prompt.js';
 
 /** Lines the palette needs besides its rows: 2 borders, title, filter, hint. */
 const CHROME = 5;

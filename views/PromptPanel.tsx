@@ -3,9 +3,8 @@
  * and what confirming does. Prop-driven; the words come from describeFlow.
  */
 import { Box, Text } from 'ink';
-import { describeFlow } from '../src/flows/describe.js';
-import type { Flow, FlowContext } from '../src/flows/types.js';
 import { asciiOnly } from './theme.js';
+import { describeFlow, type Flow, type FlowContext } from '../src/viewmodel/prompt.js';
 
 export const PROMPT_MAX_LINES = 8;
 

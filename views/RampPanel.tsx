@@ -1,9 +1,9 @@
 /** The ramp timeline: stages as a bar, T+ elapsed, each checkpoint with countdown or who acknowledged it. */
 import { Box, Text } from 'ink';
-import { formatClock, formatDuration } from '../src/config/duration.js';
-import { checkpointLabel, formatT, type CheckpointView } from '../src/ramp/timeline.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { glyphs, plain, tone, type Theme } from './theme.js';
+import { formatClock, formatDuration, checkpointLabel, formatT } from '../src/viewmodel/format.js';
+import type { CheckpointView } from '../src/viewmodel/types.js';
 
 function stageBar(stages: number[], current: number, theme: Theme): string {
   const g = glyphs(theme);

@@ -7,15 +7,14 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useTheme, useWarroom } from '../hooks/context.js';
-import { describeFlow } from '../src/flows/describe.js';
-import { pctText } from '../src/flows/validate.js';
-import type { Flow, FlowContext } from '../src/flows/types.js';
 import { flowContextOf } from '../src/viewmodel/flowContext.js';
 import { smallScreenKeys } from '../src/input/keyHints.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';
 import { OverallLight } from './Light.js';
 import { plain, tone } from './theme.js';
+import { pctText } from '../src/viewmodel/format.js';
+import { describeFlow, type Flow, type FlowContext } from '../src/viewmodel/prompt.js';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;

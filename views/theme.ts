@@ -1,15 +1,15 @@
+import type { CriterionStatus, Overall } from '../src/viewmodel/types.js';
+export { LIGHT_WORD } from '../src/viewmodel/format.js';
 /**
  * Glyphs and colours in one place so `--ascii` and `NO_COLOR` are honoured everywhere.
  * Colour is never the only signal: every light carries its word.
  */
-import type { CriterionStatus, Overall } from '../src/core/types.js';
 
 export interface Theme {
   ascii: boolean;
   color: boolean;
 }
 
-export { LIGHT_WORD } from '../src/core/status.js';
 
 const STATUS_COLOR: Record<CriterionStatus | Overall, string> = {
   PASS: 'green',

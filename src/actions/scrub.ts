@@ -29,17 +29,8 @@ export function makeScrub(secrets: readonly string[]): Scrub {
   return (text, max = 500) => oneLine(redact(stripControl(String(text)), secrets), max);
 }
 
-/** A URL for messages: no userinfo (it would be a credential). */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+/** A URL for messages: the one display rule (util/url.ts). */
+export { displayUrl } from '../util/url.js';
 
 /** argv for messages: elements with spaces or quotes shown quoted, so the boundaries are visible. */
 export function displayArgv(argv: readonly string[]): string {

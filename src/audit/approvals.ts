@@ -11,44 +11,10 @@
 import type { ApprovalRule } from '../config/types.js';
 import { signedMessage } from './chain.js';
 import { verifyMessage, type AllowedSigner } from './sshsig.js';
-import type { LedgerLine } from './types.js';
+import type { LedgerLine, OverrideApproveEvent, OverrideRequestEvent } from './types.js';
 
-export type RequestKind = 'go' | 'waiver';
-
-/** What an override or waiver request line says (its own ledger line, chained and signed). */
-export interface OverrideRequestEvent {
-  type: 'override.request';
-  /** Unique per request: approvals name it. */
-  id: string;
-  kind: RequestKind;
-  justification: string;
-  /** The light when asked. */
-  overall: string;
-  /** sha256 over the canonical JSON of the criteria snapshot: approvers approve that snapshot. */
-  criteria_hash: string;
-  /** The critical gates that were not PASS at request time: what the approvals override. */
-  overridden: string[];
-  /** ISO: request time + the rule's `expires`. */
-  expires: string;
-  needs: { roles: string[]; count: number };
-  /** kind go: the decision asked for. */
-  decision?: 'GO';
-  /** kind waiver: the waiver asked for. */
-  gate?: string;
-  waiver_expires?: string;
-  /** The criteria at request time, recorded with the completed decision. */
-  criteria?: unknown[];
-}
-
-export interface OverrideApproveEvent {
-  type: 'override.approve';
-  /** The request id approved. */
-  request: string;
-  kind: RequestKind;
-  requested_by: string;
-  /** Must equal the request's: the approver saw the same snapshot. */
-  criteria_hash: string;
-}
+// The line shapes live with the other ledger events (types.ts); named here too for the callers of the rule.
+export type { OverrideApproveEvent, OverrideRequestEvent, RequestKind } from './types.js';
 
 export type RequestLine = LedgerLine & OverrideRequestEvent & { sig?: string };
 export type ApproveLine = LedgerLine & OverrideApproveEvent & { sig?: string };

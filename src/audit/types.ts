@@ -1,6 +1,5 @@
 /** The ledger's line shapes (SPEC §5): one JSON object per line of ledger.jsonl. */
 import type { Value } from '../core/types.js';
-import type { OverrideApproveEvent, OverrideRequestEvent } from './approvals.js';
 
 export const LEDGER_SCHEMA = 'warroom.ledger/v1';
 export const LEDGER_FILE = 'ledger.jsonl';
@@ -119,6 +118,43 @@ export interface NotifyFailedEvent {
   event: string;
   error: string;
   attempts: number;
+}
+
+export type RequestKind = 'go' | 'waiver';
+
+/** What an override or waiver request line says (its own ledger line, chained and signed). */
+export interface OverrideRequestEvent {
+  type: 'override.request';
+  /** Unique per request: approvals name it. */
+  id: string;
+  kind: RequestKind;
+  justification: string;
+  /** The light when asked. */
+  overall: string;
+  /** sha256 over the canonical JSON of the criteria snapshot: approvers approve that snapshot. */
+  criteria_hash: string;
+  /** The critical gates that were not PASS at request time: what the approvals override. */
+  overridden: string[];
+  /** ISO: request time + the rule's `expires`. */
+  expires: string;
+  needs: { roles: string[]; count: number };
+  /** kind go: the decision asked for. */
+  decision?: 'GO';
+  /** kind waiver: the waiver asked for. */
+  gate?: string;
+  waiver_expires?: string;
+  /** The criteria at request time, recorded with the completed decision. */
+  criteria?: unknown[];
+}
+
+export interface OverrideApproveEvent {
+  type: 'override.approve';
+  /** The request id approved. */
+  request: string;
+  kind: RequestKind;
+  requested_by: string;
+  /** Must equal the request's: the approver saw the same snapshot. */
+  criteria_hash: string;
 }
 
 export type LedgerEvent =

@@ -1,22 +1,16 @@
 /** Entry point behind bin/warroom.js: parses the command line and dispatches. */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseCommandLine, usage, type Parsed } from './args.js';
 import { CliError, EXIT } from './exit.js';
 import { loadConfigOrFail, processIo, type CliIo } from './io.js';
 import { systemClock } from '../core/clock.js';
+import { version } from '../core/version.js';
 import { formatJson, formatText } from '../commands/checkFormat.js';
 import { runCheck, strictExitCode } from '../commands/check.js';
 import { stripControl } from '../util/sanitize.js';
 import { readAuthority } from '../audit/readAuthority.js';
 import { makeRedactor, redactDeep, shortSecretWarning } from '../util/redactor.js';
 import { resolve } from 'node:path';
-
-export function version(): string {
-  const pkg = fileURLToPath(new URL('../../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-}
 
 type Handler = (p: Parsed, io: CliIo) => Promise<number>;
 

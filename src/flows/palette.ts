@@ -4,30 +4,14 @@
  * console may not run it (shown dimmed, refused if chosen). A new act is one more entry in
  * PALETTE_BUILTINS. Pure.
  */
-import type { RunbookParam } from '../config/types.js';
 import { fuzzyRank, type FuzzyMatch } from './fuzzy.js';
 import { refusal } from './permissions.js';
-import { READ_ONLY_MESSAGE, type FlowContext, type FlowKind } from './types.js';
+import { READ_ONLY_MESSAGE, type FlowContext, type FlowKind, type PaletteCommand } from './types.js';
 
-/** Palette entries that are one-shot console commands rather than a prompt. */
-export type PaletteCommand = 'acknowledge' | 'refresh' | 'help';
+// Defined with the flow types (which carry them); named here for the palette's callers.
+export type { PaletteCommand, RunbookOption } from './types.js';
 
 export type PaletteTarget = { flow: Exclude<FlowKind, 'palette' | 'runbook' | 'quit'> } | { command: PaletteCommand } | { runbook: string };
-
-/** What the flows know of a runbook: enough to prompt for it and say what it sends. */
-export interface RunbookOption {
-  id: string;
-  title: string;
-  params: RunbookParam[];
-  confirm?: string;
-  usesReason: boolean;
-  /** `sends POST http://127.0.0.1:8001/admin/mode/set` / `runs make (no shell)`: said on the confirm screen. */
-  sends: string;
-  /** `verifies llm_mode{…} == 1 within 30s`, when it has a verify. */
-  verifies?: string;
-  /** Why this console's actor may not run it (roles, read-only, replay), or undefined. */
-  refusal?: string;
-}
 
 export interface PaletteEntry {
   /** Unique among entries: the action name, or `runbook:<id>`. */

@@ -3,7 +3,25 @@
  * A flow is the state of one open prompt; the reducer turns keys into the next state and,
  * at most once per flow, an effect for the console to carry out.
  */
-import type { PaletteCommand, RunbookOption } from './palette.js';
+import type { RunbookParam } from '../config/types.js';
+
+/** Palette entries that are one-shot console commands rather than a prompt. */
+export type PaletteCommand = 'acknowledge' | 'refresh' | 'help';
+
+/** What the flows know of a runbook: enough to prompt for it and say what it sends. */
+export interface RunbookOption {
+  id: string;
+  title: string;
+  params: RunbookParam[];
+  confirm?: string;
+  usesReason: boolean;
+  /** `sends POST http://127.0.0.1:8001/admin/mode/set` / `runs make (no shell)`: said on the confirm screen. */
+  sends: string;
+  /** `verifies llm_mode{…} == 1 within 30s`, when it has a verify. */
+  verifies?: string;
+  /** Why this console's actor may not run it (roles, read-only, replay), or undefined. */
+  refusal?: string;
+}
 
 export type FlowKind = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'quit' | 'palette' | 'runbook' | 'invalidate' | 'approve';
 /** `filter`: the palette's text line; `param`: one of a runbook's params. */

@@ -7,21 +7,9 @@
 import { loadGot } from '../util/lazyGot.js';
 import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
 import { oneLine } from '../util/sanitize.js';
+import { scrubUrl } from '../util/url.js';
 import type { NotifyRequest } from './payloads/request.js';
 import type { SendResult, Sender } from './queue.js';
-
-/** Every form of the URL that could appear in an error, replaced by its origin. */
-export function scrubUrl(text: string, url: string): string {
-  let out = String(text);
-  try {
-    const u = new URL(url);
-    const forms = [url, u.href, u.pathname + u.search, u.pathname].filter((f) => f.length > 1).sort((a, b) => b.length - a.length);
-    for (const f of forms) out = out.split(f).join(f.startsWith('/') ? '/…' : `${u.origin}/…`);
-  } catch {
-    // not a URL: nothing to scrub
-  }
-  return out;
-}
 
 function retryAfter(h: string | string[] | undefined): number | undefined {
   const v = Array.isArray(h) ? h[0] : h;

@@ -10,7 +10,8 @@ import type { AlertmanagerSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseMatcher, silenceMatchers, silenceMatchesFilter, type Matcher } from './alertMatch.js';
-import { httpGet, HttpSourceError, safeUrl, scrub, statusText, type HttpGetResult } from './http.js';
+import { httpGet, HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { displayUrl } from '../util/url.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
 /** An alert list larger than this is refused rather than parsed (a storm must not exhaust memory). */
@@ -28,7 +29,7 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
   const silencesUrl = `${base}/api/v2/silences`;
 
   async function getJson(url: string, params: URLSearchParams | undefined, ctx: ReadContext): Promise<Fetched> {
-    const where = `GET ${safeUrl(url)}`;
+    const where = `GET ${displayUrl(url)}`;
     let res: HttpGetResult;
     try {
       res = await httpGet(url, {
@@ -68,7 +69,7 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
         const health = await getJson(alertsUrl, alertParams([]), ctx);
         if (!health.ok) return { ok: false, error: health.error, readings: {} };
         const a = parseAlerts(health.body);
-        return 'error' in a ? { ok: false, error: `GET ${safeUrl(alertsUrl)}: ${a.error}`, readings: {} } : { ok: true, readings: {} };
+        return 'error' in a ? { ok: false, error: `GET ${displayUrl(alertsUrl)}: ${a.error}`, readings: {} } : { ok: true, readings: {} };
       }
       const wantSilences = probes.some((p) => p.alerts?.silences === 'warn');
       const [alerts, silences] = await Promise.all([
@@ -86,7 +87,7 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
           readings[p.id] = { value: null, observedAt: now, error: got.error };
           return;
         }
-        readings[p.id] = alertsReading(got.body, p, active, now, `GET ${safeUrl(alertsUrl)}`);
+        readings[p.id] = alertsReading(got.body, p, active, now, `GET ${displayUrl(alertsUrl)}`);
       });
       return { ok: true, readings };
     },

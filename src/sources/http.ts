@@ -7,6 +7,7 @@ import { loadGot } from '../util/lazyGot.js';
 import { oneLine } from '../util/sanitize.js';
 import { redact } from '../util/redact.js';
 import { redirectOptions, refusedRedirectText } from '../util/redirects.js';
+import { displayUrl } from '../util/url.js';
 
 export interface HttpGetOptions {
   headers?: Record<string, string>;
@@ -52,7 +53,7 @@ export function httpGet(url: string, opts: HttpGetOptions): Promise<HttpGetResul
 export async function httpRequest(url: string, opts: HttpRequestOptions): Promise<HttpGetResult> {
   const got = await loadGot();
   const method = (opts.method ?? 'GET').toUpperCase();
-  const where = `${method} ${safeUrl(url)}`;
+  const where = `${method} ${displayUrl(url)}`;
   const headers = opts.headers ?? {};
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (opts.signal?.aborted) throw new HttpSourceError(`${where}: ${abortText(opts.signal)}`);
@@ -104,16 +105,6 @@ export function statusText(res: HttpGetResult, bodyChars = 200): string {
   const reason = res.statusText || '';
   const body = oneLine(res.body ?? '', bodyChars);
   return `HTTP ${res.status}${reason ? ' ' + oneLine(reason, 60) : ''}${body ? `: ${body}` : ''}`;
-}
-
-/** The URL without user info, query or fragment: safe to show and record. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return oneLine(url.replace(/[?#].*$/s, '').replace(/\/\/[^/@]*@/, '//'), 200);
-  }
 }
 
 export function describeRequestError(err: unknown, timeoutMs: number): string {

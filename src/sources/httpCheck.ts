@@ -8,7 +8,8 @@ import type { HttpProbeSpec, HttpSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { sameOrigin } from '../util/redirects.js';
 import { oneLine } from '../util/sanitize.js';
-import { httpRequest, HttpSourceError, safeUrl, scrub, type HttpGetResult } from './http.js';
+import { httpRequest, HttpSourceError, scrub, type HttpGetResult } from './http.js';
+import { displayUrl } from '../util/url.js';
 import { httpValue } from './httpValue.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
@@ -41,7 +42,7 @@ export function createHttpCheckSource(cfg: HttpSource): SourceAdapter {
         signal: ctx.signal,
       });
     } catch (err) {
-      const error = err instanceof HttpSourceError ? err.message : scrub(`${spec.method} ${safeUrl(spec.url)}: ${oneLine(String(err))}`, headers);
+      const error = err instanceof HttpSourceError ? err.message : scrub(`${spec.method} ${displayUrl(spec.url)}: ${oneLine(String(err))}`, headers);
       return { answered: false, error, reading: { value: null, observedAt: ctx.clock.now(), error } };
     }
     const receivedAt = ctx.clock.now();
@@ -103,5 +104,5 @@ function observedAt(res: HttpGetResult, receivedAt: number, maxSkewMs: number): 
 
 function detailOf(spec: HttpProbeSpec, res: HttpGetResult): string {
   const ms = res.elapsedMs !== undefined ? ` in ${Math.round(res.elapsedMs)} ms` : '';
-  return oneLine(`${spec.method} ${safeUrl(spec.url)} → HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${ms}`, 300);
+  return oneLine(`${spec.method} ${displayUrl(spec.url)} → HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${ms}`, 300);
 }

@@ -7,7 +7,8 @@ import type { PrometheusSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
-import { httpGet, HttpSourceError, safeUrl, scrub, statusText, type HttpGetResult } from './http.js';
+import { httpGet, HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { manySeries } from './scrape.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
@@ -19,7 +20,7 @@ const HEALTH_QUERY = '1';
 
 export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
   const endpoint = cfg.url.replace(/\/+$/, '') + '/api/v1/query';
-  const where = `GET ${safeUrl(endpoint)}`;
+  const where = `GET ${displayUrl(endpoint)}`;
 
   async function query(q: string, ctx: ReadContext): Promise<ProbeOutcome> {
     let res: HttpGetResult;

@@ -7,7 +7,8 @@ import type { ScrapeSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { ExpositionError, parseExposition, type ExpoSample } from './exposition.js';
-import { httpGet, HttpSourceError, safeUrl, scrub, statusText } from './http.js';
+import { httpGet, HttpSourceError, scrub, statusText } from './http.js';
+import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { formatLabels, parseSelector, SampleIndex, type Selector } from './selector.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
@@ -34,7 +35,7 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
     id: cfg.id,
     type: 'scrape',
     async read(probes: Probe[], ctx: ReadContext): Promise<SourceResult> {
-      const where = `GET ${safeUrl(cfg.url)}`;
+      const where = `GET ${displayUrl(cfg.url)}`;
       let body: string;
       try {
         const res = await httpGet(cfg.url, {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
 import type { Clock } from '../core/clock.js';
-import { version } from '../cli/main.js';
+import { version } from '../core/version.js';
 import type { WarroomState } from '../store/store.js';
 import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';

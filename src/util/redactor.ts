@@ -29,7 +29,7 @@ export function makeRedactor(spec: SecretSpec): Redactor {
   for (const m of spec.secretMasks ?? []) {
     exact.set(m.value, m.masked);
     if (m.value.length >= MIN_SECRET_LENGTH) pairs.set(m.value, m.masked);
-    // Messages show URLs without their query or fragment (safeUrl).
+    // Messages show URLs without their query or fragment (displayUrl).
     const cut = m.value.search(/[?#]/);
     if (cut >= MIN_SECRET_LENGTH) {
       const shortMasked = m.masked.slice(0, m.masked.search(/[?#]/) >= 0 ? m.masked.search(/[?#]/) : undefined);

@@ -3,11 +3,11 @@ import { showDuration } from '../actions/scrub.js';
 import type { RunbookConfig } from '../config/types.js';
 import { actRefusal, type Actor } from '../flows/permissions.js';
 import type { RunbookOption } from '../flows/palette.js';
-import { safeUrl } from '../sources/http.js';
+import { displayUrl } from '../util/url.js';
 
 /** `sends POST http://host/path` (no query, no credentials) or `runs make (no shell)`: never a header or a body, which may hold secrets. */
 export function sendsText(rb: RunbookConfig): string {
-  return rb.action.kind === 'http' ? `sends ${rb.action.method} ${safeUrl(rb.action.url)}` : `runs ${rb.action.argv[0] ?? '?'} (no shell)`;
+  return rb.action.kind === 'http' ? `sends ${rb.action.method} ${displayUrl(rb.action.url)}` : `runs ${rb.action.argv[0] ?? '?'} (no shell)`;
 }
 
 export function runbookLabel(rb: Pick<RunbookConfig, 'title'>): string {
