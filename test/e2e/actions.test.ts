@@ -25,6 +25,7 @@ import {
   type Simulator,
 } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { pastGuard } from '../helpers/confirm.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KILL = '/admin/kill-switch';
@@ -60,7 +61,7 @@ async function openConfirm(t: Tmux, keys: string[], confirmText: RegExp): Promis
   t.send(...keys);
   const screen = await t.waitFor(confirmText, 5_000, `confirm screen ${confirmText}`);
   // The console ignores confirm keys for 150 ms after the screen appears.
-  await sleep(300);
+  await pastGuard();
   return screen;
 }
 
@@ -134,7 +135,7 @@ describe('actions from the keyboard (issue 4)', () => {
     t.type('canary stage one');
     t.send('Enter');
     await t.waitFor(/SET INFLUENCE 0% → 10%/, 5_000, 'the influence confirm screen');
-    await sleep(300);
+    await pastGuard();
     expect(requestsTo(sim, INFLUENCE).length).toBe(before);
     t.send('y');
     await t.waitFor(/influence 0% → 10%:.*VERIFIED/, 15_000, 'influence VERIFIED');
@@ -160,7 +161,7 @@ describe('actions from the keyboard (issue 4)', () => {
     t.type('all gates green for stage 1');
     t.send('Enter');
     await t.waitFor(/Writes the decision record/, 5_000, 'the decision confirm screen');
-    await sleep(300);
+    await pastGuard();
     expect(ws.auditFiles().filter((f) => f.endsWith('_go_nogo.json'))).toEqual([]);
     t.send('y');
     await eventually(() => ws.auditFiles().some((f) => f.endsWith('_go_nogo.json')), 5_000, 'a *_go_nogo.json record');

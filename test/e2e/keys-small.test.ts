@@ -19,6 +19,7 @@ import {
   type Simulator,
 } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { confirm } from '../helpers/confirm.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KILL = '/admin/kill-switch';
@@ -100,10 +101,9 @@ describe('below 80x24 (issue 11, SPEC §9.2)', () => {
     const before = requestsTo(sim, KILL).length;
 
     t.send('K');
-    const confirm = await t.waitFor(/10% → 0%[\s\S]*y or Enter confirms · Esc or n cancels/, 5_000, 'a kill confirm that fits');
-    for (const line of confirm.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
-    await sleep(300); // the confirm guard
-    t.send('y');
+    const confirmScreen = await t.waitFor(/10% → 0%[\s\S]*y or Enter confirms · Esc or n cancels/, 5_000, 'a kill confirm that fits');
+    for (const line of confirmScreen.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
+    await confirm(t); // the confirm guard
     await eventually(() => requestsTo(sim, KILL).length > before, 10_000, 'the kill-switch request');
     await sleep(SETTLE_MS);
     expect(requestsTo(sim, KILL).length).toBe(before + 1);

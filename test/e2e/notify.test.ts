@@ -14,6 +14,7 @@ import { ACTOR, BIN, entropyGate, eventually, headerInfluence, metric, overall, 
 import { startReceiver, type Receiver } from '../helpers/notifyReceivers.js';
 import { startTmux } from '../helpers/tmux.js';
 import { Ledger } from '../../src/audit/ledger.js';
+import { confirm } from '../helpers/confirm.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ENV_SECRET_PATH = '/services/TENV/BENV/envsecretpath0123';
@@ -96,8 +97,7 @@ describe('notifications from the real binary (SPEC §9.4)', () => {
     const killsBefore = requestsTo(sim, '/admin/kill-switch').length;
     t.send('K');
     await t.waitFor(/y or Enter to confirm/, 5_000, 'the kill confirm');
-    await sleep(300);
-    t.send('y');
+    await confirm(t);
     await t.waitFor(/VERIFIED/, 20_000, 'the kill verified');
     expect(requestsTo(sim, '/admin/kill-switch').length).toBe(killsBefore + 1);
     await eventually(() => bodies(hook).some((b) => b.event === 'kill' && b.detail.phase === 'verified'), 10_000, 'the kill at the webhook');
@@ -108,8 +108,7 @@ describe('notifications from the real binary (SPEC §9.4)', () => {
 
     const finalScreen = t.capture();
     t.send('q');
-    await sleep(300);
-    t.send('y');
+    await confirm(t);
     await t.exitCode(15_000).catch(() => -1);
     const ledgerText = readFileSync(join(ws.auditDir, 'ledger.jsonl'), 'utf8');
     const stderr = readFileSync(errFile, 'utf8');

@@ -17,30 +17,15 @@ import { GENESIS_HASH, LEDGER_SCHEMA } from '../../src/audit/types.js';
 import { runCli } from '../helpers/cli.js';
 import { ACTOR, eventually, overall, startConsole, startSim, writeE2eConfig, type E2eWorkspace, type Simulator } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { confirm } from '../helpers/confirm.js';
+import { keypair } from '../helpers/signing.js';
+import { publish } from '../helpers/feedPublish.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Unsigned, it keeps the light NO-GO: what the override is asked over. */
 const ONCALL = { id: 'oncall_ack', title: 'On-call ACK', group: 'Readiness', source: 'manual', signoff_role: 'on_call' };
 const ROLES = { release_captain: [ACTOR], on_call: ['bob'], cto: ['carol'], senior_engineer: ['dave', 'erin'], observer: ['mallory'] };
 const PEOPLE = [ACTOR, 'carol', 'dave', 'erin', 'mallory'] as const;
-
-function keypair(dir: string, name: string): { key: string; pub: string } {
-  const key = join(dir, `key-${name}`);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  return { key, pub: readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ') };
-}
-
-/** Publishes one frame to the simulator's feed as a (modified) console would, then closes. */
-async function publish(sim: Simulator, frame: Record<string, unknown>): Promise<void> {
-  const sock = new WebSocket(`${sim.url.replace(/^http:/, 'ws:')}/status`);
-  await new Promise<void>((res, rej) => {
-    sock.once('open', () => res());
-    sock.once('error', rej);
-  });
-  sock.send(JSON.stringify(frame));
-  await sleep(200);
-  sock.close();
-}
 
 /** A signed approval line exactly as a console writes it, for a frame nobody's console would send. */
 function approvalLine(keyFile: string, actor: string, request: Record<string, unknown>, ts = new Date()): Record<string, unknown> {
@@ -111,8 +96,7 @@ async function requestOverride(a: Tmux, justification: string): Promise<void> {
   a.type(justification);
   a.send('Enter');
   await a.waitFor(/Records and publishes a signed request/, 5_000, 'alice: the override confirm screen');
-  await sleep(300);
-  a.send('y');
+  await confirm(a);
 }
 
 /** An approver: o, the confirm naming the request and the gates, y. */
@@ -121,8 +105,7 @@ async function approve(t: Tmux, who: string): Promise<void> {
   t.send('o');
   await t.waitFor(/APPROVE OVERRIDE \(GO while NO-GO\) .* requested by e2e-alice\?/, 5_000, `${who}: the approval confirm`);
   await t.waitFor(/overrides NO-GO gates: oncall_ack/, 5_000, `${who}: the confirm names the gates overridden`);
-  await sleep(300);
-  t.send('y');
+  await confirm(t);
   await t.waitFor(/approved override .* requested by e2e-alice/, 5_000, `${who}: approval recorded`);
 }
 
@@ -234,8 +217,7 @@ describe.concurrent('override of a NO-GO through the real binary (issue 15)', ()
       a.type('2h');
       a.send('Enter');
       await a.waitFor(/waiver request: needs 1 approval from cto\/senior_engineer within 1h/, 5_000, 'alice: the waiver confirm says what is needed');
-      await sleep(300);
-      a.send('y');
+      await confirm(a);
       await c.waitFor(/WAIVER of oncall_ack REQUESTED by e2e-alice: 0\/1 approvals, .*press o to approve/, 10_000, 'carol: the waiver request');
       await sleep(1_000);
       expect(a.capture()).not.toMatch(/WAIVED/);
@@ -244,8 +226,7 @@ describe.concurrent('override of a NO-GO through the real binary (issue 15)', ()
 
       c.send('o');
       await c.waitFor(/APPROVE WAIVER of oncall_ack .* requested by e2e-alice\?/, 5_000, 'carol: the approval confirm');
-      await sleep(300);
-      c.send('y');
+      await confirm(c);
       await a.waitFor(/WAIVED/, 15_000, 'alice: the gate WAIVED once approved');
       await a.waitFor((s) => overall(s) !== 'NO-GO', 15_000, 'alice: the light no longer NO-GO');
       const waiver = lines(ws, 'ledger.jsonl').find((l) => l.type === 'waiver') as Record<string, any>;

@@ -22,6 +22,7 @@ import {
   type Simulator,
 } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { confirm } from '../helpers/confirm.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KILL = '/admin/kill-switch';
@@ -146,8 +147,7 @@ describe.concurrent('ramp timeline and rollback triggers (issue 5)', () => {
       // K opens the usual kill-switch confirm from the current influence.
       t.send('K');
       await t.waitFor(/KILL-SWITCH: influence 10% → 0%/, 5_000, 'the kill-switch confirm');
-      await sleep(300);
-      t.send('n');
+      await confirm(t, 'n');
       await t.waitFor((s) => !s.includes('y or Enter to confirm'), 5_000, 'the confirm closed');
       expect(requestsTo(sim, KILL)).toEqual([]);
     });

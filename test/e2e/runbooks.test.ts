@@ -17,6 +17,7 @@ import { runCli } from '../helpers/cli.js';
 import { ACTOR, entropyGate, eventually, headerInfluence, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, type Simulator } from '../helpers/e2e.js';
 import { startExporter, type TestExporter } from '../helpers/exporter.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { confirm } from '../helpers/confirm.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MODE_PATH = '/admin/mode/set';
@@ -132,8 +133,7 @@ function openModeConsole(opts: { args?: string[]; cols?: number; rows?: number; 
 async function confirmWhenShown(t: Tmux, re: RegExp): Promise<void> {
   await t.waitFor(re, 5_000, `confirm screen ${re}`);
   // A confirm key counts only 150 ms after the confirm screen appeared.
-  await sleep(300);
-  t.send('y');
+  await confirm(t);
 }
 
 describe('runbooks from the palette and as remedies (SPEC §9.5)', () => {

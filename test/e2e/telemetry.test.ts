@@ -16,6 +16,7 @@ import { startOtlpReceiver, spanTree, type OtlpReceiver } from '../helpers/otlpR
 import { freePort, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { startSilentServer } from '../helpers/silent-server.js';
 import { startTmux, type Tmux } from '../helpers/tmux.js';
+import { confirm, pastGuard } from '../helpers/confirm.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,12 +56,12 @@ function sample(samples: ExpoSample[], name: string, labels: Record<string, stri
 async function openConfirm(t: Tmux, keys: string[], text: RegExp): Promise<void> {
   t.send(...keys);
   await t.waitFor(text, 5_000, `confirm ${text}`);
-  await sleep(300); // a confirm key counts only 150 ms after the screen appeared
+  await pastGuard(); // a confirm key counts only 150 ms after the screen appeared
 }
 
 async function quit(t: Tmux): Promise<number> {
   t.send('q');
-  await sleep(300);
+  await pastGuard();
   const s = t.capture();
   if (/y to quit|quit\?/i.test(s)) t.send('y');
   return t.exitCode(15_000);
@@ -173,8 +174,7 @@ describe('warroom OpenTelemetry traces (issue 14)', () => {
     t.type('stage 1 healthy');
     t.send('Enter');
     await t.waitFor(/Writes the decision record/, 5_000, 'decision confirm');
-    await sleep(300);
-    t.send('y');
+    await confirm(t);
     await eventually(() => ws.auditFiles().some((f) => f.endsWith('_go_nogo.json')), 10_000, 'the decision record');
 
     await openConfirm(t, ['K'], /KILL-SWITCH: influence 10% → 0%/);

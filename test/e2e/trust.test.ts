@@ -33,6 +33,9 @@ import {
   type Simulator,
 } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
+import { confirm } from '../helpers/confirm.js';
+import { keypair } from '../helpers/signing.js';
+import { publish } from '../helpers/feedPublish.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KILL = '/admin/kill-switch';
@@ -71,24 +74,6 @@ async function withRig(opts: Omit<E2eConfigOptions, 'deployment'>, sim: { speed?
   }
 }
 
-function keypair(dir: string, name: string): { key: string; pub: string } {
-  const key = join(dir, `key-${name}`);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  return { key, pub: readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ') };
-}
-
-/** Publishes one frame to the simulator's feed as another console would, then closes. */
-async function publish(sim: Simulator, frame: Record<string, unknown>): Promise<void> {
-  const sock = new WebSocket(`${sim.url.replace(/^http:/, 'ws:')}/status`);
-  await new Promise<void>((res, rej) => {
-    sock.once('open', () => res());
-    sock.once('error', rej);
-  });
-  sock.send(JSON.stringify(frame));
-  await sleep(200);
-  sock.close();
-}
-
 /** The node process of a console started on `configPath` (not its sh wrapper). */
 function consolePid(configPath: string): number {
   const out = execFileSync('pgrep', ['-f', `^${process.execPath} .*--config ${configPath}`]).toString().trim();
@@ -106,8 +91,7 @@ function ledgerOf(ws: E2eWorkspace, name: string): Array<Record<string, unknown>
 async function confirmKill(t: Tmux): Promise<void> {
   t.send('K');
   await t.waitFor(/→ 0%/, 5_000, 'the kill confirm');
-  await sleep(300);
-  t.send('y');
+  await confirm(t);
 }
 
 describe.concurrent('trust through the real binary (issue 10)', () => {
@@ -140,8 +124,7 @@ describe.concurrent('trust through the real binary (issue 10)', () => {
       await sleep(200);
       b.send('s');
       await b.waitFor(/y to confirm/, 5_000, 'bob: sign-off confirm');
-      await sleep(300);
-      b.send('y');
+      await confirm(b);
       await a.waitFor(/On-call ACK ✓bob/, 10_000, "alice: bob's signed sign-off counts");
       await a.waitFor(/signed sign-off on_call on oncall_ack by bob verified \(remote:bob\)/, 5_000, 'alice: the verified event line');
       const bobLine = ledgerOf(ws, 'ledger-bob.jsonl').find((l) => l.type === 'signoff');
@@ -184,14 +167,12 @@ describe.concurrent('trust through the real binary (issue 10)', () => {
       mkdirSync(join(ws.auditDir, 'ledger.jsonl'), { recursive: true });
       t.send('s');
       await t.waitFor(/y to confirm/, 5_000, 'sign-off confirm');
-      await sleep(300);
-      t.send('y');
+      await confirm(t);
       const screen = await t.waitFor(/AUDIT NOT SAVED: 1 line\(s\) pending \(cannot write/, 10_000, 'the audit banner');
       expect(screen.split('\n')[0]).toContain('AUDIT NOT SAVED');
       t.send('q');
       await t.waitFor(/1 audit line\(s\) NOT SAVED/, 5_000, 'quit asks first');
-      await sleep(300);
-      t.send('y');
+      await confirm(t);
       expect(await t.exitCode(15_000)).toBe(74);
       const rescue = ws.auditFiles().find((f) => /^ledger\.rescue-.*\.jsonl$/.test(f));
       expect(rescue).toBeDefined();
@@ -208,8 +189,7 @@ describe.concurrent('trust through the real binary (issue 10)', () => {
       mkdirSync(join(ws.auditDir, 'ledger.jsonl'), { recursive: true });
       t.send('s');
       await t.waitFor(/y to confirm/, 5_000, 'sign-off confirm');
-      await sleep(300);
-      t.send('y');
+      await confirm(t);
       await t.waitFor(/AUDIT NOT SAVED: 1 line\(s\) pending/, 10_000, 'the audit banner');
       expect(ws.auditFiles()).toContain('ledger.jsonl.lock');
       // Every write to the terminal now fails with EIO (it used to end the console as an
@@ -253,13 +233,11 @@ describe.concurrent('trust through the real binary (issue 10)', () => {
       await t2.waitFor(/ACTION IN FLIGHT/, 5_000, 'kill in flight');
       t2.send('q');
       await t2.waitFor(/y quits once it has an outcome/, 5_000, 'first quit confirm');
-      await sleep(300);
-      t2.send('y');
+      await confirm(t2);
       await t2.waitFor(/quitting once the kill-switch has an outcome/, 5_000, 'waiting notice');
       t2.send('q');
       await t2.waitFor(/quit NOW\? The kill-switch in flight is abandoned/, 5_000, 'second quit confirm');
-      await sleep(300);
-      t2.send('y');
+      await confirm(t2);
       expect(await t2.exitCode(10_000)).toBe(0);
       const last = ws.ledger().filter((l) => l.action === 'kill_switch');
       expect(last[last.length - 1]).toMatchObject({ phase: 'abandoned', actor: ACTOR });
