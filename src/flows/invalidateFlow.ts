@@ -4,6 +4,7 @@
  * is deleted: the effect appends an invalidation line that every reader honours. Pure.
  */
 import type { Flow, FlowContext, FlowResult, InvalidateTarget, Key } from './types.js';
+import { listKey } from '../input/promptKeys.js';
 
 /** Most targets the prompt lists (newest first): 1-9 pick one directly. */
 export const MAX_INVALIDATE_TARGETS = 9;
@@ -23,13 +24,9 @@ export function invalidateTargets(flow: Flow): InvalidateTarget[] {
 export function targetKey(flow: Flow, key: Key): FlowResult {
   const targets = invalidateTargets(flow);
   const cursor = Math.min(flow.data.cursor ?? 0, Math.max(0, targets.length - 1));
-  if (key.upArrow || key.downArrow) {
-    const next = Math.max(0, Math.min(targets.length - 1, cursor + (key.upArrow ? -1 : 1)));
-    return { flow: { ...flow, data: { ...flow.data, cursor: next } } };
-  }
-  const digit = !key.ctrl && /^[1-9]$/.test(key.input) ? Number(key.input) - 1 : undefined;
-  const pick = key.return ? cursor : digit;
-  const target = pick === undefined ? undefined : targets[pick];
+  const k = listKey(key, cursor, targets.length);
+  if (k && 'cursor' in k) return { flow: { ...flow, data: { ...flow.data, cursor: k.cursor } } };
+  const target = k ? targets[k.pick] : undefined;
   if (!target) return { flow };
   return { flow: { kind: 'invalidate', step: 'reason', draft: '', data: { target, reasonRequired: 'it is recorded with the invalidation' } } };
 }

@@ -4,6 +4,7 @@
  */
 import { refusal, signoffTarget } from './permissions.js';
 import { editDraft } from './text.js';
+import { decisionKey, isPromptKey } from '../input/promptKeys.js';
 import {
   CONFIRM_GUARD_MS,
   DEFAULT_KILL_REASON,
@@ -43,13 +44,7 @@ function afterTarget(flow: Flow, to: number, ctx: FlowContext): Flow {
   return why ? toStep(flow, 'reason', data) : toConfirm(flow, data, ctx);
 }
 
-export function isCtrlK(key: Key): boolean {
-  return key.input === '\u000b' || (key.ctrl === true && key.input.toLowerCase() === 'k');
-}
-
-function isEscape(key: Key): boolean {
-  return key.escape === true || key.input === '\u001b';
-}
+export { isCtrlK } from '../input/promptKeys.js';
 
 export function openFlow(kind: FlowKind, ctx: FlowContext): FlowResult {
   if (kind === 'palette') return openPalette();
@@ -104,7 +99,7 @@ function isTextStep(flow: Flow): boolean {
 
 /** The kill key inside a prompt: Ctrl+K anywhere; a bare K where nothing is being typed. */
 function isKillKey(flow: Flow, key: Key): boolean {
-  return isCtrlK(key) || (!key.ctrl && key.input === 'K' && !isTextStep(flow));
+  return isPromptKey('kill', key, { typing: isTextStep(flow) });
 }
 
 export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
@@ -115,7 +110,7 @@ export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
     if (!kill.flow) return { flow, effect: kill.effect };
     return { flow: { ...kill.flow, suspended: flow } };
   }
-  if (isEscape(key)) return cancel(flow, ctx);
+  if (isPromptKey('cancel', key)) return cancel(flow, ctx);
   switch (flow.step) {
     case 'confirm':
       return confirmKey(flow, key, ctx);
@@ -133,8 +128,8 @@ export function flowKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
 }
 
 function confirmKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
-  if (!key.ctrl && (key.input === 'n' || key.input === 'N')) return cancel(flow, ctx);
-  const confirming = (!key.ctrl && key.input === 'y') || (flow.kind === 'kill' && key.return === true);
+  if (isPromptKey('reject', key)) return cancel(flow, ctx);
+  const confirming = isPromptKey('confirm', key, { kind: flow.kind });
   if (!confirming) return { flow };
   const shownAt = flow.confirmShownAt;
   // Never shown, or the wall clock stepped back: arm the guard from now rather than confirm.
@@ -191,10 +186,8 @@ function effectOf(flow: Flow, ctx: FlowContext): NonNullable<FlowResult['effect'
   }
 }
 
-const CHOICES: Record<string, 'GO' | 'NO-GO' | 'HOLD'> = { g: 'GO', n: 'NO-GO', h: 'HOLD' };
-
 function choiceKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
-  const decision = key.ctrl ? undefined : CHOICES[key.input.toLowerCase()];
+  const decision = decisionKey(key);
   if (!decision) return { flow };
   if (decision === 'GO' && ctx.overall === 'NO-GO') {
     if (!ctx.override) return refused('GO refused: the light is NO-GO');
@@ -206,7 +199,7 @@ function choiceKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
 }
 
 function textKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
-  if (key.return) return submit(flow, ctx);
+  if (isPromptKey('submit', key)) return submit(flow, ctx);
   const draft = editDraft(flow.draft, key);
   if (draft === undefined || draft === flow.draft) return { flow };
   // Typing clears a stale error: the person is fixing it.

@@ -7,6 +7,7 @@
 import { paletteMatches, type PaletteEntry, type RunbookOption } from './palette.js';
 import { paramLabel, parseParam } from './runbookParams.js';
 import { editDraft } from './text.js';
+import { isPromptKey, listKey, moveKey } from '../input/promptKeys.js';
 import type { Flow, FlowContext, FlowResult, Key } from './types.js';
 
 type OpenFlow = (kind: 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'invalidate' | 'approve', ctx: FlowContext) => FlowResult;
@@ -62,11 +63,10 @@ function choose(flow: Flow, entry: PaletteEntry | undefined, ctx: FlowContext, o
 export function paletteKey(flow: Flow, key: Key, ctx: FlowContext, openFlow: OpenFlow): FlowResult {
   const entries = paletteView(flow, ctx);
   const cursor = Math.min(flow.data.cursor ?? 0, Math.max(0, entries.length - 1));
-  if (key.upArrow || key.downArrow) {
-    const next = Math.max(0, Math.min(entries.length - 1, cursor + (key.upArrow ? -1 : 1)));
-    return { flow: { ...flow, data: { ...flow.data, cursor: next } } };
-  }
-  if (key.return) return choose(flow, entries[cursor], ctx, openFlow);
+  const next = moveKey(key, cursor, entries.length);
+  if (next !== undefined) return { flow: { ...flow, data: { ...flow.data, cursor: next } } };
+  // Digits are filter text here: only Enter picks.
+  if (isPromptKey('submit', key)) return choose(flow, entries[cursor], ctx, openFlow);
   const draft = editDraft(flow.draft, key);
   if (draft === undefined || draft === flow.draft) return { flow };
   // A new filter lists new entries: the highlight goes back to the best match.
@@ -96,16 +96,12 @@ export function paramKey(flow: Flow, key: Key, ctx: FlowContext): FlowResult {
   if (p.kind === 'choice') {
     const choices = p.choices ?? [];
     const cursor = flow.data.cursor ?? 0;
-    if (key.upArrow || key.downArrow) {
-      const next = Math.max(0, Math.min(choices.length - 1, cursor + (key.upArrow ? -1 : 1)));
-      return { flow: { ...flow, data: { ...flow.data, cursor: next } } };
-    }
-    const digit = !key.ctrl && /^[1-9]$/.test(key.input) ? Number(key.input) - 1 : undefined;
-    const pick = key.return ? cursor : digit;
-    if (pick === undefined || choices[pick] === undefined) return { flow };
-    return accept(flow, choices[pick]!, ctx);
+    const k = listKey(key, cursor, choices.length);
+    if (k && 'cursor' in k) return { flow: { ...flow, data: { ...flow.data, cursor: k.cursor } } };
+    if (!k || choices[k.pick] === undefined) return { flow };
+    return accept(flow, choices[k.pick]!, ctx);
   }
-  if (key.return) {
+  if (isPromptKey('submit', key)) {
     const r = parseParam(p, flow.draft);
     return r.ok ? accept(flow, r.value, ctx) : { flow: { ...flow, error: r.error } };
   }

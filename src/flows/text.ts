@@ -1,4 +1,5 @@
 /** Editing of a prompt's text line: pure, so every key is accounted for. */
+import { isPromptKey } from '../input/promptKeys.js';
 import { stripControl } from '../util/sanitize.js';
 import { MAX_DRAFT, type Key } from './types.js';
 
@@ -8,9 +9,9 @@ import { MAX_DRAFT, type Key } from './types.js';
  * characters and escape sequences are dropped, line breaks fold to spaces.
  */
 export function editDraft(draft: string, key: Key): string | undefined {
-  if (key.backspace || key.delete) return Array.from(draft).slice(0, -1).join('');
-  if (key.ctrl) return key.input === 'u' ? '' : undefined; // Ctrl+U clears, as in a shell
-  if (key.escape || key.return || key.input === '') return undefined;
+  if (isPromptKey('erase', key)) return Array.from(draft).slice(0, -1).join('');
+  if (isPromptKey('clearLine', key)) return '';
+  if (key.ctrl || isPromptKey('cancel', key) || isPromptKey('submit', key) || key.input === '') return undefined;
   const printable = stripControl(key.input, { keepNewlines: false });
   if (printable === '') return undefined;
   return Array.from(draft + printable).slice(0, MAX_DRAFT).join('');

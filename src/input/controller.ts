@@ -1,9 +1,9 @@
 /**
- * Keys → flows → effects → actions, plus what the console must do on its own: act on
- * rollback-trigger effects, ring the bell when a checkpoint falls due, acknowledge
- * checkpoints. The React layer only forwards keys here.
+ * Keys → flows → effects → actions, plus what the console must do on its own: ring the bell
+ * when a checkpoint falls due, acknowledge checkpoints. Main-screen keys are dispatched from
+ * the keymap (dispatch.ts), prompt keys read by the flows (promptKeys.ts); the auto-rollback
+ * policy is acts/autoRollback.ts. The React layer only forwards keys here.
  */
-import { createHash } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
 import { actRefusal } from '../flows/permissions.js';
 import { checkpointAcksFrom } from '../audit/state.js';
@@ -11,40 +11,28 @@ import type { Clock } from '../core/clock.js';
 import { flowKey, openFlow } from '../flows/reducer.js';
 import { openRemedy } from '../flows/runbookFlow.js';
 import type { FlowContext, FlowEffect, FlowResult } from '../flows/types.js';
-import { AUTO_DELAY_MS } from '../ramp/triggers.js';
 import { ackCheckpoint, checkpointLabel, isFinalCheckpoint } from '../ramp/timeline.js';
-import type { TriggerEffect } from '../ramp/triggers.js';
 import { dismiss, requestExit, ringBell, setFlow, setNotice, waitToQuit, type WarroomState } from '../store/store.js';
 import type { ActionRunner } from '../acts/actionRunner.js';
+import { AutoRollback } from '../acts/autoRollback.js';
 import { Acts } from '../acts/acts.js';
 import type { ApprovalContext } from '../audit/approvals.js';
 import { OverrideDesk } from '../acts/overrides.js';
-import { filterKey, navigation, toggleHelp } from './navigation.js';
+import { filterKey, toggleHelp } from './navigation.js';
+import { dispatch, type KeyTarget } from './dispatch.js';
 import { bindingFor, type Action } from './keymap.js';
 import { actorOf, flowContextOf } from '../viewmodel/flowContext.js';
 import { splitKeys, type InkKey } from './keySplit.js';
+import { isPromptKey } from './promptKeys.js';
 import type { Session } from '../session/session.js';
 
 export type { InkKey } from './keySplit.js';
-
-/** How long a kill the room announced makes other consoles stand down for the same gate. */
-const ROOM_KILL_WINDOW_MS = 10 * 60_000;
-/** Episodes are 5-minute buckets of the arming time: consoles arming a second apart agree. */
-const EPISODE_MS = 5 * 60_000;
-
-/** The idempotency key every console derives for one trigger episode (SPEC §9.1). */
-export function roomKillKey(deployment: string, gate: string, armedAt: number): string {
-  const episode = Math.floor(armedAt / EPISODE_MS);
-  return 'warroom-' + createHash('sha256').update(`${deployment}\0${gate}\0${episode}`).digest('hex').slice(0, 32);
-}
 
 export class Controller {
   private lastDue: string | undefined;
   /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
   private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
-  /** Auto-rollback kills the room already sent, by gate: a console that sees one stands down. */
-  private roomFired = new Map<string, { actor: string; at: number }>();
   private readonly acts: Acts;
   private desk: OverrideDesk | undefined;
   /** Wall time of the read being handled, so its keys share one arrival time. */
@@ -58,16 +46,10 @@ export class Controller {
     private readonly wallNow: () => number = () => Date.now(),
   ) {
     this.acts = new Acts(session, ledger, clock);
-    this.unsubscribe.push(session.live.on('triggers', (effects) => this.onTriggers(effects)));
+    const autoRollback = new AutoRollback(session, runner, this.acts, clock);
+    this.unsubscribe.push(() => autoRollback.dispose());
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
-    this.unsubscribe.push(
-      session.on('feed', ({ msg: m }) => {
-        if (m.type === 'event' && typeof m.trigger === 'string' && m.actor && m.actor !== session.opts.actor) {
-          this.roomFired.set(m.trigger, { actor: m.actor, at: clock.now() });
-        }
-      }),
-    );
     if (ledger) {
       const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
       syncAcks();
@@ -132,7 +114,7 @@ export class Controller {
     const ctx = () => this.flowContext();
     const flow = this.pendingFlow !== undefined ? this.pendingFlow : s.flow;
     // Ctrl+C inside a prompt cancels it like Esc (nothing sent); on the main screen it quits.
-    if (flow && key.ctrl && input === 'c') return this.apply(flowKey(flow, { input: '', escape: true }, ctx()));
+    if (flow && isPromptKey('interrupt', { ...key, input })) return this.apply(flowKey(flow, { input: '', escape: true }, ctx()));
     if (flow) return this.apply(flowKey(flow, { ...key, input }, ctx()));
     const anywhere = bindingFor(input, key, ['anywhere']);
     if (anywhere) return this.keyAction(anywhere.action);
@@ -148,37 +130,21 @@ export class Controller {
     return hit ? this.keyAction(hit.action) : false;
   }
 
-  /** What a keymap action does on the live console; true when the console should quit. */
+  /** What a keymap action does on the live console (dispatch.ts); true when the console should quit. */
   private keyAction(action: Action): boolean {
-    switch (action) {
-      case 'kill':
-      case 'influence':
-      case 'advance':
-      case 'decision':
-      case 'signoff':
-      case 'waive':
-      case 'approve':
-      case 'quit':
-      case 'palette':
-        return this.apply(openFlow(action, this.flowContext()));
-      case 'remedy':
-        return this.apply(openRemedy(this.flowContext()));
-      case 'acknowledge':
-        this.acknowledge();
-        return false;
-      case 'refresh':
-        this.session.refresh();
-        return false;
-      case 'dismiss':
-        this.dismiss();
-        return false;
-      case 'cancelPrompt':
-        // Prompt keys never get here: an open prompt reads its own keys above.
-        return false;
-      default:
-        navigation[action](this.store);
-        return false;
-    }
+    return dispatch(action, this.keyTarget());
+  }
+
+  private keyTarget(): KeyTarget {
+    return {
+      store: this.store,
+      open: (kind) => this.apply(openFlow(kind, this.flowContext())),
+      openRemedy: () => this.apply(openRemedy(this.flowContext())),
+      acknowledge: () => this.acknowledge(),
+      refresh: () => this.session.refresh(),
+      dismiss: () => this.dismiss(),
+      refuse: (why) => setNotice(this.store, why),
+    };
   }
 
   private dismiss(): void {
@@ -279,7 +245,7 @@ export class Controller {
   /** `a`: cancel an armed auto-rollback first (it is the urgent one), else acknowledge the due checkpoint. */
   acknowledge(): void {
     const s = this.store.getState();
-    if (s.readOnly) return setNotice(this.store, 'READ-ONLY: actions are disabled');
+    // Read-only consoles never get here: the key's disabled reason says so (dispatch.ts).
     if (s.banner.some((t) => t.phase === 'armed')) {
       const why = actRefusal('cancelTrigger', actorOf(s));
       if (why) return setNotice(this.store, `armed by the room: ${why}`, 'warn');
@@ -305,59 +271,6 @@ export class Controller {
     if (!line) return;
     // The continuation checkpoint (the stage's last) leads straight into the decision prompt.
     if (s.config.ramp && isFinalCheckpoint(s.config.ramp, ack)) this.apply(openFlow('decision', this.flowContext()));
-  }
-
-  private onTriggers(effects: TriggerEffect[]): void {
-    const s = this.store.getState();
-    // A console that may not fire the kill only watches: it records and sends nothing.
-    const watchOnly = actRefusal('kill', actorOf(s));
-    for (const e of effects) {
-      const phase = ({ raise: 'raised', arm: 'armed', fire: 'fired', cancel: 'cancelled', clear: 'cleared' } as const)[e.type];
-      const what = `${e.gate} = ${String(e.value)} fails ${e.threshold}`;
-      if (watchOnly) {
-        if (e.type === 'fire') this.session.live.event({ kind: 'gate', level: 'error', text: `AUTO-ROLLBACK due ${what}: armed by the room; this console sends nothing (${watchOnly})` });
-        if (e.type === 'raise' || e.type === 'arm') ringBell(this.store);
-        continue;
-      }
-      const room = this.roomFired.get(e.gate);
-      if (e.type === 'fire' && room && this.clock.now() - room.at < ROOM_KILL_WINDOW_MS) {
-        this.acts.record({
-          what: 'note',
-          line: { type: 'note', text: `auto-rollback for ${e.gate} not sent: the room's kill by ${room.actor} is already out`, actor: s.actor },
-          event: { kind: 'gate', level: 'warn', text: `AUTO-ROLLBACK ${what}: the room's kill (by ${room.actor}) is already out; standing down` },
-        });
-        continue;
-      }
-      const level = e.type === 'clear' ? 'ok' : e.type === 'cancel' ? 'warn' : 'error';
-      const text =
-        e.type === 'raise' ? `ROLLBACK TRIGGER ${what}: press K`
-        : e.type === 'arm' ? `AUTO-ROLLBACK ARMED ${what}: fires in 30s unless a cancels`
-        : e.type === 'fire' ? `AUTO-ROLLBACK FIRED ${what}`
-        : e.type === 'cancel' ? `auto-rollback for ${e.gate} cancelled by ${s.actor}`
-        : `rollback trigger for ${e.gate} cleared`;
-      this.acts.record({
-        ...(e.type === 'cancel' ? { right: 'cancelTrigger' as const } : {}),
-        what: 'trigger',
-        line: {
-          type: 'trigger',
-          phase,
-          gate: e.gate,
-          mode: e.mode,
-          value: typeof e.value === 'number' && !Number.isFinite(e.value) ? null : (e.value as never),
-          threshold: e.threshold,
-          actor: e.type === 'cancel' ? s.actor : 'warroom',
-          ...(e.type === 'cancel' && s.role ? { role: s.role } : {}),
-        },
-        event: { kind: 'gate', level, text },
-      });
-      if (e.type === 'raise' || e.type === 'arm') ringBell(this.store);
-      if (e.type === 'fire') {
-        const armedAt = (s.banner.find((t) => t.gate === e.gate)?.firesAt ?? this.clock.now()) - AUTO_DELAY_MS;
-        const key = roomKillKey(s.config.deployment.name, e.gate, armedAt);
-        const sent = this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, idempotencyKey: key, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
-        if (sent) this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `auto-rollback for ${e.gate} sent the kill-switch`, actor: s.actor, trigger: e.gate });
-      }
-    }
   }
 
   private watchCheckpoints(s: WarroomState): void {

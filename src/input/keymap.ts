@@ -7,7 +7,7 @@
  * text must never reach this table, except Ctrl+K, which the reducer handles as well. The
  * `prompt` entry is here so the help names the keys that leave a prompt.
  */
-import { isCtrlK } from '../flows/reducer.js';
+import { isCtrlK } from './promptKeys.js';
 import type { InkKey } from './keySplit.js';
 
 /** What a key does; the controller and replay each say how (src/console/controller.ts, replayKeys.ts). */

@@ -2,6 +2,7 @@
 import { filterGates } from '../viewmodel/selectors.js';
 import { updateUi, type WarroomStore } from '../store/store.js';
 import type { NavigationAction } from './keymap.js';
+import { isPromptKey } from './promptKeys.js';
 
 export function moveSelection(store: WarroomStore, delta: number): void {
   const s = store.getState();
@@ -25,9 +26,9 @@ export function startFilter(store: WarroomStore): void {
 /** Typing into the filter line; Enter keeps the filter, Esc clears it. */
 export function filterKey(store: WarroomStore, input: string, key: { return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean }): void {
   const ui = store.getState().ui;
-  if (key.escape) return updateUi(store, { filtering: false, filter: '', selected: 0 });
-  if (key.return) return updateUi(store, { filtering: false });
-  if (key.backspace || key.delete) return updateUi(store, { filter: ui.filter.slice(0, -1), selected: 0 });
+  if (isPromptKey('cancel', { input, ...key })) return updateUi(store, { filtering: false, filter: '', selected: 0 });
+  if (isPromptKey('submit', { input, ...key })) return updateUi(store, { filtering: false });
+  if (isPromptKey('erase', { input, ...key })) return updateUi(store, { filter: ui.filter.slice(0, -1), selected: 0 });
   const printable = input.replace(/[^\x20-\x7e]/g, '');
   if (printable) updateUi(store, { filter: (ui.filter + printable).slice(0, 60), selected: 0 });
 }
