@@ -236,6 +236,8 @@ export interface RunbookParam {
   maxLength?: number;
   /** What the prompt asks; the name when absent. */
   label?: string;
+  /** text: filled into an argv element, so a leading `-`, `@` or `<` is refused (runbookParams.ts). */
+  inArgv?: boolean;
 }
 
 /** SPEC §9.5: an operator action beyond the kill-switch, run through the same pipeline. */

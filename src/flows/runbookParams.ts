@@ -12,6 +12,16 @@ export const TEXT_MAX_LIMIT = 200;
 
 export type ParamValues = Record<string, string | number>;
 
+/**
+ * What a typed value may not start with once it is put into a command's arguments: getopt
+ * reads a leading `-` as an option, and curl (`-d @file`, `-F name=@file`, `-F name=<file`),
+ * response files (`@args`) and many more read `@` or `<` as "read this file". Refused even
+ * inside an element (`-F note={{note}}` makes `note=@/etc/hostname`): the runbook's
+ * tool decides what its arguments mean, not warroom.
+ */
+const ARGV_LEAD = /^[-@<]/;
+const ARGV_LEAD_WHY = 'a command reads - as an option, @ and < as files';
+
 export function paramLabel(p: RunbookParam): string {
   return p.label ?? p.name;
 }
@@ -33,6 +43,7 @@ export function parseParam(p: RunbookParam, raw: string): Parsed<string | number
       const max = p.maxLength ?? DEFAULT_TEXT_MAX;
       if (s === '') return { ok: false, error: `${paramLabel(p)} is required` };
       if (Array.from(s).length > max) return { ok: false, error: `${paramLabel(p)} must be at most ${max} characters` };
+      if (p.inArgv && ARGV_LEAD.test(s)) return { ok: false, error: `${paramLabel(p)} may not start with "${s[0]}": ${ARGV_LEAD_WHY}` };
       return { ok: true, value: s };
     }
   }

@@ -1,0 +1,61 @@
+/**
+ * A typed text param that goes into a command's argv cannot start with - @ < (a tool reads those as
+ * an option or a file): refused at the prompt and again at the act; body-only params are left alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfigText } from '../../src/config/load.js';
+import type { RunbookParam } from '../../src/config/types.js';
+import { parseParam, paramsRefusal } from '../../src/flows/runbookParams.js';
+import { ENTER, run } from './flows-helpers.js';
+import type { RunbookOption } from '../../src/flows/palette.js';
+
+const ARGV_NOTE: RunbookParam = { name: 'note', kind: 'text', maxLength: 80, inArgv: true };
+const BODY_NOTE: RunbookParam = { name: 'note', kind: 'text', maxLength: 80 };
+
+describe('text params in argv', () => {
+  it('refuses a leading -, @ or < (after trimming), says why, and accepts them elsewhere in the value', () => {
+    for (const bad of ['@/etc/hostname', ' @/etc/hostname', '-o/tmp/x', '--config=/x', '</etc/passwd']) {
+      const r = parseParam(ARGV_NOTE, bad);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/^note may not start with "[-@<]": a command reads - as an option, @ and < as files$/);
+    }
+    expect(parseParam(ARGV_NOTE, 'paged bob@example.com - ok')).toEqual({ ok: true, value: 'paged bob@example.com - ok' });
+    // The same text in a JSON body means nothing special: left alone.
+    expect(parseParam(BODY_NOTE, '@/etc/hostname')).toEqual({ ok: true, value: '@/etc/hostname' });
+  });
+
+  it('is refused again at the act (paramsRefusal), whatever the prompt let through', () => {
+    expect(paramsRefusal([ARGV_NOTE], { note: '@/etc/hostname' })).toMatch(/note may not start with "@"/);
+    expect(paramsRefusal([ARGV_NOTE], { note: 'canary looks fine' })).toBeUndefined();
+  });
+
+  it('the prompt keeps the runbook open with the error and does not accept the value', () => {
+    const rb: RunbookOption = { id: 'note', title: 'Post a note', params: [ARGV_NOTE], usesReason: false, sends: 'runs curl (no shell)' };
+    const r = run('palette', ['post a note', ENTER, '@/etc/hostname', ENTER], { runbooks: [rb] });
+    expect(r.flow).toMatchObject({ kind: 'runbook', step: 'param', error: expect.stringMatching(/may not start with "@"/) });
+    expect(r.effects.filter((e) => e.type === 'runbook')).toEqual([]);
+  });
+
+  it('the config marks exactly the text params an argv uses (whole element or inside one), not body ones', () => {
+    const text = `version: 1
+deployment: { name: d }
+sources:
+  exporter: { type: scrape, url: "http://127.0.0.1:9108/metrics" }
+gates:
+  - { id: e, source: exporter, metric: e, go: ">= 0.9" }
+actions:
+  runbooks:
+    post:
+      argv: [curl, -sS, -d, "{{note}}", -F, "who={{who}}", "http://127.0.0.1:1/x"]
+      params: { note: { type: text }, who: { type: text }, pct: { type: pct }, unused: { type: text } }
+    body:
+      http: { method: POST, url: "http://127.0.0.1:1/x", body: { note: "{{note}}" } }
+      params: { note: { type: text } }
+`;
+    const r = loadConfigText(text, { file: '/x/warroom.yaml', env: {} });
+    if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
+    const flags = (id: string) => Object.fromEntries(r.config.actions.runbooks![id]!.params.map((p) => [p.name, p.inArgv === true]));
+    expect(flags('post')).toEqual({ note: true, who: true, pct: false, unused: false });
+    expect(flags('body')).toEqual({ note: false });
+  });
+});
