@@ -20,6 +20,8 @@ export interface FlowData {
   gate?: string;
   gateTitle?: string;
   role?: string;
+  /** signoff: what is signed when it is not the selected gate, and how to pick another. */
+  note?: string;
   expires?: number;
   /** Why a reason is asked: "step 10% → 50% is above max_step 25" / "light is WARN". */
   reasonRequired?: string;
@@ -97,6 +99,8 @@ export interface FlowContext {
   /** For `n`; undefined when already at the last stage (or no ramp). */
   nextStageInfluence?: number;
   selectedGate?: { id: string; title: string; manual: boolean; signoffRole?: string; remedy?: string };
+  /** Manual gates not signed yet, in display order: what `s` signs when the selection is no manual gate. */
+  unsignedManualGates?: { id: string; title: string; signoffRole?: string }[];
   /** The gate of the rollback banner on screen, if any: `x` runs its remedy first. */
   bannerGate?: { id: string; title: string; remedy?: string };
   /** Configured runbooks, each with why this actor may not run it. */

@@ -243,6 +243,14 @@ export function upsertAction(store: WarroomStore, id: string, patch: (a: ActionV
   });
 }
 
+/** How long a notice stays on screen (console clock): it answers the key just pressed, not the room's state. */
+export const NOTICE_MS = 10_000;
+
+/** The notice to show now, or undefined once it is older than NOTICE_MS (the event log keeps what matters). */
+export function shownNotice(s: Pick<WarroomState, 'notice' | 'now'>): Notice | undefined {
+  return s.notice && s.now - s.notice.at < NOTICE_MS ? s.notice : undefined;
+}
+
 export function setNotice(store: WarroomStore, text: string, level: EventLevel = 'warn'): void {
   store.setState((s) => ({ notice: { text, level, at: s.now } }));
 }
