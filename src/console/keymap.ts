@@ -68,7 +68,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: { i: 'influence' }, when: 'main', acts: true, label: 'i', description: 'set influence: type pct, Enter; reason if above max_step or not GO; confirm y', footer: { wide: 'i set%' } },
   { keys: { n: 'advance' }, when: 'main', acts: true, label: 'n', description: 'advance to the next ramp stage (as i, pct proposed)', footer: { wide: 'n next' } },
   { keys: { d: 'decision' }, when: 'main', acts: true, label: 'd', description: 'record a decision: g GO / n NO-GO / h HOLD, justification, next review, y', footer: { wide: 'd decide' } },
-  { keys: { s: 'signoff' }, when: 'main', acts: true, label: 's', description: 'sign off as your role: the selected manual gate, else the one waiting', footer: { wide: 's sign' } },
+  { keys: { s: 'signoff' }, when: 'main', acts: true, label: 's', description: 'sign off as your role: selected manual gate, else the one waiting', footer: { wide: 's sign' } },
   { keys: { w: 'waive' }, when: 'main', acts: true, label: 'w', description: 'waive the selected gate: reason, expiry (2h or a time), y', footer: { wide: 'w waive' } },
   // No footer hint: the request banner names the key while a request is open.
   { keys: { o: 'approve' }, when: 'main', acts: true, label: 'o', description: 'approve the open override / waiver request, confirm y' },

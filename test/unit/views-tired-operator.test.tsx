@@ -85,3 +85,17 @@ describe('notices', () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe('help at 80x24', () => {
+  it('counts and names the keys that do not fit instead of dropping them (q among them)', async () => {
+    const ui = await renderConsole({ columns: 80, rows: 24 });
+    await ui.press('?');
+    const f = ui.frame();
+    expect(f).toContain('Keys (any key closes)');
+    expect(f.split('\n').length).toBeLessThanOrEqual(23);
+    const shown = f.split('\n').filter((l) => /^\S/.test(l) && !l.startsWith('Keys'));
+    expect(f).toMatch(/\+\d+ more \(a taller terminal shows them\): .*\bq\b/);
+    expect(shown.length).toBeGreaterThan(5);
+    ui.unmount();
+  });
+});

@@ -3,7 +3,11 @@
  * an option or a file): refused at the prompt and again at the act; body-only params are left alone.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load.js';
+import { renderConsole } from '../helpers/ink.js';
 import type { RunbookParam } from '../../src/config/types.js';
 import { parseParam, paramsRefusal } from '../../src/flows/runbookParams.js';
 import { ENTER, run } from './flows-helpers.js';
@@ -57,5 +61,33 @@ actions:
     const flags = (id: string) => Object.fromEntries(r.config.actions.runbooks![id]!.params.map((p) => [p.name, p.inArgv === true]));
     expect(flags('post')).toEqual({ note: true, who: true, pct: false, unused: false });
     expect(flags('body')).toEqual({ note: false });
+  });
+});
+
+describe('at the act (ActionRunner.runbook), whatever opened it', () => {
+  it('refuses @file with a notice naming the runbook and why, and starts nothing', async () => {
+    const marker = join(tmpdir(), `warroom-argv-act-${process.pid}-${Date.now()}`);
+    const text = `version: 1
+deployment: { name: d }
+sources:
+  exporter: { type: scrape, url: "http://127.0.0.1:9/metrics" }
+gates:
+  - { id: e, source: exporter, metric: e, go: ">= 0.9" }
+actions:
+  runbooks:
+    post:
+      title: Post a note
+      argv: [${JSON.stringify(process.execPath)}, -e, "require('fs').writeFileSync(process.argv[1], process.argv[2])", ${JSON.stringify(marker)}, "{{note}}"]
+      params: { note: { type: text } }
+`;
+    const r = loadConfigText(text, { file: '/x/warroom.yaml', env: {} });
+    if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
+    const ui = await renderConsole({ config: r.config });
+    expect(ui.runner.runbook({ id: 'post', params: { note: '@/etc/hostname' } })).toBe(false);
+    expect(ui.store.getState().notice?.text).toBe('runbook "Post a note" refused: note may not start with "@": a command reads - as an option, @ and < as files');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(existsSync(marker)).toBe(false);
+    expect(ui.store.getState().actions).toEqual([]);
+    ui.unmount();
   });
 });
