@@ -252,6 +252,8 @@ export interface RunbookConfig {
   confirm?: string;
   /** A template uses {{reason}}: the flow asks for one. */
   usesReason: boolean;
+  /** The argv uses {{reason}}: a typed reason is held to the text params' argv rule. */
+  reasonInArgv?: boolean;
 }
 
 /** SPEC §9.4: warroom's own telemetry; absent parts are off (OTLP may still come from OTEL_* env). */

@@ -21,6 +21,8 @@ export interface RunbookOption {
   params: RunbookParam[];
   confirm?: string;
   usesReason: boolean;
+  /** Its argv carries {{reason}}: the reason obeys argvTextRefusal too. */
+  reasonInArgv?: boolean;
   /** `sends POST http://127.0.0.1:8001/admin/mode/set` / `runs make (no shell)`: said on the confirm screen. */
   sends: string;
   /** `verifies llm_mode{…} == 1 within 30s`, when it has a verify. */

@@ -22,6 +22,11 @@ export type ParamValues = Record<string, string | number>;
 const ARGV_LEAD = /^[-@<]/;
 const ARGV_LEAD_WHY = 'a command reads - as an option, @ and < as files';
 
+/** Why `value`, typed for `label`, may not go into an argv, or undefined. */
+export function argvTextRefusal(label: string, value: string): string | undefined {
+  return ARGV_LEAD.test(value) ? `${label} may not start with "${value[0]}": ${ARGV_LEAD_WHY}` : undefined;
+}
+
 export function paramLabel(p: RunbookParam): string {
   return p.label ?? p.name;
 }
@@ -43,7 +48,8 @@ export function parseParam(p: RunbookParam, raw: string): Parsed<string | number
       const max = p.maxLength ?? DEFAULT_TEXT_MAX;
       if (s === '') return { ok: false, error: `${paramLabel(p)} is required` };
       if (Array.from(s).length > max) return { ok: false, error: `${paramLabel(p)} must be at most ${max} characters` };
-      if (p.inArgv && ARGV_LEAD.test(s)) return { ok: false, error: `${paramLabel(p)} may not start with "${s[0]}": ${ARGV_LEAD_WHY}` };
+      const lead = p.inArgv ? argvTextRefusal(paramLabel(p), s) : undefined;
+      if (lead) return { ok: false, error: lead };
       return { ok: true, value: s };
     }
   }

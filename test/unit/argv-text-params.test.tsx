@@ -40,6 +40,17 @@ describe('text params in argv', () => {
     expect(r.effects.filter((e) => e.type === 'runbook')).toEqual([]);
   });
 
+  it('a runbook whose argv carries {{reason}} holds the typed reason to the same rule', () => {
+    const rb: RunbookOption = { id: 'page', title: 'Page the owner', params: [], usesReason: true, reasonInArgv: true, sends: 'runs curl (no shell)' };
+    const bad = run('palette', ['page the owner', ENTER, '@/etc/passwd', ENTER], { runbooks: [rb] });
+    expect(bad.flow).toMatchObject({ kind: 'runbook', step: 'reason', error: 'the reason may not start with "@": a command reads - as an option, @ and < as files' });
+    const ok = run('palette', ['page the owner', ENTER, 'canary 5xx up', ENTER], { runbooks: [rb] });
+    expect(ok.flow).toMatchObject({ kind: 'runbook', step: 'confirm' });
+    // Without {{reason}} in an argv, the same reason text is fine.
+    const body = run('palette', ['page the owner', ENTER, '@/etc/passwd', ENTER], { runbooks: [{ ...rb, reasonInArgv: false }] });
+    expect(body.flow).toMatchObject({ step: 'confirm' });
+  });
+
   it('the config marks exactly the text params an argv uses (whole element or inside one), not body ones', () => {
     const text = `version: 1
 deployment: { name: d }
@@ -61,6 +72,7 @@ actions:
     const flags = (id: string) => Object.fromEntries(r.config.actions.runbooks![id]!.params.map((p) => [p.name, p.inArgv === true]));
     expect(flags('post')).toEqual({ note: true, who: true, pct: false, unused: false });
     expect(flags('body')).toEqual({ note: false });
+    expect(r.config.actions.runbooks!.post!.reasonInArgv).toBeUndefined();
   });
 });
 
@@ -87,6 +99,27 @@ actions:
     expect(ui.store.getState().notice?.text).toBe('runbook "Post a note" refused: note may not start with "@": a command reads - as an option, @ and < as files');
     await new Promise((res) => setTimeout(res, 300));
     expect(existsSync(marker)).toBe(false);
+    expect(ui.store.getState().actions).toEqual([]);
+    ui.unmount();
+  });
+
+  it('a runbook with {{reason}} in its argv refuses a reason starting with - at the act', async () => {
+    const text = `version: 1
+deployment: { name: d }
+sources:
+  exporter: { type: scrape, url: "http://127.0.0.1:9/metrics" }
+gates:
+  - { id: e, source: exporter, metric: e, go: ">= 0.9" }
+actions:
+  runbooks:
+    page: { title: Page the owner, argv: [${JSON.stringify(process.execPath)}, -e, "0", "{{reason}}"] }
+`;
+    const r = loadConfigText(text, { file: '/x/warroom.yaml', env: {} });
+    if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('\n'));
+    expect(r.config.actions.runbooks!.page!.reasonInArgv).toBe(true);
+    const ui = await renderConsole({ config: r.config });
+    expect(ui.runner.runbook({ id: 'page', params: {}, reason: '--inspect=0.0.0.0:9229' })).toBe(false);
+    expect(ui.store.getState().notice?.text).toBe('runbook "Page the owner" refused: the reason may not start with "-": a command reads - as an option, @ and < as files');
     expect(ui.store.getState().actions).toEqual([]);
     ui.unmount();
   });
