@@ -62,6 +62,8 @@ describe('notices', () => {
     expect(shownNotice({ notice, now: 1000 + NOTICE_MS - 1 })).toBe(notice);
     expect(shownNotice({ notice, now: 1000 + NOTICE_MS })).toBeUndefined();
     expect(NOTICE_MS).toBeLessThanOrEqual(15_000);
+    // A notice that says a lasting state (quit waits for the kill's outcome) stays.
+    expect(shownNotice({ notice: { ...notice, sticky: true }, now: 1000 + 60 * NOTICE_MS })).toBeDefined();
   });
 
   it('a sign-off notice leaves the screen ~10 s later by the console clock', async () => {
