@@ -39,7 +39,9 @@ export function moreText(above: readonly HiddenGate[], below: readonly HiddenGat
  */
 export function gridWindow(total: number, height: number, selected: number, gateOf: (row: number) => HiddenGate | undefined): GridWindow {
   if (total <= height) return { start: 0, end: total };
-  const win = scrollWindow(total, Math.max(1, height - 1), selected);
+  // One line cannot hold a row and the summary: the selected row wins.
+  if (height < 2) return scrollWindow(total, Math.max(0, height), selected);
+  const win = scrollWindow(total, height - 1, selected);
   const gates = (from: number, to: number) => {
     const out: HiddenGate[] = [];
     for (let i = from; i < to; i++) {

@@ -26,6 +26,11 @@ describe('gridWindow', () => {
     expect(w.more).toEqual({ text: '+2 more below · 1 NO-GO: gate d · 1 ?', nogo: true });
   });
 
+  it('a one-line body shows the selected row alone (no room for the summary)', () => {
+    const w = gridWindow(rows.length, 1, 4, gateOf);
+    expect(w).toEqual({ start: 4, end: 5 });
+  });
+
   it('hidden above and below are both counted; the selection stays in view', () => {
     const w = gridWindow(rows.length, 3, 4, gateOf);
     expect(w.start).toBeLessThanOrEqual(4);
