@@ -12,7 +12,7 @@ function stageBar(stages: number[], current: number, theme: Theme): string {
 }
 
 /** `next`: the first checkpoint still to come, named with its label like a due one (the room reads what comes next). */
-export function checkpointText(cp: CheckpointView, theme: Theme, next = false): string {
+function checkpointText(cp: CheckpointView, theme: Theme, next = false): string {
   const g = glyphs(theme);
   const label = `${checkpointLabel(cp.offsetMs)} ${oneLine(cp.label, 40)}`;
   switch (cp.state) {
