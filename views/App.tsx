@@ -5,6 +5,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { flowContextOf } from '../src/viewmodel/flowContext.js';
+import { shownNotice } from '../src/store/store.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';
@@ -52,7 +53,7 @@ export function layout(rows: number, need: { banner: number; actions: number; no
 
 function Notice({ width }: { width: number }) {
   const theme = useTheme();
-  const notice = useWarroom((s) => s.notice);
+  const notice = useWarroom(shownNotice);
   if (!notice) return null;
   const text = oneLine(notice.text, width);
   return (
@@ -84,7 +85,7 @@ export function App() {
   const paletteOpen = useWarroom((s) => s.flow?.kind === 'palette');
   const bannerCount = useWarroom((s) => bannerLines(s));
   const actionLines = useWarroom((s) => countActionLines(s.actions, s.now));
-  const hasNotice = useWarroom((s) => s.notice !== undefined);
+  const hasNotice = useWarroom((s) => shownNotice(s) !== undefined);
   if (isTooSmall(columns, rows)) return <SmallScreen columns={columns} rows={rows} />;
   const l = layout(rows, { banner: bannerCount, actions: actionLines, notice: hasNotice, prompt: flowOpen });
   const width = Math.max(40, columns);

@@ -5,7 +5,8 @@ import { filterGates, scrollWindow } from '../src/viewmodel/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
-import { asciiOnly, fit, glyphs, type Theme } from './theme.js';
+import { gridWindow } from './gridWindow.js';
+import { asciiOnly, fit, glyphs, tone, type Theme } from './theme.js';
 import { formatDuration, formatValue } from '../src/viewmodel/format.js';
 import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
@@ -37,7 +38,10 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
   const titleLine = filter || filtering ? 1 : 0;
   const bodyHeight = Math.max(1, height - titleLine);
   const selRow = rows.findIndex((r) => r.kind === 'gate' && r.index === selected);
-  const win = scrollWindow(rows.length, bodyHeight, Math.max(0, selRow));
+  const win = gridWindow(rows.length, bodyHeight, Math.max(0, selRow), (i) => {
+    const r = rows[i];
+    return r?.kind === 'gate' ? { title: r.gate.title, status: results[r.gate.id]?.status ?? 'UNKNOWN' } : undefined;
+  });
   const cols = columns(width);
   return (
     <Box flexDirection="column" height={height}>
@@ -57,6 +61,11 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
           <GateRow key={r.gate.id} gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} />
         ),
       )}
+      {win.more ? (
+        <Text wrap="truncate" bold {...tone(theme, win.more.nogo ? 'error' : 'info')}>
+          {theme.ascii ? asciiOnly(oneLine(win.more.text)) : oneLine(win.more.text)}
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 /** The ramp timeline: stages as a bar, T+ elapsed, each checkpoint with countdown or who acknowledged it. */
 import { Box, Text } from 'ink';
 import { useTheme, useWarroom } from '../hooks/context.js';
+import { oneLine } from '../src/util/sanitize.js';
 import { glyphs, plain, tone, type Theme } from './theme.js';
 import { formatClock, formatDuration, checkpointLabel, formatT } from '../src/viewmodel/format.js';
 import type { CheckpointView } from '../src/viewmodel/types.js';
@@ -10,9 +11,10 @@ function stageBar(stages: number[], current: number, theme: Theme): string {
   return stages.map((pct, i) => `${i < current ? g.stageDone : i === current ? g.stageNow : g.stageTodo}${pct}%`).join(' ');
 }
 
-function checkpointText(cp: CheckpointView, theme: Theme): string {
+/** `next`: the first checkpoint still to come, named with its label like a due one (the room reads what comes next). */
+function checkpointText(cp: CheckpointView, theme: Theme, next = false): string {
   const g = glyphs(theme);
-  const label = `${checkpointLabel(cp.offsetMs)} ${cp.label}`;
+  const label = `${checkpointLabel(cp.offsetMs)} ${oneLine(cp.label, 40)}`;
   switch (cp.state) {
     case 'acknowledged':
       return `${checkpointLabel(cp.offsetMs)} ${g.check} ${cp.ack?.actor ?? '?'} ${cp.ack ? new Date(cp.ack.at).toISOString().slice(11, 16) + 'Z' : ''}`;
@@ -21,7 +23,8 @@ function checkpointText(cp: CheckpointView, theme: Theme): string {
     case 'missed':
       return `${checkpointLabel(cp.offsetMs)} MISSED`;
     default:
-      return cp.countdownMs !== undefined ? `${checkpointLabel(cp.offsetMs)} in ${formatClock(cp.countdownMs)}` : checkpointLabel(cp.offsetMs);
+      if (cp.countdownMs === undefined) return next ? label : checkpointLabel(cp.offsetMs);
+      return `${next ? label : checkpointLabel(cp.offsetMs)} in ${formatClock(cp.countdownMs)}`;
   }
 }
 
@@ -54,7 +57,8 @@ export function RampPanel({ width }: { width: number }) {
     const hold = view.holdComplete ? 'hold complete' : `hold ${formatDuration(view.stageRemainingMs ?? 0)} left`;
     const next = view.nextStage ? `${sep}n → ${view.nextStage.influence}%` : `${sep}last stage`;
     line1 = `ramp ${stageBar(stages, view.stageIndex, theme)}${sep}stage ${view.stageIndex + 1}/${stages.length} ${stage.influence}%${sep}${formatT(view.elapsedMs)}${sep}${hold}${next}`;
-    line2 = view.checkpoints.length ? view.checkpoints.map((c) => checkpointText(c, theme)).join(sep) : 'no checkpoints in this stage';
+    const upNext = view.checkpoints.find((c) => c.state === 'upcoming');
+    line2 = view.checkpoints.length ? view.checkpoints.map((c) => checkpointText(c, theme, c === upNext)).join(sep) : 'no checkpoints in this stage';
     if (view.due) level = 'warn';
   }
   return (

@@ -10,6 +10,7 @@ import { useTheme, useWarroom } from '../hooks/context.js';
 import { flowContextOf } from '../src/viewmodel/flowContext.js';
 import { smallScreenKeys } from '../src/input/keyHints.js';
 import { oneLine } from '../src/util/sanitize.js';
+import { shownNotice } from '../src/store/store.js';
 import { ActionsPanel, countActionLines } from './ActionsPanel.js';
 import { OverallLight } from './Light.js';
 import { plain, tone } from './theme.js';
@@ -55,7 +56,7 @@ export function SmallScreen({ columns, rows }: { columns: number; rows: number }
   const pct = useWarroom((s) => s.influence.pct);
   const readOnly = useWarroom((s) => s.readOnly);
   const flowOpen = useWarroom((s) => s.flow !== null);
-  const notice = useWarroom((s) => s.notice);
+  const notice = useWarroom(shownNotice);
   const actionLines = useWarroom((s) => countActionLines(s.actions, s.now));
   const width = Math.max(1, columns);
   return (

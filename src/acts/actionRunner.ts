@@ -17,7 +17,7 @@ import type { ActionConfig, RunbookConfig, VerifyConfig } from '../config/types.
 import type { Reading } from '../core/types.js';
 import type { Act, ActTarget } from '../flows/permissions.js';
 import { refuseAct } from './acts.js';
-import { paramsRefusal, paramsText } from '../flows/runbookParams.js';
+import { argvTextRefusal, paramsRefusal, paramsText } from '../flows/runbookParams.js';
 import { runbookLabel } from '../viewmodel/runbookOptions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
 import type { Session } from '../session/session.js';
@@ -147,7 +147,7 @@ export class ActionRunner {
     }
     const label = runbookLabel(rb);
     if (this.refused('runbook', label, { label, ...(rb.roles ? { roles: rb.roles } : {}) })) return false;
-    const bad = paramsRefusal(rb.params, req.params);
+    const bad = paramsRefusal(rb.params, req.params) ?? (rb.reasonInArgv && req.reason !== undefined ? argvTextRefusal('the reason', req.reason) : undefined);
     if (bad) {
       setNotice(this.store, `${label} refused: ${bad}`, 'warn');
       return false;

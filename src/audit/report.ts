@@ -95,7 +95,7 @@ export function renderReportFromLines(
 
   const overrides = overrideRows(lines, end);
   if (overrides.length > 0)
-    section(out, 'Overrides and approvals (SPEC 9.5)', ['Requested (UTC)', 'Kind', 'Request', 'Requested by', 'Justification', 'Overrides', 'Needs', 'Outcome', 'Approvers (actor, role, at, line hash)'], overrides);
+    section(out, 'Overrides and approvals', ['Requested (UTC)', 'Kind', 'Request', 'Requested by', 'Justification', 'Overrides', 'Needs', 'Outcome', 'Approvers (actor, role, at, line hash)'], overrides);
 
   section(out, 'Actions', ['Time (UTC)', 'Action', 'Phase', 'From → To', 'Actor', 'Reason', 'Error'],
     actionsFrom(lines).map((a) => [

@@ -181,9 +181,15 @@ function buildRunbook(id: string, rawRb: unknown, p: Path, h: RunbookBuildHelper
     else r.roles.forEach((role, j) => h.checkRole(role, [...p, 'roles', j]));
   }
   if (!params || bad || !action || !verifyOk) return undefined;
+  if (action.kind === 'argv') {
+    const used = placeholdersIn(action.argv);
+    for (const param of params) if (param.kind === 'text' && used.includes(param.name)) param.inArgv = true;
+  }
+  const reasonInArgv = action.kind === 'argv' && placeholdersIn(action.argv).includes('reason');
   const usesReason = placeholdersIn([action.kind === 'http' ? action.body : action.argv, r.verify !== undefined && isMapping(r.verify) ? r.verify.expect : undefined]).includes('reason');
   const rb: RunbookConfig = { id, title: r.title ?? id, action: verify ? { ...action, verify } : action, params, usesReason };
   if (r.roles) rb.roles = [...new Set(r.roles)];
   if (r.confirm) rb.confirm = r.confirm;
+  if (reasonInArgv) rb.reasonInArgv = true;
   return rb;
 }

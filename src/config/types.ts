@@ -236,6 +236,8 @@ export interface RunbookParam {
   maxLength?: number;
   /** What the prompt asks; the name when absent. */
   label?: string;
+  /** text: filled into an argv element, so a leading `-`, `@` or `<` is refused (runbookParams.ts). */
+  inArgv?: boolean;
 }
 
 /** SPEC §9.5: an operator action beyond the kill-switch, run through the same pipeline. */
@@ -250,6 +252,8 @@ export interface RunbookConfig {
   confirm?: string;
   /** A template uses {{reason}}: the flow asks for one. */
   usesReason: boolean;
+  /** The argv uses {{reason}}: a typed reason is held to the text params' argv rule. */
+  reasonInArgv?: boolean;
 }
 
 /** SPEC §9.4: warroom's own telemetry; absent parts are off (OTLP may still come from OTEL_* env). */

@@ -123,7 +123,7 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
       const what = d.gate !== undefined ? `"${txt(d.gateTitle ?? d.gate, 60)}"` : 'the decision';
       return out({
         title: `SIGN OFF ${what} as ${txt(d.role, 40)}`,
-        lines: ['Records your sign-off in the audit trail.'],
+        lines: [...(d.note ? [txt(d.note, 300)] : []), 'Records your sign-off in the audit trail.'],
         hint: CONFIRM_Y,
       });
     }

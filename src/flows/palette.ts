@@ -61,7 +61,25 @@ export function paletteEntries(ctx: FlowContext): PaletteEntry[] {
   return out;
 }
 
-/** The entries matching `query`, best first (title and id are both searched). */
+/** Letters and digits only, lower-cased: `Kill-switch: influence` → `killswitchinfluence`. */
+const squash = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** A built-in the query names: its key, or the start of its id or title (`kill`, `kill-sw`, `K`). */
+function namesBuiltin(e: PaletteEntry, query: string): boolean {
+  if ('runbook' in e.target) return false;
+  const q = squash(query);
+  if (query.trim().toLowerCase() === e.hint.toLowerCase()) return true;
+  return q !== '' && (squash(e.id).startsWith(q) || squash(e.title).startsWith(q));
+}
+
+/**
+ * The entries matching `query`, best first (title and id are both searched). Built-ins the
+ * query names come before everything else: a tired `:kill`, Enter must reach the kill-switch,
+ * never a runbook that happens to be titled "Kill canary pods" and scores as well.
+ */
 export function paletteMatches(ctx: FlowContext, query: string): { entry: PaletteEntry; match: FuzzyMatch }[] {
-  return fuzzyRank(paletteEntries(ctx), query, (e) => `${e.title} ${e.hint}`).map(({ item, match }) => ({ entry: item, match }));
+  const ranked = fuzzyRank(paletteEntries(ctx), query, (e) => `${e.title} ${e.hint}`).map(({ item, match }) => ({ entry: item, match }));
+  if (query.trim() === '') return ranked;
+  const named = ranked.filter((m) => namesBuiltin(m.entry, query));
+  return [...named, ...ranked.filter((m) => !named.includes(m))];
 }

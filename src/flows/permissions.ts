@@ -53,42 +53,65 @@ function approveRefusal(ctx: FlowContext): string | undefined {
   return undefined;
 }
 
-export type SignoffTarget = { role: string; gate?: string; gateTitle?: string } | { refused: string };
+export type SignoffTarget = { role: string; gate?: string; gateTitle?: string; note?: string } | { refused: string };
 
-/**
- * What `s` signs: the selected manual gate (with the gate's role), otherwise the decision
- * (as the actor's first required role still missing, else the first one held).
- */
-export function signoffTarget(ctx: FlowContext): SignoffTarget {
-  const gate = ctx.selectedGate;
-  if (gate?.manual) {
-    const title = oneLine(gate.title, 80);
-    if (ctx.rolesConfigured) {
-      if (gate.signoffRole) {
-        if (!ctx.actorRoles.includes(gate.signoffRole))
-          return { refused: `sign-off of "${title}" needs role ${gate.signoffRole} ${youAre(ctx)}` };
-        return { role: gate.signoffRole, gate: gate.id, gateTitle: gate.title };
-      }
-      // A manual gate without a role: any role-holder may sign, as their first role.
-      const first = ctx.actorRoles[0];
-      if (!first) return { refused: `sign-off of "${title}" needs a configured role ${youAre(ctx)}` };
-      return { role: first, gate: gate.id, gateTitle: gate.title };
-    }
-    return { role: gate.signoffRole ?? 'operator', gate: gate.id, gateTitle: gate.title };
+type ManualGate = NonNullable<FlowContext['unsignedManualGates']>[number];
+
+/** The selected manual gate's sign-off: the gate's role, else (no role named) the actor's first. */
+function gateSignoff(gate: ManualGate, ctx: FlowContext): SignoffTarget {
+  const title = oneLine(gate.title, 80);
+  if (!ctx.rolesConfigured) return { role: gate.signoffRole ?? 'operator', gate: gate.id, gateTitle: gate.title };
+  if (gate.signoffRole) {
+    if (!ctx.actorRoles.includes(gate.signoffRole)) return { refused: `sign-off of "${title}" needs role ${gate.signoffRole} ${youAre(ctx)}` };
+    return { role: gate.signoffRole, gate: gate.id, gateTitle: gate.title };
   }
+  // A manual gate without a role: any role-holder may sign, as their first role.
+  const first = ctx.actorRoles[0];
+  if (!first) return { refused: `sign-off of "${title}" needs a configured role ${youAre(ctx)}` };
+  return { role: first, gate: gate.id, gateTitle: gate.title };
+}
+
+/** Unsigned manual gates this actor may sign (any of them when roles are not configured). */
+function waitingForMe(ctx: FlowContext): ManualGate[] {
+  return (ctx.unsignedManualGates ?? []).filter((g) => !ctx.rolesConfigured || (g.signoffRole ? ctx.actorRoles.includes(g.signoffRole) : ctx.actorRoles.length > 0));
+}
+
+const PICK_ANOTHER = 'to sign another, Esc, select it with j/k and press s';
+
+/** The decision's own sign-off, as the actor's first required role still missing (else the first held). */
+function decisionSignoff(ctx: FlowContext, where: string, waiting: ManualGate[]): SignoffTarget {
   const required = ctx.requiredSignoffs;
-  const where = gate ? `"${oneLine(gate.title, 80)}" is not a manual gate` : 'no manual gate is selected';
+  const gates = waiting.length
+    ? `not a gate: ${waiting.length} manual gates wait for your sign-off (${waiting.map((g) => `"${oneLine(g.title, 40)}"`).join(', ')}); select one with j/k and press s`
+    : 'not a gate: no manual gate waits for your sign-off';
   if (required.length === 0) return { refused: `nothing to sign: ${where} and the decision needs no sign-offs` };
   if (ctx.rolesConfigured) {
     const held = required.filter((r) => ctx.actorRoles.includes(r));
     if (held.length === 0)
       return { refused: `nothing for you to sign: ${where} and the decision needs ${required.join(', ')} ${youAre(ctx)}` };
-    return { role: held.find((r) => ctx.missingSignoffs.includes(r)) ?? held[0]! };
+    return { role: held.find((r) => ctx.missingSignoffs.includes(r)) ?? held[0]!, note: `Signs the decision, ${gates}.` };
   }
   // Roles not configured: nobody is checked, so sign the first sign-off still missing.
   const missing = required.find((r) => ctx.missingSignoffs.includes(r));
   if (!missing) return { refused: `nothing to sign: ${where} and every required sign-off (${required.join(', ')}) is in` };
-  return { role: missing };
+  return { role: missing, note: `Signs the decision, ${gates}.` };
+}
+
+/**
+ * What `s` signs: the selected manual gate; else the one unsigned manual gate this actor may
+ * sign (a newcomer on an unrelated row means that gate, not the decision); else the decision,
+ * with the prompt saying so and how to pick a gate instead.
+ */
+export function signoffTarget(ctx: FlowContext): SignoffTarget {
+  const gate = ctx.selectedGate;
+  if (gate?.manual) return gateSignoff(gate, ctx);
+  const where = gate ? `"${oneLine(gate.title, 80)}" is not a manual gate` : 'no manual gate is selected';
+  const waiting = waitingForMe(ctx);
+  if (waiting.length === 1) {
+    const t = gateSignoff(waiting[0]!, ctx);
+    return 'refused' in t ? t : { ...t, note: `The only manual gate waiting for your sign-off (${where}); ${PICK_ANOTHER}.` };
+  }
+  return decisionSignoff(ctx, where, waiting);
 }
 
 /** The acts a console performs, whatever asked for them: a key, a trigger, a timer. */

@@ -15,6 +15,7 @@ import {
   type FlowResult,
   type Key,
 } from './types.js';
+import { argvTextRefusal } from './runbookParams.js';
 import { parseExpiry, parsePct, parseReview, parseText, reasonRequired } from './validate.js';
 import { isChoiceParam, openPalette, paletteKey, paramKey } from './runbookFlow.js';
 import { openInvalidate, targetKey } from './invalidateFlow.js';
@@ -217,6 +218,8 @@ function submit(flow: Flow, ctx: FlowContext): FlowResult {
     case 'reason': {
       const r = parseText(flow.draft, flow.kind === 'waive' ? 'a reason for the waiver' : `a reason (${d.reasonRequired ?? 'required'})`);
       if (!r.ok) return stay(r.error);
+      const lead = flow.kind === 'runbook' && d.runbook?.reasonInArgv ? argvTextRefusal('the reason', r.value) : undefined;
+      if (lead) return stay(lead);
       const data = { ...d, reason: r.value };
       return { flow: flow.kind === 'waive' ? toStep(flow, 'expiry', data) : toConfirm(flow, data, ctx) };
     }

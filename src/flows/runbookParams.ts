@@ -12,6 +12,21 @@ export const TEXT_MAX_LIMIT = 200;
 
 export type ParamValues = Record<string, string | number>;
 
+/**
+ * What a typed value may not start with once it is put into a command's arguments: getopt
+ * reads a leading `-` as an option, and curl (`-d @file`, `-F name=@file`, `-F name=<file`),
+ * response files (`@args`) and many more read `@` or `<` as "read this file". Refused even
+ * inside an element (`-F note={{note}}` makes `note=@/etc/hostname`): the runbook's
+ * tool decides what its arguments mean, not warroom.
+ */
+const ARGV_LEAD = /^[-@<]/;
+const ARGV_LEAD_WHY = 'a command reads - as an option, @ and < as files';
+
+/** Why `value`, typed for `label`, may not go into an argv, or undefined. */
+export function argvTextRefusal(label: string, value: string): string | undefined {
+  return ARGV_LEAD.test(value) ? `${label} may not start with "${value[0]}": ${ARGV_LEAD_WHY}` : undefined;
+}
+
 export function paramLabel(p: RunbookParam): string {
   return p.label ?? p.name;
 }
@@ -33,6 +48,8 @@ export function parseParam(p: RunbookParam, raw: string): Parsed<string | number
       const max = p.maxLength ?? DEFAULT_TEXT_MAX;
       if (s === '') return { ok: false, error: `${paramLabel(p)} is required` };
       if (Array.from(s).length > max) return { ok: false, error: `${paramLabel(p)} must be at most ${max} characters` };
+      const lead = p.inArgv ? argvTextRefusal(paramLabel(p), s) : undefined;
+      if (lead) return { ok: false, error: lead };
       return { ok: true, value: s };
     }
   }

@@ -15,6 +15,8 @@ export interface RunbookOption {
   params: RunbookParam[];
   confirm?: string;
   usesReason: boolean;
+  /** Its argv carries {{reason}}: the reason obeys argvTextRefusal too. */
+  reasonInArgv?: boolean;
   /** `sends POST http://127.0.0.1:8001/admin/mode/set` / `runs make (no shell)`: said on the confirm screen. */
   sends: string;
   /** `verifies llm_mode{…} == 1 within 30s`, when it has a verify. */
@@ -38,6 +40,8 @@ export interface FlowData {
   gate?: string;
   gateTitle?: string;
   role?: string;
+  /** signoff: what is signed when it is not the selected gate, and how to pick another. */
+  note?: string;
   expires?: number;
   /** Why a reason is asked: "step 10% → 50% is above max_step 25" / "light is WARN". */
   reasonRequired?: string;
@@ -115,6 +119,8 @@ export interface FlowContext {
   /** For `n`; undefined when already at the last stage (or no ramp). */
   nextStageInfluence?: number;
   selectedGate?: { id: string; title: string; manual: boolean; signoffRole?: string; remedy?: string };
+  /** Manual gates not signed yet, in display order: what `s` signs when the selection is no manual gate. */
+  unsignedManualGates?: { id: string; title: string; signoffRole?: string }[];
   /** The gate of the rollback banner on screen, if any: `x` runs its remedy first. */
   bannerGate?: { id: string; title: string; remedy?: string };
   /** Configured runbooks, each with why this actor may not run it. */

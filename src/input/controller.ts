@@ -219,7 +219,7 @@ export class Controller {
     const s = this.store.getState();
     if (!s.audit.quitWaiting) {
       waitToQuit(this.store);
-      setNotice(this.store, 'quitting once the kill-switch has an outcome; q then y again abandons it', 'warn');
+      setNotice(this.store, 'quitting once the kill-switch has an outcome; q then y again abandons it', 'warn', { sticky: true });
       this.session.live.event({ kind: 'system', level: 'warn', text: `quit requested by ${s.actor}: waiting for the kill-switch outcome` });
       return false;
     }

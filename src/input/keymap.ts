@@ -10,7 +10,7 @@
 import { isCtrlK } from './promptKeys.js';
 import type { InkKey } from './keySplit.js';
 
-/** What a key does; the controller and replay each say how (src/console/controller.ts, replayKeys.ts). */
+/** What a key does; the controller and replay each say how (src/input/controller.ts, replayKeys.ts). */
 export type FlowAction = 'kill' | 'influence' | 'advance' | 'decision' | 'signoff' | 'waive' | 'approve' | 'quit';
 export type NavigationAction = 'up' | 'down' | 'pageUp' | 'pageDown' | 'detail' | 'filter' | 'help';
 export type ScreenAction = FlowAction | NavigationAction | 'acknowledge' | 'refresh' | 'dismiss' | 'palette' | 'remedy';
@@ -68,10 +68,10 @@ export const KEYMAP: readonly Binding[] = [
   { keys: { i: 'influence' }, when: 'main', acts: true, label: 'i', description: 'set influence: type pct, Enter; reason if above max_step or not GO; confirm y', footer: { wide: 'i set%' } },
   { keys: { n: 'advance' }, when: 'main', acts: true, label: 'n', description: 'advance to the next ramp stage (as i, pct proposed)', footer: { wide: 'n next' } },
   { keys: { d: 'decision' }, when: 'main', acts: true, label: 'd', description: 'record a decision: g GO / n NO-GO / h HOLD, justification, next review, y', footer: { wide: 'd decide' } },
-  { keys: { s: 'signoff' }, when: 'main', acts: true, label: 's', description: 'sign off the selected manual gate (or the decision) as your role', footer: { wide: 's sign' } },
+  { keys: { s: 'signoff' }, when: 'main', acts: true, label: 's', description: 'sign off as your role: selected manual gate, else the one waiting', footer: { wide: 's sign' } },
   { keys: { w: 'waive' }, when: 'main', acts: true, label: 'w', description: 'waive the selected gate: reason, expiry (2h or a time), y', footer: { wide: 'w waive' } },
   // No footer hint: the request banner names the key while a request is open.
-  { keys: { o: 'approve' }, when: 'main', acts: true, label: 'o', description: 'approve the open override / waiver request (SPEC §9.5), confirm y' },
+  { keys: { o: 'approve' }, when: 'main', acts: true, label: 'o', description: 'approve the open override / waiver request, confirm y' },
   { keys: { a: 'acknowledge' }, when: 'main', acts: true, label: 'a', description: 'acknowledge the due checkpoint, or cancel an armed auto-rollback', footer: { wide: 'a ack' } },
   {
     keys: { ':': 'palette' },

@@ -46,7 +46,7 @@ export function httpSender(redact: (s: string) => string = (s) => s): Sender {
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { ok: true, status };
       const body = typeof res.body === 'string' && res.body.trim() ? `: ${res.body.trim().slice(0, 120)}` : '';
-      if (status >= 300 && status < 400) return { ok: false, error: clean(`HTTP ${status}: ${refusedRedirectText(res, req.url) ?? 'redirect not followed'}`), retryable: false };
+      if (status >= 300 && status < 400) return { ok: false, error: clean(`HTTP ${status}: ${refusedRedirectText(res, req.url, 'final_url') ?? 'redirect not followed'}`), retryable: false };
       const ra = retryAfter(res.headers['retry-after']);
       const retryable = status === 408 || status === 429 || status >= 500;
       return { ok: false, error: clean(`HTTP ${status}${body}`), retryable, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };

@@ -77,6 +77,8 @@ export interface Notice {
   text: string;
   level: EventLevel;
   at: number;
+  /** Says a state that lasts (quitting once the kill has an outcome): shown until replaced or dismissed. */
+  sticky?: boolean;
 }
 
 export interface UiState {
@@ -243,8 +245,16 @@ export function upsertAction(store: WarroomStore, id: string, patch: (a: ActionV
   });
 }
 
-export function setNotice(store: WarroomStore, text: string, level: EventLevel = 'warn'): void {
-  store.setState((s) => ({ notice: { text, level, at: s.now } }));
+/** How long a notice stays on screen (console clock): it answers the key just pressed, not the room's state. */
+export const NOTICE_MS = 10_000;
+
+/** The notice to show now, or undefined once it is older than NOTICE_MS (the event log keeps what matters). */
+export function shownNotice(s: Pick<WarroomState, 'notice' | 'now'>): Notice | undefined {
+  return s.notice && (s.notice.sticky || s.now - s.notice.at < NOTICE_MS) ? s.notice : undefined;
+}
+
+export function setNotice(store: WarroomStore, text: string, level: EventLevel = 'warn', opts: { sticky?: boolean } = {}): void {
+  store.setState((s) => ({ notice: { text, level, at: s.now, ...(opts.sticky ? { sticky: true } : {}) } }));
 }
 
 /* Named writes of console state: every store write outside the live engine's flush is one of these. */

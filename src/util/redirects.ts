@@ -59,10 +59,26 @@ export function redirectOptions(startUrl: string, configuredHeaders: Record<stri
   };
 }
 
-/** A redirect we did not follow, in words: where it pointed (origin only) and how to allow it. */
-export function refusedRedirectText(res: Pick<PlainResponse, 'url' | 'headers' | 'statusCode'>, startUrl: string): string | undefined {
+/**
+ * How to get past a refused redirect, said for where it happened: sources and actions take
+ * `follow_redirects: true`; a notification sink does not (its message would go to another
+ * origin), so there the fix is the final address in the sink's `url`.
+ */
+export type RedirectAdvice = 'follow_redirects' | 'final_url';
+
+const ADVICE: Record<RedirectAdvice, string> = {
+  follow_redirects: 'set follow_redirects: true to allow it (configured headers are never sent there)',
+  final_url: "a sink never follows one: put the address it redirects to in the sink's url",
+};
+
+/** A redirect we did not follow, in words: where it pointed (origin only) and how to get past it. */
+export function refusedRedirectText(
+  res: Pick<PlainResponse, 'url' | 'headers' | 'statusCode'>,
+  startUrl: string,
+  advice: RedirectAdvice = 'follow_redirects',
+): string | undefined {
   if (res.statusCode < 300 || res.statusCode > 399) return undefined;
   const target = redirectTarget(res);
   if (target === undefined || sameOrigin(target, startUrl)) return undefined;
-  return `redirect to another origin (${originOf(target) ?? 'unknown'}) not followed; set follow_redirects: true to allow it (configured headers are never sent there)`;
+  return `redirect to another origin (${originOf(target) ?? 'unknown'}) not followed; ${ADVICE[advice]}`;
 }

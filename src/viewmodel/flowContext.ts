@@ -3,7 +3,7 @@ import type { Actor } from '../flows/permissions.js';
 import type { FlowContext } from '../flows/types.js';
 import { runbookOptions } from './runbookOptions.js';
 import { actionInFlight, type WarroomState } from '../store/store.js';
-import { filterGates } from './selectors.js';
+import { filterGates, orderedGates } from './selectors.js';
 
 /** The next stage by the observed influence: the first stage above it. */
 export function nextStageInfluence(s: WarroomState): number | undefined {
@@ -22,6 +22,13 @@ export function rolesOf(s: Pick<WarroomState, 'config' | 'actor'>): string[] {
 /** Who this console acts as, for actRefusal. */
 export function actorOf(s: WarroomState): Actor {
   return { readOnly: s.readOnly, replay: s.mode === 'replay', rolesConfigured: s.config.roles !== undefined, actorRoles: rolesOf(s) };
+}
+
+/** Manual gates whose light is not in (no counted sign-off, no waiver), in display order. */
+function unsignedManualGates(s: WarroomState): NonNullable<FlowContext['unsignedManualGates']> {
+  return orderedGates(s.config.gates)
+    .filter((g) => g.source === 'manual' && s.gates[g.id]?.status !== 'PASS' && s.gates[g.id]?.status !== 'WAIVED')
+    .map((g) => ({ id: g.id, title: g.title, ...(g.signoffRole ? { signoffRole: g.signoffRole } : {}) }));
 }
 
 export function flowContextOf(s: WarroomState, now: number, wallNow: number): FlowContext {
@@ -70,6 +77,7 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
     if (gate.signoffRole) ctx.selectedGate.signoffRole = gate.signoffRole;
     if (gate.remedy) ctx.selectedGate.remedy = gate.remedy;
   }
+  ctx.unsignedManualGates = unsignedManualGates(s);
   if (cfg.actions.runbooks) ctx.runbooks = runbookOptions(cfg.actions.runbooks, actorOf(s));
   // Several banners: the first whose gate has a remedy is the one x acts on.
   const up = s.banner.filter((t) => t.phase !== 'idle');

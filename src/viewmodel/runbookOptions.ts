@@ -20,6 +20,7 @@ export function runbookOptions(runbooks: Record<string, RunbookConfig>, actor: A
     const why = actRefusal('runbook', actor, { label: runbookLabel(rb), ...(rb.roles ? { roles: rb.roles } : {}) });
     const o: RunbookOption = { id: rb.id, title: rb.title, params: rb.params, usesReason: rb.usesReason, sends: sendsText(rb) };
     if (rb.confirm) o.confirm = rb.confirm;
+    if (rb.reasonInArgv) o.reasonInArgv = true;
     if (v) o.verifies = `${v.metric ?? v.query ?? v.key ?? v.source} ${v.expect} within ${showDuration(v.within)}`;
     if (why) o.refusal = why;
     return o;

@@ -33,6 +33,9 @@ describe('redirect policy', () => {
       /^redirect to another origin \(http:\/\/127\.0\.0\.1:9091\) not followed; set follow_redirects: true/,
     );
     expect(refusedRedirectText(res('http://127.0.0.1:9090/a', '/b'), 'http://127.0.0.1:9090/a')).toBeUndefined();
+    // A sink takes no follow_redirects: there the advice is the final address.
+    const sink = refusedRedirectText(res('http://127.0.0.1:9090/a', 'http://127.0.0.1:9091/x'), 'http://127.0.0.1:9090/a', 'final_url');
+    expect(sink).toBe("redirect to another origin (http://127.0.0.1:9091) not followed; a sink never follows one: put the address it redirects to in the sink's url");
     expect(refusedRedirectText(res('http://127.0.0.1:9090/a', 'http://127.0.0.1:9091/', 200), 'http://127.0.0.1:9090/a')).toBeUndefined();
   });
 });

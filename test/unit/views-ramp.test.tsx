@@ -40,15 +40,18 @@ describe('ramp timeline and rollback banners', () => {
     await ui.feed({ entropy: 0.95, q_spread: 1, influence: 10 });
     let f = ui.frame();
     expect(f).toMatch(/stage 1\/2 10% · T\+00:31:00 · hold 1h29m left · n → 25%/);
-    expect(f).toMatch(/T\+30 Check for any alerts: DUE 1m ago \(a acks\) · T\+60 in 00:29:00 · T\+120 in 01:29:00/);
+    // The next checkpoint is named too, not only the due one; later ones keep their countdown alone.
+    expect(f).toMatch(/T\+30 Check for any alerts: DUE 1m ago \(a acks\) · T\+60 Review metrics stability in 00:29:00 · T\+120 in 01:29:00/);
     expect(ui.store.getState().bell).toBeGreaterThan(0);
     await ui.press('a');
     await ui.flush();
     f = ui.frame();
     expect(f).toMatch(/T\+30 ✓ alice 14:00Z/);
     expect(ledger.lines().at(-1)).toMatchObject({ type: 'checkpoint.ack', stage: 0, offset_ms: 30 * MIN, actor: 'alice' });
+    expect(f).toMatch(/T\+30 ✓ alice 14:00Z · T\+60 Review metrics stability in 00:29:00 · T\+120 in 01:29:00/);
     await ui.advance(30 * MIN);
     expect(ui.frame()).toMatch(/T\+60 Review metrics stability: DUE/);
+    expect(ui.frame()).toMatch(/T\+120 Continuation decision in 00:59:00/);
     ui.unmount();
   });
 
