@@ -222,4 +222,17 @@ describe('the room\'s override requests (issue 21 #8, #9)', () => {
       await c.waitFor(new RegExp(`OVERRIDE REQUESTED by e2e-alice: 0/3 approvals.*press o to approve ${String(req.id).slice(0, 8)}`), 10_000, 'carol: the request arrived');
     });
   }, 120_000);
+
+  it('a request that still cannot fit one frame (400 gates with long ids) is refused plainly: nothing recorded or sent', async () => {
+    const gates: GateSpec[] = Array.from({ length: 400 }, (_, i) => ({ ...ONCALL, id: `manual_${'readiness_check_of_the_checkout_rollout_'.repeat(4)}${i}`, title: `Check ${i}` }));
+    await withRig({ gates }, async ({ ws, open }) => {
+      const a = open(ACTOR);
+      await a.waitFor(/feed up/, 20_000, 'alice: feed up');
+      await requestOverride(a, 'too many gates');
+      await a.waitFor(/override request refused: it would be \d+ KiB, over the room feed's 64 KiB frame limit \(401 gates\): no approver could see it; nothing was recorded or sent/, 10_000, 'alice: told plainly');
+      await sleep(500);
+      expect(ledgerLines(ws).filter((l) => l.type === 'override.request')).toEqual([]);
+      expect(a.capture()).not.toMatch(/OVERRIDE REQUESTED/);
+    });
+  }, 120_000);
 });
