@@ -255,6 +255,8 @@ export function recordDecision(
   dir: string,
   input: DecisionInput,
   clock: Clock = systemClock,
+  /** Told once, on the first failed write (the retries go on). */
+  onFirstFailure?: (error: string) => void,
 ): RecordedDecision {
   const record = buildDecisionRecord(input, ledger.lastHash());
   const name = reserveName(dir, input.at);
@@ -291,6 +293,7 @@ export function recordDecision(
       try {
         return await writeNow();
       } catch (e) {
+        if (error === undefined && backoff === 1000) onFirstFailure?.(`cannot write ${join(dir, name)}: ${(e as Error).message}`);
         error = `cannot write ${join(dir, name)}: ${(e as Error).message}`;
         await sleep(clock, backoff, stopped.signal).catch(() => {
           throw new Error(`${error}; left to the exit path`);

@@ -342,6 +342,11 @@ export class Acts {
         ...(override ? { override } : {}),
       },
       this.clock,
+      (error) => {
+        const text = `decision record NOT SAVED yet (retrying; quitting writes it to a rescue file): ${error}`;
+        this.session.live.event({ kind: 'decision', level: 'error', text });
+        setNotice(this.store, text, 'error');
+      },
     );
     this.session.publish({ type: 'decision', ts: this.iso(now), decision: d.decision, actor: this.actor, id: rec.record.id });
     this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision}${override ? ' (OVERRIDE)' : ''} recorded by ${this.actor}: ${d.justification}` });

@@ -92,6 +92,7 @@ describe('a decision record whose write fails is never lost on quit', () => {
     const unblock = blockRecordWrites(ws.auditDir);
     cleanups.push(unblock);
     const line = await holdDecision(t, ws);
+    await t.waitFor(/decision record NOT SAVED yet \(retrying; quitting writes it to a rescue file\)/, 5_000, 'the failed write said at once');
     await sleep(1_500); // the first attempt and its first retry have failed
     expect(ws.auditFiles()).not.toContain(line.file);
     expect(await quit(t)).toBe(74);
