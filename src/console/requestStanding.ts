@@ -2,18 +2,23 @@
  * Which override and waiver requests stand as open in this room (SPEC §9.5), pure. A request
  * blocks the captain's own `d g` and is what `o` approves, so a signed line alone is not
  * enough: its requester must hold the right the request asks to use (a GO decision, a waiver:
- * release_captain when roles are set), and it must not be dated in the future beyond a small
- * clock-skew allowance (a request "from tomorrow" would sit open, unexpired, for a day).
+ * release_captain when roles are set), and it must not be dated in the future beyond the
+ * clock-skew allowance between consoles (a request "from tomorrow" would sit open, unexpired,
+ * for a day).
  *
  * With several open, the oldest is the one shown and approved: a later request can never
  * take the banner (and the approvals) from one already open. The banner and `o` both use
  * `openRequests`, so they always agree.
  */
-import type { ApprovalContext, RequestLine } from '../audit/approvals.js';
+import { APPROVAL_CLOCK_SKEW_MS, type ApprovalContext, type RequestLine } from '../audit/approvals.js';
 import type { OverrideView } from '../store/store.js';
 
-/** How far ahead of this console's clock a request may be dated (another console's clock). */
-export const REQUEST_FUTURE_SKEW_MS = 2 * 60_000;
+/**
+ * How far ahead of this console's clock a request may be dated: the same skew between consoles
+ * that an approval may show (approvals.ts), so a console whose clock is minutes slow still sees
+ * the captain's request as the others do.
+ */
+export const REQUEST_FUTURE_SKEW_MS = APPROVAL_CLOCK_SKEW_MS;
 /** The role a GO decision and a waiver need (flows/permissions.ts). */
 const DECIDER = 'release_captain';
 
