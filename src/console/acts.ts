@@ -24,6 +24,7 @@ import { MAX_INVALIDATE_TARGETS } from '../flows/invalidateFlow.js';
 import type { InvalidateTarget } from '../flows/types.js';
 import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { frameBytes, kib, requestFrameBytes, requestSnapshot } from './requestSize.js';
+import { whenText } from './requestStanding.js';
 import type { Session } from './session.js';
 
 export interface ActSpec {
@@ -264,8 +265,8 @@ export class Acts {
       what,
       line,
       publish: (line) => ({ type: 'override', ts: this.iso(), action: 'request', id, actor: this.actor, line }),
-      event: { kind: 'decision', level: 'warn', text: `${kind === 'go' ? 'OVERRIDE' : `WAIVER of ${extra.gate}`} REQUESTED by ${this.actor} (${id.slice(0, 8)}): needs ${need}, expires ${expires.slice(11, 16)}Z: ${justification}` },
-      notice: { text: `${what} ${id.slice(0, 8)}: needs ${need} by ${expires.slice(11, 16)}Z`, level: 'warn' },
+      event: { kind: 'decision', level: 'warn', text: `${kind === 'go' ? 'OVERRIDE' : `WAIVER of ${extra.gate}`} REQUESTED by ${this.actor} (${id.slice(0, 8)}): needs ${need}, expires ${whenText(now + rule.expiresMs, now)}: ${justification}` },
+      notice: { text: `${what} ${id.slice(0, 8)}: needs ${need} by ${whenText(now + rule.expiresMs, now)}`, level: 'warn' },
     });
   }
 
