@@ -22,6 +22,9 @@ import type { EventEntry } from '../store/store.js';
 import { actorOf } from '../viewmodel/flowContext.js';
 import { MAX_INVALIDATE_TARGETS } from '../flows/invalidateFlow.js';
 import type { InvalidateTarget } from '../flows/types.js';
+import { MAX_FRAME_BYTES } from '../feed/protocol.js';
+import { frameBytes, kib, requestFrameBytes, requestSnapshot } from './requestSize.js';
+import { whenText } from './requestStanding.js';
 import type { Session } from '../session/session.js';
 
 export interface ActSpec {
@@ -93,10 +96,19 @@ export class Acts {
       return undefined;
     }
     const line = this.ledger!.append(spec.line);
-    if (spec.publish) this.session.publish(spec.publish(line));
+    if (spec.publish) this.publishChecked(spec.what, spec.publish(line));
     if (spec.event) this.session.live.event(spec.event);
     if (spec.notice) setNotice(this.store, spec.notice.text, spec.notice.level);
     return line;
+  }
+
+  /** The room drops a frame over the feed's limit unseen: such a frame is not sent, and that is said. */
+  private publishChecked(what: string, frame: Publishable): void {
+    const bytes = frameBytes(frame);
+    if (bytes <= MAX_FRAME_BYTES) return this.session.publish(frame);
+    const text = `${what} recorded here but NOT sent to the room: ${kib(bytes)} is over the feed's ${kib(MAX_FRAME_BYTES)} frame limit`;
+    this.session.live.event({ kind: 'action', level: 'error', text });
+    setNotice(this.store, text, 'error');
   }
 
   private iso(ms = this.clock.now()): string {
@@ -222,34 +234,39 @@ export class Acts {
   private request(kind: RequestLine['kind'], justification: string, rule: ApprovalRule, extra: Partial<RequestLine>): LedgerLine | undefined {
     const s = this.store.getState();
     const now = this.clock.now();
-    // The snapshot as recorded (ISO times), so the hash is over exactly what the line carries.
-    const criteria = this.criteria().map(({ observedAt, ...c }) => ({ ...c, observed_at: observedAt === undefined ? null : this.iso(observedAt) }));
+    const criteria = requestSnapshot(this.criteria(), (ms) => this.iso(ms));
     const overridden = kind === 'waiver' ? [extra.gate!] : criteria.filter((c) => c.severity === 'critical' && c.status !== 'PASS' && c.status !== 'WAIVED').map((c) => c.id);
     const id = randomUUID();
     const expires = this.iso(now + rule.expiresMs);
     const what = kind === 'go' ? 'override request' : 'waiver request';
     const need = `${rule.count} approval${rule.count === 1 ? '' : 's'} from ${rule.roles.join('/')}`;
+    const line = {
+      type: 'override.request',
+      id,
+      kind,
+      justification,
+      overall: s.overall.overall,
+      criteria_hash: sha256Tagged(canonicalJson(criteria)),
+      overridden,
+      expires,
+      needs: { roles: rule.roles, count: rule.count },
+      ...extra,
+      criteria,
+      actor: this.actor,
+      ...(s.role ? { role: s.role } : {}),
+    } as AppendInput;
+    // Approvers only see what reaches them on the feed: a request too large for one frame is never made.
+    const bytes = requestFrameBytes({ type: 'override', ts: this.iso(now), action: 'request', id, actor: this.actor, line });
+    if (bytes > MAX_FRAME_BYTES) {
+      return void tellRefused(this.session, what, `it would be ${kib(bytes)}, over the room feed's ${kib(MAX_FRAME_BYTES)} frame limit (${criteria.length} gates): no approver could see it; nothing was recorded or sent`);
+    }
     return this.record({
       right: kind === 'go' ? 'decision' : 'waive',
       what,
-      line: {
-        type: 'override.request',
-        id,
-        kind,
-        justification,
-        overall: s.overall.overall,
-        criteria_hash: sha256Tagged(canonicalJson(criteria)),
-        overridden,
-        expires,
-        needs: { roles: rule.roles, count: rule.count },
-        ...extra,
-        criteria,
-        actor: this.actor,
-        ...(s.role ? { role: s.role } : {}),
-      } as AppendInput,
+      line,
       publish: (line) => ({ type: 'override', ts: this.iso(), action: 'request', id, actor: this.actor, line }),
-      event: { kind: 'decision', level: 'warn', text: `${kind === 'go' ? 'OVERRIDE' : `WAIVER of ${extra.gate}`} REQUESTED by ${this.actor} (${id.slice(0, 8)}): needs ${need}, expires ${expires.slice(11, 16)}Z: ${justification}` },
-      notice: { text: `${what} ${id.slice(0, 8)}: needs ${need} by ${expires.slice(11, 16)}Z`, level: 'warn' },
+      event: { kind: 'decision', level: 'warn', text: `${kind === 'go' ? 'OVERRIDE' : `WAIVER of ${extra.gate}`} REQUESTED by ${this.actor} (${id.slice(0, 8)}): needs ${need}, expires ${whenText(now + rule.expiresMs, now)}: ${justification}` },
+      notice: { text: `${what} ${id.slice(0, 8)}: needs ${need} by ${whenText(now + rule.expiresMs, now)}`, level: 'warn' },
     });
   }
 
@@ -326,6 +343,11 @@ export class Acts {
         ...(override ? { override } : {}),
       },
       this.clock,
+      (error) => {
+        const text = `decision record NOT SAVED yet (retrying; quitting writes it to a rescue file): ${error}`;
+        this.session.live.event({ kind: 'decision', level: 'error', text });
+        setNotice(this.store, text, 'error');
+      },
     );
     this.session.publish({ type: 'decision', ts: this.iso(now), decision: d.decision, actor: this.actor, id: rec.record.id });
     this.session.live.event({ kind: 'decision', level: d.decision === 'GO' ? 'ok' : 'warn', text: `decision ${d.decision}${override ? ' (OVERRIDE)' : ''} recorded by ${this.actor}: ${d.justification}` });

@@ -23,6 +23,7 @@ import { every, type Clock } from '../core/clock.js';
 import type { OverrideMsg } from '../feed/protocol.js';
 import { setNotice, setOverrides, type OverrideView } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
+import { requestRefusal, whenText } from './requestStanding.js';
 import type { Session } from '../session/session.js';
 
 export interface DeskCompletion {
@@ -75,12 +76,14 @@ export class OverrideDesk {
     return kind === 'go' ? cfg.decision.override : cfg.waiver?.approvals;
   }
 
-  /** Our own chained requests, then the verified remote ones. */
+  /** Our own chained requests, then the verified remote ones; only those that stand (requestStanding.ts). */
   requests(): RequestLine[] {
+    const now = this.clock.now();
     const own = this.ledger
       .chained()
       .filter((c) => c.inChain && c.line.type === 'override.request' && c.line.deployment === this.ctx.deployment)
-      .map((c) => c.line as RequestLine);
+      .map((c) => c.line as RequestLine)
+      .filter((r) => !requestRefusal(r, this.ctx, now));
     const ids = new Set(own.map((r) => r.id));
     return [...own, ...[...this.remoteRequests.values()].filter((r) => !ids.has(r.id))];
   }
@@ -221,18 +224,20 @@ export class OverrideDesk {
       }
     }
     if (!why && req && !this.ruleFor(req.kind)) why = 'approvals are not configured here';
-    if (why) {
-      const k = `req:${m.id}:${why}`;
+    const standing = why || !req ? undefined : requestRefusal(req, this.ctx, this.clock.now());
+    if (why || standing) {
+      const k = `req:${m.id}:${why ?? standing}`;
       if (this.said.has(k)) return;
       this.said.add(k);
-      this.session.live.event({ kind: 'feed', level: 'warn', text: `override request ${oneLine(m.id, 64).slice(0, 8)} by ${who} unverified: ${why}; ignored` });
+      const verdict = why ? `unverified: ${why}` : `not accepted: ${standing}`;
+      this.session.live.event({ kind: 'feed', level: 'warn', text: `override request ${oneLine(m.id, 64).slice(0, 8)} by ${who} ${verdict}; ignored` });
       return;
     }
     if (this.remoteRequests.has(req!.id)) return;
     this.remoteRequests.set(req!.id, req!);
     const rule = this.ruleFor(req!.kind)!;
-    const exp = new Date(expiryOf(req!, rule)).toISOString().slice(11, 16);
-    this.session.live.event({ kind: 'decision', level: 'warn', text: `${req!.kind === 'go' ? 'OVERRIDE' : `WAIVER of ${req!.gate ?? '?'}`} REQUESTED by ${who} (signature verified): needs ${rule.count}, expires ${exp}Z: o approves` });
+    const exp = whenText(expiryOf(req!, rule), this.clock.now());
+    this.session.live.event({ kind: 'decision', level: 'warn', text: `${req!.kind === 'go' ? 'OVERRIDE' : `WAIVER of ${req!.gate ?? '?'}`} REQUESTED by ${who} (signature verified): needs ${rule.count}, expires ${exp}: o approves` });
     this.sync();
   }
 }

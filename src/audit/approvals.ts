@@ -65,6 +65,9 @@ export interface Tally {
   expires: number;
 }
 
+/** How far before its request an approval may be dated: the approver's clock may be this slow. */
+export const APPROVAL_CLOCK_SKEW_MS = 15 * 60_000;
+
 /** The request's expiry: its own claim, never later than request time + the rule's `expires`. */
 export function expiryOf(req: RequestLine, rule: ApprovalRule): number {
   const at = Date.parse(req.ts);
@@ -108,8 +111,10 @@ export function judgeApproval(claim: ApprovalClaim, req: RequestLine, rule: Appr
   if (!role) return no(`${actor} holds none of ${rule.roles.join(', ')}`);
   const requestedAt = Date.parse(req.ts);
   const expires = expiryOf(req, rule);
-  // Consoles' clocks differ a little; an approval dated well before the request is not for it.
-  if (at < requestedAt - 5 * 60_000) return no('dated before the request');
+  // An approval names the request's random id, which exists only once the request is out, so
+  // its date only tells the approver's clock: one some minutes slow still counts. Expiry is
+  // judged by this console's receipt too (below), so a slow clock never extends a request.
+  if (at < requestedAt - APPROVAL_CLOCK_SKEW_MS) return no(`dated ${Math.round((requestedAt - at) / 60_000)} min before the request (its clock is more than ${APPROVAL_CLOCK_SKEW_MS / 60_000} min off)`);
   const received = claim.receivedAt ?? at;
   if (at > expires || received > expires) return no(`arrived after the request expired (${new Date(expires).toISOString()})`);
   return { actor, role, at, line_hash: typeof l.hash === 'string' ? l.hash : '', ...(claim.remote ? { remote: true } : {}) };

@@ -12,6 +12,7 @@ import type { CriterionStatus, Overall, Signoff, Value, Waiver } from '../core/t
 import { canonicalJson, jsonSafe, sha256Tagged } from './canonical.js';
 import { fsyncDir } from './fsutil.js';
 import type { Ledger } from './ledger.js';
+import { trackPending } from './pendingRecords.js';
 import type { DecisionKind, LedgerLine, OverrideSummary } from './types.js';
 
 export const DECISION_SCHEMA = 'warroom.decision/v1';
@@ -138,6 +139,10 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
   return { ...body, hash: hashDecisionRecord(body) };
 }
 
+export function decisionRecordText(record: DecisionRecord): string {
+  return JSON.stringify(record, null, 2) + '\n';
+}
+
 /** `20261123T140000Z_go_nogo.json` for a time in ms. */
 export function decisionFileName(ms: number, n = 1): string {
   const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
@@ -157,7 +162,7 @@ export async function writeDecisionRecord(
   opts: { name?: string } = {},
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const text = JSON.stringify(record, null, 2) + '\n';
+  const text = decisionRecordText(record);
   const ts = Date.parse(record.timestamp);
   const at = Number.isFinite(ts) ? ts : clock.now();
   const first = opts.name ?? decisionFileName(at);
@@ -250,6 +255,8 @@ export function recordDecision(
   dir: string,
   input: DecisionInput,
   clock: Clock = systemClock,
+  /** Told once, on the first failed write (the retries go on). */
+  onFirstFailure?: (error: string) => void,
 ): RecordedDecision {
   const record = buildDecisionRecord(input, ledger.lastHash());
   const name = reserveName(dir, input.at);
@@ -269,21 +276,44 @@ export function recordDecision(
     ...(input.role ? { role: input.role } : {}),
   });
   let error: string | undefined;
+  let path: string | undefined;
+  // Quitting stops this loop and settles the record (pendingRecords.ts): written, or rescued.
+  const stopped = new AbortController();
+  let untrack: () => void = () => undefined;
+  const writeNow = async () => {
+    path = await writeDecisionRecord(dir, record, clock, { name });
+    error = undefined;
+    reserved.get(dir)?.delete(basename(path));
+    untrack();
+    return path;
+  };
   const written = (async () => {
     let backoff = 1000;
     for (;;) {
       try {
-        const path = await writeDecisionRecord(dir, record, clock, { name });
-        error = undefined;
-        reserved.get(dir)?.delete(basename(path));
-        return path;
+        return await writeNow();
       } catch (e) {
+        if (error === undefined && backoff === 1000) onFirstFailure?.(`cannot write ${join(dir, name)}: ${(e as Error).message}`);
         error = `cannot write ${join(dir, name)}: ${(e as Error).message}`;
-        await sleep(clock, backoff);
+        await sleep(clock, backoff, stopped.signal).catch(() => {
+          throw new Error(`${error}; left to the exit path`);
+        });
         backoff = Math.min(backoff * 2, 30_000);
       }
     }
   })();
+  untrack = trackPending({
+    dir,
+    name,
+    text: decisionRecordText(record),
+    stop: async () => {
+      stopped.abort();
+      await written.catch(() => undefined);
+    },
+    writtenPath: () => path,
+    writeNow,
+    lastError: () => error,
+  });
   return { record, line, written, lastError: () => error };
 }
 

@@ -42,8 +42,12 @@ export function watchOptions(values: Parsed['values']): WatchOptions {
 
 /**
  * `--notify`: the final verdict goes to every sink that takes `overall`, once the watch has
- * ended (the exit code stays the verdict's; an undelivered message is said on stderr).
+ * ended (the exit code stays the verdict's; an undelivered message is said on stderr). A watch
+ * cancelled by a signal gives the sinks only a short budget: a CI runner follows SIGTERM with
+ * SIGKILL within seconds, and the exit code must get out first.
  */
+export const CANCELLED_NOTIFY_BUDGET_MS = 2000;
+
 function notifyHooks(config: Config, hooks: WatchHooks, actor: string, say: (s: string) => void): WatchHooks | undefined {
   if (!(config.notify ?? []).length) return undefined;
   let first: string | undefined;
@@ -52,13 +56,16 @@ function notifyHooks(config: Config, hooks: WatchHooks, actor: string, say: (s: 
       first ??= c.overall;
       hooks.onChange?.(c);
     },
-    async onVerdict(report) {
+    async onVerdict(report, exitCode, end) {
       if (!report) return;
+      const cancelledBy = end === 'signal' ? (exitCode === EXIT.SIGTERM ? 'SIGTERM' : 'SIGINT') : undefined;
       const { sendOnce, formatOutcomes } = await import('../notify/send.js');
       const { checkEvent } = await import('../notify/window.js');
-      const outcomes = await sendOnce(config, checkEvent(config, report, { actor, ...(first ? { previous: first } : {}) }));
-      if (outcomes.length === 0) say('--notify: no sink takes the overall event');
-      else say(`--notify:\n${formatOutcomes(outcomes)}`);
+      const event = checkEvent(config, report, { actor, ...(first ? { previous: first } : {}), ...(cancelledBy ? { cancelledBy } : {}) });
+      const outcomes = await sendOnce(config, event, cancelledBy ? { timeoutMs: CANCELLED_NOTIFY_BUDGET_MS } : {});
+      const head = cancelledBy ? `--notify (watch cancelled by ${cancelledBy}):` : '--notify:';
+      if (outcomes.length === 0) say(`${head} no sink takes the overall event`);
+      else say(`${head}\n${formatOutcomes(outcomes)}`);
     },
   };
 }

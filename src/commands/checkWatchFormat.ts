@@ -45,7 +45,7 @@ export function endSentence(end: WatchEnd, exitCode: number, heldMs: number, ove
     case 'timeout':
       return `watch timed out after ${dur(opts.timeoutMs)}: ${overall ?? 'no verdict'}${overall ? ` held for ${dur(heldMs)}` : ''} (exit ${exitCode})`;
     case 'signal':
-      return `watch interrupted (${exitCode === 143 ? 'SIGTERM' : 'SIGINT'}): last verdict ${overall ?? 'none'} (exit ${exitCode})`;
+      return `watch cancelled (${exitCode === 143 ? 'SIGTERM' : 'SIGINT'}): last verdict ${overall ?? 'none'} (exit ${exitCode})`;
   }
 }
 

@@ -18,6 +18,7 @@ import { enterAltScreen } from './screen.js';
 import { Recorder, type RecordLine } from '../session/recording.js';
 import { openLedgerFor, type LedgerLink } from '../session/ledgerLink.js';
 import { loadSigningKey, rulesFor } from '../audit/signers.js';
+import { settlePendingRecords } from '../audit/pendingRecords.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { ActionRunner } from '../acts/actionRunner.js';
 import { Controller } from '../input/controller.js';
@@ -180,12 +181,27 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     await session.stop();
     await notify?.stop();
   }
-  const unsaved = await closeAudit(ledgerLink, io);
+  const recordsUnsaved = await closeDecisionRecords(io);
+  const unsaved = (await closeAudit(ledgerLink, io)) || recordsUnsaved;
   const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
   if (telemetryError) io.stderr.write(`warroom: ${telemetryError}\n`);
   await rec?.close();
   if (unsaved) return EXIT_AUDIT_UNSAVED;
   return signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGHUP' ? EXIT_SIGHUP : 0;
+}
+
+/**
+ * Decision records whose write is still being retried: one more attempt each, else a rescue
+ * file, named on stderr. True when any record is not where its ledger line says it is.
+ */
+async function closeDecisionRecords(io: CliIo): Promise<boolean> {
+  const { rescued, lost } = await settlePendingRecords(io.env);
+  for (const r of rescued) {
+    io.stderr.write(`warroom: DECISION RECORD NOT SAVED: ${r.name} could not be written to ${r.dir} (${r.error})\n`);
+    io.stderr.write(`warroom: it was written to the rescue file ${r.path}; move it to ${join(r.dir, r.name)} once the disk is fixed\n`);
+  }
+  for (const l of lost) io.stderr.write(`warroom: DECISION RECORD LOST: ${l.name} could not be written to ${l.dir}, nor rescued: ${l.error}\n`);
+  return rescued.length + lost.length > 0;
 }
 
 /** Flushes the ledger; lines still not on disk go to a rescue file, named on stderr. True when any were unsaved. */

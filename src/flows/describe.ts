@@ -150,6 +150,7 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
           `${r.kind === 'go' ? 'overrides NO-GO gates' : 'waives'}: ${r.overridden.map((g) => txt(g, 60)).join(', ') || '(none)'}`,
           `justification: ${txt(r.justification)}`,
           `approvals ${r.counted}/${r.need}, expires ${iso(r.expires)} (${inWords(r.expires, ctx.now)})`,
+          ...(r.others?.length ? [`${r.others.length + 1} requests are open; this is the oldest. Also open: ${r.others.slice(0, 3).map((o) => `${o.id.slice(0, 8)} by ${txt(o.requestedBy, 40)}`).join(', ')}`] : []),
           'Records and publishes your signed approval.',
         ],
         hint: CONFIRM_Y,

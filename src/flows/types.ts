@@ -83,6 +83,8 @@ export interface OpenRequest {
   expires: number;
   /** Who has approved so far (the requester included when they hold a role). */
   approvers: string[];
+  /** Other open requests (newer): `o` takes this one, and the confirm says so. */
+  others?: { id: string; requestedBy: string }[];
 }
 
 /** SPEC §9.5: what a request needs. */

@@ -73,9 +73,15 @@ export function reportEvent(lines: readonly LedgerLine[], opts: { integrity: { o
  * `check --watch --notify`: the verdict of a check as an `overall` event (`previous` is the
  * verdict before, when the watch saw one). Send it with sendOnce.
  */
-export function checkEvent(config: Pick<Config, 'deployment' | 'ramp' | 'roles'>, report: CheckReport, opts: { actor: string; previous?: string; now?: number }): NotifyEvent {
+export function checkEvent(
+  config: Pick<Config, 'deployment' | 'ramp' | 'roles'>,
+  report: CheckReport,
+  opts: { actor: string; previous?: string; now?: number; /** The signal that cancelled the watch: the verdict is not final. */ cancelledBy?: string },
+): NotifyEvent {
   const now = opts.now ?? Date.parse(report.evaluated_at);
   const ctx = { config, now, actor: opts.actor, overall: report.overall, reasons: report.reasons, criteria: report.criteria };
   const e = overallEvent(ctx, opts.previous ?? 'not checked', undefined);
-  return { ...e, title: `check ${verdictLine(report.overall, report.criteria, report.reasons)}`, gates: report.overall === 'GO' ? report.criteria : blockingCriteria(report.criteria) };
+  const verdict = verdictLine(report.overall, report.criteria, report.reasons);
+  const title = opts.cancelledBy ? `check cancelled (${opts.cancelledBy}), last verdict ${verdict}` : `check ${verdict}`;
+  return { ...e, title, ...(opts.cancelledBy ? { detail: { ...e.detail, cancelled_by: opts.cancelledBy } } : {}), gates: report.overall === 'GO' ? report.criteria : blockingCriteria(report.criteria) };
 }

@@ -2,9 +2,11 @@
  * `alertmanager` source: Alertmanager's v2 API (or Grafana's compatible one under `base_path`).
  * A gate's value is the number of active, unsilenced, uninhibited alerts its `filter` selects;
  * Alertmanager does the selecting (repeated `filter=` parameters), so an endpoint that ignored
- * the filter would over-count, which fails closed. With `silences: warn`, an active silence
- * matching the filter (rule in alertMatch.ts) holds a pass at WARN: a muted page is exactly
- * what must not pass quietly during a window.
+ * the filter would over-count, which fails closed. With `silences: warn` a pass is held at WARN
+ * when a silence mutes one of the gate's alerts now (the alert's `status.silencedBy`, as
+ * Alertmanager itself judged it, whatever labels the silence names), or when an active silence
+ * matches the filter (rule in alertMatch.ts) and would mute the next page: a muted page is
+ * exactly what must not pass quietly during a window.
  */
 import type { AlertmanagerSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
@@ -55,8 +57,10 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
     }
   }
 
-  const alertParams = (filter: readonly string[]) => {
-    const q = new URLSearchParams({ active: 'true', silenced: 'false', inhibited: 'false' });
+  // With `silences: warn` the silenced alerts are asked for too (and not counted), so the gate
+  // sees what each silence mutes.
+  const alertParams = (filter: readonly string[], withSilenced = false) => {
+    const q = new URLSearchParams({ active: 'true', silenced: String(withSilenced), inhibited: 'false' });
     for (const f of filter) q.append('filter', f.trim());
     return q;
   };
@@ -73,7 +77,7 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
       }
       const wantSilences = probes.some((p) => p.alerts?.silences === 'warn');
       const [alerts, silences] = await Promise.all([
-        Promise.all(probes.map((p) => getJson(alertsUrl, alertParams(p.alerts?.filter ?? []), ctx))),
+        Promise.all(probes.map((p) => getJson(alertsUrl, alertParams(p.alerts?.filter ?? [], p.alerts?.silences === 'warn'), ctx))),
         wantSilences ? getJson(silencesUrl, undefined, ctx) : Promise.resolve(undefined),
       ]);
       const down = alerts.find((a): a is Extract<Fetched, { ok: false }> => !a.ok && a.source);
@@ -97,6 +101,8 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
 export interface AlertSummary {
   name: string;
   summary?: string;
+  /** Ids of the silences muting it (`status.silencedBy`); absent or empty: it is not silenced. */
+  silencedBy?: string[];
 }
 export interface SilenceSummary {
   id: string;
@@ -108,8 +114,10 @@ export interface SilenceSummary {
 
 /** Pure: one probe's reading from the alert list and, for `silences: warn`, the active silences. */
 export function alertsReading(body: unknown, probe: Probe, silences: SilenceSummary[] | { error: string } | undefined, now: number, where = 'alerts'): Reading {
-  const parsed = parseAlerts(body);
-  if ('error' in parsed) return { value: null, observedAt: now, error: `${where}: ${parsed.error}` };
+  const all = parseAlerts(body);
+  if ('error' in all) return { value: null, observedAt: now, error: `${where}: ${all.error}` };
+  const parsed = all.filter((a) => !a.silencedBy?.length);
+  const muted = all.filter((a) => a.silencedBy?.length);
   const r: Reading = { value: parsed.length, observedAt: now };
   if (parsed.length > 0) {
     const listed = listAlerts(parsed);
@@ -126,11 +134,28 @@ export function alertsReading(body: unknown, probe: Probe, silences: SilenceSumm
       } catch (err) {
         return { value: null, observedAt: now, error: oneLine(err instanceof Error ? err.message : String(err)) };
       }
-      const hits = silences.filter((s) => silenceMatchesFilter(s.matchers, filter));
-      if (hits.length > 0) r.hold = describeSilences(hits);
+      const hold = silenceHold(muted, silences, filter);
+      if (hold) r.hold = hold;
     }
   }
   return r;
+}
+
+/**
+ * Why a pass is held: the gate's alerts that silences mute now, by whichever silence (named
+ * from the silence list, or by id alone if it ended between the two reads), else the active
+ * silences whose matchers cover the filter.
+ */
+function silenceHold(muted: readonly AlertSummary[], silences: readonly SilenceSummary[], filter: readonly Matcher[]): string | undefined {
+  if (muted.length > 0) {
+    const ids = [...new Set(muted.flatMap((a) => a.silencedBy ?? []))];
+    const byId = new Map(silences.map((s) => [s.id, s]));
+    const named = ids.map((id) => byId.get(id) ?? { id, createdBy: '', comment: '', endsAt: '', matchers: [] });
+    const n = muted.length;
+    return `${n} firing alert${n === 1 ? '' : 's'} silenced: ${listAlerts(muted)}; ${describeSilences(named, 'mute')}`;
+  }
+  const hits = silences.filter((s) => silenceMatchesFilter(s.matchers, filter));
+  return hits.length > 0 ? describeSilences(hits) : undefined;
 }
 
 /** Pure: the v2 alert list, or why it is not one. */
@@ -144,6 +169,8 @@ export function parseAlerts(body: unknown): AlertSummary[] | { error: string } {
     const summary = ((a as { annotations?: Record<string, unknown> }).annotations ?? {}).summary;
     const s: AlertSummary = { name: typeof name === 'string' && name !== '' ? name : '(no alertname)' };
     if (typeof summary === 'string' && summary.trim() !== '') s.summary = summary;
+    const silencedBy = ((a as { status?: { silencedBy?: unknown } }).status ?? {}).silencedBy;
+    if (Array.isArray(silencedBy) && silencedBy.length > 0) s.silencedBy = silencedBy.map((id) => String(id));
     out.push(s);
   }
   return out;
@@ -179,7 +206,7 @@ export function listAlerts(alerts: readonly AlertSummary[]): string {
   return shown.join('; ') + (more > 0 ? `; +${more} more` : '');
 }
 
-export function describeSilences(silences: readonly SilenceSummary[]): string {
+export function describeSilences(silences: readonly SilenceSummary[], verb: 'match' | 'mute' = 'match'): string {
   const shown = silences.slice(0, MAX_LISTED_SILENCES).map((s) => {
     const who = s.createdBy ? ` by ${oneLine(s.createdBy, 60)}` : '';
     const why = s.comment ? ` "${oneLine(s.comment, 120)}"` : '';
@@ -188,5 +215,6 @@ export function describeSilences(silences: readonly SilenceSummary[]): string {
   });
   const more = silences.length - shown.length;
   const n = silences.length;
-  return `${n} active silence${n === 1 ? '' : 's'} match${n === 1 ? 'es' : ''} the filter: ${shown.join('; ')}${more > 0 ? `; +${more} more` : ''}`;
+  const what = verb === 'match' ? `match${n === 1 ? 'es' : ''} the filter` : `mute${n === 1 ? 's' : ''} them`;
+  return `${n} active silence${n === 1 ? '' : 's'} ${what}: ${shown.join('; ')}${more > 0 ? `; +${more} more` : ''}`;
 }

@@ -4,6 +4,8 @@ import type { FlowContext } from '../flows/types.js';
 import { runbookOptions } from './runbookOptions.js';
 import { actionInFlight, type WarroomState } from '../store/store.js';
 import { filterGates, orderedGates } from './selectors.js';
+import { openRequests } from '../acts/requestStanding.js';
+export { openRequests, whenText } from '../acts/requestStanding.js';
 
 /** The next stage by the observed influence: the first stage above it. */
 export function nextStageInfluence(s: WarroomState): number | undefined {
@@ -55,7 +57,8 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
   if (cfg.decision.override) ctx.override = cfg.decision.override;
   if (cfg.waiver?.approvals) ctx.waiverApprovals = cfg.waiver.approvals;
   ctx.actor = s.actor;
-  const open = (s.overrides ?? []).find((o) => o.state === 'pending');
+  // The oldest open request: the one the banner shows (requestStanding.ts).
+  const [open, ...others] = openRequests(s.overrides);
   if (open) {
     ctx.openRequest = {
       id: open.id,
@@ -68,6 +71,7 @@ export function flowContextOf(s: WarroomState, now: number, wallNow: number): Fl
       need: open.need,
       expires: open.expires,
       approvers: open.approvers.map((a) => a.actor),
+      ...(others.length ? { others: others.map((o) => ({ id: o.id, requestedBy: o.requestedBy })) } : {}),
     };
   }
   const next = nextStageInfluence(s);

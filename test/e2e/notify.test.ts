@@ -77,7 +77,8 @@ describe('notifications from the real binary (SPEC §9.4)', () => {
     expect(nogo).toMatchObject({ schema: 'warroom.event/v1', deployment: 'rl-policy-e2e', environment: 'e2e', actor: ACTOR });
     expect(nogo.detail.summary).toMatch(/^NO-GO: entropy = [\d.]+ fails >= 0\.9 \(warn >= 0\.8\) \(critical\)$/);
     expect(nogo.gates.find((g: { id: string }) => g.id === 'entropy')).toMatchObject({ status: 'FAIL', threshold: '>= 0.9 (warn >= 0.8)' });
-    await eventually(() => bodies(slack).some((b) => /NO-GO: entropy = [\d.]+ fails >= 0\.9/.test(b.text)), 10_000, 'the NO-GO in Slack');
+    // Slack's text is mrkdwn: & < > escaped (Slack shows ">=").
+    await eventually(() => bodies(slack).some((b) => /NO-GO: entropy = [\d.]+ fails &gt;= 0\.9/.test(b.text)), 10_000, 'the NO-GO in Slack');
     const sl = bodies(slack).find((b) => /NO-GO/.test(b.text))!;
     expect(sl.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'context']);
     expect(JSON.stringify(sl.blocks[2])).toContain(`actor ${ACTOR}`);

@@ -106,7 +106,7 @@ describe('warroom check with an alertmanager source', () => {
     const { code, report } = await check('silenced', src(am.url), gates);
     const c = crit(report);
     expect(c).toMatchObject({ status: 'WARN', value: 0 });
-    expect(c.reason).toContain('1 active silence matches the filter: ');
+    expect(c.reason).toContain('1 firing alert silenced: CheckoutErrors; 1 active silence mutes them: ');
     expect(c.reason).toContain(`${id} by bob "db failover drill" until `);
     expect(crit(report, 'pages_quiet')).toMatchObject({ status: 'PASS', value: 0 });
     expect(report.overall).toBe('WARN');

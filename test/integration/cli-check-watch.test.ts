@@ -100,7 +100,7 @@ describe('check --watch (real binary, real exporter)', () => {
     await until(() => out.includes('NO-GO') && w.exporter.hits() >= 2, 'the first verdict');
     child.kill('SIGINT');
     expect(await closed).toBe(130);
-    expect(out).toContain('watch interrupted (SIGINT): last verdict NO-GO (exit 130)');
+    expect(out).toContain('watch cancelled (SIGINT): last verdict NO-GO (exit 130)');
     expect(err).toContain('--notify: no notify sinks configured');
     expect(err).not.toMatch(/\n\s+at /);
   });
@@ -157,6 +157,46 @@ describe('check --watch --notify (real receiver)', () => {
       await hook.stop();
     }
   });
+});
+
+describe('check --watch --notify cancelled by a signal', () => {
+  for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${sig} with a sink that never answers: exits ${code} within seconds, the message and stderr say the watch was cancelled`, async () => {
+      const hang = await startReceiver('hang');
+      const hook = await startReceiver('ok');
+      const w = await workspace(0.5, {
+        notify: [
+          { type: 'webhook', url: `${hang.url}/hang`, on: ['overall'] },
+          { type: 'webhook', url: `${hook.url}/hook`, on: ['overall'] },
+        ],
+      });
+      try {
+        const child = spawn(process.execPath, [BIN, 'check', '--watch', '--notify', '--interval', '200ms', '--timeout', '5m', '--config', w.configPath], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', WARROOM_ACTOR: 'ci-bot' },
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const closed = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+        await until(() => out.includes('NO-GO') && w.exporter.hits() >= 2, 'the first verdict');
+        const sent = Date.now();
+        child.kill(sig);
+        expect(await closed).toBe(code);
+        // A CI runner sends SIGKILL some seconds after SIGTERM (GitLab, Actions: ~10 s): well before that.
+        expect(Date.now() - sent).toBeLessThan(6_000);
+        expect(out).toContain(`watch cancelled (${sig}): last verdict NO-GO (exit ${code})`);
+        expect(err).toMatch(new RegExp(`--notify \\(watch cancelled by ${sig}\\):\\n(.|\\n)*delivered +webhook#1`));
+        expect(err).toMatch(/pending +webhook#0 .*: no outcome within the wait/);
+        const body = hook.delivered()[0] as { detail: { summary: string } };
+        expect(body.detail.summary).toMatch(new RegExp(`^check cancelled \\(${sig}\\), last verdict NO-GO: entropy = 0.5 fails >= 0.9`));
+        expect(err).not.toMatch(/\n\s+at /);
+      } finally {
+        await Promise.all([hang.stop(), hook.stop()]);
+      }
+    }, 60_000);
+  }
 });
 
 describe('check --watch never shows an environment value', () => {

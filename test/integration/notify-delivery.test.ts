@@ -62,7 +62,7 @@ describe('notify delivery to real receivers', () => {
     expect(slack.received).toHaveLength(1);
     expect(slack.received[0]!.path).toBe('/services/T00/B00/s3cr3tpath');
     const body = slack.received[0]!.body as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: { text: string }[] }[] };
-    expect(body.text).toContain('NO-GO: entropy = 0.71 fails >= 0.9 (critical)');
+    expect(body.text).toContain('NO-GO: entropy = 0.71 fails &gt;= 0.9 (critical)');
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
     expect(body.blocks[0]!.text).toEqual({ type: 'plain_text', text: 'NO-GO: entropy = 0.71 fails >= 0.9 (critical)', emoji: false });
     expect(body.blocks[1]!.text!.type).toBe('mrkdwn');

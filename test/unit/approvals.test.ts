@@ -77,6 +77,13 @@ describe('tallyApprovals', () => {
     expect(t.notCounted).toEqual([{ actor: 'erin', at: late, why: expect.stringMatching(/arrived after the request expired/) }]);
   });
 
+  it('an approver clock minutes slow still counts; one more than 15 min off does not', () => {
+    const slow = judgeApproval(remote(approval('carol', { ts: new Date(T0 - 6 * 60_000).toISOString() }), T0 + 60_000), request(), RULE, CTX);
+    expect(slow).toMatchObject({ actor: 'carol', role: 'cto' });
+    const off = judgeApproval(remote(approval('carol', { ts: new Date(T0 - 20 * 60_000).toISOString() }), T0 + 60_000), request(), RULE, CTX);
+    expect(off).toMatchObject({ why: 'dated 20 min before the request (its clock is more than 15 min off)' });
+  });
+
   it('an approval dated in time but received after expiry does not count (a backdated line)', () => {
     const late = T0 + RULE.expiresMs + 1000;
     const j = judgeApproval(remote(approval('erin'), late), request(), RULE, CTX);

@@ -47,7 +47,9 @@ describe('payloads', () => {
 
   it('slack: header, section, context blocks and a text fallback; mrkdwn is escaped', () => {
     const b = slackBody({ ...e, lines: ['<!channel> & co'] });
-    expect(b.text).toBe('[rl-policy-v42/production] NO-GO: entropy = 0.71 fails >= 0.9 (critical)');
+    // The top-level text is mrkdwn as well: & < > escaped (Slack shows them as the characters).
+    expect(b.text).toBe('[rl-policy-v42/production] NO-GO: entropy = 0.71 fails &gt;= 0.9 (critical)');
+    expect(slackBody({ ...e, title: '<!channel> <https://evil.example|Approve>' }).text).toBe('[rl-policy-v42/production] &lt;!channel&gt; &lt;https://evil.example|Approve&gt;');
     expect(b.blocks.map((x) => x.type)).toEqual(['header', 'section', 'context']);
     expect(b.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: e.title, emoji: false } });
     const section = (b.blocks[1] as { text: { type: string; text: string } }).text;
@@ -70,6 +72,17 @@ describe('payloads', () => {
     expect(b.attachments[0]!.contentType).toBe(ADAPTIVE_CARD);
     expect(b.attachments[0]!.content.type).toBe('AdaptiveCard');
     expect(JSON.stringify(b.attachments[0]!.content.body)).toContain('entropy = 0.71 fails >= 0.9 (critical)');
+  });
+
+  it('teams: room text cannot make a link or emphasis (title, lines, facts)', () => {
+    const evil = '[Approve](https://evil.example/x) *now* <https://evil.example> `code` a\\b';
+    const escaped = String.raw`\[Approve\]\(https://evil.example/x) \*now\* \<https://evil.example> \`code\` a\\b`;
+    const body = teamsBody({ ...e, title: evil, lines: [evil], actor: evil }).attachments[0]!.content.body as { text?: string; facts?: { title: string; value: string }[] }[];
+    expect(body[0]!.text).toBe(escaped);
+    expect(body[1]!.text).toBe(escaped);
+    expect(body.find((x) => x.facts)!.facts!.find((f) => f.title === 'Actor')!.value).toBe(escaped);
+    // Ordinary text is left readable.
+    expect(teamsBody(e).attachments[0]!.content.body[0]).toMatchObject({ text: 'NO-GO: entropy = 0.71 fails >= 0.9 (critical)' });
   });
 
   it('webhook: exactly warroom.event/v1', () => {

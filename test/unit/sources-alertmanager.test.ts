@@ -55,6 +55,16 @@ describe('silences: warn', () => {
     expect(alertsReading([], probe(filter, 'warn'), parseSilences([list[1]]) as never, NOW).hold).toBeUndefined();
     expect(alertsReading([], probe(filter, 'ignore'), parseSilences(list) as never, NOW).hold).toBeUndefined();
   });
+  it('an alert muted by a silence outside the filter (status.silencedBy) is not counted and holds the gate', () => {
+    const muted = { labels: { alertname: 'CheckoutDown' }, status: { state: 'suppressed', silencedBy: ['s-other'] } };
+    const firing = { labels: { alertname: 'CheckoutSlow' }, status: { state: 'active', silencedBy: [] } };
+    const r = alertsReading([muted, firing], probe(filter, 'warn'), parseSilences(list) as never, NOW);
+    expect(r.value).toBe(1);
+    expect(r.hold).toBe('1 firing alert silenced: CheckoutDown; 1 active silence mutes them: s-other by bob "db maintenance" until 2026-11-23T16:00:00.000Z');
+    // A silence that ended between the two reads is still named, by id.
+    const gone = alertsReading([{ ...muted, status: { silencedBy: ['s-gone'] } }], probe(filter, 'warn'), [], NOW);
+    expect(gone.hold).toBe('1 firing alert silenced: CheckoutDown; 1 active silence mutes them: s-gone');
+  });
   it('silences that cannot be read make the gate unknown (it cannot show none are muting it)', () => {
     expect(alertsReading([], probe(filter, 'warn'), { error: 'HTTP 500' }, NOW).error).toBe('cannot check silences: HTTP 500');
     expect(parseSilences({})).toEqual({ error: 'not an Alertmanager v2 silence list' });

@@ -28,7 +28,8 @@ export function slackBody(e: NotifyEvent) {
     `${new Date(e.ts).toISOString()} · warroom ${e.event}`,
   ];
   return {
-    text: cut(`[${e.deployment}/${e.environment}] ${e.title}`, 3000),
+    // The top-level text is mrkdwn too (notifications show it): escaped like the blocks.
+    text: mrkdwnEscape(cut(`[${e.deployment}/${e.environment}] ${e.title}`, 3000)),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: cut(e.title, HEADER_MAX), emoji: false } },
       ...(section ? [{ type: 'section', text: { type: 'mrkdwn', text: cut(section, SECTION_MAX) } }] : []),

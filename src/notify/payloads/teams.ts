@@ -4,6 +4,7 @@
  */
 import type { NotifyEvent } from '../events.js';
 import { explainCriterion } from '../events.js';
+import { markdownEscape as md } from './markdown.js';
 import { cut, type NotifyRequest } from './request.js';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -11,14 +12,14 @@ export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 export function teamsBody(e: NotifyEvent) {
   const color = e.overall === 'NO-GO' ? 'Attention' : e.overall === 'WARN' ? 'Warning' : e.overall === 'GO' ? 'Good' : 'Default';
   const body: unknown[] = [
-    { type: 'TextBlock', text: cut(e.title, 500), weight: 'Bolder', size: 'Medium', wrap: true, color: e.severity === 'info' ? 'Default' : 'Attention' },
-    ...e.lines.slice(0, 20).map((l) => ({ type: 'TextBlock', text: cut(l, 1000), wrap: true, spacing: 'Small' })),
+    { type: 'TextBlock', text: md(cut(e.title, 500)), weight: 'Bolder', size: 'Medium', wrap: true, color: e.severity === 'info' ? 'Default' : 'Attention' },
+    ...e.lines.slice(0, 20).map((l) => ({ type: 'TextBlock', text: md(cut(l, 1000)), wrap: true, spacing: 'Small' })),
     {
       type: 'FactSet',
       facts: [
-        { title: 'Overall', value: e.overall },
-        { title: 'Deployment', value: `${e.deployment} → ${e.environment}` },
-        { title: 'Actor', value: e.actor },
+        { title: 'Overall', value: md(e.overall) },
+        { title: 'Deployment', value: md(`${e.deployment} → ${e.environment}`) },
+        { title: 'Actor', value: md(e.actor) },
         { title: 'Time', value: new Date(e.ts).toISOString() },
         { title: 'Event', value: e.event },
       ],
@@ -26,7 +27,7 @@ export function teamsBody(e: NotifyEvent) {
   ];
   if (e.gates.length) {
     body.push({ type: 'TextBlock', text: 'Gates', weight: 'Bolder', wrap: true, color });
-    body.push({ type: 'FactSet', facts: e.gates.slice(0, 15).map((c) => ({ title: `${c.status} ${c.id}`, value: cut(explainCriterion(c), 300) })) });
+    body.push({ type: 'FactSet', facts: e.gates.slice(0, 15).map((c) => ({ title: md(`${c.status} ${c.id}`), value: md(cut(explainCriterion(c), 300)) })) });
   }
   return {
     type: 'message',
