@@ -7,9 +7,10 @@ import { mkdir, open, readFile, truncate, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from './canonical.js';
-import { headMismatch, headPathFor, readHead, writeHead } from './head.js';
+import { headMismatch, headPathFor, readHead, writeHead, type LedgerHead } from './head.js';
 import { tryLock, type HeldLock } from './lock.js';
 import { signMessage, type SigningKey } from './sshsig.js';
+import { canonicalJson } from './canonical.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
 import { describe, fsyncDir } from './fsutil.js';
@@ -38,7 +39,7 @@ export interface LedgerOptions {
 }
 
 /** Line types that carry an actor's signature when a signing key is set. */
-const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve']);
+const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve', 'checkpoint.ack']);
 
 
 const safeName = (actor: string) => actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'console';
@@ -84,6 +85,8 @@ export class Ledger {
   private readonly events = new Emitter<{ change: undefined }>();
   private readonly waiters = new Set<FlushWaiter>();
   private readonly signer: SigningKey | undefined;
+  /** Who writes this file: named in (and, with a key, signing) its head. */
+  private readonly writer: string | undefined;
   private lock: HeldLock | undefined;
   private readonly headPath: string;
   /** Lines in the file (as read, plus written since): what the head anchor records. */
@@ -96,6 +99,7 @@ export class Ledger {
   private constructor(path: string, opts: LedgerOptions, text: string) {
     this.path = path;
     this.signer = opts.signer;
+    this.writer = opts.lockAs;
     this.headPath = headPathFor(path);
     this.clock = opts.clock ?? systemClock;
     this.deployment = opts.deployment;
@@ -411,7 +415,10 @@ export class Ledger {
   private async anchor(): Promise<void> {
     if (this.headFrozen) return;
     try {
-      await writeHead(this.headPath, { schema: 'warroom.ledger-head/v1', count: this.fileLines, last_hash: this.lastWrittenHash, ts: new Date(this.clock.now()).toISOString() });
+      const head: LedgerHead = { schema: 'warroom.ledger-head/v1', count: this.fileLines, last_hash: this.lastWrittenHash, ts: new Date(this.clock.now()).toISOString(), ...(this.writer ? { actor: this.writer } : {}) };
+      // Signed, a head cannot be rewritten after a cut tail by anyone without the writer's key.
+      if (this.signer && this.writer) head.sig = signMessage(canonicalJson(head), this.signer);
+      await writeHead(this.headPath, head);
     } catch {
       // The ledger itself is on disk; verify will report the stale head as a shorter anchor.
     }

@@ -3,10 +3,10 @@
  * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
  * Lines past a verification failure never count; the caller is told why.
  */
-import { judgeSignoffs, standingLines, type Unverified } from '../audit/authority.js';
+import { judgeSignoffs, standingWaivers, type Unverified } from '../audit/authority.js';
+import { signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
 import { rulesFor } from '../audit/signers.js';
-import { activeWaivers } from '../audit/state.js';
 import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
 
@@ -20,7 +20,7 @@ export interface Authority {
 export async function readAuthority(config: Config, now = Date.now()): Promise<Authority> {
   const { rules, problems } = await rulesFor(config, now);
   const warnings = [...problems];
-  const read = await readLedgers(config.audit.dir);
+  const read = await readLedgers(config.audit.dir, { ...(rules.signers ? { signers: rules.signers } : {}), now });
   // A missing audit dir is a window with nothing signed yet, not a problem.
   if (read.files.length === 0 && read.problems.every((p) => /ENOENT|no such file/i.test(p))) return { signoffs: [], waivers: [], unverified: [], warnings };
   warnings.push(...read.problems);
@@ -31,5 +31,8 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
   });
   const judged = judgeSignoffs(lines, rules);
   // Invalidated waivers never count either (SPEC §9.5); with waiver.approvals only approved ones do.
-  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(lines, rules), now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: judged.unverified, warnings };
+  const waivers = standingWaivers(lines, rules, { approvedOnly: config.waiver?.approvals !== undefined }).filter((w) => w.expires > now);
+  // Local mode never claims more than it knows: whatever it counted, nobody signed.
+  if (!signedRoom(rules) && judged.counted.length + waivers.length > 0) warnings.push(`${judged.counted.length} sign-off(s) and ${waivers.length} waiver(s) counted, ${UNSIGNED_NOTICE} (set room.allowed_signers to count signed acts only)`);
+  return { signoffs: judged.counted, waivers, unverified: judged.unverified, warnings };
 }
