@@ -45,6 +45,8 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
   }
   const off = linkLedger(session, ledger, clock, opts.rules, { dir: config.audit.dir });
   const warnings = [...ledger.notes];
+  // The judge reads this console's lines like anyone's: unsigned, they are claims.
+  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions and approvals will not');
   if (!ledger.integrity.ok) {
     warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
   }
