@@ -93,6 +93,6 @@ export class ForgedLedger {
 
 /** A line as another console recorded a copy of it: the original signed line attached. */
 export function copyOf(original: Line, recordedBy: string): Record<string, unknown> & { type: string; actor: string } {
-  const { role, gate, type, actor } = original as { role?: string; gate?: string; type: string; actor: string };
+  const { role, gate, type, actor } = original as unknown as { role?: string; gate?: string; type: string; actor: string };
   return { type, actor, ...(role ? { role } : {}), ...(gate ? { gate } : {}), remote_line: original, recorded_by: recordedBy };
 }
