@@ -9,7 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from './canonical.js';
 import { headMismatch, headPathFor, readHead, writeHead, type LedgerHead } from './head.js';
 import { tryLock, type HeldLock } from './lock.js';
-import { signMessage, type SigningKey } from './sshsig.js';
+import { signMessage, type AllowedSigner, type SigningKey } from './sshsig.js';
+import { judgeSigned } from './judge.js';
 import { canonicalJson } from './canonical.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
@@ -36,6 +37,11 @@ export interface LedgerOptions {
   lockAs?: string;
   /** Signs sign-off, decision, waiver and action lines (SPEC §9.1). */
   signer?: SigningKey;
+  /**
+   * room.allowed_signers, when configured: a head found unsigned (or signed by an unlisted key)
+   * is never rewritten, so re-signing it cannot launder a tail cut while nobody was writing.
+   */
+  headSigners?: readonly AllowedSigner[];
 }
 
 /** Line types that carry an actor's signature when a signing key is set. */
@@ -198,11 +204,14 @@ export class Ledger {
       ledger.headFrozen = true;
       ledger.notes.push(`${basename(ledger.headPath)} unreadable (${head.unreadable}): the tail cannot be checked`);
     } else if (head) {
-      const why = headMismatch(head, ledger.all);
+      const why = headMismatch(head, ledger.all) ?? unsignedHead(head, opts.headSigners, clock.now());
       if (why) {
         ledger.headFrozen = true;
         ledger.notes.push(why);
       }
+    } else if (opts.headSigners && ledger.all.length > 0) {
+      ledger.headFrozen = true;
+      ledger.notes.push(`${basename(ledger.headPath)} missing: nothing signed anchors the tail (run warroom audit verify)`);
     }
     if (torn && tornSide) {
       ledger.append({ type: 'note', text: `torn last line (${torn.fragment.length} bytes) set aside in ${tornSide}`, actor: opts.lockAs ?? 'warroom' });
@@ -438,6 +447,13 @@ export class Ledger {
     // The emitter isolates a broken listener: it must not stop the audit trail.
     this.events.emit('change', undefined);
   }
+}
+
+/** In a signed room: why a head found on disk must not be trusted (nor re-signed), or undefined. */
+function unsignedHead(head: LedgerHead, signers: readonly AllowedSigner[] | undefined, now: number): string | undefined {
+  if (!signers) return undefined;
+  const v = judgeSigned(head, { signers, now });
+  return v.ok ? undefined : `ledger head not signed by a listed key (${v.why}): a cut tail could hide behind it; it is not rewritten (run warroom audit verify)`;
 }
 
 /** The last line when it does not parse as a ledger line (torn by a crash), with what precedes it. */

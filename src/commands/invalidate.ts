@@ -58,6 +58,7 @@ export async function invalidateCommand(p: Parsed, io: CliIo): Promise<number> {
     environment: config.deployment.environment,
     lockAs: actor,
     ...(signer ? { signer } : {}),
+    ...(rules.signers ? { headSigners: rules.signers } : {}),
   });
   try {
     if (!ledger.integrity.ok) throw new CliError(`${ledger.file} fails verification (line ${ledger.integrity.line}: ${ledger.integrity.reason}); not appending to it; run warroom audit verify`, EXIT.USAGE);

@@ -36,6 +36,7 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
       // A read-only console never writes, so it takes no lock from the writer.
       ...(writes ? { lockAs: session.opts.actor } : {}),
       ...(opts.signer ? { signer: opts.signer } : {}),
+      ...(opts.rules.signers ? { headSigners: opts.rules.signers } : {}),
     });
   } catch (err) {
     return {

@@ -49,7 +49,10 @@ async function withRig(people: string[], signers: (k: Record<string, Key>) => st
   }
 }
 
-/** alice's signed request, and approvals of it as the forger chooses (signed with `key`, or not). */
+/**
+ * alice's signed request, and approvals of it as the forger chooses (signed with `key`, or not);
+ * the head is alice's, signed (else the whole file would be distrusted before any approval is judged).
+ */
 function rebuiltLedger(keys: Record<string, Key>, approvals: { actor: string; key?: Key }[]): ForgedLedger {
   const l = new ForgedLedger('rl-policy-e2e', 'e2e');
   const at = Date.now() - 60_000;
@@ -68,7 +71,7 @@ const decisions = (ws: E2eWorkspace) => ws.auditFiles().filter((f) => f.endsWith
 describe.concurrent('the console judges its own ledger by signatures (issue 21)', () => {
   it('finding 2: unsigned local approvals in a rebuilt ledger.jsonl never complete an override', async () => {
     await withRig(['carol', 'dave', 'erin'], (k) => Object.values(k).map((x) => `${x.name} ${x.pub}`).join('\n') + '\n', async ({ ws, keys, open }) => {
-      rebuiltLedger(keys, [{ actor: 'carol' }, { actor: 'dave' }, { actor: 'erin' }]).write(ws.auditDir, 'ledger');
+      rebuiltLedger(keys, [{ actor: 'carol' }, { actor: 'dave' }, { actor: 'erin' }]).write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
       const a = open();
       const screen = await a.waitFor(/OVERRIDE REQUESTED by e2e-alice: 0\/3 approvals/, 20_000, 'the request pending with no approval counted');
       expect(screen).toMatch(/not counted: carol \(unsigned\)/);
@@ -81,7 +84,7 @@ describe.concurrent('the console judges its own ledger by signatures (issue 21)'
   it('finding 4: one key listed as hank,hank2 is one approver, and a key past its valid-before counts for nothing', async () => {
     const people = ['carol', 'hank', 'ivan'];
     await withRig(people, (k) => [`${ACTOR} ${k[ACTOR]!.pub}`, `carol ${k.carol!.pub}`, `hank,hank2 ${k.hank!.pub}`, `ivan valid-before="20200101" ${k.ivan!.pub}`].join('\n') + '\n', async ({ ws, keys, open }) => {
-      rebuiltLedger(keys, [{ actor: 'hank', key: keys.hank }, { actor: 'hank2', key: keys.hank }, { actor: 'ivan', key: keys.ivan }, { actor: 'carol', key: keys.carol }]).write(ws.auditDir, 'ledger');
+      rebuiltLedger(keys, [{ actor: 'hank', key: keys.hank }, { actor: 'hank2', key: keys.hank }, { actor: 'ivan', key: keys.ivan }, { actor: 'carol', key: keys.carol }]).write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
       const a = open();
       const screen = await a.waitFor(/OVERRIDE REQUESTED by e2e-alice: 2\/3 approvals/, 20_000, 'hank and carol counted, nobody else');
       expect(screen).toMatch(/hank2 \(signed with the same key as hank/);

@@ -285,6 +285,24 @@ describe('finding 7: the ledger head is signed by its writer', () => {
     expect(v.stderr).toMatch(/ledger\.head missing/);
   });
 
+  it('a writer that opens a ledger whose head is unsigned never re-signs it (that would launder a cut tail)', async () => {
+    const r = room();
+    const l = new ForgedLedger();
+    for (let i = 0; i < 4; i++) l.add({ type: 'note', text: `n${i}`, actor: 'alice' });
+    writeFileSync(join(r.audit, 'ledger.jsonl'), l.text(2));
+    writeFileSync(join(r.audit, 'ledger.head'), JSON.stringify(l.head('alice', undefined, 2)));
+    const bob = new ForgedLedger();
+    bob.add({ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob' }, { key: r.keys.bob });
+    bob.write(r.audit, 'ledger-bob', { actor: 'bob', key: r.keys.bob });
+    // alice's invalidation is appended to ledger.jsonl (nobody holds it) with her key.
+    const inv = await runCli(['audit', 'invalidate', 'ledger-bob.jsonl:1', '--reason', 'x', '--actor', 'alice', '--config', r.configPath, '--signing-key', r.keys.alice!.key]);
+    expect(inv.code).toBe(0);
+    expect(inv.stderr).toMatch(/ledger head not signed by a listed key/);
+    const v = await verify(r);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/ledger\.jsonl: ledger\.head not signed/);
+  });
+
   it('the head warroom writes carries a signature ssh-keygen accepts for the writer', async () => {
     const r = room();
     const l = new ForgedLedger();
