@@ -4,7 +4,7 @@
  * Lines past a verification failure never count; the caller is told why.
  */
 import { judgeSignoffs, standingWaivers, type Unverified } from '../audit/authority.js';
-import { signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
+import { judgeLine, signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
 import { rulesFor } from '../audit/signers.js';
 import type { Config } from '../config/types.js';
@@ -30,6 +30,12 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     return chainedLines(f);
   });
   const judged = judgeSignoffs(lines, rules);
+  // Waivers without authority are said too (sign-offs are, as unverified): never a silent drop.
+  for (const { line, inChain } of lines) {
+    if (!inChain || line.type !== 'waiver' || line.deployment !== rules.deployment) continue;
+    const v = judgeLine(line, rules);
+    if (!v.ok) warnings.push(`waiver of ${String((line as { gate?: unknown }).gate)} by ${line.actor} not counted: ${v.why}`);
+  }
   // Invalidated waivers never count either (SPEC §9.5); with waiver.approvals only approved ones do.
   const waivers = standingWaivers(lines, rules, { approvedOnly: config.waiver?.approvals !== undefined }).filter((w) => w.expires > now);
   // Local mode never claims more than it knows: whatever it counted, nobody signed.

@@ -106,6 +106,16 @@ describe('finding 1: a dropped, unsigned, self-chained ledger carries no authori
     expect(c2.stderr).toMatch(/the signing key is not listed for bob/);
   });
 
+  it('an unsigned waiver in a ledger whose head its writer signed is still only a claim, and check says so', async () => {
+    const r = room();
+    const l = new ForgedLedger();
+    l.add({ type: 'waiver', gate: 'oncall_ack', reason: 'written unsigned', expires: new Date(Date.now() + 3600_000).toISOString(), actor: 'alice', role: 'release_captain' });
+    l.write(r.audit, 'ledger', { actor: 'alice', key: r.keys.alice });
+    const c = await check(r);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/waiver of oncall_ack by alice not counted: unsigned/);
+  });
+
   it('without allowed_signers nothing is attributable, and check and report say so plainly', async () => {
     const r = room({ signed: false });
     const l = new ForgedLedger();
