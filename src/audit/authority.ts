@@ -203,7 +203,8 @@ export function standingLines(lines: readonly ChainedLine[], rules: Invalidation
  */
 export function standingWaivers(lines: readonly ChainedLine[], rules: InvalidationRules, opts: { approvedOnly?: boolean } = {}): Waiver[] {
   const { counted } = judgeInvalidations(lines, rules);
-  const timed = authoritativeLines(lines, rules).map((l, i) => ({ l, i, at: Date.parse(l.ts) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.l);
+  const waivers = authoritativeLines(lines.filter((c) => c.line.type === 'waiver'), rules);
+  const timed = waivers.map((l, i) => ({ l, i, at: Date.parse(l.ts) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.l);
   return waiversFrom(timed, { ...opts, revoked: new Set(counted.keys()), actOf: actHash });
 }
 
@@ -218,7 +219,7 @@ export function judgeSignoffs(lines: readonly ChainedLine[], rules: AuthorityRul
   const invalidated = judgeInvalidations(lines, rules).counted;
   // Time order across every file (a copy at its original's time), so "latest" means latest.
   const effective = (l: LedgerLine) => Date.parse(String((originalOf(l) ?? l).ts));
-  const ordered = lines.map((c, i) => ({ c, i, at: effective(c.line) })).sort((a, b) => (a.at - b.at) || a.i - b.i).map((x) => x.c);
+  const ordered = lines.filter((c) => c.line.type === 'signoff').map((c, i) => ({ c, i, at: effective(c.line) })).sort((a, b) => (a.at - b.at) || a.i - b.i).map((x) => x.c);
   for (const { line, inChain } of ordered) {
     if (line.type !== 'signoff') continue;
     const l = line as LedgerLine & SignoffEvent & RecordedRemote & { sig?: string };

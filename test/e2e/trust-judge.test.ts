@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ACTOR, overall, startConsole, startSim, writeE2eConfig, type E2eWorkspace } from '../helpers/e2e.js';
-import { ForgedLedger, keypair, type Key } from '../helpers/forge.js';
+import { copyOf, ForgedLedger, keypair, type Key } from '../helpers/forge.js';
 import type { Tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,6 +107,29 @@ describe.concurrent('the console judges its own ledger by signatures (issue 21)'
       await a.waitFor((s) => overall(s) === 'NO-GO', 20_000, 'the console: NO-GO');
       await sleep(2000);
       expect(overall(a.capture())).toBe('NO-GO');
+    });
+  });
+
+  it('finding 6: the console, check and report give one answer when one copy of an act is invalidated', async () => {
+    await withRig(['bob'], (k) => Object.values(k).map((x) => `${x.name} ${x.pub}`).join('\n') + '\n', async ({ ws, keys, open }) => {
+      const bob = new ForgedLedger('rl-policy-e2e', 'e2e');
+      const own = bob.add({ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob' }, { key: keys.bob });
+      bob.write(ws.auditDir, 'ledger-bob', { actor: 'bob', key: keys.bob! });
+      // alice's console recorded its copy of bob's signed sign-off in its own ledger.
+      const mine = new ForgedLedger('rl-policy-e2e', 'e2e');
+      mine.add(copyOf(own, ACTOR));
+      mine.write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
+      const a = open();
+      await a.waitFor((s) => overall(s) === 'GO', 20_000, 'the console: GO on bob\'s signed sign-off');
+      // The captain invalidates bob's own line (in ledger-bob.jsonl), not the console's copy.
+      const inv = await runCli(['audit', 'invalidate', 'ledger-bob.jsonl:1', '--reason', 'signed on the wrong build', '--config', ws.configPath, '--actor', ACTOR, '--signing-key', keys[ACTOR]!.key]);
+      expect(inv.code, inv.stderr).toBe(0);
+      expect(inv.stdout).toMatch(new RegExp(`recorded as ledger-${ACTOR}\\.jsonl:1 \\(signed\\)`));
+      await a.waitFor((s) => overall(s) !== 'GO', 20_000, 'the console: the copy goes with the act');
+      const c = await runCli(['check', '--strict', '--config', ws.configPath, '--format', 'json'], { timeoutMs: 30_000 });
+      expect(JSON.parse(c.stdout).overall).toBe(overall(a.capture()));
+      const rep = await runCli(['report', '--config', ws.configPath]);
+      expect(rep.stdout).toMatch(/No sign-offs recorded\./);
     });
   });
 });
