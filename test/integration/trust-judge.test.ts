@@ -163,7 +163,7 @@ const CASES: SignerCase[] = [
   { name: 'unknown option', line: (k) => `bob no-such-option ${k}`, principal: 'bob' },
   { name: 'malformed time', line: (k) => `bob valid-before="2099" ${k}`, principal: 'bob' },
   { name: 'an expired line, then a valid one', line: (k) => `bob valid-before="20200101" ${k}\nbob ${k}`, principal: 'bob' },
-  // Local time: 2 h ago in UTC digits is 3 h ahead when read in UTC-5 (still valid), 7 h ahead in UTC+5... read as UTC it would have passed.
+  // Times without Z are local: each case below gets the opposite verdict if read as UTC.
   { name: 'valid-before, local time west of UTC', line: (k) => `bob valid-before="${digits(Date.now() - 2 * 3600_000)}" ${k}`, principal: 'bob', tz: 'Etc/GMT+5' },
   { name: 'valid-before, local time east of UTC', line: (k) => `bob valid-before="${digits(Date.now() + 2 * 3600_000)}" ${k}`, principal: 'bob', tz: 'Etc/GMT-5' },
   { name: 'valid-after, local time east of UTC', line: (k) => `bob valid-after="${digits(Date.now() + 2 * 3600_000)}" ${k}`, principal: 'bob', tz: 'Etc/GMT-5' },
