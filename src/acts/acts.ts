@@ -21,6 +21,7 @@ import { setNotice, type Notice } from '../store/store.js';
 import type { EventEntry } from '../store/store.js';
 import { actorOf } from '../viewmodel/flowContext.js';
 import { MAX_INVALIDATE_TARGETS } from '../flows/invalidateFlow.js';
+import { actHash } from '../audit/judge.js';
 import type { InvalidateTarget } from '../flows/types.js';
 import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { frameBytes, kib, requestFrameBytes, requestSnapshot } from './requestSize.js';
@@ -204,7 +205,8 @@ export class Acts {
     return this.record({
       right: 'invalidate',
       what: 'invalidation',
-      line: { type: 'invalidate', target, reason, actor: this.actor, ...(role ? { role } : {}) },
+      // Named by its act (the original signed line), so every copy of it goes, wherever it sits.
+      line: { type: 'invalidate', target: { ...target, act: actHash(found!) }, reason, actor: this.actor, ...(role ? { role } : {}) },
       publish: () => ({ type: 'event', ts: this.iso(), text: `invalidated ${target.file}:${target.line} (${what} by ${found!.actor}): ${reason}`, actor: this.actor }),
       event: { kind: 'action', level: 'warn', text: `invalidated ${target.file}:${target.line} (${what} by ${found!.actor}): ${reason}` },
       notice: { text: `invalidated ${what}`, level: 'ok' },

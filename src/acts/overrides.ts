@@ -14,9 +14,8 @@ import {
   type RequestLine,
   type Tally,
 } from '../audit/approvals.js';
-import { signedMessage } from '../audit/chain.js';
+import { judgeSigned, signedRoom } from '../audit/judge.js';
 import type { Ledger } from '../audit/ledger.js';
-import { verifyMessage } from '../audit/sshsig.js';
 import type { LedgerLine } from '../audit/types.js';
 import type { ApprovalRule } from '../config/types.js';
 import { every, type Clock } from '../core/clock.js';
@@ -197,7 +196,7 @@ export class OverrideDesk {
     if (!req) return say('for a request this console does not know');
     const rule = this.ruleFor(req.kind);
     if (!rule) return say('approvals are not configured here');
-    const judged = judgeApproval({ line, remote: true, receivedAt: this.clock.now() }, req, rule, this.ctx);
+    const judged = judgeApproval({ line, remote: true, receivedAt: this.clock.now() }, req, rule, { ...this.ctx, now: this.clock.now() });
     if ('why' in judged) return say(judged.why);
     if (this.claims(req.id).some((c) => (c.line as { hash?: unknown }).hash === hash)) return;
     // Only a console that writes records it; a read-only one shows what it can verify.
@@ -215,13 +214,10 @@ export class OverrideDesk {
     else if (req.actor !== m.actor || req.id !== m.id) why = 'the frame differs from the signed line it carries';
     else if (req.deployment !== this.ctx.deployment) why = `for deployment ${JSON.stringify(req.deployment)}`;
     else if (typeof req.sig !== 'string') why = 'unsigned';
-    else if (!this.ctx.signers?.length) why = 'no room.allowed_signers configured to check its signature';
+    else if (!signedRoom(this.ctx)) why = 'no room.allowed_signers configured to check its signature';
     else {
-      try {
-        why = verifyMessage(signedMessage(req), req.sig, req.actor, this.ctx.signers);
-      } catch {
-        why = 'the attached line cannot be canonicalised';
-      }
+      const v = judgeSigned(req, { signers: this.ctx.signers, now: this.clock.now() });
+      if (!v.ok) why = v.why;
     }
     if (!why && req && !this.ruleFor(req.kind)) why = 'approvals are not configured here';
     const standing = why || !req ? undefined : requestRefusal(req, this.ctx, this.clock.now());

@@ -9,8 +9,8 @@
  * only; the requester counts as one approval when they hold one of the roles.
  */
 import type { ApprovalRule } from '../config/types.js';
-import { signedMessage } from './chain.js';
-import { verifyMessage, type AllowedSigner } from './sshsig.js';
+import { judgeSigned, signedRoom } from './judge.js';
+import type { AllowedSigner } from './sshsig.js';
 import type { LedgerLine, OverrideApproveEvent, OverrideRequestEvent } from './types.js';
 
 // The line shapes live with the other ledger events (types.ts); named here too for the callers of the rule.
@@ -22,7 +22,10 @@ export type ApproveLine = LedgerLine & OverrideApproveEvent & { sig?: string };
 export interface ApprovalContext {
   deployment: string;
   roles?: Record<string, string[]>;
+  /** room.allowed_signers, when configured: then every approval and request must be signed (judge.ts). */
   signers?: readonly AllowedSigner[];
+  /** ms: when keys' valid-after / valid-before are judged; the tally's `now` when absent. */
+  now?: number;
 }
 
 /** One approval as judged: where it came from and when this console received it. */
@@ -46,6 +49,8 @@ export interface Approver {
   /** The requester's own request, counted as their approval. */
   requester?: boolean;
   remote?: boolean;
+  /** The signing key's fingerprint (signed room): one person is one key. */
+  key?: string;
 }
 
 export interface NotCounted {
@@ -91,17 +96,13 @@ export function judgeApproval(claim: ApprovalClaim, req: RequestLine, rule: Appr
   if (!l || typeof l !== 'object') return no('no approval line attached');
   if (l.type !== 'override.approve') return no('the attached line is not an approval');
   if (claim.inChain === false) return no('not a valid line of the ledger chain');
-  if (claim.remote) {
-    if (typeof l.sig !== 'string') return no('unsigned');
-    if (!ctx.signers || ctx.signers.length === 0) return no('no room.allowed_signers configured to check its signature');
-    let msg: string;
-    try {
-      msg = signedMessage(l);
-    } catch {
-      return no('the attached line cannot be canonicalised');
-    }
-    const bad = verifyMessage(msg, l.sig, actor, ctx.signers);
-    if (bad) return no(bad);
+  // The one judge: in a signed room this console's own lines need a valid signature too.
+  let key: string | undefined;
+  if (claim.remote || signedRoom(ctx)) {
+    if (!signedRoom(ctx)) return no('no room.allowed_signers configured to check its signature');
+    const v = judgeSigned(l, { signers: ctx.signers, now: ctx.now ?? Date.now() });
+    if (!v.ok) return no(v.why);
+    key = v.key;
   }
   if (l.deployment !== ctx.deployment) return no(`for deployment ${JSON.stringify(l.deployment)}, not ${ctx.deployment}`);
   if (l.request !== req.id) return no(`for request ${JSON.stringify(l.request)}, not ${req.id}`);
@@ -117,7 +118,7 @@ export function judgeApproval(claim: ApprovalClaim, req: RequestLine, rule: Appr
   if (at < requestedAt - APPROVAL_CLOCK_SKEW_MS) return no(`dated ${Math.round((requestedAt - at) / 60_000)} min before the request (its clock is more than ${APPROVAL_CLOCK_SKEW_MS / 60_000} min off)`);
   const received = claim.receivedAt ?? at;
   if (at > expires || received > expires) return no(`arrived after the request expired (${new Date(expires).toISOString()})`);
-  return { actor, role, at, line_hash: typeof l.hash === 'string' ? l.hash : '', ...(claim.remote ? { remote: true } : {}) };
+  return { actor, role, at, line_hash: typeof l.hash === 'string' ? l.hash : '', ...(claim.remote ? { remote: true } : {}), ...(key ? { key } : {}) };
 }
 
 /**
@@ -128,21 +129,35 @@ export function tallyApprovals(req: RequestLine, claims: readonly ApprovalClaim[
   const expires = expiryOf(req, rule);
   const counted: Approver[] = [];
   const notCounted: NotCounted[] = [];
+  const judgedCtx = { ...ctx, now: ctx.now ?? now };
+  // A request no listed key signed is a claim: nothing approves it into an override.
+  const reqSig = signedRoom(judgedCtx) ? judgeSigned(req, { signers: judgedCtx.signers, now: judgedCtx.now }) : { ok: true as const };
+  if (!reqSig.ok) {
+    notCounted.push({ actor: req.actor, at: Date.parse(req.ts), why: `the request itself carries no authority: ${reqSig.why}` });
+    return { state: now > expires ? 'expired' : 'pending', counted, notCounted, need: rule.count, expires };
+  }
+  // Distinct people: distinct keys in a signed room (one key listed as hank,hank2 is one person), else names.
   const seen = new Set<string>();
   const requesterRole = approverRole(ctx, rule, req.actor);
   if (requesterRole) {
-    counted.push({ actor: req.actor, role: requesterRole, at: Date.parse(req.ts), line_hash: req.hash, requester: true });
-    seen.add(req.actor);
+    counted.push({ actor: req.actor, role: requesterRole, at: Date.parse(req.ts), line_hash: req.hash, requester: true, ...(reqSig.key ? { key: reqSig.key } : {}) });
+    seen.add(reqSig.key ?? req.actor);
   }
   const ordered = [...claims].sort((a, b) => tsOf(a) - tsOf(b));
   for (const c of ordered) {
-    const j = judgeApproval(c, req, rule, ctx);
+    const j = judgeApproval(c, req, rule, judgedCtx);
     if ('why' in j) {
       notCounted.push({ actor: j.actor, at: j.at, why: j.why });
       continue;
     }
-    if (seen.has(j.actor)) continue; // the same actor twice is one approval
-    seen.add(j.actor);
+    const who = j.key ?? j.actor;
+    if (seen.has(who)) {
+      // The same person twice is one approval; under another name it is said, not hidden.
+      const first = counted.find((a) => (a.key ?? a.actor) === who);
+      if (first && first.actor !== j.actor) notCounted.push({ actor: j.actor, at: j.at, why: `signed with the same key as ${first.actor} (one key, one person)` });
+      continue;
+    }
+    seen.add(who);
     counted.push(j);
   }
   // The configured count, never the request's own claim of what it needs.

@@ -13,6 +13,9 @@ export interface LedgerHead {
   count: number;
   last_hash: string;
   ts: string;
+  /** The writer; with a signing key, `sig` is its SSHSIG over the canonical JSON without `sig`. */
+  actor?: string;
+  sig?: string;
 }
 
 /** `ledger.jsonl` → `ledger.head`, `ledger-bob.jsonl` → `ledger-bob.head`. */

@@ -5,6 +5,7 @@
  */
 import { describeTarget, INVALIDATABLE_TYPES, invalidatedText, judgeInvalidations, type AuthorityRules } from './authority.js';
 import { chainedLines, type LedgerFileRead } from './ledgerSet.js';
+import { actHash } from './judge.js';
 import { LEDGER_FILE, type InvalidateEvent, type LedgerLine } from './types.js';
 
 export interface TargetRef {
@@ -22,7 +23,7 @@ export type TargetCheck =
   | { ok: true; target: InvalidateEvent['target']; line: LedgerLine; what: string }
   | { ok: false; why: string };
 
-export function checkTarget(files: readonly LedgerFileRead[], ref: TargetRef, rules: Omit<AuthorityRules, 'now' | 'maxAgeMs'>): TargetCheck {
+export function checkTarget(files: readonly LedgerFileRead[], ref: TargetRef, rules: Omit<AuthorityRules, 'now' | 'maxAgeMs'> & { now?: number }): TargetCheck {
   const name = `${ref.file}:${ref.line}`;
   const f = files.find((x) => x.name === ref.file);
   if (!f) return { ok: false, why: `${ref.file}: no such ledger in the audit dir (ledgers: ${files.map((x) => x.name).join(', ') || 'none'})` };
@@ -34,7 +35,9 @@ export function checkTarget(files: readonly LedgerFileRead[], ref: TargetRef, ru
   if (l.type === 'invalidate') return { ok: false, why: `${name}: an invalidation cannot be invalidated` };
   if (!INVALIDATABLE_TYPES.includes(l.type)) return { ok: false, why: `${name}: a ${l.type} line cannot be invalidated (only ${INVALIDATABLE_TYPES.join(', ')})` };
   if (l.deployment !== rules.deployment) return { ok: false, why: `${name}: for deployment ${JSON.stringify(l.deployment)}, not ${rules.deployment}` };
-  const already = judgeInvalidations(files.flatMap(chainedLines), rules).counted.get(l.hash);
+  // The act, not the line: a copy recorded by another console names the same act as the original.
+  const act = actHash(l);
+  const already = judgeInvalidations(files.flatMap(chainedLines), rules).counted.get(act);
   if (already) return { ok: false, why: `${name}: already ${invalidatedText(already)}` };
-  return { ok: true, target: { file: ref.file, line: ref.line, hash: l.hash }, line: l, what: describeTarget(l) };
+  return { ok: true, target: { file: ref.file, line: ref.line, hash: l.hash, act }, line: l, what: describeTarget(l) };
 }

@@ -7,9 +7,11 @@ import { mkdir, open, readFile, truncate, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from './canonical.js';
-import { headMismatch, headPathFor, readHead, writeHead } from './head.js';
+import { headMismatch, headPathFor, readHead, writeHead, type LedgerHead } from './head.js';
 import { tryLock, type HeldLock } from './lock.js';
-import { signMessage, type SigningKey } from './sshsig.js';
+import { signMessage, type AllowedSigner, type SigningKey } from './sshsig.js';
+import { judgeSigned } from './judge.js';
+import { canonicalJson } from './canonical.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
 import { describe, fsyncDir } from './fsutil.js';
@@ -35,10 +37,15 @@ export interface LedgerOptions {
   lockAs?: string;
   /** Signs sign-off, decision, waiver and action lines (SPEC §9.1). */
   signer?: SigningKey;
+  /**
+   * room.allowed_signers, when configured: a head found unsigned (or signed by an unlisted key)
+   * is never rewritten, so re-signing it cannot launder a tail cut while nobody was writing.
+   */
+  headSigners?: readonly AllowedSigner[];
 }
 
 /** Line types that carry an actor's signature when a signing key is set. */
-const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve']);
+const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve', 'checkpoint.ack']);
 
 
 const safeName = (actor: string) => actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'console';
@@ -84,6 +91,8 @@ export class Ledger {
   private readonly events = new Emitter<{ change: undefined }>();
   private readonly waiters = new Set<FlushWaiter>();
   private readonly signer: SigningKey | undefined;
+  /** Who writes this file: named in (and, with a key, signing) its head. */
+  private readonly writer: string | undefined;
   private lock: HeldLock | undefined;
   private readonly headPath: string;
   /** Lines in the file (as read, plus written since): what the head anchor records. */
@@ -96,6 +105,7 @@ export class Ledger {
   private constructor(path: string, opts: LedgerOptions, text: string) {
     this.path = path;
     this.signer = opts.signer;
+    this.writer = opts.lockAs;
     this.headPath = headPathFor(path);
     this.clock = opts.clock ?? systemClock;
     this.deployment = opts.deployment;
@@ -194,11 +204,14 @@ export class Ledger {
       ledger.headFrozen = true;
       ledger.notes.push(`${basename(ledger.headPath)} unreadable (${head.unreadable}): the tail cannot be checked`);
     } else if (head) {
-      const why = headMismatch(head, ledger.all);
+      const why = headMismatch(head, ledger.all) ?? unsignedHead(head, opts.headSigners, clock.now());
       if (why) {
         ledger.headFrozen = true;
         ledger.notes.push(why);
       }
+    } else if (opts.headSigners && ledger.all.length > 0) {
+      ledger.headFrozen = true;
+      ledger.notes.push(`${basename(ledger.headPath)} missing: nothing signed anchors the tail (run warroom audit verify)`);
     }
     if (torn && tornSide) {
       ledger.append({ type: 'note', text: `torn last line (${torn.fragment.length} bytes) set aside in ${tornSide}`, actor: opts.lockAs ?? 'warroom' });
@@ -411,7 +424,10 @@ export class Ledger {
   private async anchor(): Promise<void> {
     if (this.headFrozen) return;
     try {
-      await writeHead(this.headPath, { schema: 'warroom.ledger-head/v1', count: this.fileLines, last_hash: this.lastWrittenHash, ts: new Date(this.clock.now()).toISOString() });
+      const head: LedgerHead = { schema: 'warroom.ledger-head/v1', count: this.fileLines, last_hash: this.lastWrittenHash, ts: new Date(this.clock.now()).toISOString(), ...(this.writer ? { actor: this.writer } : {}) };
+      // Signed, a head cannot be rewritten after a cut tail by anyone without the writer's key.
+      if (this.signer && this.writer) head.sig = signMessage(canonicalJson(head), this.signer);
+      await writeHead(this.headPath, head);
     } catch {
       // The ledger itself is on disk; verify will report the stale head as a shorter anchor.
     }
@@ -431,6 +447,13 @@ export class Ledger {
     // The emitter isolates a broken listener: it must not stop the audit trail.
     this.events.emit('change', undefined);
   }
+}
+
+/** In a signed room: why a head found on disk must not be trusted (nor re-signed), or undefined. */
+function unsignedHead(head: LedgerHead, signers: readonly AllowedSigner[] | undefined, now: number): string | undefined {
+  if (!signers) return undefined;
+  const v = judgeSigned(head, { signers, now });
+  return v.ok ? undefined : `ledger head not signed by a listed key (${v.why}): a cut tail could hide behind it; it is not rewritten (run warroom audit verify)`;
 }
 
 /** The last line when it does not parse as a ledger line (torn by a crash), with what precedes it. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseLedgerLinesNumbered, splitLines, verifyChain, type RawLine } from './chain.js';
 import type { ChainedLine } from './authority.js';
 import { describe } from './fsutil.js';
-import { headMismatch, headPathFor, readHead } from './head.js';
+import { headMismatch, headPathFor, readHead, type LedgerHead } from './head.js';
+import { judgeSigned, type SignerRules } from './judge.js';
 import { LEDGER_FILE, type LedgerLine, type VerifyResult } from './types.js';
 
 export interface LedgerFileRead {
@@ -28,7 +29,7 @@ export function isLedgerName(name: string): boolean {
 }
 
 /** Reads every ledger in `dir` (ledger.jsonl first); `problems` names what could not be read. */
-export async function readLedgers(dir: string, opts: { except?: string } = {}): Promise<{ files: LedgerFileRead[]; problems: string[]; orphanHeads: string[] }> {
+export async function readLedgers(dir: string, opts: { except?: string } & Partial<SignerRules> = {}): Promise<{ files: LedgerFileRead[]; problems: string[]; orphanHeads: string[] }> {
   const problems: string[] = [];
   let names: string[];
   try {
@@ -52,8 +53,10 @@ export async function readLedgers(dir: string, opts: { except?: string } = {}): 
     if (head && 'unreadable' in head) f.headProblem = `${headPathFor(name)} unreadable (${head.unreadable})`;
     else if (head) {
       const why = headMismatch(head, raw.map((r, i) => ({ hash: f.lines.find((x) => x.lineNo === i + 1)?.line.hash ?? '' })));
+      const unsigned = why ? undefined : headSignature(head, opts);
       if (why) f.headProblem = why;
-    }
+      else if (unsigned) f.headProblem = `${headPathFor(name)} ${unsigned}`;
+    } else if (opts.signers && raw.length > 0) f.headProblem = `${headPathFor(name)} missing: nothing signed anchors the tail`;
     files.push(f);
   }
   // A head whose ledger is gone: the whole file was deleted.
@@ -68,4 +71,12 @@ export function chainedLines(f: LedgerFileRead): ChainedLine[] {
   const badAt = f.chain.ok ? Infinity : f.chain.line;
   const cutAt = f.headProblem ? -Infinity : Infinity;
   return f.lines.map(({ lineNo, line }) => ({ line, inChain: lineNo < badAt && cutAt === Infinity }));
+}
+
+/** In a signed room the head must be signed by a key listed for its writer (else a cut tail could hide behind a rewritten head). */
+function headSignature(head: LedgerHead, opts: Partial<SignerRules>): string | undefined {
+  if (!opts.signers) return undefined;
+  if (typeof head.sig !== 'string') return 'not signed: a cut tail could hide behind a rewritten head';
+  const v = judgeSigned(head, { signers: opts.signers, now: opts.now ?? Date.now() });
+  return v.ok ? undefined : `signature does not count (${v.why}): a cut tail could hide behind a rewritten head`;
 }

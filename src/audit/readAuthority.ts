@@ -3,10 +3,10 @@
  * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
  * Lines past a verification failure never count; the caller is told why.
  */
-import { judgeSignoffs, standingLines, type Unverified } from './authority.js';
+import { judgeSignoffs, standingWaivers, type Unverified } from './authority.js';
+import { judgeLine, signedRoom, UNSIGNED_NOTICE } from './judge.js';
 import { chainedLines, readLedgers } from './ledgerSet.js';
 import { rulesFor } from './signers.js';
-import { activeWaivers } from './state.js';
 import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
 
@@ -20,7 +20,7 @@ export interface Authority {
 export async function readAuthority(config: Config, now = Date.now()): Promise<Authority> {
   const { rules, problems } = await rulesFor(config, now);
   const warnings = [...problems];
-  const read = await readLedgers(config.audit.dir);
+  const read = await readLedgers(config.audit.dir, { ...(rules.signers ? { signers: rules.signers } : {}), now });
   // A missing audit dir is a window with nothing signed yet, not a problem.
   if (read.files.length === 0 && read.problems.every((p) => /ENOENT|no such file/i.test(p))) return { signoffs: [], waivers: [], unverified: [], warnings };
   warnings.push(...read.problems);
@@ -30,6 +30,15 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     return chainedLines(f);
   });
   const judged = judgeSignoffs(lines, rules);
+  // Waivers without authority are said too (sign-offs are, as unverified): never a silent drop.
+  for (const { line, inChain } of lines) {
+    if (!inChain || line.type !== 'waiver' || line.deployment !== rules.deployment) continue;
+    const v = judgeLine(line, rules);
+    if (!v.ok) warnings.push(`waiver of ${String((line as { gate?: unknown }).gate)} by ${line.actor} not counted: ${v.why}`);
+  }
   // Invalidated waivers never count either (SPEC §9.5); with waiver.approvals only approved ones do.
-  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(lines, rules), now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: judged.unverified, warnings };
+  const waivers = standingWaivers(lines, rules, { approvedOnly: config.waiver?.approvals !== undefined }).filter((w) => w.expires > now);
+  // Local mode never claims more than it knows: whatever it counted, nobody signed.
+  if (!signedRoom(rules) && judged.counted.length + waivers.length > 0) warnings.push(`${judged.counted.length} sign-off(s) and ${waivers.length} waiver(s) counted, ${UNSIGNED_NOTICE} (set room.allowed_signers to count signed acts only)`);
+  return { signoffs: judged.counted, waivers, unverified: judged.unverified, warnings };
 }

@@ -15,6 +15,7 @@ import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
 import { chainedLines } from './ledgerSet.js';
+import { actHash, judgeLine, UNSIGNED_NOTICE } from './judge.js';
 import { scoreText } from '../engine/score.js';
 
 export interface ReportOptions {
@@ -27,27 +28,46 @@ export interface ReportOptions {
   rules?: Omit<AuthorityRules, 'now'> & { now?: number };
 }
 
+/** A line that records an act no listed key signed: where it sits and why it does not count. */
+export interface Claim {
+  origin: string;
+  line: LedgerLine;
+  why: string;
+}
+
 /** A report cannot be made (no directory or no ledger): the message is for the user. */
 export class AuditReportError extends Error {}
 
 /** Renders the report; throws AuditReportError when there is no ledger to report on. */
 export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<string> {
-  const r = await inspectAuditDir(dir);
+  const now = opts.rules?.now ?? Date.now();
+  const signing = opts.rules?.signers ? { signers: opts.rules.signers, now } : {};
+  const r = await inspectAuditDir(dir, signing);
   if (r.files.length === 0) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
   // Every console's ledger of the window, merged in time order.
   const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
   const rules: AuthorityRules = { deployment: lines[0]?.deployment ?? '', maxAgeMs: 12 * 3600_000, ...opts.rules, now: opts.rules?.now ?? end };
   const chained = r.files.flatMap(chainedLines);
-  const inv = judgeInvalidations(chained, rules);
+  const inv = judgeInvalidations(chained, { ...rules, now });
   // Invalidated sign-offs are listed in their own section, not as unverified ones.
-  const judged = judgeSignoffs(chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
+  const judged = judgeSignoffs(chained.filter((l) => !inv.counted.has(actHash(l.line))), rules);
+  // The judge's verdict (judge.ts): in a signed room, acts no listed key signed are claims, shown with their origin.
+  const claims: Claim[] = [];
+  if (signing.signers) {
+    for (const f of r.files) for (const { lineNo, line } of f.lines) {
+      const v = judgeLine(line, { signers: signing.signers, now });
+      if (!v.ok) claims.push({ origin: `${f.name}:${lineNo}`, line, why: v.why });
+    }
+  }
   return renderReportFromLines(lines, {
     ...opts,
     invalidated: [...inv.counted.values()],
     refusedInvalidations: inv.refused,
     counted: judged.counted,
     unverified: judged.unverified,
+    claims,
+    attribution: signing.signers ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
   });
 }
@@ -62,11 +82,17 @@ export function renderReportFromLines(
     /** SPEC §9.5: entries that no longer stand; never counted anywhere in the report. */
     invalidated?: Invalidation[];
     refusedInvalidations?: RefusedInvalidation[];
+    /** Acts without authority (signed room): never counted, listed apart with where they sit. */
+    claims?: Claim[];
+    /** Whether the acts are attributable: said plainly under Integrity. */
+    attribution?: string;
   },
 ): string {
   const out: string[] = [];
-  const gone = new Set((opts.invalidated ?? []).map((i) => i.target.hash));
-  const standing = lines.filter((l) => !gone.has(l.hash));
+  const gone = new Set((opts.invalidated ?? []).map((i) => i.act));
+  const claimed = new Set((opts.claims ?? []).map((c) => c.line));
+  const acts = lines.filter((l) => !claimed.has(l));
+  const standing = acts.filter((l) => !gone.has(actHash(l)));
   const deployments = uniq(lines.map((l) => l.deployment));
   const environments = uniq(lines.map((l) => l.environment));
   const times = lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite);
@@ -82,6 +108,7 @@ export function renderReportFromLines(
   );
   out.push(`- **Ledger entries:** ${lines.length}`);
   out.push(`- **Integrity:** ${opts.integrity.ok ? 'OK' : 'FAILED'}: ${inline(opts.integrity.text)}`);
+  if (opts.attribution) out.push(`- **Attribution:** ${inline(opts.attribution)}`);
   if (opts.generatedAt !== undefined) out.push(`- **Generated:** ${time(opts.generatedAt)} UTC`);
 
   const decisions = decisionsFrom(standing);
@@ -93,7 +120,7 @@ export function renderReportFromLines(
       ...(scored ? [d.score ? `${scoreText(d.score.value)} (pass ≥ ${d.score.pass})` : ''] : []),
     ]));
 
-  const overrides = overrideRows(lines, end);
+  const overrides = overrideRows(acts, end);
   if (overrides.length > 0)
     section(out, 'Overrides and approvals', ['Requested (UTC)', 'Kind', 'Request', 'Requested by', 'Justification', 'Overrides', 'Needs', 'Outcome', 'Approvers (actor, role, at, line hash)'], overrides);
 
@@ -110,7 +137,7 @@ export function renderReportFromLines(
     ]));
 
   section(out, 'Checkpoints', ['Acknowledged (UTC)', 'Stage', 'At', 'Checkpoint', 'By'],
-    checkpointAcksFrom(lines).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
+    checkpointAcksFrom(acts).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
 
   section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));
@@ -140,6 +167,11 @@ export function renderReportFromLines(
           return [time(x.at), `${String(t?.file ?? '?')}:${String(t?.line ?? '?')}`, x.actor, x.why];
         }), '');
     }
+  }
+
+  if (opts.claims?.length) {
+    section(out, 'Claims without authority (never counted)', ['Time (UTC)', 'Where', 'What', 'Claimed by', 'Why not counted'],
+      opts.claims.map((c) => [time(Date.parse(c.line.ts)), c.origin, c.line.type === 'decision' ? `decision ${String((c.line as LedgerLine & DecisionEvent).decision)}` : c.line.type, String(c.line.actor), c.why]));
   }
 
   const periods = influencePeriods(lines);

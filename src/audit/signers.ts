@@ -25,7 +25,7 @@ export async function loadAllowedSigners(path: string | undefined): Promise<{ si
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    return { signers: [], problems: [`cannot read allowed_signers ${path}: ${(e as Error).message}; no remote sign-off can count`] };
+    return { signers: [], problems: [`cannot read allowed_signers ${path}: ${(e as Error).message}; no signed act can count`] };
   }
   const r = parseAllowedSigners(text);
   return { signers: r.signers, problems: r.problems.map((p) => `allowed_signers ${path} ${p}`) };
@@ -34,8 +34,9 @@ export async function loadAllowedSigners(path: string | undefined): Promise<{ si
 /** The sign-off rules of this window (SPEC §9.1), with the room's allowed signers loaded. */
 export async function rulesFor(config: Config, now: number): Promise<{ rules: AuthorityRules; problems: string[] }> {
   const { signers, problems } = await loadAllowedSigners(config.room.allowedSigners);
+  // Configured (even unreadable): only signatures decide, so nothing counts until it is fixed.
   return {
-    rules: { deployment: config.deployment.name, ...(config.roles ? { roles: config.roles } : {}), maxAgeMs: config.decision.signoffMaxAge, now, signers },
+    rules: { deployment: config.deployment.name, ...(config.roles ? { roles: config.roles } : {}), maxAgeMs: config.decision.signoffMaxAge, now, ...(config.room.allowedSigners ? { signers } : {}) },
     problems,
   };
 }

@@ -5,6 +5,7 @@
  * check a signed ledger line without warroom.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { fingerprint, parseAllowedSignersText, signerRefusal, type AllowedSigner } from './allowedSigners.js';
 
 export const SIG_NAMESPACE = 'warroom';
 const MAGIC = Buffer.from('SSHSIG');
@@ -19,13 +20,8 @@ export interface SigningKey {
   publicLine: string;
 }
 
-export interface AllowedSigner {
-  principals: string[];
-  namespaces?: string[];
-  publicBlob: Buffer;
-  /** 1-based line in the file, for messages. */
-  line: number;
-}
+export type { AllowedSigner } from './allowedSigners.js';
+export { fingerprint, signerRefusal } from './allowedSigners.js';
 
 function sshString(b: Buffer | string): Buffer {
   const body = typeof b === 'string' ? Buffer.from(b) : b;
@@ -152,91 +148,49 @@ export function parseSignature(armored: string): ParsedSignature {
   return { publicBlob, namespace, hashAlg, signature };
 }
 
+/** The outcome of checking one signature: the signer's key fingerprint, or why it does not count. */
+export type SigCheck = { ok: true; key: string } | { ok: false; why: string };
+
 /**
- * Checks `armored` over `message` for `principal` against the allowed signers: the key inside
- * the signature must be listed for that principal (and namespace). Returns why not, or undefined.
+ * Checks `armored` over `message` for `principal` as `ssh-keygen -Y verify -n warroom` would at
+ * `nowMs`: the key inside the signature must be listed for that principal, namespace and time.
  */
-export function verifyMessage(
-  message: string | Buffer,
-  armored: string,
-  principal: string,
-  signers: readonly AllowedSigner[],
-  namespace = SIG_NAMESPACE,
-): string | undefined {
+export function checkSignature(message: string | Buffer, armored: string, principal: string, signers: readonly AllowedSigner[], nowMs: number, namespace = SIG_NAMESPACE): SigCheck {
+  const made = signatureKey(message, armored, namespace);
+  if (!made.ok) return made;
+  const refused = signerRefusal(made.publicBlob, principal, namespace, signers, nowMs);
+  return refused ? { ok: false, why: refused } : { ok: true, key: fingerprint(made.publicBlob) };
+}
+
+/**
+ * The cryptographic half of a check, independent of allowed_signers and time (so callers may
+ * cache it per line): the key that made `armored` over `message`, or why it is no signature.
+ */
+export function signatureKey(message: string | Buffer, armored: string, namespace = SIG_NAMESPACE): { ok: true; publicBlob: Buffer } | { ok: false; why: string } {
   let sig: ParsedSignature;
   try {
     sig = parseSignature(armored);
   } catch (e) {
-    return `bad signature: ${(e as Error).message}`;
+    return { ok: false, why: `bad signature: ${(e as Error).message}` };
   }
-  if (sig.namespace !== namespace) return `signature is for namespace "${sig.namespace}", not "${namespace}"`;
-  if (sig.hashAlg !== 'sha512' && sig.hashAlg !== 'sha256') return `unsupported hash ${sig.hashAlg}`;
-  const listed = signers.some(
-    (s) => s.publicBlob.equals(sig.publicBlob) && s.principals.some((p) => principalMatches(p, principal)) && (!s.namespaces || s.namespaces.some((n) => principalMatches(n, namespace))),
-  );
-  if (!listed) return `the signing key is not listed for ${principal} in allowed_signers`;
+  if (sig.namespace !== namespace) return { ok: false, why: `signature is for namespace "${sig.namespace}", not "${namespace}"` };
+  if (sig.hashAlg !== 'sha512' && sig.hashAlg !== 'sha256') return { ok: false, why: `unsupported hash ${sig.hashAlg}` };
   try {
     const h = createHash(sig.hashAlg).update(message).digest();
     const data = Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(sig.hashAlg), sshString(h)]);
-    return verify(null, data, ed25519Public(sig.publicBlob), sig.signature) ? undefined : 'signature does not match the content';
+    return verify(null, data, ed25519Public(sig.publicBlob), sig.signature) ? { ok: true, publicBlob: sig.publicBlob } : { ok: false, why: 'signature does not match the content' };
   } catch (e) {
-    return `bad signature: ${(e as Error).message}`;
+    return { ok: false, why: `bad signature: ${(e as Error).message}` };
   }
 }
 
-/** OpenSSH patterns: `*` and `?`, matched whole. */
-function principalMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(name);
+/** checkSignature, as why not (or undefined when it counts), judged now unless `nowMs` is given. */
+export function verifyMessage(message: string | Buffer, armored: string, principal: string, signers: readonly AllowedSigner[], nowMs = Date.now()): string | undefined {
+  const r = checkSignature(message, armored, principal, signers, nowMs);
+  return r.ok ? undefined : r.why;
 }
 
-/** Splits on whitespace outside double quotes. */
-function tokens(line: string): string[] {
-  const out: string[] = [];
-  const re = /(?:[^\s"]+|"[^"]*")+/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[0]);
-  return out;
-}
-
-/**
- * Parses an OpenSSH allowed_signers file. Lines with keys other than ssh-ed25519, and
- * cert-authority lines, are reported and skipped rather than trusted.
- */
+/** Parses an OpenSSH allowed_signers file as ssh-keygen does (see allowedSigners.ts). */
 export function parseAllowedSigners(text: string): { signers: AllowedSigner[]; problems: string[] } {
-  const signers: AllowedSigner[] = [];
-  const problems: string[] = [];
-  text.split('\n').forEach((rawLine, i) => {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const t = tokens(line);
-    const principals = t[0]!.replace(/^"|"$/g, '').split(',').filter(Boolean);
-    let at = 1;
-    let namespaces: string[] | undefined;
-    if (t[at] && !/^(ssh-|ecdsa-|sk-)/.test(t[at]!)) {
-      for (const opt of t[at]!.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
-        const [k, v] = opt.split('=', 2) as [string, string | undefined];
-        if (k.toLowerCase() === 'namespaces' && v) namespaces = v.replace(/^"|"$/g, '').split(',');
-        else if (k.toLowerCase() === 'cert-authority') {
-          problems.push(`line ${i + 1}: cert-authority entries are not supported; skipped`);
-          return;
-        }
-      }
-      at++;
-    }
-    const type = t[at];
-    const b64 = t[at + 1];
-    if (type !== KEY_TYPE || !b64) {
-      problems.push(`line ${i + 1}: only ${KEY_TYPE} keys are supported (found ${type ?? 'nothing'}); skipped`);
-      return;
-    }
-    const publicBlob = Buffer.from(b64, 'base64');
-    try {
-      ed25519Public(publicBlob);
-    } catch (e) {
-      problems.push(`line ${i + 1}: ${(e as Error).message}; skipped`);
-      return;
-    }
-    signers.push({ principals, ...(namespaces ? { namespaces } : {}), publicBlob, line: i + 1 });
-  });
-  return { signers, problems };
+  return parseAllowedSignersText(text, KEY_TYPE, (blob) => void ed25519Public(blob));
 }

@@ -22,9 +22,15 @@ function ofType<T extends LedgerLine['type']>(lines: readonly LedgerLine[], type
  * included: the engine compares `expires` with its clock. A waiver whose expiry does not
  * parse is dropped: it must never widen what passes.
  */
-export function waiversFrom(lines: readonly LedgerLine[], opts: { approvedOnly?: boolean } = {}): Waiver[] {
-  const latest = new Map<string, Waiver>();
+export function waiversFrom(lines: readonly LedgerLine[], opts: { approvedOnly?: boolean; revoked?: ReadonlySet<string>; actOf?: (l: LedgerLine) => string } = {}): Waiver[] {
+  const latest = new Map<string, Waiver | undefined>();
   for (const l of ofType(lines, 'waiver') as Line<WaiverEvent>[]) {
+    // Revoked (invalidated): it waives nothing, and what it replaced stays replaced.
+    if (opts.revoked?.has((opts.actOf ?? ((x: LedgerLine) => x.hash))(l)) && typeof l.gate === 'string') {
+      latest.delete(l.gate);
+      latest.set(l.gate, undefined);
+      continue;
+    }
     // With waiver.approvals configured, a waiver without its approved request never counts.
     if (opts.approvedOnly && !(l.approvals && typeof l.approvals.request === 'string' && Array.isArray(l.approvals.approvers))) continue;
     const expires = Date.parse(l.expires);
@@ -32,7 +38,7 @@ export function waiversFrom(lines: readonly LedgerLine[], opts: { approvedOnly?:
     latest.delete(l.gate);
     latest.set(l.gate, { gate: l.gate, actor: l.actor, reason: String(l.reason ?? ''), at: tsMs(l), expires });
   }
-  return [...latest.values()];
+  return [...latest.values()].filter((w): w is Waiver => w !== undefined);
 }
 
 /** Waivers still in force at `now`. */

@@ -106,7 +106,8 @@ export interface NoteEvent {
  */
 export interface InvalidateEvent {
   type: 'invalidate';
-  target: { file: string; line: number; hash: string };
+  /** `act`: the original signed line's hash; it removes every copy of the act (SPEC §10.0). */
+  target: { file: string; line: number; hash: string; act?: string };
   reason: string;
 }
 

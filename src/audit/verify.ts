@@ -7,6 +7,7 @@ import { stripControl } from '../util/sanitize.js';
 import { DECISION_SCHEMA, DECISION_SUFFIX, hashDecisionRecord, type DecisionRecord } from './decisionFile.js';
 import { describe } from './fsutil.js';
 import { GENESIS_HASH, LEDGER_FILE, type VerifyResult } from './types.js';
+import { claimText, judgeLine, type SignerRules } from './judge.js';
 
 export interface AuditVerifyResult {
   ok: boolean;
@@ -26,14 +27,14 @@ export interface AuditDirRead {
 }
 
 /** Reads and checks an audit directory, every ledger in it; shared by verify and report. */
-export async function inspectAuditDir(dir: string): Promise<AuditDirRead> {
+export async function inspectAuditDir(dir: string, signing: Partial<SignerRules> = {}): Promise<AuditDirRead> {
   const problems: string[] = [];
   try {
     if (!(await stat(dir)).isDirectory()) return { problems: [`${dir}: not a directory`], decisionFiles: 0, files: [] };
   } catch (e) {
     return { problems: [`audit directory ${dir} not found (${describe(e)})`], decisionFiles: 0, files: [] };
   }
-  const read = await readLedgers(dir);
+  const read = await readLedgers(dir, signing);
   problems.push(...read.problems);
   const main = read.files.find((f) => f.name === LEDGER_FILE);
   if (read.files.length === 0) problems.push(`${LEDGER_FILE}: not found in ${dir}`);
@@ -42,6 +43,7 @@ export async function inspectAuditDir(dir: string): Promise<AuditDirRead> {
     if (!f.chain.ok) problems.push(`${f.name}:${f.chain.line}: ${f.chain.reason}`);
     if (f.headProblem) problems.push(`${f.name}: ${f.headProblem}`);
   }
+  problems.push(...claimProblems(read.files, signing));
 
   // Decision lines as written (even in a ledger that failed verification, to say what we can).
   const all = read.files.flatMap((f) => f.lines.map((x) => ({ ...x, file: f.name })));
@@ -105,6 +107,23 @@ async function checkDecisionFile(
 const clean = (s: string): string => stripControl(s, { keepNewlines: false });
 
 /**
+ * In a signed room, every line of an act of authority that no listed key signed for its actor,
+ * named file:line, wherever it sits (the judge's verdict, judge.ts).
+ */
+export function claimProblems(files: readonly LedgerFileRead[], signing: Partial<SignerRules>): string[] {
+  if (!signing.signers) return [];
+  const rules = { signers: signing.signers, now: signing.now ?? Date.now() };
+  const out: string[] = [];
+  for (const f of files) {
+    for (const { lineNo, line } of f.lines) {
+      const v = judgeLine(line, rules);
+      if (!v.ok) out.push(clean(`${claimText(f.name, lineNo, line)} carries no authority: ${v.why}`));
+    }
+  }
+  return out;
+}
+
+/**
  * SPEC §9.5: what stands invalidated, and invalidations that do not count, one line each
  * (`ledger.jsonl:7 decision GO by alice invalidated by carol at …: reason`). Without the
  * config's rules, the ledger's own deployment and no roles.
@@ -112,6 +131,7 @@ const clean = (s: string): string => stripControl(s, { keepNewlines: false });
 export function invalidationReport(files: readonly LedgerFileRead[], rules?: Omit<AuthorityRules, 'now' | 'maxAgeMs'>): string[] {
   const lines = files.flatMap(chainedLines);
   const r = rules ?? { deployment: lines[0]?.line.deployment ?? '' };
+  // Named by where the invalidation points; it removes the act wherever copies of it sit.
   const { counted, refused } = judgeInvalidations(lines, r);
   const out = [...counted.values()].map((i) => clean(`${i.target.file}:${i.target.line} ${i.targetWhat} by ${i.targetActor} ${invalidatedText(i)}`));
   for (const x of refused) {
@@ -122,14 +142,14 @@ export function invalidationReport(files: readonly LedgerFileRead[], rules?: Omi
 }
 
 /** Exit 0 when the ledger (possibly empty) and every decision record verify; else 1. */
-export async function verifyAuditDir(dir: string, rules?: Omit<AuthorityRules, 'now' | 'maxAgeMs'>): Promise<AuditVerifyResult> {
-  const r = await inspectAuditDir(dir);
+export async function verifyAuditDir(dir: string, rules?: Omit<AuthorityRules, 'now' | 'maxAgeMs'> & { now?: number }): Promise<AuditVerifyResult> {
+  const r = await inspectAuditDir(dir, { ...(rules?.signers ? { signers: rules.signers } : {}), now: rules?.now ?? Date.now() });
   const inv = invalidationReport(r.files, rules);
   if (r.problems.length > 0) return { ok: false, message: [...r.problems, ...inv].join('\n'), exitCode: 1 };
   const counts = r.files.map((f) => `${f.name} ${f.chain.ok ? f.chain.count : 0} line(s) chained`).join(', ');
   return {
     ok: true,
-    message: [`ok: ${counts || `${LEDGER_FILE} 0 line(s)`}, ${r.decisionFiles} decision record(s) verified`, ...inv].join('\n'),
+    message: [`ok: ${counts || `${LEDGER_FILE} 0 line(s)`}, ${r.decisionFiles} decision record(s) verified${rules?.signers ? ', every act signed by a key allowed_signers lists for its actor' : ''}`, ...inv].join('\n'),
     exitCode: 0,
   };
 }

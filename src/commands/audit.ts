@@ -22,7 +22,7 @@ export async function auditDir(p: Parsed, io: CliIo): Promise<string> {
 }
 
 /** The config's rules for judging invalidations, when a config is at hand. */
-async function roomRules(p: Parsed, io: CliIo): Promise<Omit<AuthorityRules, 'now' | 'maxAgeMs'> | undefined> {
+async function roomRules(p: Parsed, io: CliIo): Promise<Omit<AuthorityRules, 'maxAgeMs'> | undefined> {
   try {
     const { rules } = await rulesFor(await loadConfigOrFail(p.values.config as string | undefined, io), Date.now());
     return rules;

@@ -10,6 +10,8 @@ import { checkTarget, parseTargetRef } from '../audit/invalidate.js';
 import { Ledger } from '../audit/ledger.js';
 import { readLedgers } from '../audit/ledgerSet.js';
 import { loadSigningKey, rulesFor } from '../audit/signers.js';
+import { signedRoom } from '../audit/judge.js';
+import { signerRefusal } from '../audit/sshsig.js';
 import type { Parsed } from '../cli/args.js';
 import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, resolveActor, type CliIo } from '../cli/io.js';
@@ -33,12 +35,14 @@ export async function invalidateCommand(p: Parsed, io: CliIo): Promise<number> {
     throw new CliError(`invalidation refused: it needs role ${INVALIDATE_ROLE} (${actor} holds: ${held.join(', ') || 'no role'})`, EXIT.NOPERM);
   }
   const { rules } = await rulesFor(config, Date.now());
-  const read = await readLedgers(dir);
+  const read = await readLedgers(dir, { ...(rules.signers ? { signers: rules.signers } : {}), now: rules.now });
   if (read.files.length === 0) throw new CliError(`no ledger in ${dir}${read.problems.length ? ` (${read.problems.join('; ')})` : ''}`, EXIT.USAGE);
   const t = checkTarget(read.files, ref, rules);
   if (!t.ok) throw new CliError(`invalidation refused: ${clean(t.why)}`, EXIT.USAGE);
 
   const keyPath = (p.values['signing-key'] as string | undefined) ?? config.room.signingKey ?? io.env.WARROOM_SIGNING_KEY;
+  // In a signed room an unsigned invalidation would be a claim that removes nothing: refuse it here.
+  if (!keyPath && signedRoom(rules)) throw new CliError(`invalidation refused: room.allowed_signers is set, so only a signed invalidation counts; give --signing-key FILE (or room.signing_key, $WARROOM_SIGNING_KEY) with ${actor}'s key`, EXIT.NOPERM);
   let signer;
   if (keyPath) {
     try {
@@ -46,12 +50,15 @@ export async function invalidateCommand(p: Parsed, io: CliIo): Promise<number> {
     } catch (e) {
       throw new CliError((e as Error).message, EXIT.CONFIG);
     }
+    const refused = rules.signers ? signerRefusal(signer.publicBlob, actor, 'warroom', rules.signers, rules.now) : undefined;
+    if (refused) throw new CliError(`invalidation refused: ${clean(refused)}; it would not count`, EXIT.NOPERM);
   }
   const ledger = await Ledger.open(dir, {
     deployment: config.deployment.name,
     environment: config.deployment.environment,
     lockAs: actor,
     ...(signer ? { signer } : {}),
+    ...(rules.signers ? { headSigners: rules.signers } : {}),
   });
   try {
     if (!ledger.integrity.ok) throw new CliError(`${ledger.file} fails verification (line ${ledger.integrity.line}: ${ledger.integrity.reason}); not appending to it; run warroom audit verify`, EXIT.USAGE);

@@ -16,7 +16,9 @@ async function reportNotify(p: Parsed, io: CliIo): Promise<number> {
   const { deliverAndReport, requireSinks } = await import('./announce.js');
   requireSinks(config, 'report');
   const dir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : config.audit.dir;
-  const r = await inspectAuditDir(dir);
+  // The same judge as the Markdown report: in a signed room, claims make the integrity FAILED.
+  const { rules } = await rulesFor(config, Date.now());
+  const r = await inspectAuditDir(dir, { ...(rules.signers ? { signers: rules.signers } : {}), now: rules.now });
   if (r.files.length === 0) throw new CliError(r.problems[0] ?? `no ledger in ${dir}`, EXIT.USAGE);
   const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   const { reportEvent } = await import('../notify/window.js');

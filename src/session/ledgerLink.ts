@@ -3,9 +3,8 @@
  * waivers equal to what counts (SPEC §9.1): its own chained lines, and other consoles' signed
  * acks, verified and then recorded here. Unverified ones are shown, never counted.
  */
-import { judgeRemote, judgeSignoffs, standingLines, type AuthorityRules, type ChainedLine, type RemoteSignoffLine } from '../audit/authority.js';
+import { judgeRemote, judgeSignoffs, standingWaivers, type AuthorityRules, type ChainedLine, type RemoteSignoffLine } from '../audit/authority.js';
 import { Ledger } from '../audit/ledger.js';
-import { waiversFrom } from '../audit/state.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
@@ -37,6 +36,7 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
       // A read-only console never writes, so it takes no lock from the writer.
       ...(writes ? { lockAs: session.opts.actor } : {}),
       ...(opts.signer ? { signer: opts.signer } : {}),
+      ...(opts.rules.signers ? { headSigners: opts.rules.signers } : {}),
     });
   } catch (err) {
     return {
@@ -46,6 +46,8 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
   }
   const off = linkLedger(session, ledger, clock, opts.rules, { dir: config.audit.dir });
   const warnings = [...ledger.notes];
+  // The judge reads this console's lines like anyone's: unsigned, they are claims.
+  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions and approvals will not');
   if (!ledger.integrity.ok) {
     warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
   }
@@ -75,7 +77,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       said.add(key);
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
-    session.setLedgerAuthority(judged.counted, waiversFrom(standingLines(chained, rules), { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
+    session.setLedgerAuthority(judged.counted, standingWaivers(chained, { ...rules, now: clock.now() }, { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
   };
   sync();
   const recorded = new Set<string>();
@@ -120,7 +122,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     if (!opts.dir || reading) return;
     reading = true;
     try {
-      const read = await readLedgers(opts.dir, { except: ledger.file });
+      const read = await readLedgers(opts.dir, { except: ledger.file, ...(rules.signers ? { signers: rules.signers } : {}), now: clock.now() });
       const next = read.files.flatMap((f) => chainedLines(f).filter((l) => l.line.type === 'invalidate'));
       const key = (ls: ChainedLine[]) => ls.map((l) => `${l.line.hash}:${l.inChain}`).join(',');
       if (key(next) !== key(foreign)) {

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/warroom.js', import.meta.url));
+/** `WARROOM_TEST_BIN` runs the same tests against another build (e.g. the one before a fix). */
+export const BIN = process.env.WARROOM_TEST_BIN ?? fileURLToPath(new URL('../../bin/warroom.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

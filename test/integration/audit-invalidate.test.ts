@@ -158,12 +158,16 @@ describe('warroom audit invalidate', () => {
     dirs.push(w0);
     const key = join(w0, 'alice');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice', '-f', key]);
+    const bobKey = join(w0, 'bob');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bob', '-f', bobKey]);
     const signers = join(w0, 'allowed_signers');
-    writeFileSync(signers, `alice ${readFileSync(`${key}.pub`, 'utf8').trim()}\n`);
+    writeFileSync(signers, `alice ${readFileSync(`${key}.pub`, 'utf8').trim()}\nbob ${readFileSync(`${bobKey}.pub`, 'utf8').trim()}\n`);
     const w = workspace({ room: { allowed_signers: signers } });
-    await seed(w.audit, [SIGNOFF]);
-    // The console: this process holds the writer lock (alive), as a running warroom would.
-    const consoleLedger = await Ledger.open(w.audit, { deployment: 'rl-policy-v42', environment: 'production', lockAs: 'bob', signer: parseSigningKey(readFileSync(key, 'utf8')) });
+    // The console: this process holds the writer lock (alive), as a running warroom would; in a
+    // signed room bob's sign-off and the head carry his signature.
+    const consoleLedger = await Ledger.open(w.audit, { deployment: 'rl-policy-v42', environment: 'production', lockAs: 'bob', signer: parseSigningKey(readFileSync(bobKey, 'utf8')) });
+    consoleLedger.append(SIGNOFF as never);
+    await consoleLedger.flush();
     open.push(consoleLedger);
     expect(consoleLedger.file).toBe('ledger.jsonl');
 

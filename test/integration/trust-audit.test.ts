@@ -45,9 +45,9 @@ function keypair(dir: string, name: string): string {
   return key;
 }
 
-async function ledgerWith(audit: string, at: number, events: Array<Record<string, unknown>>, deployment = 'rl-policy-v42', signer?: string) {
+async function ledgerWith(audit: string, at: number, events: Array<Record<string, unknown>>, deployment = 'rl-policy-v42', signer?: string, lockAs?: string) {
   const clock = new FakeClock(at);
-  const l = await Ledger.open(audit, { clock, deployment, environment: 'production', ...(signer ? { signer: parseSigningKey(readFileSync(signer, 'utf8')) } : {}) });
+  const l = await Ledger.open(audit, { clock, deployment, environment: 'production', ...(signer ? { signer: parseSigningKey(readFileSync(signer, 'utf8')) } : {}), ...(lockAs ? { lockAs } : {}) });
   for (const e of events) l.append(e as never);
   await l.flush();
   await l.close();
@@ -104,7 +104,10 @@ describe('check --strict counts only real sign-offs (issue 10 case 2)', () => {
     const w = workspace();
     const bobKey = keypair(w.dir, 'bob');
     const malloryKey = keypair(w.dir, 'mallory');
-    writeFileSync(join(w.dir, 'allowed_signers'), `bob ${readFileSync(`${bobKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    // alice's console records the copy; in a signed room its own head is signed with her key too.
+    const aliceKey = keypair(w.dir, 'alice');
+    const pub = (k: string) => readFileSync(`${k}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(w.dir, 'allowed_signers'), `bob ${pub(bobKey)}\nalice ${pub(aliceKey)}\n`);
     const cfg = workspace({ room: { allowed_signers: join(w.dir, 'allowed_signers') } });
     // bob's own console line, signed with his key, relayed and recorded by alice's console
     const bobLine = (key: string) => {
@@ -113,13 +116,13 @@ describe('check --strict counts only real sign-offs (issue 10 case 2)', () => {
       withPrev.sig = signMessage(signedMessage(withPrev), parseSigningKey(readFileSync(key, 'utf8')));
       return chainEntry(null, withPrev as never);
     };
-    await ledgerWith(cfg.audit, Date.now() - 30_000, [{ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob', remote_line: bobLine(malloryKey), recorded_by: 'alice' }]);
+    await ledgerWith(cfg.audit, Date.now() - 30_000, [{ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob', remote_line: bobLine(malloryKey), recorded_by: 'alice' }], 'rl-policy-v42', aliceKey, 'alice');
     let r = await check(cfg.configPath);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the signing key is not listed for bob/);
 
     rmSync(cfg.audit, { recursive: true });
-    await ledgerWith(cfg.audit, Date.now() - 30_000, [{ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob', remote_line: bobLine(bobKey), recorded_by: 'alice' }]);
+    await ledgerWith(cfg.audit, Date.now() - 30_000, [{ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'bob', remote_line: bobLine(bobKey), recorded_by: 'alice' }], 'rl-policy-v42', aliceKey, 'alice');
     r = await check(cfg.configPath);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -27,8 +27,12 @@ function request(over: Record<string, unknown> = {}): RequestLine {
   const body = {
     schema: LEDGER_SCHEMA, seq: 1, ts: new Date(T0).toISOString(), type: 'override.request', actor: 'alice', role: 'release_captain',
     deployment: 'rl', environment: 'e', id: 'req-1', kind: 'go', decision: 'GO', justification: 'hotfix', overall: 'NO-GO',
-    criteria_hash: 'sha256:abc', overridden: ['oncall_ack'], expires: new Date(T0 + RULE.expiresMs).toISOString(), needs: { roles: RULE.roles, count: 3 }, ...over,
-  };
+    criteria_hash: 'sha256:abc', overridden: ['oncall_ack'], expires: new Date(T0 + RULE.expiresMs).toISOString(), needs: { roles: RULE.roles, count: 3 }, prev_hash: GENESIS_HASH, ...over,
+  } as Record<string, unknown>;
+  // Signed by its actor, as the requester's console does (SPEC §10.0: only signed requests count).
+  const k = keys[body.actor as keyof typeof keys];
+  if (k && !('unsigned' in over)) body.sig = signMessage(signedMessage(body), k);
+  delete body.unsigned;
   return chainEntry(null, body as never) as RequestLine;
 }
 
@@ -126,9 +130,11 @@ describe('judgeApproval', () => {
     expect(judgeApproval(remote(approval('carol')), request(), RULE, noRoles)).toMatchObject({ why: expect.stringMatching(/holds none/) });
   });
 
-  it('a local approval (this console\'s own chained line) needs no signature, but must be in the chain', () => {
+  it('a local approval (this console\'s own chained line) needs a signature in a signed room, none without allowed_signers, and must be in the chain', () => {
     const own = approval('carol', {}, null);
-    expect(judgeApproval({ line: own, remote: false, inChain: true }, request(), RULE, CTX)).toMatchObject({ actor: 'carol', role: 'cto' });
-    expect(judgeApproval({ line: own, remote: false, inChain: false }, request(), RULE, CTX)).toMatchObject({ why: expect.stringMatching(/chain/) });
+    expect(judgeApproval({ line: own, remote: false, inChain: true }, request(), RULE, CTX)).toMatchObject({ why: 'unsigned' });
+    const { signers: _s, ...local } = CTX;
+    expect(judgeApproval({ line: own, remote: false, inChain: true }, request(), RULE, local)).toMatchObject({ actor: 'carol', role: 'cto' });
+    expect(judgeApproval({ line: own, remote: false, inChain: false }, request(), RULE, local)).toMatchObject({ why: expect.stringMatching(/chain/) });
   });
 });

@@ -77,7 +77,7 @@ describe('judgeRemote', () => {
     expect(judgeRemote(signedRemote(other), rules({ signers }))).toMatch(/not listed for bob/);
     expect(judgeRemote(signedRemote(bob), rules({ signers }))).toBeUndefined();
     const gitNs = parseAllowedSigners(`bob namespaces="git" ${bob.publicLine}\n`).signers;
-    expect(judgeRemote(signedRemote(bob), rules({ signers: gitNs }))).toMatch(/not listed for bob/);
+    expect(judgeRemote(signedRemote(bob), rules({ signers: gitNs }))).toMatch(/does not allow namespace "warroom"/);
   });
 });
 
