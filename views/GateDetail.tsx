@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { formatDuration } from '../src/config/duration.js';
 import { filterGates } from '../src/console/selectors.js';
 import { formatValue } from '../src/engine/gate.js';
+import { judgedDetail } from '../src/judge/display.js';
 import { gateProbeId } from '../src/engine/probes.js';
 import type { HttpProbeSpec } from '../src/config/types.js';
 import { safeUrl } from '../src/sources/http.js';
@@ -43,7 +44,7 @@ export function GateDetail({ height }: { height: number }) {
   if (!gate) return <Text dimColor>no gate selected</Text>;
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s, 300)) : oneLine(s, 300));
   const type = config.sources[gate.source]?.type;
-  const what =
+  const what = gate.judge ? `${gate.judge.kind} (below)` :
     gate.query ??
     gate.metric ??
     gate.key ??
@@ -72,6 +73,8 @@ export function GateDetail({ height }: { height: number }) {
     ['age', result?.observedAt !== undefined ? `${formatDuration(Math.max(0, now - result.observedAt))} (stale after ${formatDuration(gate.staleAfter)})` : 'no data'],
     ['reason', result?.reason ?? 'not evaluated'],
   );
+  // A judged gate's value and history are its window's figures and series.
+  if (gate.judge) lines.splice(lines.findIndex(([k]) => k === 'value'), 2, ...judgedDetail(gate, result, (v) => sparkline(v.filter(Number.isFinite), theme, 40)));
   if (gate.description) lines.push(['about', gate.description]);
   if (reading?.detail) lines.push(['detail', reading.detail]);
   if (result?.signedBy) lines.push(['signed', `${result.signedBy.actor} (${result.signedBy.role}) at ${new Date(result.signedBy.at).toISOString()}`]);

@@ -5,6 +5,7 @@ import { formatDuration } from '../src/config/duration.js';
 import type { GateConfig } from '../src/config/types.js';
 import type { GateResult } from '../src/core/types.js';
 import { formatValue } from '../src/engine/gate.js';
+import { judgedCell } from '../src/judge/display.js';
 import { filterGates, scrollWindow } from '../src/console/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
@@ -87,7 +88,11 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
   // One Text (one yoga node) per row with single-string children: the grid re-renders every
   // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
-  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} ${fit(age, cols.age)}`;
+  // A judged gate's effect and interval need the value and threshold columns together.
+  const cells = gate.judge
+    ? fit(clean(judgedCell(gate, result)), cols.value + 1 + cols.threshold, g.ellipsis)
+    : `${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)}`;
+  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`;
   if (!selected) {
     return (
       <Text wrap="truncate">

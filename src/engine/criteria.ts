@@ -2,6 +2,7 @@
 import type { GateConfig, Severity } from '../config/types.js';
 import type { CriterionStatus, GateResult, Value } from '../core/types.js';
 import { judgmentJson } from '../judge/verdict.js';
+import { judgedValueText } from '../judge/display.js';
 
 export interface Criterion {
   id: string;
@@ -51,8 +52,11 @@ export function toCriteria(gates: readonly GateConfig[], results: Readonly<Recor
       ...gateMetadata(g),
       ...(g.weight !== undefined ? { weight: g.weight } : {}),
     };
-    if (r?.judgment) c.judgment = judgmentJson(r.judgment);
-    if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    if (r?.judgment) {
+      c.judgment = judgmentJson(r.judgment);
+      c.value_text = judgedValueText(r.judgment);
+    }
+    else if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
     return c;
   });
 }
