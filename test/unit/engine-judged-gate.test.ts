@@ -5,6 +5,8 @@ import { toCriteria } from '../../src/engine/criteria.js';
 import type { JudgeConfig } from '../../src/config/types.js';
 import type { Reading } from '../../src/core/types.js';
 import { gate, reading } from '../helpers/gates.js';
+import { explainCriterion } from '../../src/notify/events.js';
+import { buildDecisionRecord } from '../../src/audit/decisionFile.js';
 
 const T0 = Date.parse('2026-12-07T12:00:00Z');
 const MIN = 60_000;
@@ -79,6 +81,11 @@ describe('a judged compare gate in the engine', () => {
     const [c] = toCriteria([judged], out.results);
     expect(c!.judgment).toMatchObject({ kind: 'compare', m: 31, n: 31 });
     expect(Object.keys(c!.judgment!)).toEqual(expect.arrayContaining(['shift', 'ci', 'effect', 'p']));
+    expect(c!.value_text).toMatch(/^\+30% \[\+\d+%, \+\d+%\] vs baseline$/);
+    expect(explainCriterion(c!)).toMatch(/^p99 = \+30% \[.*\] vs baseline fails increase > 10% @95% \(critical\)$/);
+    const { observed_at: _o, ...rest } = c!;
+    const rec = buildDecisionRecord({ at: T0, deployment: 'd', environment: 'e', decision: 'HOLD', decidedBy: 'alice', justification: 'j', overall: 'NO-GO', signoffs: [], waivers: [], criteria: [{ ...rest, observedAt: T0 }] }, 'sha256:0');
+    expect(rec.criteria[0]).toMatchObject({ value_text: c!.value_text, judgment: { kind: 'compare', m: 31 } });
     const waived = evaluateAll(cfg, { now: T0, readings: { 'gate:p99': window(T0, 0.13), 'baseline:p99': window(T0, 0.1) }, signoffs: [], waivers: [{ gate: 'p99', actor: 'alice', reason: 'known', at: T0 - 1, expires: T0 + MIN }] });
     expect(waived.results.p99!.status).toBe('WAIVED');
     expect(waived.overall.overall).toBe('GO');
