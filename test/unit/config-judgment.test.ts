@@ -94,3 +94,12 @@ describe('compare: and trend: gates', () => {
     expect(p.find((x) => x.path === 'gates[1].source')?.message).toContain('prometheus, scrape or websocket');
   });
 });
+
+describe('the bundled canary config', () => {
+  it('is valid', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../config/canary.yaml', import.meta.url), 'utf8');
+    const r = loadConfigText(text, { file: '/x/canary.yaml', env: {} });
+    expect(r.ok ? r.config.gates[0]!.judge : r.problems).toMatchObject({ kind: 'compare', window: 120_000, step: 2000 });
+  });
+});
