@@ -7,6 +7,7 @@ import { compare, truthy, type Threshold } from '../config/threshold.js';
 import { formatDuration } from '../config/duration.js';
 import type { CriterionStatus, GateResult, Reading, Signoff, Value, Waiver } from '../core/types.js';
 import { judgeGate, type WindowSamples } from '../judge/gateJudgment.js';
+import type { SeqState } from '../judge/sequential.js';
 
 /** What `for:` needs to remember between evaluations. */
 export interface GateMemory {
@@ -18,6 +19,8 @@ export interface GateMemory {
   worseAt?: number;
   /** Judged gates on sources without range queries: the window's samples seen so far. */
   samples?: WindowSamples;
+  /** Compare gates under repeated looks: the sequential rule's state. */
+  seq?: SeqState;
 }
 
 export interface GateInput {
@@ -29,6 +32,8 @@ export interface GateInput {
   memory?: GateMemory;
   /** The gate's source is down with this error (shown when there is no reading at all). */
   sourceError?: string;
+  /** Evaluated again and again (console, check --watch), not once (check): judged gates use the repeated-looks rule. */
+  repeated?: boolean;
 }
 
 interface Raw {
@@ -208,6 +213,7 @@ export function evaluateGate(gate: GateConfig, input: GateInput): { result: Gate
     }
   }
   if (judged?.samples) memory.samples = judged.samples;
+  if (judged?.seq) memory.seq = judged.seq;
   const waiver = activeWaiver(gate.id, input.waivers, input.now);
   const result: GateResult = {
     id: gate.id,
@@ -234,5 +240,7 @@ function judgeInput(input: GateInput): Parameters<typeof judgeGate>[2] {
   if (input.baseline) j.baseline = input.baseline;
   if (input.sourceError) j.sourceError = input.sourceError;
   if (input.memory?.samples) j.samples = input.memory.samples;
+  if (input.memory?.seq) j.seq = input.memory.seq;
+  if (input.repeated) j.repeated = true;
   return j;
 }

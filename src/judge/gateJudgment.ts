@@ -3,7 +3,8 @@
 import type { GateConfig, JudgeConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { formatDuration } from '../config/duration.js';
-import { judgeCompare, judgeTrend, ruleText, type Figures, type JudgedStatus, type Point } from './verdict.js';
+import { effectText, judgeCompare, judgeTrend, pct, ruleText, type Figures, type JudgedStatus, type JudgeOutcome, type Point } from './verdict.js';
+import { seqUpdate, type SeqState } from './sequential.js';
 
 /** Samples of the window seen so far, per side (non-prometheus sources); `b` is empty for a trend. */
 export interface WindowSamples {
@@ -21,6 +22,8 @@ export interface JudgedRaw {
   /** Both series of the window, for the detail's sparklines. */
   series: { a: number[]; b?: number[] };
   samples?: WindowSamples;
+  /** The repeated-looks rule's state (compare gates in the console and `check --watch`). */
+  seq?: SeqState;
 }
 
 export interface JudgeInput {
@@ -29,6 +32,9 @@ export interface JudgeInput {
   baseline?: Reading;
   sourceError?: string;
   samples?: WindowSamples;
+  /** Looked at again and again (console, check --watch): compare gates use the sequential rule. */
+  repeated?: boolean;
+  seq?: SeqState;
 }
 
 /** Appends a reading's value once (a new observation time), and keeps only [now − window, now]. */
@@ -73,10 +79,34 @@ export function judgeGate(gate: GateConfig, j: JudgeConfig, input: JudgeInput): 
   const base = { threshold, series, ...(samples ? { samples } : {}) };
   const why = problem(gate, j, input);
   if (why !== undefined) return { ...base, status: 'UNKNOWN', value: null, reason: why };
-  const out = j.kind === 'compare' ? judgeCompare(j, series.a, series.b ?? []) : judgeTrend(j, a);
+  let out = j.kind === 'compare' ? judgeCompare(j, series.a, series.b ?? []) : judgeTrend(j, a);
+  let seq: SeqState | undefined;
+  if (input.repeated && j.kind === 'compare' && out.status !== 'UNKNOWN') ({ out, seq } = sequential(j, out, a, b, input.seq));
   const observedAt = Math.min(input.reading!.observedAt, input.baseline?.observedAt ?? Infinity);
   const value = out.figures ? (out.figures.kind === 'compare' ? out.figures.effect : out.figures.relative) : null;
   const res: JudgedRaw = { ...base, status: out.status, value, reason: out.reason, observedAt };
   if (out.figures) res.figures = out.figures;
+  if (seq) res.seq = seq;
   return res;
+}
+
+/**
+ * Repeated looks: FAIL only on the sequential rule's alarm; the one-window verdict's FAIL or WARN without
+ * it is a WARN (a shift is seen, not yet beyond what repeated looks at noise would produce).
+ */
+function sequential(j: JudgeConfig, out: JudgeOutcome, a: Point[], b: Point[], prev: SeqState | undefined): { out: JudgeOutcome; seq?: SeqState } {
+  const s = seqUpdate(j, prev, a, b);
+  if (!s) {
+    const capped = out.status === 'FAIL' ? { ...out, status: 'WARN' as const, reason: `${out.reason}; too few paired samples for the repeated-looks rule` } : out;
+    return prev ? { out: capped, seq: prev } : { out: capped };
+  }
+  const cusum = `CUSUM ${s.stat.toFixed(1)} of ${s.threshold.toFixed(1)}`;
+  const window = out.figures ? `; window ${effectText(out.figures)}` : '';
+  const dropped = /; \d+ NaN\/Inf samples? dropped$/.exec(out.reason)?.[0] ?? '';
+  if (s.alarm) {
+    const reason = `canary ${pct(s.shift)} vs baseline over the last ${s.steps} step${s.steps === 1 ? '' : 's'}: sustained beyond tolerance (${cusum})${window}${dropped}`;
+    return { out: { ...out, status: 'FAIL', reason }, seq: s.state };
+  }
+  if (out.status === 'FAIL' || out.status === 'WARN') return { out: { ...out, status: 'WARN', reason: `${out.reason}; not yet sustained (${cusum})` }, seq: s.state };
+  return { out, seq: s.state };
 }

@@ -21,7 +21,9 @@ export async function queryRange(cfg: PrometheusSource, q: string, range: NonNul
   const endpoint = cfg.url.replace(/\/+$/, '') + '/api/v1/query_range';
   const where = `GET ${safeUrl(endpoint)}`;
   const now = ctx.clock.now();
-  const end = now / 1000;
+  // The grid is aligned to the step, so every look within a step sees the same points and a new point
+  // arrives once per step (the repeated-looks rule consumes each once).
+  const end = (Math.floor(now / range.step) * range.step) / 1000;
   let res: HttpGetResult;
   try {
     res = await httpGet(endpoint, {

@@ -112,7 +112,9 @@ export function buildJudgedGate(g: JudgedRaw, p: Path, base: GateConfig, src: So
     else judge.series = sel;
   }
   if (n) return undefined;
-  return { ...base, judge, staleAfter: src.staleAfter, forEvaluations: g.for === undefined ? JUDGED_FOR_EVALUATIONS : 0 };
+  // A range query's newest point is on the step grid, up to a step old: stale only past two steps.
+  const staleAfter = src.type === 'prometheus' ? Math.max(src.staleAfter, 2 * step) : src.staleAfter;
+  return { ...base, judge, staleAfter, forEvaluations: g.for === undefined ? JUDGED_FOR_EVALUATIONS : 0 };
 }
 
 function fmt(ms: number): string {
