@@ -118,6 +118,22 @@ describe('judged gates on a real Prometheus with history', () => {
     expect(r.by('flat').status).toBe('PASS');
   }, 30_000);
 
+  it('check --watch looks again and again: the repeated-looks rule FAILs the regression, with its CUSUM', async () => {
+    const file = join(dir, 'watch.yaml');
+    await writeFile(file, `version: 1
+deployment: { name: canary-test, environment: test }
+sources:
+  prom: { type: prometheus, url: ${prom.url}, interval: 15s, timeout: 5s }
+gates:
+${compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}')}`);
+    const r = await runCli(['check', '--config', file, '--watch', '--interval', '300ms', '--fail-after', '1s', '--timeout', '20s', '--format', 'json'], { env: { WARROOM_ACTOR: 'ci' }, timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { event: string; criteria: { status: string; reason: string; judgment?: { kind: string } }[] };
+    expect(final.event).toBe('final');
+    expect(final.criteria[0]).toMatchObject({ status: 'FAIL', judgment: { kind: 'compare' } });
+    expect(final.criteria[0]!.reason).toMatch(/^canary \+2\d% vs baseline over the last \d+ steps: sustained beyond tolerance \(CUSUM \d+\.\d of \d+\.\d\); window \+2\d% \[/);
+  }, 40_000);
+
   it('Prometheus down is the source\'s error', async () => {
     const file = join(dir, 'down.yaml');
     await writeFile(file, `version: 1
