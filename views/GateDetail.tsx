@@ -74,7 +74,11 @@ export function GateDetail({ height }: { height: number }) {
     ['reason', result?.reason ?? 'not evaluated'],
   );
   // A judged gate's value and history are its window's figures and series.
-  if (gate.judge) lines.splice(lines.findIndex(([k]) => k === 'value'), 2, ...judgedDetail(gate, result, (v) => sparkline(v.filter(Number.isFinite), theme, 40)));
+  if (gate.judge) {
+    // Its value and history are the window's figures and series, after the reason (the detail may be short).
+    lines.splice(lines.findIndex(([k]) => k === 'value'), 2);
+    lines.splice(lines.findIndex(([k]) => k === 'reason') + 1, 0, ...judgedDetail(gate, result, (v) => sparkline(v.filter(Number.isFinite), theme, 24)));
+  }
   if (gate.description) lines.push(['about', gate.description]);
   if (reading?.detail) lines.push(['detail', reading.detail]);
   if (result?.signedBy) lines.push(['signed', `${result.signedBy.actor} (${result.signedBy.role}) at ${new Date(result.signedBy.at).toISOString()}`]);

@@ -39,26 +39,26 @@ export function judgedDetail(g: GateConfig, r: GateResult | undefined, spark: (v
   const f = r?.judgment;
   const conf = `${+(j.confidence * 100).toPrecision(4)}%`;
   const win = `window ${j.window / 60_000}m, step ${j.step / 1000}s, min ${j.minSamples}`;
+  const side = j.bad === 'either' ? 'off 0' : j.bad === 'increase' ? 'above 0' : 'below 0';
+  const tol = `${+(j.tolerance * 100).toPrecision(4)}%`;
+  // Most telling first: the pane may be short.
   if (j.kind === 'compare') {
-    lines.push(['compare', `canary ${j.canary} vs baseline ${j.baseline}`]);
-    lines.push(['rule', `FAIL: ${conf} interval wholly ${j.bad === 'either' ? 'off 0' : j.bad === 'increase' ? 'above 0' : 'below 0'}, |effect| > ${+(j.tolerance * 100).toPrecision(4)}% · ${win}`]);
     if (f?.kind === 'compare') {
       lines.push(['samples', `canary m=${f.m} median ${num(f.medians.canary)} · baseline n=${f.n} median ${num(f.medians.baseline)}${f.dropped.canary + f.dropped.baseline ? ` · dropped NaN/Inf: ${f.dropped.canary} + ${f.dropped.baseline}` : ''}`]);
       lines.push(['shift', `${signedNum(f.shift)} [${signedNum(f.ci[0])}, ${signedNum(f.ci[1])}] = ${effectText(f)} of the baseline median`]);
       lines.push(['p', `${f.p < 1e-4 ? f.p.toExponential(1) : num(f.p)} (Mann–Whitney, two-sided; shown, not used by the rule)`]);
     }
-    if (r?.series) {
-      lines.push(['canary', r.series.a.length ? spark(r.series.a) : '–']);
-      lines.push(['baseline', r.series.b?.length ? spark(r.series.b) : '–']);
-    }
+    if (r?.series) lines.push(['series', `canary ${r.series.a.length ? spark(r.series.a) : '–'}  baseline ${r.series.b?.length ? spark(r.series.b) : '–'}`]);
+    lines.push(['rule', `FAIL: ${conf} interval wholly ${side}, |effect| > ${tol} · ${win}`]);
+    lines.push(['compare', `canary ${j.canary} vs baseline ${j.baseline}`]);
     return lines;
   }
-  lines.push(['trend', `${j.series}`]);
-  lines.push(['rule', `FAIL: ${conf} slope interval wholly ${j.bad === 'either' ? 'off 0' : j.bad === 'increase' ? 'above 0' : 'below 0'}, |slope| > ${+(j.tolerance * 100).toPrecision(4)}%/h of the median · ${win}`]);
   if (f?.kind === 'trend') {
     lines.push(['samples', `n=${f.n} median ${num(f.median)}${f.dropped ? ` · dropped NaN/Inf: ${f.dropped}` : ''}`]);
     lines.push(['slope', `${signedNum(f.slope)}/h [${signedNum(f.ci[0])}, ${signedNum(f.ci[1])}] = ${judgedValueText(f)}`]);
   }
   if (r?.series) lines.push(['series', r.series.a.length ? spark(r.series.a) : '–']);
+  lines.push(['rule', `FAIL: ${conf} slope interval wholly ${side}, |slope| > ${tol}/h of the median · ${win}`]);
+  lines.push(['trend', `${j.series}`]);
   return lines;
 }

@@ -29,8 +29,7 @@ describe('a compare gate in the console', () => {
     expect(d).toMatch(/samples\s+canary m=14 median 0\.13\d* · baseline n=14 median 0\.1\d*/);
     expect(d).toMatch(/shift\s+\+0\.0\d+ \[\+0\.0\d+, \+0\.0\d+\] = \+\d\d% \[/);
     expect(d).toMatch(/p\s+\d\.\de-\d+ \(Mann–Whitney/);
-    expect(d).toMatch(/canary\s+[▁▂▃▄▅▆▇█]{14}/);
-    expect(d).toMatch(/baseline\s+[▁▂▃▄▅▆▇█]{14}/);
+    expect(d).toMatch(/series\s+canary [▁▂▃▄▅▆▇█]{14}  baseline [▁▂▃▄▅▆▇█]{14}/);
     ui.unmount();
   });
 });
