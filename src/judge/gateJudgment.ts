@@ -76,7 +76,8 @@ export function judgeGate(gate: GateConfig, j: JudgeConfig, input: JudgeInput): 
   // Samples are only kept for sources without range queries; a range query brings the whole window each time.
   const samples = input.reading?.series ? undefined : { a, b };
   const series = j.kind === 'compare' ? { a: a.map((p) => p.v), b: b.map((p) => p.v) } : { a: a.map((p) => p.v) };
-  const base = { threshold, series, ...(samples ? { samples } : {}) };
+  // The repeated-looks state survives a look without a verdict (a failed read, too few samples).
+  const base = { threshold, series, ...(samples ? { samples } : {}), ...(input.seq ? { seq: input.seq } : {}) };
   const why = problem(gate, j, input);
   if (why !== undefined) return { ...base, status: 'UNKNOWN', value: null, reason: why };
   let out = j.kind === 'compare' ? judgeCompare(j, series.a, series.b ?? []) : judgeTrend(j, a);
