@@ -85,6 +85,18 @@ describe('judged gates on a real Prometheus with history', () => {
     expect(reg.value_text).toMatch(/^\+2\d% \[\+\d+%, \+\d+%\] vs baseline$/);
   }, 30_000);
 
+  it('check text shows the effect and its interval whole', async () => {
+    const file = join(dir, 'text.yaml');
+    await writeFile(file, `version: 1
+deployment: { name: canary-test, environment: test }
+sources:
+  prom: { type: prometheus, url: ${prom.url}, interval: 15s, timeout: 5s }
+gates:
+${compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}')}`);
+    const r = await runCli(['check', '--config', file], { env: { WARROOM_ACTOR: 'ci' } });
+    expect(r.stdout).toMatch(/\[FAIL\]\s+regression\s+\+2\d% \[\+\d+%, \+\d+%\] vs baseline\s+increase > 10% @95%\s+canary \+2\d% /);
+  }, 30_000);
+
   it('NaN samples are dropped and counted; the verdict still stands', async () => {
     const r = await check(compare('nan', 'nan_p99{track="canary"}', 'nan_p99{track="stable"}'));
     const c = r.by('nan');
