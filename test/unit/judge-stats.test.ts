@@ -9,6 +9,9 @@ const ref = JSON.parse(readFileSync(new URL('../fixtures/judge/reference.json', 
   trend: { y: number[]; t: number[]; confidence: number; ts: { slope: number; ci: [number, number] } }[];
 };
 
+const X = [0.8, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46];
+const Y = [1.15, 0.88, 0.9, 0.74, 1.21];
+
 describe('normal distribution', () => {
   it('gives the published quantiles', () => {
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 13);
@@ -37,6 +40,12 @@ describe('Mann–Whitney U (as scipy.stats.mannwhitneyu method="asymptotic")', (
     expect(r.u).toBe(17);
     expect(r.p).toBeCloseTo(0.11134688653314041, 14);
   });
+  it("on R's ?wilcox.test example data: W = 35; p by hand from the normal approximation with continuity", () => {
+    // x, y from R's wilcox.test documentation (depression scores); no ties, so sd = sqrt(10*5*16/12).
+    const r = mannWhitney(X, Y);
+    expect(r.u).toBe(35);
+    expect(r.p).toBeCloseTo(0.24462360512698345, 13); // 2*(1 - Phi((35 - 0.5 - 25) / 8.1650))
+  });
   it('matches the reference fixtures, ties included', () => {
     for (const f of ref.compare) {
       const r = mannWhitney(f.c, f.b);
@@ -50,6 +59,9 @@ describe('Mann–Whitney U (as scipy.stats.mannwhitneyu method="asymptotic")', (
 });
 
 describe('Hodges–Lehmann shift and interval', () => {
+  it("R's ?wilcox.test example: the location shift R reports (0.305) is the median of the 50 differences", () => {
+    expect(hodgesLehmann(X, Y, 0.95).shift).toBeCloseTo(0.305, 12);
+  });
   it('hand case: differences 0,1,1,2,2,3 -> shift 1.5, K clamps to 1', () => {
     const r = hodgesLehmann([1, 2, 3], [0, 1], 0.95);
     expect(r).toEqual({ shift: 1.5, ci: [0, 3], k: 1 });
