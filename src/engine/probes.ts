@@ -29,7 +29,7 @@ export function probesBySource(config: Config): Record<string, Probe[]> {
   for (const g of config.gates) {
     if (g.source === 'manual' || !out[g.source]) continue;
     if (g.judge) {
-      out[g.source]!.push(...judgedProbes(g, g.judge, config.sources[g.source]?.type));
+      out[g.source]!.push(...judgedProbes({ gate: gateProbeId(g.id), baseline: baselineProbeId(g.id) }, g.judge, config.sources[g.source]?.type));
       continue;
     }
     out[g.source]!.push(gateProbe(g));

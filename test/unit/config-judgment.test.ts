@@ -103,3 +103,18 @@ describe('the bundled canary config', () => {
     expect(r.ok ? r.config.gates[0]!.judge : r.problems).toMatchObject({ kind: 'compare', window: 120_000, step: 2000 });
   });
 });
+
+describe('probes of judged gates', () => {
+  it('prometheus: two range probes; scrape: the two metrics as ordinary probes', async () => {
+    const { probesBySource } = await import('../../src/engine/probes.js');
+    const c = ok(`  - { id: a, source: prom, compare: { canary: 'c{t="1"}', baseline: 'b', window: 30m, step: 1m, tolerance: 10% } }
+  - { id: t, source: exp, trend: { metric: m, window: 2m, tolerance: 1%/h } }
+`);
+    const p = probesBySource(c);
+    expect(p.prom).toEqual([
+      { id: 'gate:a', query: 'c{t="1"}', range: { window: 1_800_000, step: 60_000, role: 'canary' } },
+      { id: 'baseline:a', query: 'b', range: { window: 1_800_000, step: 60_000, role: 'baseline' } },
+    ]);
+    expect(p.exp).toEqual([{ id: 'gate:t', metric: 'm' }]);
+  });
+});
