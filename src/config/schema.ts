@@ -10,6 +10,7 @@ import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';
 import { parseMatcher } from '../sources/alertMatch.js';
 import { parseListen } from '../telemetry/listen.js';
+import { compareSchema, trendSchema, JUDGMENT_KEYS } from './sections/judgment.js';
 
 // A config is validated once per run: zod's default of generating and compiling a fast
 // parser per object schema on first use costs more than it saves (~12 ms of startup, measured).
@@ -259,6 +260,9 @@ export const gateSchema = z.strictObject({
   no_failures_within: duration({ min: 1, minText: '1ms' }).optional(),
   // SPEC §9.5: the runbook `x` runs for this gate; the reference is checked in build.ts.
   remedy: idString('remedy (a runbook id)').optional(),
+  // Statistical judgment over a window (sections/judgment.ts).
+  compare: z.lazy(() => compareSchema).optional(),
+  trend: z.lazy(() => trendSchema).optional(),
 });
 export type RawGate = z.output<typeof gateSchema>;
 
@@ -442,4 +446,5 @@ export const KNOWN_KEYS: readonly string[] = [
   'on', 'every', 'throttle', 'queue', 'routing_key',
   'runbooks', 'title', 'params', 'roles', 'confirm', 'choice', 'max_length',
   'otlp', 'endpoint', 'metrics_listen',
+  ...JUDGMENT_KEYS,
 ];
