@@ -10,7 +10,7 @@ export function HelpOverlay({ height }: { height: number }) {
   // Keys that do not fit are counted, never dropped silently; moving around and finding things
   // give way first, so the act keys and how to quit stay on a short terminal.
   const over = KEY_HELP.length > room ? KEY_HELP.length - Math.max(0, room - 1) : 0;
-  const yielding = KEY_HELP.filter(([k]) => YIELDS_FIRST.has(k)).slice(-over);
+  const yielding = over ? KEY_HELP.filter(([k]) => YIELDS_FIRST.has(k)).slice(-over) : [];
   const rest = KEY_HELP.filter((e) => !yielding.includes(e));
   const shown = over > yielding.length ? rest.slice(0, rest.length - (over - yielding.length)) : rest;
   const hidden = KEY_HELP.filter((e) => !shown.includes(e));
