@@ -132,7 +132,7 @@ describe('room on NATS JetStream', () => {
     const got: unknown[] = [];
     d.on('frame', (f) => got.push(f));
     await new Promise((r) => setTimeout(r, 200));
-    a.publish({ type: 'event', text: 'hello room', actor: hostile });
+    a.publish({ type: 'event', ts: new Date().toISOString(), text: 'hello room', actor: hostile });
     await eventually(() => got.length === 1, 5000, 'frame arrives');
     expect(got[0]).toMatchObject({ type: 'event', text: 'hello room', deployment: DEPLOY, origin: { actor: hostile } });
   }, 20_000);
