@@ -54,6 +54,8 @@ export function parseRoomFrame(data: Uint8Array, opts: { deployment: string; max
   const p = parseFrame(Buffer.from(data.buffer, data.byteOffset, data.length));
   if (!p.ok) return p;
   const m = p.msg as FeedMessage & { deployment?: unknown; origin?: unknown; line?: unknown };
+  // Consoles say what they did; gate readings come from sources, never from another console.
+  if (m.type === 'status' || m.type === 'alert') return { ok: false, reason: 'unknown_type' };
   const origin = originText(m.origin);
   const o = m.origin as Partial<Origin> | undefined;
   if (!origin || typeof o?.run !== 'string') return { ok: false, reason: 'invalid' };

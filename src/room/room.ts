@@ -13,6 +13,7 @@ import type { NatsConfig } from '../config/sections/room.js';
 import type { Publishable } from '../feed/protocol.js';
 import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { redact } from '../util/redact.js';
+import { oneLine } from '../util/sanitize.js';
 import { Backlog, type LineSource } from './backlog.js';
 import { ensureRoom, openConnection, type RoomHandles } from './connect.js';
 import { parseRoomFrame, Seen, stampFrame, type Origin, type RoomDropReason, type RoomFrame } from './frames.js';
@@ -132,7 +133,7 @@ export class Room {
         let by = 'another console';
         try {
           const v = got.json<{ actor?: unknown }>();
-          if (typeof v.actor === 'string') by = v.actor;
+          if (typeof v.actor === 'string') by = oneLine(v.actor, 64);
         } catch {
           // Unreadable value: someone holds the key all the same.
         }
