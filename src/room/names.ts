@@ -19,6 +19,7 @@ export function escapeToken(s: string): string {
 }
 
 export function unescapeToken(t: string): string {
+  if (t === '=') return '';
   const bytes: number[] = [];
   for (let i = 0; i < t.length; i++) {
     if (t[i] === '=' && /^[0-9A-F]{2}$/.test(t.slice(i + 1, i + 3))) {
