@@ -32,7 +32,7 @@ async function listening(port: number, ms: number): Promise<void> {
   throw new Error(`nats-server on ${port} did not listen within ${ms} ms`);
 }
 
-/** `conf`: extra server config text (accounts, cluster); `-js -sd` are always given. */
+/** `conf`: server config text (accounts, cluster) naming its store_dir under `dir`; `-js -a -p` are always given. */
 export async function natsNode(opts: { conf?: (port: number, dir: string) => string; port?: number } = {}): Promise<NatsNode> {
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'warroom-nats-'));
@@ -44,7 +44,8 @@ export async function natsNode(opts: { conf?: (port: number, dir: string) => str
     url: `nats://127.0.0.1:${port}`,
     dir,
     async start() {
-      const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'js')];
+      // A config file names its own store_dir (nats-server refuses both).
+      const args = ['-js', '-a', '127.0.0.1', '-p', String(port), ...(opts.conf ? [] : ['-sd', join(dir, 'js')])];
       if (opts.conf) {
         writeFileSync(join(dir, 'server.conf'), opts.conf(port, dir));
         args.push('-c', join(dir, 'server.conf'));
