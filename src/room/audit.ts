@@ -8,7 +8,8 @@ import { judgeInvalidations, judgeSignoffs, standingLines, type Unverified } fro
 import { signedMessage } from '../audit/chain.js';
 import { renderReportFromLines } from '../audit/report.js';
 import { rulesFor } from '../audit/signers.js';
-import { verifyMessage } from '../audit/sshsig.js';
+import { verifyMessage, type AllowedSigner } from '../audit/sshsig.js';
+import type { LedgerLine } from '../audit/types.js';
 import { activeWaivers } from '../audit/state.js';
 import type { Config } from '../config/types.js';
 import type { Signoff, Waiver } from '../core/types.js';
@@ -16,8 +17,8 @@ import { stripControl } from '../util/sanitize.js';
 import { chainStream, type StreamRead } from './chains.js';
 import { readRoomStream } from './streamRead.js';
 
-/** Line types that carry authority and so must be signed when allowed_signers is set. */
-const SIGNED = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidate', 'override.request', 'override.approve', 'checkpoint.ack']);
+/** Line types a console signs (as the ledger does): with allowed_signers set, they carry authority only signed. */
+const SIGNED = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve']);
 
 export async function readRoom(config: Config): Promise<StreamRead> {
   if (!config.room.nats) throw new Error('--room needs room.nats in the config');
@@ -31,10 +32,31 @@ const clean = (s: string) => stripControl(s, { keepNewlines: false });
 export async function readRoomAuthority(config: Config, now: number): Promise<{ signoffs: Signoff[]; waivers: Waiver[]; unverified: Unverified[]; warnings: string[] }> {
   const { rules, problems } = await rulesFor(config, now);
   const read = await readRoom(config);
-  const judged = judgeSignoffs(read.chained, rules);
+  // With allowed_signers, a line on the stream carries authority only with a valid signature,
+  // whoever put it there: the badly signed ones never reach the judges as acts.
+  const refused: Unverified[] = [];
+  const signed = read.chained.filter(({ line }) => {
+    const why = signatureProblem(line, rules);
+    if (why && line.type === 'signoff') {
+      const l = line as LedgerLine & { role?: unknown; gate?: unknown };
+      refused.push({ role: String(l.role), actor: line.actor, ...(typeof l.gate === 'string' ? { gate: l.gate } : {}), at: Date.parse(line.ts), why });
+    }
+    return !why;
+  });
+  const judged = judgeSignoffs(signed, rules);
   const warnings = [...problems, ...read.orphans.map((o) => `room stream seq ${o.seq} (${o.subject}) belongs to no valid chain, not counted: ${o.why}`)];
   if (!rules.signers?.length) warnings.push('unsigned: anyone who can write the room stream could have written these lines');
-  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(read.chained, rules), now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: judged.unverified, warnings };
+  return { signoffs: judged.counted, waivers: activeWaivers(standingLines(signed, rules), now, { approvedOnly: config.waiver?.approvals !== undefined }), unverified: [...refused, ...judged.unverified], warnings };
+}
+
+/**
+ * Why a line that carries authority does not verify (undefined: it does, or it carries none, or
+ * no allowed_signers is set). A recorded remote sign-off is judged by its embedded signed line.
+ */
+function signatureProblem(line: LedgerLine, rules: { signers?: readonly AllowedSigner[] }): string | undefined {
+  if (!rules.signers?.length || !SIGNED.has(line.type) || 'remote_line' in line) return undefined;
+  const sig = (line as { sig?: unknown }).sig;
+  return typeof sig !== 'string' ? 'unsigned' : verifyMessage(signedMessage(line), sig, line.actor, rules.signers);
 }
 
 /** `audit verify --room`: every chain end to end; exit 1 naming each line outside a chain or badly signed. */
@@ -42,14 +64,10 @@ export async function verifyRoom(config: Config): Promise<{ ok: boolean; message
   const { rules } = await rulesFor(config, Date.now());
   const read = await readRoom(config);
   const problems = read.orphans.map((o) => `stream seq ${o.seq} (${o.subject}): belongs to no valid chain: ${o.why}`);
-  if (rules.signers?.length) {
-    for (const c of read.chains) {
-      for (const { seq, line } of c.lines) {
-        if (!SIGNED.has(line.type) || 'remote_line' in line) continue;
-        const sig = (line as { sig?: unknown }).sig;
-        const why = typeof sig !== 'string' ? 'unsigned' : verifyMessage(signedMessage(line), sig, line.actor, rules.signers);
-        if (why) problems.push(clean(`stream seq ${seq} (${line.type} by ${line.actor}, chain of ${c.actor} seq ${line.seq}): ${why}`));
-      }
+  for (const c of read.chains) {
+    for (const { seq, line } of c.lines) {
+      const why = signatureProblem(line, rules);
+      if (why) problems.push(clean(`stream seq ${seq} (${line.type} by ${line.actor}, chain of ${c.actor} seq ${line.seq}): ${why}`));
     }
   }
   const { counted, refused } = judgeInvalidations(read.chained, rules);
