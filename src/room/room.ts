@@ -22,6 +22,8 @@ import { peopleOf, type Person } from './people.js';
 
 /** Presence and speaker renewals; entries expire after 15 s, so a console gone is gone within 20 s. */
 export const RENEW_MS = 5_000;
+/** Connected but the room's stream or buckets could not be opened: the next try. */
+const UP_RETRY_MS = 2_000;
 /** How long a kill waits for the room's claim before it is sent anyway. */
 export const KILL_CLAIM_BUDGET_MS = 250;
 
@@ -207,7 +209,9 @@ export class Room {
       if (this.backlog) void this.backlog.online(this.sink(this.h));
       void this.renew();
     } catch (e) {
+      // Connected but JetStream not ready (a cluster electing its leader, a stream refused): try again.
       this.set({ state: 'offline', lastError: this.clean((e as Error).message) });
+      if (!this.stopped && !this.nc.isClosed()) this.opts.clock.setTimeout(() => void this.up(), UP_RETRY_MS);
     }
   }
 
