@@ -49,7 +49,7 @@ describe('the room on a 3-node cluster', () => {
       const info = await jsm.streams.info('WARROOM_CL');
       expect(info.config.num_replicas).toBe(3);
       const hashes: string[] = [];
-      for (let s = info.state.first_seq; s <= info.state.last_seq; s++) hashes.push((await jsm.streams.getMessage('WARROOM_CL', { seq: s })).json<{ hash: string }>().hash);
+      for (let s = info.state.first_seq; s <= info.state.last_seq; s++) hashes.push((await jsm.streams.getMessage('WARROOM_CL', { seq: s }))!.json<{ hash: string }>().hash);
       await nc.close();
       expect(hashes).toEqual(ledger.lines().map((l) => l.hash));
     } finally {
