@@ -15,7 +15,7 @@ import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { redact } from '../util/redact.js';
 import { oneLine } from '../util/sanitize.js';
 import { Backlog, type LineSource } from './backlog.js';
-import { ensureRoom, openConnection, type RoomHandles } from './connect.js';
+import { ensureRoom, LIVE_TTL_MS, openConnection, type RoomHandles } from './connect.js';
 import { parseRoomFrame, Seen, stampFrame, type Origin, type RoomDropReason, type RoomFrame } from './frames.js';
 import { killKey, presenceKey, roomNames, SPEAKER_KEY, type RoomNames } from './names.js';
 import { peopleOf, type Person } from './people.js';
@@ -202,7 +202,11 @@ export class Room {
   private async up(): Promise<void> {
     if (!this.nc) return;
     try {
-      this.h ??= await ensureRoom(this.nc, this.opts.nats, this.names);
+      if (!this.h) {
+        this.h = await ensureRoom(this.nc, this.opts.nats, this.names);
+        const h = this.h;
+        void this.watchLive(h).catch((e: Error) => this.set({ lastError: this.clean(e.message) }));
+      }
       this.set({ state: 'online' });
       const { lastError: _gone, ...rest } = this.view;
       this.view = rest;
@@ -247,17 +251,46 @@ export class Room {
       const me: Person = { actor: this.opts.actor, ...(this.opts.role ? { role: this.opts.role } : {}), readOnly: this.opts.readOnly, host: this.origin.host, since: this.since };
       await h.live.put(presenceKey(this.opts.actor), JSON.stringify(me));
       await this.holdSpeaker(h);
-      const people: Person[] = [];
-      for await (const k of await h.live.keys('presence.>')) {
-        const e = await h.live.get(k);
-        if (e && e.operation === 'PUT') people.push(e.json<Person>());
-      }
-      const sp = await h.live.get(SPEAKER_KEY);
-      const speaker = sp && sp.operation === 'PUT' ? (sp.json<{ actor?: string }>().actor ?? undefined) : undefined;
-      this.set({ people: peopleOf(people), ...(speaker ? { speaker } : {}) });
+      this.publishPeople();
     } catch (e) {
       this.set({ lastError: this.clean((e as Error).message) });
     }
+  }
+
+  /**
+   * One watcher on the live bucket keeps the room's people and speaker (no polling). Expiry
+   * leaves no marker on NATS 2.9, so an entry not renewed within the TTL is dropped here too.
+   */
+  private async watchLive(h: RoomHandles): Promise<void> {
+    const it = await h.live.watch({ key: '>' });
+    for await (const e of it) {
+      if (this.stopped) break;
+      const gone = e.operation !== 'PUT';
+      let v: unknown;
+      try {
+        v = gone ? undefined : e.json<unknown>();
+      } catch {
+        continue;
+      }
+      if (e.key === SPEAKER_KEY) this.live.set(SPEAKER_KEY, gone ? undefined : { v, at: this.opts.clock.now() });
+      else if (e.key.startsWith('presence.')) this.live.set(e.key, gone ? undefined : { v, at: this.opts.clock.now() });
+      this.publishPeople();
+    }
+  }
+
+  private readonly live = new Map<string, { v: unknown; at: number } | undefined>();
+
+  private publishPeople(): void {
+    const fresh = (k: string) => {
+      const x = this.live.get(k);
+      return x && this.opts.clock.now() - x.at <= LIVE_TTL_MS ? x.v : undefined;
+    };
+    const people = peopleOf([...this.live.keys()].filter((k) => k !== SPEAKER_KEY).map(fresh));
+    const sp = fresh(SPEAKER_KEY) as { actor?: unknown } | undefined;
+    const speaker = typeof sp?.actor === 'string' ? sp.actor : undefined;
+    const { speaker: _old, ...rest } = this.view;
+    this.view = rest;
+    this.set({ people, ...(speaker ? { speaker } : {}) });
   }
 
   /** Renew the key we hold, or take it when nobody does (it expired or was given up). */
