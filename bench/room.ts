@@ -21,6 +21,7 @@ const RESULTS = join(ROOT, 'bench', 'results-room.md');
 const FOOTER = 'K kill';
 const KILL_CONFIRM = 'y or Enter to confirm';
 const GATES = 60;
+class Skip extends Error {}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -62,8 +63,8 @@ function signoffGates(n: number): string {
 
 export async function main(argv: string[]): Promise<number> {
   const sessions = Number(argv[argv.indexOf('--runs') + 1]) || 3;
-  const killsPer = 5;
-  const signTries = 8;
+  const killsPer = 6;
+  const signTries = 6;
   const dir = await mkdtemp(join(tmpdir(), 'warroom-bench-room-'));
   const nats = await startNats(dir);
   const exporter = await startExporter(GATES);
@@ -79,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
       if (extra) y = y.replace('actions:\n', `${extra}actions:\n`);
       return y + (room ? `room:\n  nats: { servers: ${JSON.stringify(nats.url)} }\n` : '');
     };
-    for (let i = 0; i < sessions * 2; i++) {
+    const only = argv.includes('--signoff-only') ? 'signoff' : argv.includes('--kill-only') ? 'kill' : undefined;
+    for (let i = 0; i < (only === 'signoff' ? 0 : sessions * 2); i++) {
       const room = i % 2 === 1;
       process.stderr.write(`bench:room: kill session ${i + 1}/${sessions * 2} (${room ? 'with' : 'without'} room.nats)…\n`);
       const file = join(dir, `k${i}.yaml`);
@@ -99,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
 
+    if (only === 'kill') throw new Skip();
     process.stderr.write('bench:room: sign-off on one machine → the other screen…\n');
     for (const who of ['bench-a', 'bench-b']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', who, '-f', join(dir, who)]);
     const pub = async (who: string) => (await readFile(join(dir, `${who}.pub`), 'utf8')).split(' ').slice(0, 2).join(' ');
@@ -128,10 +131,13 @@ export async function main(argv: string[]): Promise<number> {
       }
     } catch (e) {
       errors.push((e as Error).message);
+      if (process.env.WARROOM_BENCH_DEBUG) process.stderr.write(`${(e as Error).message}\n--- a:\n${a.text().slice(-3000)}\n`);
     } finally {
       await a.stop();
       await b.stop();
     }
+  } catch (e) {
+    if (!(e instanceof Skip)) throw e;
   } finally {
     await Promise.allSettled([exporter.stop(), feed.stop(), control.stop(), nats.stop()]);
     await rm(dir, { recursive: true, force: true });
