@@ -3,6 +3,7 @@
  * KV key as typed: every byte outside [A-Za-z0-9_-] becomes `=XX` (hex), so `.`, `*`, `>`,
  * spaces and control characters cannot add tokens or wildcards, and the mapping stays one to one.
  */
+import { createHash } from 'node:crypto';
 import type { NatsConfig } from '../config/sections/room.js';
 
 /** Longest escaped token; NATS has no hard limit, but a subject is not a place for an essay. */
@@ -13,8 +14,9 @@ export function escapeToken(s: string): string {
   for (const b of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(b);
     out += /[A-Za-z0-9_-]/.test(c) ? c : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
-    if (out.length > MAX_TOKEN) throw new Error('name too long for a room subject');
   }
+  // A very long name keeps a readable head and a digest of the whole (`=H` is no escape: H is not hex).
+  if (out.length > MAX_TOKEN) out = `${out.slice(0, MAX_TOKEN - 34).replace(/=[0-9A-F]?$/, '')}=H${createHash('sha256').update(s).digest('hex').slice(0, 32)}`;
   return out || '=';
 }
 

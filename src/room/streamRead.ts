@@ -16,7 +16,7 @@ export async function readRoomStream(n: NatsConfig, secrets: readonly string[], 
   try {
     nc = await connect(opts);
   } catch (e) {
-    throw new RoomReadError(`cannot reach the room's NATS servers (${n.servers.join(', ')}): ${redact((e as Error).message, secrets, 1)}`);
+    throw new RoomReadError(redact(`cannot reach the room's NATS servers (${n.servers.join(', ')}): ${(e as Error).message}`, secrets, 1));
   }
   try {
     const jsm = await jetstreamManager(nc);
