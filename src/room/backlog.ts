@@ -146,6 +146,8 @@ export class Backlog {
       try {
         await sink.publish(this.subject, JSON.stringify(line), line.hash);
       } catch (e) {
+        // Reconnected while this publish was failing: go on with the new connection.
+        if (this.sink && this.sink !== sink) continue;
         // Left for the next connect (or a later change): order is kept, nothing skipped.
         this.events.emit('error', (e as Error).message);
         return;
