@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify, parse } from 'yaml';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { runCli } from '../helpers/cli.js';
 import { ACTOR, entropyGate, eventually, requestsTo, setInfluence, setScenario, metric, startConsole, startSim, writeE2eConfig, type Simulator, type E2eWorkspace } from '../helpers/e2e.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
@@ -160,8 +161,17 @@ describe('the room on NATS through the real binary (issue 24)', () => {
       await eventually(() => requestsTo(sim, KILL).length > 0, 45_000, 'a kill request');
       await sleep(4_000);
       expect(requestsTo(sim, KILL)).toHaveLength(1);
-      const standDown = [a, b].map((t) => t.capture()).find((s) => /the room's kill \(by (e2e-alice|bob)\) is already out/.test(s));
-      expect(standDown, 'the other console names who sent it').toBeDefined();
+      const sender = (requestsTo(sim, KILL)[0]!.body as { actor: string }).actor;
+      // The room's kill claim names the sender; the other console stood down naming it.
+      const kc = await connect({ servers: node.url });
+      const kv = await new Kvm(jetstream(kc)).open(`warroom_${DEPLOY}`);
+      const claims: string[] = [];
+      for await (const k of await kv.keys('kill.>')) claims.push(k);
+      expect(claims).toHaveLength(1);
+      expect((await kv.get(claims[0]!))!.json<{ actor: string }>().actor).toBe(sender);
+      await kc.close();
+      const other = sender === ACTOR ? b : a;
+      await other.waitFor(new RegExp(`the room's kill \\(by ${sender}\\) is already out`), 5_000, 'the other console names who sent it');
     }, [entropyGate({ rollback: 'auto' }), ONCALL, CAPTAIN]);
   }, 180_000);
 
