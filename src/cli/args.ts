@@ -30,7 +30,7 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
       room: { type: 'boolean' },
     },
     positionals: 0,
-    usage: 'warroom check [--config FILE] [--room] [--strict] [--output FILE] [--format text|json] [--watch [--interval D] [--timeout D] [--fail-after D] [--notify]]',
+    usage: 'warroom check [--config FILE] [--strict] [--room] [--output FILE] [--format text|json] [--watch [--interval D] [--timeout D] [--fail-after D] [--notify]]',
   },
   sim: { flags: { port: { type: 'string' }, scenario: { type: 'string' }, speed: { type: 'string' } }, positionals: 0, usage: 'warroom sim   [--port N] [--scenario NAME] [--speed N]' },
   validate: { flags: { config: { type: 'string' } }, positionals: 0, usage: 'warroom validate [--config FILE]' },
