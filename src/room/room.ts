@@ -158,7 +158,9 @@ export class Room {
     await this.backlog?.drain(waitMs).catch(() => {});
     this.backlog?.stop();
     if (this.speaking && this.h) await this.h.live.delete(SPEAKER_KEY).catch(() => {});
+    this.speaking = false;
     await this.nc?.close().catch(() => {});
+    this.set({ state: 'offline' });
   }
 
   private clean(s: string): string {
@@ -309,7 +311,16 @@ export class Room {
       this.speakerRev = await h.live.create(SPEAKER_KEY, value);
       this.speaking = true;
     } catch {
-      this.speaking = false;
+      // Still ours from before a reconnect: take it back rather than leave the room without a speaker until it expires.
+      const e = await h.live.get(SPEAKER_KEY).catch(() => null);
+      let run: unknown;
+      try {
+        run = e?.operation === 'PUT' ? e.json<{ run?: unknown }>().run : undefined;
+      } catch {
+        run = undefined;
+      }
+      this.speaking = run === this.origin.run;
+      if (this.speaking) this.speakerRev = e!.revision;
     }
   }
 }
