@@ -175,22 +175,35 @@ describe('the room on NATS through the real binary (issue 24)', () => {
     }, [entropyGate({ rollback: 'auto' }), ONCALL, CAPTAIN]);
   }, 180_000);
 
-  it('server stopped: acts go on locally, the header says ROOM OFFLINE; lines written offline and before a quit reach the stream once', async () => {
+  it('server stopped: acts go on locally, the header says ROOM OFFLINE; lines written offline (console running, and before a quit) reach the stream once', async () => {
     await rig(async ({ ws, open }) => {
       const { a: cfgA } = roomConfigs(ws, { roles: { release_captain: [ACTOR], on_call: [ACTOR] } });
       const a = open(cfgA);
       await a.waitFor(/room 1: /, 20_000, 'room 1');
+      const mine = async () => (await streamMessages(OFF_STREAM)).filter((m) => m.subject.endsWith(`.${ACTOR}`)).map((m) => m.line.hash as string);
+      const sign = async (label: RegExp) => {
+        a.send('j');
+        await sleep(200);
+        a.send('s');
+        await a.waitFor(/y to confirm/, 5_000, 'sign-off confirm');
+        await sleep(300);
+        a.send('y');
+        await a.waitFor(label, 10_000, 'the sign-off counts locally');
+      };
+
+      // Offline while running: the act goes on; the line reaches the stream when the server returns.
       await node.stop();
       await a.waitFor(/ROOM OFFLINE/, 20_000, 'ROOM OFFLINE in the header');
-      // Sign the on-call gate while offline: written locally, counted at once.
-      a.send('j');
-      await sleep(200);
-      a.send('s');
-      await a.waitFor(/y to confirm/, 5_000, 'sign-off confirm');
-      await sleep(300);
-      a.send('y');
-      await a.waitFor(/On-call ACK ✓e2e-alice/, 10_000, 'the sign-off counts locally');
-      await a.waitFor(/ROOM OFFLINE/, 5_000, 'still offline');
+      await sign(/On-call ACK ✓e2e-alice/);
+      expect(a.capture().split('\n')[0]).toMatch(/ROOM OFFLINE/);
+      await node.start();
+      await eventually(async () => (await mine()).length === ws.ledger().length, 20_000, 'the offline line on the stream after the server returned');
+      await eventually(() => !/ROOM OFFLINE|ROOM BACKLOG/.test(a.capture().split('\n')[0]!), 10_000, 'header clear again');
+
+      // Offline again, and the console quits before the server returns.
+      await node.stop();
+      await a.waitFor(/ROOM OFFLINE/, 20_000, 'ROOM OFFLINE again');
+      await sign(/Captain ACK ✓e2e-alice/);
       a.send('q');
       await a.exitCode(20_000);
       const local = ws.ledger();
@@ -199,13 +212,13 @@ describe('the room on NATS through the real binary (issue 24)', () => {
       await node.start();
       const a2 = open(cfgA);
       await a2.waitFor(/room 1: /, 20_000, 'room again');
-      await eventually(async () => (await streamMessages(OFF_STREAM)).filter((m) => m.subject.endsWith(`.${ACTOR}`)).length >= ws.ledger().length, 20_000, 'backlog on the stream');
+      await eventually(async () => (await mine()).length >= ws.ledger().length, 20_000, 'backlog on the stream');
       await sleep(1000);
-      const mine = (await streamMessages(OFF_STREAM)).filter((m) => m.subject.endsWith(`.${ACTOR}`)).map((m) => m.line.hash);
-      const disk = ws.ledger().map((l) => l.hash);
-      expect(mine).toEqual(disk);
-      expect(new Set(mine).size).toBe(mine.length);
+      const got = await mine();
+      expect(got).toEqual(ws.ledger().map((l) => l.hash));
+      expect(new Set(got).size).toBe(got.length);
+      expect(ws.ledger().filter((l) => l.type === 'signoff')).toHaveLength(2);
       expect(a2.capture()).not.toMatch(/ROOM BACKLOG|ROOM OFFLINE/);
-    }, [entropyGate(), ONCALL], 'rl-policy-offline');
+    }, [entropyGate(), ONCALL, CAPTAIN], 'rl-policy-offline');
   }, 120_000);
 });
