@@ -35,6 +35,7 @@ type Handler = (p: Parsed, io: CliIo) => Promise<number>;
 
 const handlers: Record<string, Handler> = {
   async check(p, io) {
+    if (p.values.watch && p.values.room) throw new CliError('--room reads the room once: use it without --watch', EXIT.USAGE);
     if (p.values.watch) return (await import('../commands/watch.js')).watchCommand(p, io);
     const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
     if (watchOnly.length) throw new CliError(`${watchOnly.map((f) => `--${f}`).join(', ')} only go with --watch`, EXIT.USAGE);

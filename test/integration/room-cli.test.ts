@@ -23,6 +23,12 @@ describe('--room on the command line', () => {
     }
   });
 
+  it('--room goes without --watch', async () => {
+    const r = await runCli(['check', '--room', '--watch', '--config', join(dir, 'plain.yaml')]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/--room reads the room once/);
+  });
+
   it('a room that cannot be reached: exit 69, and no password, inline or from the environment, is printed', async () => {
     const port = await freePort();
     writeFileSync(join(dir, 'room.yaml'), `${BASE}room:\n  nats: { servers: "nats://natsuser:inline-secret-99@127.0.0.1:${port}" }\n`);
