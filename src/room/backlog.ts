@@ -106,7 +106,8 @@ export class Backlog {
   async drain(ms: number): Promise<void> {
     const end = Date.now() + ms;
     while (this.count() > 0 && this.sink && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    await this.saving;
+    // A save may chain another (lines acked while it was written): wait for the last.
+    while (this.saving) await this.saving;
   }
 
   stop(): void {
