@@ -43,7 +43,16 @@ describe('config/nats/warroom.conf', () => {
       ledger.append({ type: 'note', text: 'hello', actor: 'alice' });
       await eventually(() => room.current().backlog === 0 && ledger.pending() === 0, 5000, 'line out');
       expect((await room.claimKill('k-acl', 2000)).outcome).toBe('won');
-      expect((await room.claimKill('k-acl', 2000)).outcome).toBe('lost');
+      // A second console user joins the room alice's console created: it needs no right to create or update anything.
+      const bob = new Room({ nats: nats('bob', PW.BOB_PASSWORD), deployment: 'rl-policy-v42', actor: 'bob', readOnly: false, clock: systemClock, secrets: [PW.BOB_PASSWORD] });
+      bob.start();
+      try {
+        await eventually(() => bob.current().state === 'online', 10_000, `bob online (${bob.current().lastError ?? ''})`);
+        expect(await bob.claimKill('k-acl', 2000)).toEqual({ outcome: 'lost', by: 'alice' });
+        await eventually(() => bob.current().people.length === 2, 10_000, `bob sees the room (${bob.current().lastError ?? ''})`);
+      } finally {
+        await bob.stop(0);
+      }
       await eventually(() => room.current().people.some((p) => p.actor === 'alice'), 10_000, `presence (${room.current().lastError ?? ''})`);
       expect(room.current().lastError).toBeUndefined();
     } finally {
