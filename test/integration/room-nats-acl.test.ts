@@ -71,12 +71,16 @@ describe('config/nats/warroom.conf', () => {
       for await (const s of nc.status()) if (s.type === 'error') errs.push(String((s as { error?: unknown }).error));
     })();
     nc.publish('warroom.other_room.room', 'x');
-    await eventually(() => errs.some((e) => /permission/i.test(e)), 5000, 'permission violation on another room');
+    await eventually(() => errs.some((e) => /permission/i.test(e) && /other_room/.test(e)), 5000, 'permission violation on another room');
+    // Nor can alice write into bob's chain.
+    nc.publish('warroom.rl_policy_v42.ledger.bob', '{}');
+    await eventually(() => errs.some((e) => /permission/i.test(e) && /ledger\.bob/.test(e)), 5000, "permission violation on bob's ledger subject");
     await nc.close();
 
     // Still there, with its line: the operator (every right) sees it.
     const ops = await connect({ servers: node.url, user: 'ops', pass: PW.OPS_PASSWORD });
     expect((await (await jetstreamManager(ops)).streams.info('WARROOM_RL_POLICY_V42')).state.messages).toBe(1);
+    // (bob's console wrote no ledger line here, and alice's forged one never got in.)
     await ops.close();
   }, 60_000);
 });
