@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import { buildRunbooks } from './runbooks.js';
 import { buildJudgedGate } from './sections/judgment.js';
+import { buildNats, natsSchema } from './sections/room.js';
 import { parseListen } from '../telemetry/listen.js';
 import type {
   ActionConfig,
@@ -412,6 +413,11 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     const r = parseAt(roomSchema, raw.room, ['room']);
     if (r?.allowed_signers) room.allowedSigners = resolve(where.baseDir, expandHome(r.allowed_signers));
     if (r?.signing_key) room.signingKey = resolve(where.baseDir, expandHome(r.signing_key));
+    // room.nats: its own section module (validated on its own, like every section).
+    if (r?.nats !== undefined && r.nats !== null) {
+      const n = parseAt(natsSchema, r.nats, ['room', 'nats']);
+      if (n && deployment) room.nats = buildNats(n, deployment.name, where.baseDir);
+    }
   }
 
   // --- notify (SPEC §9.4): each sink on its own

@@ -5,6 +5,7 @@
  * need more than one section (source references, roles) live in rules.ts.
  */
 import { z } from 'zod';
+import { NATS_KEYS } from './sections/room.js';
 import { parseDuration } from './duration.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';
@@ -308,7 +309,7 @@ export const approvalsSchema = z.strictObject({
 export const waiverSchema = z.strictObject({ approvals: approvalsSchema.optional() });
 
 /** SPEC §9.1: who may sign, and the key this console signs with. */
-export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional() });
+export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional(), nats: z.unknown().optional() });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 /** Date.parse rolls 2026-02-30 over to March; a start time that does not exist is a typo. */
@@ -439,6 +440,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),
+  ...NATS_KEYS,
   'pass', 'warning',
   'approvals', 'roles', 'count', 'expires',
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',

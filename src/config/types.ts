@@ -4,6 +4,7 @@
  * that output paths can redact them.
  */
 import type { Threshold } from './threshold.js';
+import type { NatsConfig } from './sections/room.js';
 
 export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'alertmanager' | 'manual';
 
@@ -180,6 +181,8 @@ export interface ApprovalRule {
 export interface RoomConfig {
   allowedSigners?: string;
   signingKey?: string;
+  /** SPEC §10.1: the room on NATS JetStream; absent = the embedded default. */
+  nats?: NatsConfig;
 }
 
 export interface CheckpointConfig {

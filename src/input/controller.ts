@@ -46,8 +46,8 @@ export class Controller {
     private readonly wallNow: () => number = () => Date.now(),
   ) {
     this.acts = new Acts(session, ledger, clock);
-    const autoRollback = new AutoRollback(session, runner, this.acts, clock);
-    this.unsubscribe.push(() => autoRollback.dispose());
+    this.autoRollback = new AutoRollback(session, runner, this.acts, clock);
+    this.unsubscribe.push(() => this.autoRollback.dispose());
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
     if (ledger) {
@@ -55,6 +55,13 @@ export class Controller {
       syncAcks();
       this.unsubscribe.push(ledger.on('change', syncAcks));
     }
+  }
+
+  private readonly autoRollback: AutoRollback;
+
+  /** The room on NATS: one kill per room (the auto-rollback claims before it sends). */
+  useRoomKill(claim: (key: string) => Promise<{ by?: string }>): void {
+    this.autoRollback.useRoomKill(claim);
   }
 
   dispose(): void {
