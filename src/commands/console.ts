@@ -25,6 +25,7 @@ import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
 import { startTelemetry, type TelemetryLink } from '../console/telemetryLink.js';
 import { parseListen, type ListenAddress } from '../telemetry/listen.js';
+import { startHistory } from '../history/link.js';
 
 export interface ConsoleRun {
   config: Config;
@@ -163,6 +164,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   // sinks are configured (startup budget); it never sits on an action's path.
   const notify = run.config.notify?.length ? (await import('../console/notifyLink.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
 
+  // The window's gate history beside the ledger, for `report --format html` (off the action path).
+  const history = startHistory(session.store, ledgerLink.ledger?.path, { clock: run.clock, cadence: systemClock, say: (level, text) => session.live.event({ kind: 'system', level, text }) });
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
   controller.useOverrides({ deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) });
@@ -179,6 +182,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     controller.dispose();
     await session.stop();
     await notify?.stop();
+    await history?.stop();
   }
   const unsaved = await closeAudit(ledgerLink, io);
   const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
