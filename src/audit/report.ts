@@ -11,10 +11,9 @@ import {
 } from './state.js';
 import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
 import type { RequestLine } from './approvals.js';
-import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
-import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
-import { chainedLines } from './ledgerSet.js';
+import type { AuthorityRules, Invalidation, RefusedInvalidation, Unverified } from './authority.js';
+import { NoLedgerError, reportInputs } from '../report/inputs.js';
 import { scoreText } from '../engine/score.js';
 
 export interface ReportOptions {
@@ -32,24 +31,12 @@ export class AuditReportError extends Error {}
 
 /** Renders the report; throws AuditReportError when there is no ledger to report on. */
 export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<string> {
-  const r = await inspectAuditDir(dir);
-  if (r.files.length === 0) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
-  // Every console's ledger of the window, merged in time order.
-  const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
-  const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
-  const rules: AuthorityRules = { deployment: lines[0]?.deployment ?? '', maxAgeMs: 12 * 3600_000, ...opts.rules, now: opts.rules?.now ?? end };
-  const chained = r.files.flatMap(chainedLines);
-  const inv = judgeInvalidations(chained, rules);
-  // Invalidated sign-offs are listed in their own section, not as unverified ones.
-  const judged = judgeSignoffs(chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
-  return renderReportFromLines(lines, {
-    ...opts,
-    invalidated: [...inv.counted.values()],
-    refusedInvalidations: inv.refused,
-    counted: judged.counted,
-    unverified: judged.unverified,
-    integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
-  });
+  try {
+    const { lines, chained: _c, rules: _r, ...judged } = await reportInputs(dir, opts.rules);
+    return renderReportFromLines(lines, { ...opts, ...judged });
+  } catch (e) {
+    throw e instanceof NoLedgerError ? new AuditReportError(e.message) : e;
+  }
 }
 
 /** Pure: the Markdown for these lines and integrity verdict. */

@@ -41,9 +41,9 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
   },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
   report: {
-    flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' } },
+    flags: { dir: { type: 'string' }, output: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' } },
     positionals: 0,
-    usage: 'warroom report [--dir DIR] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
+    usage: 'warroom report [--format md|html|json] [--dir DIR] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
   },
   announce: {
     flags: { config: { type: 'string' }, message: { type: 'string' }, actor: { type: 'string' } },

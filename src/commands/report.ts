@@ -1,4 +1,4 @@
-/** `warroom report [--dir DIR] [--output FILE]`: the window's Markdown post-deploy report. */
+/** `warroom report [--format md|html|json] [--dir DIR] [--output FILE]`: the window's post-deploy report. */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AuditReportError, renderReport, type ReportOptions } from '../audit/report.js';
@@ -37,19 +37,43 @@ async function reportRules(p: Parsed, io: CliIo): Promise<ReportOptions> {
   }
 }
 
+const FORMATS = ['md', 'html', 'json'] as const;
+
+/** HTML or JSON: the window model (charts' data) rendered; Markdown is the table report. */
+async function renderFormat(format: (typeof FORMATS)[number], dir: string, opts: ReportOptions): Promise<string> {
+  if (format === 'md') return renderReport(dir, opts);
+  const { readWindowDir, windowModel } = await import('../report/window.js');
+  const { NoLedgerError } = await import('../report/inputs.js');
+  let model;
+  try {
+    // `--room` reads the room's stream instead: a second reader of the same window.
+    model = windowModel(await readWindowDir(dir, opts.rules), { generatedAt: Date.now() });
+  } catch (e) {
+    throw e instanceof NoLedgerError ? new AuditReportError(e.message) : e;
+  }
+  if (format === 'json') return JSON.stringify(model, null, 2) + '\n';
+  return (await import('../report/html.js')).renderHtml(model);
+}
+
 export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.values.notify) return reportNotify(p, io);
+  const format = (p.values.format as string | undefined) ?? 'md';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be md, html or json (got "${format}")`, EXIT.USAGE);
   const dir = await auditDir(p, io);
   let md: string;
   try {
-    md = await renderReport(dir, await reportRules(p, io));
+    md = await renderFormat(format as (typeof FORMATS)[number], dir, await reportRules(p, io));
   } catch (err) {
     if (err instanceof AuditReportError) throw new CliError(err.message, EXIT.USAGE);
     throw err;
   }
   if (typeof p.values.output === 'string') {
     const out = resolve(io.cwd, p.values.output);
-    await writeFile(out, md);
+    try {
+      await writeFile(out, md);
+    } catch (e) {
+      throw new CliError(`cannot write ${out}: ${(e as Error).message}`, EXIT.USAGE);
+    }
     io.stdout.write(`report written to ${out}\n`);
   } else io.stdout.write(md);
   return 0;

@@ -1,0 +1,128 @@
+/**
+ * Pure: one small SVG chart per gate on the shared time axis: its value as a step line coloured
+ * by status, the go threshold as a solid line, the warn band shaded between go and warn, and a
+ * status ribbon that carries the word (GO, WARN, NO-GO, ?, WAIVED) and a pattern, never colour
+ * alone. Below it, the periods it was not GO, in words.
+ */
+import { LIGHT_WORD } from '../core/status.js';
+import type { CriterionStatus } from '../core/types.js';
+import { fmtNum, LEFT, RIGHT, valueTicks, WIDTH, type TimeAxis } from './axis.js';
+import { esc, short } from './escape.js';
+import type { GateModel, Limit } from './model.js';
+import { clock } from './axis.js';
+
+const PLOT_TOP = 8;
+const PLOT_H = 74;
+const RIBBON_Y = PLOT_TOP + PLOT_H + 6;
+const RIBBON_H = 16;
+const HEIGHT = RIBBON_Y + RIBBON_H + 18;
+
+export const STATUS_CLASS: Record<CriterionStatus, string> = { PASS: 'go', WARN: 'warn', FAIL: 'nogo', UNKNOWN: 'unknown', WAIVED: 'waived' };
+
+interface Segment {
+  from: number;
+  to: number;
+  s: CriterionStatus;
+}
+
+/** Status periods from the points, the last one running to the axis end. */
+export function segments(g: GateModel, end: number): Segment[] {
+  const out: Segment[] = [];
+  g.points.forEach((p, i) => {
+    const to = g.points[i + 1]?.t ?? end;
+    const last = out[out.length - 1];
+    if (last && last.s === p.s) last.to = to;
+    else out.push({ from: p.t, to, s: p.s });
+  });
+  return out;
+}
+
+export function gateChart(g: GateModel, axis: TimeAxis): string {
+  const numeric = g.points.filter((p) => p.v !== null).map((p) => p.v!);
+  const limits = [g.go?.value, g.warn?.value].filter((v): v is number => v !== undefined);
+  const segs = segments(g, axis.end);
+  const last = g.points[g.points.length - 1];
+  const parts: string[] = [];
+  if (numeric.length) {
+    let lo = Math.min(...numeric, ...limits);
+    let hi = Math.max(...numeric, ...limits);
+    const pad = hi > lo ? (hi - lo) * 0.12 : Math.abs(hi) * 0.1 || 1;
+    lo -= pad;
+    hi += pad;
+    const y = (v: number) => PLOT_TOP + PLOT_H - ((v - lo) / (hi - lo)) * PLOT_H;
+    parts.push(zones(g.go, g.warn, y, lo, hi));
+    for (const v of valueTicks(lo, hi)) parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="tick" x="${LEFT - 6}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${esc(fmtNum(v))}</text>`);
+    if (g.warn) parts.push(limitLine(g.warn, y, 'warn-line', 'warn'));
+    if (g.go) parts.push(limitLine(g.go, y, 'go-line', 'go'));
+    parts.push(valueLine(g, axis, y));
+  } else {
+    parts.push(`<text class="note" x="${LEFT + 6}" y="${PLOT_TOP + PLOT_H / 2}">${g.points.length ? `no numeric value (last: ${short(last?.text ?? '-', 40)})` : 'no points recorded'}</text>`);
+  }
+  parts.push(ribbon(segs, axis));
+  for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${HEIGHT - 4}" text-anchor="middle">${esc(t.label)}</text>`);
+  const title = `${short(g.title, 80)}${g.id !== g.title ? ` <span class="id">${esc(g.id)}</span>` : ''}`;
+  const end = last ? `<span class="badge ${STATUS_CLASS[last.s]}">${LIGHT_WORD[last.s]}</span> at the end` : '<span class="badge unknown">?</span> no data';
+  return [
+    `<figure class="gate card"><figcaption><b>${title}</b> ${end} <span class="muted">${short(g.group, 40)}${g.severity ? ` · ${esc(g.severity)}` : ''}${g.thresholdText ? ` · ${short(g.thresholdText, 60)}` : ''}</span></figcaption>`,
+    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${esc(`${g.title}: values and status over the window`)}">${parts.join('')}</svg>`,
+    `<p class="periods">${periodsText(segs)}</p></figure>`,
+  ].join('');
+}
+
+/** Fail zone, warn band and pass zone as light fills, from the go and warn limits. */
+function zones(go: Limit | undefined, warn: Limit | undefined, y: (v: number) => number, lo: number, hi: number): string {
+  if (!go || (go.op !== '>=' && go.op !== '>' && go.op !== '<=' && go.op !== '<')) return '';
+  const up = go.op === '>=' || go.op === '>';
+  const rect = (a: number, b: number, cls: string) => {
+    const y1 = y(Math.min(Math.max(Math.max(a, b), lo), hi));
+    const y2 = y(Math.min(Math.max(Math.min(a, b), lo), hi));
+    return y2 - y1 > 0 ? `<rect class="${cls}" x="${LEFT}" y="${y1.toFixed(1)}" width="${WIDTH - LEFT - RIGHT}" height="${(y2 - y1).toFixed(1)}"/>` : '';
+  };
+  const w = warn && (warn.op === go.op || (up ? warn.op === '>' || warn.op === '>=' : warn.op === '<' || warn.op === '<=')) ? warn.value : undefined;
+  const failEdge = w ?? go.value;
+  return up
+    ? rect(go.value, hi, 'zone-go') + (w !== undefined ? rect(w, go.value, 'zone-warn') : '') + rect(lo, failEdge, 'zone-nogo')
+    : rect(lo, go.value, 'zone-go') + (w !== undefined ? rect(go.value, w, 'zone-warn') : '') + rect(failEdge, hi, 'zone-nogo');
+}
+
+function limitLine(l: Limit, y: (v: number) => number, cls: string, word: string): string {
+  const yy = y(l.value).toFixed(1);
+  return `<line class="${cls}" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${yy}" y2="${yy}"/><text class="limit-label" x="${WIDTH - RIGHT - 4}" y="${(Number(yy) - 3).toFixed(1)}" text-anchor="end">${esc(word)} ${esc(l.text)}</text>`;
+}
+
+/** The value as a step line, each step coloured by the status it had. */
+function valueLine(g: GateModel, axis: TimeAxis, y: (v: number) => number): string {
+  const out: string[] = [];
+  g.points.forEach((p, i) => {
+    if (p.v === null) return;
+    const x1 = axis.x(p.t);
+    const x2 = axis.x(g.points[i + 1]?.t ?? axis.end);
+    const yy = y(p.v).toFixed(1);
+    const next = g.points[i + 1];
+    const rise = next && next.v !== null ? `<line class="step ${STATUS_CLASS[next.s]}" x1="${x2.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${yy}" y2="${y(next.v).toFixed(1)}"/>` : '';
+    out.push(`<line class="step ${STATUS_CLASS[p.s]}" x1="${x1.toFixed(1)}" x2="${Math.max(x2, x1 + 0.5).toFixed(1)}" y1="${yy}" y2="${yy}"/>${rise}`);
+    if (p.w) out.push(`<text class="flap" x="${x1.toFixed(1)}" y="${(Number(yy) - 4).toFixed(1)}">${LIGHT_WORD[p.w]} between</text>`);
+  });
+  return out.join('');
+}
+
+function ribbon(segs: Segment[], axis: TimeAxis): string {
+  return segs
+    .map((s) => {
+      const x1 = axis.x(s.from);
+      const w = Math.max(1, axis.x(s.to) - x1);
+      const word = LIGHT_WORD[s.s];
+      const label = w >= word.length * 7 + 6 ? `<text class="ribbon-word" x="${(x1 + w / 2).toFixed(1)}" y="${RIBBON_Y + 12}" text-anchor="middle">${esc(word)}</text>` : '';
+      return `<rect class="ribbon ${STATUS_CLASS[s.s]}" x="${x1.toFixed(1)}" y="${RIBBON_Y}" width="${w.toFixed(1)}" height="${RIBBON_H}"><title>${esc(`${word} ${clock(s.from, true)}–${clock(s.to, true)}`)}</title></rect>${label}`;
+    })
+    .join('');
+}
+
+/** `NO-GO 14:03:10–14:05:00 · WARN 14:06:00–14:06:40`, or that it stayed GO. */
+function periodsText(segs: Segment[]): string {
+  const bad = segs.filter((s) => s.s !== 'PASS');
+  if (segs.length === 0) return 'No status recorded.';
+  if (bad.length === 0) return 'GO for the whole recorded window.';
+  const shown = bad.slice(0, 12).map((s) => `<span class="badge ${STATUS_CLASS[s.s]}">${LIGHT_WORD[s.s]}</span> ${clock(s.from, true)}–${clock(s.to, true)}`);
+  return `Not GO: ${shown.join(' · ')}${bad.length > 12 ? ` · and ${bad.length - 12} more` : ''}`;
+}

@@ -1,0 +1,69 @@
+/** Pure: every act of the window as a mark on the shared time axis, with who did it. */
+import { actionsFrom, checkpointAcksFrom, decisionsFrom, triggersFrom } from '../audit/state.js';
+import type { LedgerLine, WaiverEvent } from '../audit/types.js';
+import type { RequestLine } from '../audit/approvals.js';
+import type { ReportInputs } from './inputs.js';
+
+export type Lane = 'decisions' | 'sign-offs' | 'actions' | 'triggers' | 'audit';
+export const LANES: readonly Lane[] = ['decisions', 'sign-offs', 'actions', 'triggers', 'audit'];
+
+export interface Mark {
+  at: number;
+  lane: Lane;
+  kind: 'decision' | 'signoff' | 'waiver' | 'checkpoint' | 'kill' | 'influence' | 'runbook' | 'override' | 'trigger' | 'invalidation';
+  /** Short words for the chart and the table (`kill-switch verified`, `decision GO`). */
+  label: string;
+  actor: string;
+  level: 'go' | 'warn' | 'nogo' | 'info';
+  /** A longer line for the table: reason, justification, error. */
+  detail?: string;
+  /** Shown struck through: invalidated, or never counted. */
+  void?: string;
+}
+
+const FINAL = new Set(['requested', 'verified', 'failed', 'abandoned', 'cancelled']);
+
+export function marksFrom(inputs: ReportInputs): Mark[] {
+  const lines = inputs.lines;
+  const gone = new Map(inputs.invalidated.map((i) => [i.target.hash, i]));
+  const out: Mark[] = [];
+  const decisionLines = lines.filter((l) => l.type === 'decision');
+  decisionsFrom(lines).forEach((d, i) => {
+    const inv = gone.get(decisionLines[i]?.hash ?? '');
+    out.push({ at: d.at, lane: 'decisions', kind: 'decision', label: `decision ${d.decision}`, actor: d.actor, level: d.decision === 'GO' ? 'go' : d.decision === 'HOLD' ? 'warn' : 'nogo', ...(d.justification ? { detail: d.justification } : {}), ...(inv ? { void: `invalidated by ${inv.actor}` } : {}) });
+  });
+  for (const s of inputs.counted) out.push({ at: s.at, lane: 'sign-offs', kind: 'signoff', label: `sign-off ${s.role}${s.gate ? ` on ${s.gate}` : ''}${s.remote ? ' (remote, verified)' : ''}`, actor: s.actor, level: 'go' });
+  for (const u of inputs.unverified) out.push({ at: u.at, lane: 'sign-offs', kind: 'signoff', label: `sign-off ${u.role}${u.gate ? ` on ${u.gate}` : ''}`, actor: u.actor, level: 'warn', void: `not counted: ${u.why}` });
+  for (const l of lines.filter((x): x is LedgerLine & WaiverEvent => x.type === 'waiver')) {
+    const inv = gone.get(l.hash);
+    out.push({ at: Date.parse(l.ts), lane: 'sign-offs', kind: 'waiver', label: `waiver of ${l.gate}`, actor: l.actor, level: 'warn', detail: String(l.reason ?? ''), ...(inv ? { void: `invalidated by ${inv.actor}` } : {}) });
+  }
+  for (const c of checkpointAcksFrom(lines)) out.push({ at: c.at, lane: 'sign-offs', kind: 'checkpoint', label: `checkpoint acknowledged: ${c.label}`, actor: c.actor, level: 'info', detail: `stage ${c.stage + 1}` });
+  for (const a of actionsFrom(lines)) {
+    if (!FINAL.has(a.phase)) continue;
+    const level = a.phase === 'failed' || a.phase === 'abandoned' ? 'nogo' : a.phase === 'verified' ? (a.action === 'kill_switch' ? 'nogo' : 'go') : 'info';
+    const what = a.action === 'kill_switch' ? 'kill-switch' : a.action === 'runbook' ? `runbook ${a.runbook ?? '?'}` : `influence ${pctText(a.from_pct)} → ${pctText(a.to_pct)}`;
+    const kind = a.action === 'kill_switch' ? 'kill' : a.action === 'runbook' ? 'runbook' : 'influence';
+    const detail = [a.reason, a.error, a.trigger ? `trigger ${a.trigger}` : undefined, a.params ? Object.entries(a.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined].filter(Boolean).join('; ');
+    out.push({ at: Date.parse(a.ts), lane: 'actions', kind, label: `${what} ${a.phase}`, actor: a.actor, level, ...(detail ? { detail } : {}) });
+  }
+  for (const t of triggersFrom(lines)) {
+    if (t.phase === 'cleared') continue;
+    out.push({ at: Date.parse(t.ts), lane: 'triggers', kind: 'trigger', label: `trigger ${t.gate} ${t.phase} (${t.mode})`, actor: t.actor, level: t.phase === 'fired' || t.phase === 'armed' ? 'nogo' : 'warn', detail: `value ${t.value === null ? 'none' : String(t.value)}, threshold ${t.threshold}` });
+  }
+  for (const l of lines) {
+    if (l.type === 'override.request') {
+      const r = l as RequestLine;
+      out.push({ at: Date.parse(l.ts), lane: 'decisions', kind: 'override', label: r.kind === 'go' ? 'override requested (GO over NO-GO)' : `waiver approval requested${r.gate ? ` for ${r.gate}` : ''}`, actor: l.actor, level: 'warn', detail: String(r.justification ?? '') });
+    } else if (l.type === 'override.approve') {
+      out.push({ at: Date.parse(l.ts), lane: 'decisions', kind: 'override', label: 'override approved', actor: l.actor, level: 'warn' });
+    }
+  }
+  for (const i of inputs.invalidated) out.push({ at: i.at, lane: 'audit', kind: 'invalidation', label: `invalidated ${i.targetWhat} by ${i.targetActor}`, actor: i.actor, level: 'warn', detail: i.reason });
+  for (const r of inputs.refusedInvalidations) out.push({ at: r.at, lane: 'audit', kind: 'invalidation', label: 'invalidation', actor: r.actor, level: 'info', void: `not counted: ${r.why}` });
+  return out.filter((m) => Number.isFinite(m.at)).sort((a, b) => a.at - b.at);
+}
+
+function pctText(v: number | undefined): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${v}%` : '?';
+}
