@@ -13,9 +13,7 @@ import { clock } from './axis.js';
 
 const PLOT_TOP = 8;
 const PLOT_H = 74;
-const RIBBON_Y = PLOT_TOP + PLOT_H + 6;
 const RIBBON_H = 16;
-const HEIGHT = RIBBON_Y + RIBBON_H + 18;
 
 export const STATUS_CLASS: Record<CriterionStatus, string> = { PASS: 'go', WARN: 'warn', FAIL: 'nogo', UNKNOWN: 'unknown', WAIVED: 'waived' };
 
@@ -43,6 +41,9 @@ export function gateChart(g: GateModel, axis: TimeAxis): string {
   const segs = segments(g, axis.end);
   const last = g.points[g.points.length - 1];
   const parts: string[] = [];
+  // A gate without numbers (a sign-off, true/false, a word) is its ribbon alone.
+  const ribbonY = numeric.length ? PLOT_TOP + PLOT_H + 6 : 4;
+  const height = ribbonY + RIBBON_H + 18;
   if (numeric.length) {
     let lo = Math.min(...numeric, ...limits);
     let hi = Math.max(...numeric, ...limits);
@@ -55,16 +56,15 @@ export function gateChart(g: GateModel, axis: TimeAxis): string {
     if (g.warn) parts.push(limitLine(g.warn, y, 'warn-line', 'warn'));
     if (g.go) parts.push(limitLine(g.go, y, 'go-line', 'go'));
     parts.push(valueLine(g, axis, y));
-  } else {
-    parts.push(`<text class="note" x="${LEFT + 6}" y="${PLOT_TOP + PLOT_H / 2}">${g.points.length ? `no numeric value (last: ${short(last?.text ?? '-', 40)})` : 'no points recorded'}</text>`);
   }
-  parts.push(ribbon(segs, axis));
-  for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${HEIGHT - 4}" text-anchor="middle">${esc(t.label)}</text>`);
+  parts.push(ribbon(segs, axis, ribbonY));
+  for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${height - 4}" text-anchor="middle">${esc(t.label)}</text>`);
   const title = `${short(g.title, 80)}${g.id !== g.title ? ` <span class="id">${esc(g.id)}</span>` : ''}`;
-  const end = last ? `<span class="badge ${STATUS_CLASS[last.s]}">${LIGHT_WORD[last.s]}</span> at the end` : '<span class="badge unknown">?</span> no data';
+  const lastValue = last && !numeric.length && last.text !== undefined ? ` (value ${short(last.text, 40)})` : '';
+  const end = last ? `<span class="badge ${STATUS_CLASS[last.s]}">${LIGHT_WORD[last.s]}</span> at the end${lastValue}` : '<span class="badge unknown">?</span> no points recorded';
   return [
     `<figure class="gate card"><figcaption><b>${title}</b> ${end} <span class="muted">${short(g.group, 40)}${g.severity ? ` · ${esc(g.severity)}` : ''}${g.thresholdText ? ` · ${short(g.thresholdText, 60)}` : ''}</span></figcaption>`,
-    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${esc(`${g.title}: values and status over the window`)}">${parts.join('')}</svg>`,
+    `<svg viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(`${g.title}: values and status over the window`)}">${parts.join('')}</svg>`,
     `<p class="periods">${periodsText(segs)}</p></figure>`,
   ].join('');
 }
@@ -106,14 +106,14 @@ function valueLine(g: GateModel, axis: TimeAxis, y: (v: number) => number): stri
   return out.join('');
 }
 
-function ribbon(segs: Segment[], axis: TimeAxis): string {
+function ribbon(segs: Segment[], axis: TimeAxis, top: number): string {
   return segs
     .map((s) => {
       const x1 = axis.x(s.from);
       const w = Math.max(1, axis.x(s.to) - x1);
       const word = LIGHT_WORD[s.s];
-      const label = w >= word.length * 7 + 6 ? `<text class="ribbon-word" x="${(x1 + w / 2).toFixed(1)}" y="${RIBBON_Y + 12}" text-anchor="middle">${esc(word)}</text>` : '';
-      return `<rect class="ribbon ${STATUS_CLASS[s.s]}" x="${x1.toFixed(1)}" y="${RIBBON_Y}" width="${w.toFixed(1)}" height="${RIBBON_H}"><title>${esc(`${word} ${clock(s.from, true)}–${clock(s.to, true)}`)}</title></rect>${label}`;
+      const label = w >= word.length * 7 + 6 ? `<text class="ribbon-word" x="${(x1 + w / 2).toFixed(1)}" y="${top + 12}" text-anchor="middle">${esc(word)}</text>` : '';
+      return `<rect class="ribbon ${STATUS_CLASS[s.s]}" x="${x1.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="${RIBBON_H}"><title>${esc(`${word} ${clock(s.from, true)}–${clock(s.to, true)}`)}</title></rect>${label}`;
     })
     .join('');
 }

@@ -19,9 +19,11 @@ export interface Mark {
   detail?: string;
   /** Shown struck through: invalidated, or never counted. */
   void?: string;
+  /** An action: when its outcome came (it is drawn as a bar from `at`). */
+  until?: number;
 }
 
-const FINAL = new Set(['requested', 'verified', 'failed', 'abandoned', 'cancelled']);
+const OUTCOMES = new Set(['verified', 'failed', 'abandoned', 'cancelled']);
 
 export function marksFrom(inputs: ReportInputs): Mark[] {
   const lines = inputs.lines;
@@ -39,14 +41,7 @@ export function marksFrom(inputs: ReportInputs): Mark[] {
     out.push({ at: Date.parse(l.ts), lane: 'sign-offs', kind: 'waiver', label: `waiver of ${l.gate}`, actor: l.actor, level: 'warn', detail: String(l.reason ?? ''), ...(inv ? { void: `invalidated by ${inv.actor}` } : {}) });
   }
   for (const c of checkpointAcksFrom(lines)) out.push({ at: c.at, lane: 'sign-offs', kind: 'checkpoint', label: `checkpoint acknowledged: ${c.label}`, actor: c.actor, level: 'info', detail: `stage ${c.stage + 1}` });
-  for (const a of actionsFrom(lines)) {
-    if (!FINAL.has(a.phase)) continue;
-    const level = a.phase === 'failed' || a.phase === 'abandoned' ? 'nogo' : a.phase === 'verified' ? (a.action === 'kill_switch' ? 'nogo' : 'go') : 'info';
-    const what = a.action === 'kill_switch' ? 'kill-switch' : a.action === 'runbook' ? `runbook ${a.runbook ?? '?'}` : `influence ${pctText(a.from_pct)} → ${pctText(a.to_pct)}`;
-    const kind = a.action === 'kill_switch' ? 'kill' : a.action === 'runbook' ? 'runbook' : 'influence';
-    const detail = [a.reason, a.error, a.trigger ? `trigger ${a.trigger}` : undefined, a.params ? Object.entries(a.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined].filter(Boolean).join('; ');
-    out.push({ at: Date.parse(a.ts), lane: 'actions', kind, label: `${what} ${a.phase}`, actor: a.actor, level, ...(detail ? { detail } : {}) });
-  }
+  out.push(...actionMarks(lines));
   for (const t of triggersFrom(lines)) {
     if (t.phase === 'cleared') continue;
     out.push({ at: Date.parse(t.ts), lane: 'triggers', kind: 'trigger', label: `trigger ${t.gate} ${t.phase} (${t.mode})`, actor: t.actor, level: t.phase === 'fired' || t.phase === 'armed' ? 'nogo' : 'warn', detail: `value ${t.value === null ? 'none' : String(t.value)}, threshold ${t.threshold}` });
@@ -62,6 +57,30 @@ export function marksFrom(inputs: ReportInputs): Mark[] {
   for (const i of inputs.invalidated) out.push({ at: i.at, lane: 'audit', kind: 'invalidation', label: `invalidated ${i.targetWhat} by ${i.targetActor}`, actor: i.actor, level: 'warn', detail: i.reason });
   for (const r of inputs.refusedInvalidations) out.push({ at: r.at, lane: 'audit', kind: 'invalidation', label: 'invalidation', actor: r.actor, level: 'info', void: `not counted: ${r.why}` });
   return out.filter((m) => Number.isFinite(m.at)).sort((a, b) => a.at - b.at);
+}
+
+/** One mark per action (its idempotency key): from the request to its outcome, with the outcome's words. */
+function actionMarks(lines: readonly LedgerLine[]): Mark[] {
+  const byKey = new Map<string, ReturnType<typeof actionsFrom>>();
+  for (const a of actionsFrom(lines)) {
+    const key = typeof a.idempotency_key === 'string' ? a.idempotency_key : a.hash;
+    byKey.set(key, [...(byKey.get(key) ?? []), a]);
+  }
+  return [...byKey.values()].map((group) => {
+    const first = group[0]!;
+    const end = [...group].reverse().find((a) => OUTCOMES.has(a.phase)) ?? group[group.length - 1]!;
+    const phase = OUTCOMES.has(end.phase) ? end.phase : `${end.phase} (no outcome recorded)`;
+    const level = end.phase === 'failed' || end.phase === 'abandoned' ? 'nogo' : end.phase === 'verified' ? (first.action === 'kill_switch' ? 'nogo' : 'go') : 'warn';
+    const what = first.action === 'kill_switch' ? 'kill-switch' : first.action === 'runbook' ? `runbook ${first.runbook ?? '?'}` : `influence ${pctText(first.from_pct)} → ${pctText(first.to_pct)}`;
+    const kind = first.action === 'kill_switch' ? 'kill' : first.action === 'runbook' ? 'runbook' : 'influence';
+    const at = Date.parse(first.ts);
+    const until = Date.parse(end.ts);
+    const params = first.params ? Object.entries(first.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : undefined;
+    const detail = [first.reason, end.error, first.trigger ? `trigger ${first.trigger}` : undefined, params, until > at ? `${phase} after ${Math.round((until - at) / 1000)} s` : undefined].filter(Boolean).join('; ');
+    const m: Mark = { at, lane: 'actions', kind, label: `${what} ${phase}`, actor: first.actor, level, ...(detail ? { detail } : {}) };
+    if (until > at) m.until = until;
+    return m;
+  });
 }
 
 function pctText(v: number | undefined): string {

@@ -8,7 +8,7 @@ import { esc, short } from './escape.js';
 import { LANES, type Mark } from './marks.js';
 import type { WindowModel } from './model.js';
 
-const INF_TOP = 14;
+const INF_TOP = 24;
 const INF_H = 150;
 
 export function influenceChart(m: WindowModel, axis: TimeAxis): string {
@@ -20,8 +20,9 @@ export function influenceChart(m: WindowModel, axis: TimeAxis): string {
     parts.push(`<line class="stage" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(pct)}" y2="${y(pct)}"/><text class="stage-label" x="${WIDTH - RIGHT - 4}" y="${y(pct) - 3}" text-anchor="end">stage ${i + 1} · ${pct}%</text>`);
   });
   for (const k of m.marks.filter((x) => (x.kind === 'kill' && x.label.endsWith('verified')) || x.kind === 'decision')) {
-    const x = axis.x(k.at).toFixed(1);
-    parts.push(`<line class="event ${k.level}" x1="${x}" x2="${x}" y1="${INF_TOP - 6}" y2="${INF_TOP + INF_H}"/><text class="event-label" x="${Number(x) + 3}" y="${INF_TOP + 4}">${short(k.kind === 'kill' ? 'KILL' : k.label.replace('decision ', ''), 12)}</text>`);
+    const x = axis.x(k.until ?? k.at).toFixed(1);
+    const right = Number(x) > WIDTH - RIGHT - 60;
+    parts.push(`<line class="event ${k.level}" x1="${x}" x2="${x}" y1="${INF_TOP - 14}" y2="${INF_TOP + INF_H}"/><text class="event-label" x="${Number(x) + (right ? -3 : 3)}" y="${INF_TOP - 8}" text-anchor="${right ? 'end' : 'start'}">${short(k.kind === 'kill' ? 'KILL' : k.label.replace('decision ', ''), 12)}</text>`);
   }
   const steps = m.influence.steps;
   let d = '';
@@ -64,7 +65,8 @@ export function actsChart(marks: readonly Mark[], axis: TimeAxis): string {
     let row = 0;
     for (const mk of marks.filter((x) => x.lane === lane)) {
       const x = axis.x(mk.at);
-      parts.push(`<g class="mark ${mk.level}${mk.void ? ' void' : ''}">${shape(mk, x, y)}<title>${esc(`${clock(mk.at, true)} ${mk.label} by ${mk.actor}${mk.void ? ` (${mk.void})` : ''}`)}</title></g>`);
+      const bar = mk.until !== undefined ? `<rect x="${x.toFixed(1)}" y="${y - 1.5}" width="${Math.max(0, axis.x(mk.until) - x).toFixed(1)}" height="3"/>` : '';
+      parts.push(`<g class="mark ${mk.level}${mk.void ? ' void' : ''}">${bar}${shape(mk, x, y)}<title>${esc(`${clock(mk.at, true)} ${mk.label} by ${mk.actor}${mk.void ? ` (${mk.void})` : ''}`)}</title></g>`);
       // Labels that would overlap the previous one go on the other side of the lane, or are left to the table.
       const text = `${mk.label} · ${mk.actor}`;
       const width = Math.min(text.length, 34) * 5.6;
