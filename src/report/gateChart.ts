@@ -35,7 +35,13 @@ export function segments(g: GateModel, end: number): Segment[] {
   return out;
 }
 
-export function gateChart(g: GateModel, axis: TimeAxis): string {
+/** Decisions and verified kills, drawn faintly across every gate chart so "when did the kill land" reads at a glance. */
+export interface AxisEvent {
+  t: number;
+  level: string;
+}
+
+export function gateChart(g: GateModel, axis: TimeAxis, events: readonly AxisEvent[] = []): string {
   const numeric = g.points.filter((p) => p.v !== null).map((p) => p.v!);
   const limits = [g.go?.value, g.warn?.value].filter((v): v is number => v !== undefined);
   const segs = segments(g, axis.end);
@@ -56,6 +62,10 @@ export function gateChart(g: GateModel, axis: TimeAxis): string {
     if (g.warn) parts.push(limitLine(g.warn, y, 'warn-line', 'warn'));
     if (g.go) parts.push(limitLine(g.go, y, 'go-line', 'go'));
     parts.push(valueLine(g, axis, y));
+  }
+  for (const e of events) {
+    const x = axis.x(e.t).toFixed(1);
+    parts.push(`<line class="event ${e.level}" x1="${x}" x2="${x}" y1="${PLOT_TOP - 4}" y2="${ribbonY + RIBBON_H}"/>`);
   }
   parts.push(ribbon(segs, axis, ribbonY));
   for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${height - 4}" text-anchor="middle">${esc(t.label)}</text>`);

@@ -16,9 +16,10 @@ export function renderHtml(m: WindowModel): string {
   if (m.period) {
     const axis = timeAxis(m.period.start, m.period.end);
     body.push('<h2>Influence and acts</h2>', influenceChart(m, axis), actsChart(m.marks, axis));
-    body.push('<h2>Gates</h2>');
+    body.push('<h2>Gates</h2>', '<p class="muted">Shaded: green where the value passes, amber the warn band, red where it fails; solid line: the go threshold, dashed: warn. The ribbon under each chart says the status in words; vertical dashed lines are the decisions and the kill.</p>');
     if (m.gates.length === 0) body.push('<p class="muted">No gate history was recorded for this window (it is kept by consoles that write the ledger).</p>');
-    for (const g of m.gates) body.push(gateChart(g, axis));
+    const events = m.marks.filter((k) => k.kind === 'decision' || (k.kind === 'kill' && k.label.endsWith('verified'))).map((k) => ({ t: k.until ?? k.at, level: k.level }));
+    for (const g of m.gates) body.push(gateChart(g, axis, events));
   }
   body.push('<h2>Every act</h2>', actsTable(m));
   body.push('<h2>Ledger verification and signers</h2>', ledgerSection(m));
