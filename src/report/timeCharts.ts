@@ -17,7 +17,7 @@ export function influenceChart(m: WindowModel, axis: TimeAxis): string {
   const parts: string[] = [];
   for (const v of [0, 25, 50, 75, 100]) parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(v)}" y2="${y(v)}"/><text class="tick" x="${LEFT - 6}" y="${y(v) + 3}" text-anchor="end">${v}%</text>`);
   m.influence.stages.forEach((pct, i) => {
-    parts.push(`<line class="stage" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(pct)}" y2="${y(pct)}"/><text class="stage-label" x="${WIDTH - RIGHT - 4}" y="${y(pct) - 3}" text-anchor="end">stage ${i + 1} · ${pct}%</text>`);
+    parts.push(`<line class="stage" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(pct)}" y2="${y(pct)}"/><text class="stage-label" x="${LEFT + 4}" y="${y(pct) - 3}">stage ${i + 1} · ${pct}%</text>`);
   });
   for (const k of m.marks.filter((x) => (x.kind === 'kill' && x.label.endsWith('verified')) || x.kind === 'decision')) {
     const x = axis.x(k.until ?? k.at).toFixed(1);
@@ -53,7 +53,7 @@ export function influenceChart(m: WindowModel, axis: TimeAxis): string {
   return `<figure class="card"><figcaption><b>Influence</b></figcaption><svg viewBox="0 0 ${WIDTH} ${h}" role="img" aria-label="influence over the window">${parts.join('')}</svg>${legend}</figure>`;
 }
 
-const LANE_H = 30;
+const LANE_H = 38;
 
 export function actsChart(marks: readonly Mark[], axis: TimeAxis): string {
   const h = LANES.length * LANE_H + 24;
@@ -69,7 +69,7 @@ export function actsChart(marks: readonly Mark[], axis: TimeAxis): string {
       parts.push(`<g class="mark ${mk.level}${mk.void ? ' void' : ''}">${bar}${shape(mk, x, y)}<title>${esc(`${clock(mk.at, true)} ${mk.label} by ${mk.actor}${mk.void ? ` (${mk.void})` : ''}`)}</title></g>`);
       // Labels that would overlap the previous one go on the other side of the lane, or are left to the table.
       const text = `${mk.label} · ${mk.actor}`;
-      const width = Math.min(text.length, 34) * 5.6;
+      const width = Math.min(text.length, 40) * 5.6;
       if (x > freeAt) {
         row = 0;
         freeAt = x + width + 8;
@@ -78,7 +78,7 @@ export function actsChart(marks: readonly Mark[], axis: TimeAxis): string {
       } else continue;
       const ty = row === 0 ? y - 6 : y + 13;
       const anchor = x + width > WIDTH - RIGHT ? 'end' : 'start';
-      parts.push(`<text class="mark-label" x="${(anchor === 'end' ? x - 7 : x + 7).toFixed(1)}" y="${ty}" text-anchor="${anchor}">${short(text, 34)}</text>`);
+      parts.push(`<text class="mark-label" x="${(anchor === 'end' ? x - 7 : x + 7).toFixed(1)}" y="${ty}" text-anchor="${anchor}">${short(text, 40)}</text>`);
     }
   });
   for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${h - 4}" text-anchor="middle">${esc(t.label)}</text>`);
