@@ -114,14 +114,44 @@ function asHistoryLine(v: unknown): HistoryLine | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   if (typeof o.t !== 'number' || !Number.isFinite(o.t)) return undefined;
-  if (o.k === 'meta') return Array.isArray(o.gates) && typeof o.deployment === 'string' ? (o as unknown as MetaLine) : undefined;
+  if (o.k === 'meta') return metaLine(o);
   if (o.k === 'thinned' || o.k === 'full') return o as unknown as CapLine;
   if (typeof o.g === 'string') {
     if (typeof o.s !== 'string' || !STATUSES.has(o.s)) return undefined;
     if (o.w !== undefined && (typeof o.w !== 'string' || !STATUSES.has(o.w))) return undefined;
-    return o as unknown as GatePoint;
+    if (o.th !== undefined && typeof o.th !== 'string') return undefined;
+    const v = o.v === null || ['number', 'boolean', 'string'].includes(typeof o.v) ? (o.v as GatePoint['v']) : null;
+    return { ...(o as unknown as GatePoint), v };
   }
   if ('i' in o) return o.i === null || (typeof o.i === 'number' && Number.isFinite(o.i)) ? (o as unknown as InfluencePoint) : undefined;
   if (typeof o.o === 'string' && OVERALLS.has(o.o)) return o as unknown as OverallPoint;
   return undefined;
+}
+
+/** A meta line, with only the parts that have the expected shape (a damaged one never breaks a report). */
+function metaLine(o: Record<string, unknown>): MetaLine | undefined {
+  if (!Array.isArray(o.gates) || typeof o.deployment !== 'string') return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const gates: GateMeta[] = [];
+  for (const g of o.gates as Record<string, unknown>[]) {
+    if (!g || typeof g !== 'object' || typeof g.id !== 'string') continue;
+    const m: GateMeta = { id: g.id, title: str(g.title) ?? g.id, group: str(g.group) ?? '', severity: str(g.severity) ?? '' };
+    if (str(g.go)) m.go = str(g.go)!;
+    if (str(g.warn)) m.warn = str(g.warn)!;
+    if (typeof g.baseline === 'number' && Number.isFinite(g.baseline)) m.baseline = g.baseline;
+    if (g.manual === true) m.manual = true;
+    gates.push(m);
+  }
+  const meta: MetaLine = { k: 'meta', v: Number(o.v) || 0, t: o.t as number, deployment: o.deployment, environment: str(o.environment) ?? '', actor: str(o.actor) ?? '', gates };
+  const stages = (o.ramp as { stages?: unknown } | undefined)?.stages;
+  if (Array.isArray(stages) && stages.every((s) => s && typeof s.influence === 'number' && Array.isArray(s.checkpoints))) {
+    meta.ramp = {
+      stages: stages.map((s) => ({
+        influence: s.influence,
+        hold: Number(s.hold) || 0,
+        checkpoints: (s.checkpoints as Record<string, unknown>[]).filter((c) => c && typeof c.at === 'number').map((c) => ({ at: c.at as number, label: String(c.label ?? '') })),
+      })),
+    };
+  }
+  return meta;
 }

@@ -4,7 +4,7 @@
  * second reader returning the same `ReportInputs` and history.
  */
 import type { AuthorityRules } from '../audit/authority.js';
-import { reportInputs, type ReportInputs } from './inputs.js';
+import { NoLedgerError, reportInputs, type ReportInputs } from './inputs.js';
 import { buildModel, type WindowModel } from './model.js';
 import { readHistory, type HistoryRead } from './readHistory.js';
 
@@ -14,8 +14,27 @@ export interface WindowRead {
 }
 
 export async function readWindowDir(dir: string, rules?: Omit<AuthorityRules, 'now'> & { now?: number }): Promise<WindowRead> {
-  const [inputs, history] = await Promise.all([reportInputs(dir, rules), readHistory(dir)]);
-  return { inputs, history };
+  const history = await readHistory(dir);
+  try {
+    return { inputs: await reportInputs(dir, rules), history };
+  } catch (e) {
+    // A window where nobody acted has no ledger; its charts are still worth a look.
+    if (!(e instanceof NoLedgerError) || history.lines.length === 0) throw e;
+    return { inputs: withoutLedger(e.message, rules), history };
+  }
+}
+
+function withoutLedger(why: string, rules?: Omit<AuthorityRules, 'now'> & { now?: number }): ReportInputs {
+  return {
+    lines: [],
+    chained: [],
+    rules: { deployment: '', maxAgeMs: 0, ...rules, now: rules?.now ?? 0 },
+    integrity: { ok: false, text: `${why}: no act was recorded in this window; the charts are the console's history alone` },
+    counted: [],
+    unverified: [],
+    invalidated: [],
+    refusedInvalidations: [],
+  };
 }
 
 export function windowModel(w: WindowRead, opts: { generatedAt?: number } = {}): WindowModel {

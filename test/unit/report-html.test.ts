@@ -1,7 +1,7 @@
 /** The HTML report's renderer, pure: escaping, self-containment, and what it says. */
 import { describe, expect, it } from 'vitest';
 import type { LedgerLine } from '../../src/audit/types.js';
-import type { HistoryLine } from '../../src/history/format.js';
+import { parseHistory, type HistoryLine } from '../../src/history/format.js';
 import { esc } from '../../src/report/escape.js';
 import { renderHtml } from '../../src/report/html.js';
 import type { ReportInputs } from '../../src/report/inputs.js';
@@ -128,5 +128,20 @@ describe('report HTML renderer', () => {
     });
     expect(gateLimits(undefined, '>= 0.9 (warn >= 0.8)')).toEqual({ go: { op: '>=', value: 0.9, text: '>= 0.9' }, warn: { op: '>=', value: 0.8, text: '>= 0.8' } });
     expect(gateLimits(undefined, '== true')).toEqual({});
+  });
+
+  it('a damaged history never breaks the report: bad lines skipped, a malformed meta kept only where it has the shape', () => {
+    const text = [
+      JSON.stringify({ k: 'meta', v: 1, t: T0, deployment: 'd', gates: [null, { id: 'entropy', title: 7, go: { x: 1 } }], ramp: { stages: 'x' } }),
+      JSON.stringify({ t: T0, g: 'entropy', s: 'PASS', v: 1, th: { not: 'text' } }),
+      JSON.stringify({ t: T0, g: 'entropy', s: 'PASS', v: { evil: true } }),
+      JSON.stringify({ t: T0 + 1000, g: 'entropy', s: 'FAIL', v: 0.5 }),
+    ].join('\n');
+    const h = parseHistory(text);
+    expect(h.skipped).toBe(1);
+    const m = buildModel(inputs([]), { lines: h.lines, files: ['history.jsonl'], notes: [] });
+    expect(m.gates).toEqual([expect.objectContaining({ id: 'entropy', title: 'entropy', points: [{ t: T0, s: 'PASS', v: null }, { t: T0 + 1000, s: 'FAIL', v: 0.5 }] })]);
+    expect(m.influence.stages).toEqual([]);
+    expect(renderHtml(m)).toContain('Not GO: <span class="badge nogo">NO-GO</span>');
   });
 });
