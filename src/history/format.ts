@@ -8,6 +8,7 @@
  *   {"t":…,"g":"entropy","s":"PASS","w":"FAIL",…}   w: the worst status seen since the last point
  *   {"t":…,"i":10}   influence (null: unknown)        {"t":…,"o":"NO-GO"}   the overall light
  *   {"t":…,"k":"thinned"} / {"t":…,"k":"full"}   the size cap was reached (see writer.ts)
+ *   {"t":…,"k":"stop"}   the console quit: nothing is known until the next meta line
  */
 import type { CriterionStatus, Overall } from '../core/types.js';
 
@@ -71,7 +72,7 @@ export interface OverallPoint {
 
 export interface CapLine {
   t: number;
-  k: 'thinned' | 'full';
+  k: 'thinned' | 'full' | 'stop';
 }
 
 export type HistoryLine = MetaLine | GatePoint | InfluencePoint | OverallPoint | CapLine;
@@ -115,7 +116,7 @@ function asHistoryLine(v: unknown): HistoryLine | undefined {
   const o = v as Record<string, unknown>;
   if (typeof o.t !== 'number' || !Number.isFinite(o.t)) return undefined;
   if (o.k === 'meta') return metaLine(o);
-  if (o.k === 'thinned' || o.k === 'full') return o as unknown as CapLine;
+  if (o.k === 'thinned' || o.k === 'full' || o.k === 'stop') return { t: o.t, k: o.k };
   if (typeof o.g === 'string') {
     if (typeof o.s !== 'string' || !STATUSES.has(o.s)) return undefined;
     if (o.w !== undefined && (typeof o.w !== 'string' || !STATUSES.has(o.w))) return undefined;

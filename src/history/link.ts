@@ -68,7 +68,8 @@ export function startHistory(store: WarroomStore, ledgerPath: string | undefined
         clearImmediate(due);
         sample();
       }
-      writer.write(sampler.drain(store.getState().now));
+      const now = store.getState().now;
+      writer.write([...sampler.drain(now), { t: now, k: 'stop' }]);
       await writer.stop();
     },
   };

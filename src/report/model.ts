@@ -3,7 +3,7 @@
  * steps, each gate's points with its limits, every act on one time axis, and the ledger's
  * verification and signers. Text here is as recorded; the renderer escapes it.
  */
-import type { CriterionStatus } from '../core/types.js';
+import type { CriterionStatus, Overall } from '../core/types.js';
 import type { LedgerLine } from '../audit/types.js';
 import { actionsFrom, checkpointAcksFrom, decisionsFrom, influencePeriods } from '../audit/state.js';
 import type { GateMeta, HistoryLine, MetaLine } from '../history/format.js';
@@ -12,6 +12,7 @@ import type { ReportInputs } from './inputs.js';
 import { gateLimits, type Limit } from './limits.js';
 import { marksFrom, type Mark } from './marks.js';
 import { signersFrom, type SignerRow } from './signers.js';
+import { withBreaks } from './breaks.js';
 
 export type { Mark, Limit, SignerRow };
 
@@ -44,6 +45,8 @@ export interface WindowModel {
   generatedAt?: number;
   outcome: { word: string; level: 'go' | 'warn' | 'nogo' | 'none'; lines: string[] };
   influence: { steps: { t: number; pct: number | null }[]; stages: number[]; checkpoints: CheckpointModel[]; from: 'history' | 'ledger' | 'none' };
+  /** The overall light as the console showed it (null: no console was running). */
+  overall: { t: number; o: Overall | null }[];
   gates: GateModel[];
   marks: Mark[];
   integrity: { ok: boolean; text: string };
@@ -60,7 +63,9 @@ export interface CheckpointModel {
   ack?: { at: number; actor: string };
 }
 
-export function buildModel(inputs: ReportInputs, history: HistoryRead, opts: { generatedAt?: number } = {}): WindowModel {
+export function buildModel(inputs: ReportInputs, read: HistoryRead, opts: { generatedAt?: number } = {}): WindowModel {
+  const broken = withBreaks(read.lines);
+  const history = { ...read, lines: broken.lines };
   const gone = new Set(inputs.invalidated.map((i) => i.target.hash));
   const standing = inputs.lines.filter((l) => !gone.has(l.hash));
   const meta = latestMeta(history.lines);
@@ -74,6 +79,7 @@ export function buildModel(inputs: ReportInputs, history: HistoryRead, opts: { g
     period,
     outcome: outcomeOf(standing, influence.steps),
     influence,
+    overall: overallSteps(history.lines, broken.gaps),
     gates: gatesFrom(history.lines, meta),
     marks: marksFrom(inputs),
     integrity: inputs.integrity,
@@ -83,6 +89,11 @@ export function buildModel(inputs: ReportInputs, history: HistoryRead, opts: { g
   };
   if (opts.generatedAt !== undefined) model.generatedAt = opts.generatedAt;
   return model;
+}
+
+function overallSteps(lines: readonly HistoryLine[], gaps: readonly number[]): WindowModel['overall'] {
+  const points = [...lines.filter((l): l is { t: number; o: Overall } => 'o' in l).map((l) => ({ t: l.t, o: l.o as Overall | null })), ...gaps.map((t) => ({ t, o: null }))];
+  return points.sort((a, b) => a.t - b.t).filter((p, i, all) => i === 0 || all[i - 1]!.o !== p.o);
 }
 
 function latestMeta(lines: readonly HistoryLine[]): MetaLine | undefined {
@@ -113,9 +124,12 @@ function outcomeOf(lines: readonly LedgerLine[], steps: WindowModel['influence']
   }
   const final = [...steps].reverse().find((s) => s.pct !== null);
   if (final) out.push(`influence at the end: ${final.pct}%`);
-  const word = last ? last.decision : kills.length ? 'KILLED' : 'NO DECISION';
-  const level = kills.length || last?.decision === 'NO-GO' ? 'nogo' : last?.decision === 'GO' ? 'go' : last?.decision === 'HOLD' ? 'warn' : 'none';
-  return { word: kills.length && last?.decision === 'GO' && Date.parse(kills[kills.length - 1]!.ts) > last.at ? 'KILLED' : word, level, lines: out };
+  // A kill after the last GO (or with no decision at all) is the outcome; a decision after the kill stands.
+  const lastKill = kills[kills.length - 1];
+  const killed = lastKill !== undefined && (!last || (last.decision === 'GO' && Date.parse(lastKill.ts) > last.at));
+  const word = killed ? 'KILLED' : last ? last.decision : 'NO DECISION';
+  const level = word === 'KILLED' || word === 'NO-GO' ? 'nogo' : word === 'GO' ? 'go' : word === 'HOLD' ? 'warn' : 'none';
+  return { word, level, lines: out };
 }
 
 function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine[], meta: MetaLine | undefined, period: WindowModel['period']): WindowModel['influence'] {

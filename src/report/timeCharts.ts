@@ -13,7 +13,8 @@ const INF_H = 150;
 
 export function influenceChart(m: WindowModel, axis: TimeAxis): string {
   const y = (pct: number) => INF_TOP + INF_H - (Math.min(Math.max(pct, 0), 100) / 100) * INF_H;
-  const h = INF_TOP + INF_H + 22;
+  const ribbonY = INF_TOP + INF_H + 8;
+  const h = ribbonY + 16 + 20;
   const parts: string[] = [];
   for (const v of [0, 25, 50, 75, 100]) parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(v)}" y2="${y(v)}"/><text class="tick" x="${LEFT - 6}" y="${y(v) + 3}" text-anchor="end">${v}%</text>`);
   m.influence.stages.forEach((pct, i) => {
@@ -48,9 +49,25 @@ export function influenceChart(m: WindowModel, axis: TimeAxis): string {
       parts.push(`<path class="checkpoint-ack" d="M${x.toFixed(1)} ${y(pct) - 6}l5 6l-5 6l-5 -6z"/><text class="event-label" x="${(x + 7).toFixed(1)}" y="${y(pct) + 14}">${short(`✓ ${c.label} (${c.ack.actor})`, 40)}</text>`);
     }
   }
+  parts.push(overallRibbon(m.overall, axis, ribbonY));
   for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${h - 4}" text-anchor="middle">${esc(t.label)}</text>`);
-  const legend = m.influence.from === 'none' ? '<p class="muted">No influence was observed or changed in this window.</p>' : `<p class="muted">Influence as ${m.influence.from === 'history' ? 'the console observed it' : 'verified actions set it'}; dashed: ramp stages; ◇ checkpoint acknowledged, ○ checkpoint due; vertical lines: decisions and a verified kill.</p>`;
+  const legend = m.influence.from === 'none' ? '<p class="muted">No influence was observed or changed in this window.</p>' : `<p class="muted">Influence as ${m.influence.from === 'history' ? 'the console observed it' : 'verified actions set it'}; dashed: ramp stages; ◇ checkpoint acknowledged, ○ checkpoint due; vertical lines: decisions and a verified kill; the band below: the overall light as the console showed it.</p>`;
   return `<figure class="card"><figcaption><b>Influence</b></figcaption><svg viewBox="0 0 ${WIDTH} ${h}" role="img" aria-label="influence over the window">${parts.join('')}</svg>${legend}</figure>`;
+}
+
+const LIGHT_CLASS = { GO: 'go', WARN: 'warn', 'NO-GO': 'nogo' } as const;
+
+/** The overall light over time, each stretch with its word (and "no console" where none ran). */
+function overallRibbon(steps: WindowModel['overall'], axis: TimeAxis, top: number): string {
+  const parts = [`<text class="lane" x="${LEFT - 6}" y="${top + 12}" text-anchor="end">light</text>`];
+  steps.forEach((s, i) => {
+    const x1 = axis.x(s.t);
+    const w = Math.max(1, axis.x(steps[i + 1]?.t ?? axis.end) - x1);
+    const word = s.o ?? 'no console';
+    const label = w >= word.length * 7 + 6 ? `<text class="ribbon-word" x="${(x1 + w / 2).toFixed(1)}" y="${top + 12}" text-anchor="middle">${esc(word)}</text>` : '';
+    parts.push(`<rect class="ribbon ${s.o ? LIGHT_CLASS[s.o] : 'unknown'}" x="${x1.toFixed(1)}" y="${top}" width="${w.toFixed(1)}" height="16"><title>${esc(`${word} from ${clock(s.t, true)}`)}</title></rect>${label}`);
+  });
+  return parts.join('');
 }
 
 const LANE_H = 38;

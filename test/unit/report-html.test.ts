@@ -7,6 +7,7 @@ import { renderHtml } from '../../src/report/html.js';
 import type { ReportInputs } from '../../src/report/inputs.js';
 import { gateLimits } from '../../src/report/limits.js';
 import { buildModel } from '../../src/report/model.js';
+import { withBreaks } from '../../src/report/breaks.js';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -143,5 +144,21 @@ describe('report HTML renderer', () => {
     expect(m.gates).toEqual([expect.objectContaining({ id: 'entropy', title: 'entropy', points: [{ t: T0, s: 'PASS', v: null }, { t: T0 + 1000, s: 'FAIL', v: 0.5 }] })]);
     expect(m.influence.stages).toEqual([]);
     expect(renderHtml(m)).toContain('Not GO: <span class="badge nogo">NO-GO</span>');
+  });
+
+  it('a console that quit or died leaves a gap of UNKNOWN, not the last value stretched; the last stop makes none', () => {
+    const meta = (t: number): HistoryLine => ({ k: 'meta', v: 1, t, deployment: 'd', environment: 'e', actor: 'a', gates: [] });
+    const lines: HistoryLine[] = [
+      meta(0), { t: 0, g: 'x', s: 'PASS', v: 1 }, { t: 0, o: 'GO' }, { t: 0, i: 10 }, { t: 50, k: 'stop' },
+      meta(1000), { t: 1000, g: 'x', s: 'PASS', v: 1 }, { t: 1200, g: 'x', s: 'WARN', v: 2 },
+      meta(5000), { t: 5000, g: 'x', s: 'PASS', v: 1 }, { t: 6000, k: 'stop' },
+    ];
+    const b = withBreaks(lines);
+    expect(b.gaps).toEqual([50, 1201]);
+    expect(b.lines.filter((l) => 'g' in l).map((l) => [l.t, (l as { s: string }).s])).toEqual([[0, 'PASS'], [50, 'UNKNOWN'], [1000, 'PASS'], [1200, 'WARN'], [1201, 'UNKNOWN'], [5000, 'PASS']]);
+    const m = buildModel(inputs([]), { lines, files: [], notes: [] });
+    expect(m.overall).toEqual([{ t: 0, o: 'GO' }, { t: 50, o: null }]);
+    expect(m.influence.steps.map((x) => x.pct)).toEqual([10, null, null]);
+    expect(renderHtml(m)).toContain('>no console</text>');
   });
 });
