@@ -68,6 +68,7 @@ export function gateChart(g: GateModel, axis: TimeAxis, events: readonly AxisEve
     parts.push(`<line class="event ${e.level}" x1="${x}" x2="${x}" y1="${PLOT_TOP - 4}" y2="${ribbonY + RIBBON_H}"/>`);
   }
   parts.push(ribbon(segs, axis, ribbonY));
+  for (const p of g.points.filter((x) => x.w)) parts.push(`<rect class="ribbon ${STATUS_CLASS[p.w!]}" x="${(axis.x(p.t) - 2).toFixed(1)}" y="${ribbonY - 4}" width="4" height="${RIBBON_H + 4}"><title>${esc(`${LIGHT_WORD[p.w!]} briefly before ${clock(p.t, true)}`)}</title></rect>`);
   for (const t of axis.ticks) parts.push(`<text class="tick" x="${axis.x(t.t).toFixed(1)}" y="${height - 4}" text-anchor="middle">${esc(t.label)}</text>`);
   const title = `${short(g.title, 80)}${g.id !== g.title ? ` <span class="id">${esc(g.id)}</span>` : ''}`;
   const lastValue = last && !numeric.length && last.text !== undefined ? ` (value ${short(last.text, 40)})` : '';
@@ -75,7 +76,7 @@ export function gateChart(g: GateModel, axis: TimeAxis, events: readonly AxisEve
   return [
     `<figure class="gate card"><figcaption><b>${title}</b> ${end} <span class="muted">${short(g.group, 40)}${g.severity ? ` · ${esc(g.severity)}` : ''}${g.thresholdText ? ` · ${short(g.thresholdText, 60)}` : ''}</span></figcaption>`,
     `<svg viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(`${g.title}: values and status over the window`)}">${parts.join('')}</svg>`,
-    `<p class="periods">${periodsText(segs)}</p></figure>`,
+    `<p class="periods">${periodsText(segs, g)}</p></figure>`,
   ].join('');
 }
 
@@ -111,7 +112,6 @@ function valueLine(g: GateModel, axis: TimeAxis, y: (v: number) => number): stri
     const next = g.points[i + 1];
     const rise = next && next.v !== null ? `<line class="step ${STATUS_CLASS[next.s]}" x1="${x2.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${yy}" y2="${y(next.v).toFixed(1)}"/>` : '';
     out.push(`<line class="step ${STATUS_CLASS[p.s]}" x1="${x1.toFixed(1)}" x2="${Math.max(x2, x1 + 0.5).toFixed(1)}" y1="${yy}" y2="${yy}"/>${rise}`);
-    if (p.w) out.push(`<text class="flap" x="${x1.toFixed(1)}" y="${(Number(yy) - 4).toFixed(1)}">${LIGHT_WORD[p.w]} between</text>`);
   });
   return out.join('');
 }
@@ -129,10 +129,12 @@ function ribbon(segs: Segment[], axis: TimeAxis, top: number): string {
 }
 
 /** `NO-GO 14:03:10–14:05:00 · WARN 14:06:00–14:06:40`, or that it stayed GO. */
-function periodsText(segs: Segment[]): string {
-  const bad = segs.filter((s) => s.s !== 'PASS');
+function periodsText(segs: Segment[], g: GateModel): string {
+  // A status held for less than the 10 s between points is kept as the next point's worst (w).
+  const brief = g.points.filter((p) => p.w).map((p) => ({ t: p.t, text: `<span class="badge ${STATUS_CLASS[p.w!]}">${LIGHT_WORD[p.w!]}</span> briefly before ${clock(p.t, true)}` }));
+  const bad = segs.filter((s) => s.s !== 'PASS').map((s) => ({ t: s.from, text: `<span class="badge ${STATUS_CLASS[s.s]}">${LIGHT_WORD[s.s]}</span> ${clock(s.from, true)}–${clock(s.to, true)}` }));
+  const all = [...bad, ...brief].sort((a, b) => a.t - b.t);
   if (segs.length === 0) return 'No status recorded.';
-  if (bad.length === 0) return 'GO for the whole recorded window.';
-  const shown = bad.slice(0, 12).map((s) => `<span class="badge ${STATUS_CLASS[s.s]}">${LIGHT_WORD[s.s]}</span> ${clock(s.from, true)}–${clock(s.to, true)}`);
-  return `Not GO: ${shown.join(' · ')}${bad.length > 12 ? ` · and ${bad.length - 12} more` : ''}`;
+  if (all.length === 0) return 'GO for the whole recorded window.';
+  return `Not GO: ${all.slice(0, 12).map((x) => x.text).join(' · ')}${all.length > 12 ? ` · and ${all.length - 12} more` : ''}`;
 }

@@ -83,8 +83,10 @@ describe('report --format html (issue 26)', () => {
     expect(ws.auditFiles()).toContain('history.jsonl');
     const history = readFileSync(join(ws.auditDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(history[0]).toMatchObject({ k: 'meta', deployment: 'rl-policy-e2e', actor: ACTOR });
-    expect(history.some((l) => l.g === 'entropy' && l.s === 'FAIL')).toBe(true);
+    // Red for longer than 10 s is a FAIL point; shorter, it is kept as the worst status (w) of the next one.
+    expect(history.some((l) => l.g === 'entropy' && (l.s === 'FAIL' || l.w === 'FAIL'))).toBe(true);
     expect(history.some((l) => l.i === 10)).toBe(true);
+    expect(history[history.length - 1]).toMatchObject({ k: 'stop' });
     expect(history.some((l) => l.i === 0 && (l.t as number) > (history.find((x) => x.i === 10)!.t as number))).toBe(true);
 
     const out = join(ws.dir, 'window.html');
@@ -109,6 +111,7 @@ describe('report --format html (issue 26)', () => {
     const png = join(ws.dir, 'window.png');
     await screenshot(out, png);
     expect(statSync(png).size).toBeGreaterThan(40_000);
+    if (process.env.WARROOM_KEEP_PNG) writeFileSync(process.env.WARROOM_KEEP_PNG, readFileSync(png));
     const img = decodePng(readFileSync(png));
     expect([img.width, img.height]).toEqual([1280, 2000]);
     expect(img.pixel(2, 2)).toEqual([255, 255, 255, 255]);

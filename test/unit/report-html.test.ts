@@ -52,6 +52,7 @@ function window() {
     { t: T0 + 60_000, g: 'oncall_ack', s: 'PASS', v: true },
     { t: T0, i: 0 },
     { t: T0 + 136_000, i: 10 },
+    { t: T0 + 600_000, g: 'entropy', s: 'PASS', v: 0.94, w: 'FAIL' },
     { t: T0 + 2_390_000, g: 'entropy', s: 'FAIL', v: 0.55 },
     { t: T0 + 2_406_000, i: 0 },
     { t: T0 + 3_000_000, o: 'NO-GO' },
@@ -96,7 +97,7 @@ describe('report HTML renderer', () => {
       expect(html).toContain(text);
     // A status is never colour alone: the ribbon carries the word, the periods list it.
     expect(html).toMatch(/<text class="ribbon-word"[^>]*>NO-GO<\/text>/);
-    expect(html).toMatch(/Not GO: <span class="badge nogo">NO-GO<\/span> 10:39:50–/);
+    expect(html).toMatch(/Not GO: <span class="badge nogo">NO-GO<\/span> briefly before 10:10:00 · <span class="badge nogo">NO-GO<\/span> 10:39:50–/);
     expect(html).toContain('go &gt;= 0.9');
     expect(html).toContain('warn &gt;= 0.8');
     expect(html).toContain('class="zone-warn"');
