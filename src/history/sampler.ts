@@ -1,13 +1,18 @@
 /**
  * Pure: which history points to write for one observation of the console's state. A series
- * (a gate, the influence, the overall light) gets a point when it changed, at most one per
- * `minGapMs`: a change sooner than that is held, and the newest held state is written once the
- * gap has passed (with the worst status seen meanwhile, so a short flap to red is not lost).
+ * (a gate, the influence, the overall light) gets a point when it changed, one per `minGapMs`
+ * on average, per series: a budget that refills one point per `minGapMs` and holds at most
+ * `BURST`. A change of status (or of influence or light) is written at once while the budget
+ * lasts, so the moment a gate goes red keeps its real time; a change of value alone waits until
+ * `minGapMs` after the last point and leaves one point in reserve for the next status change.
+ * What cannot be written yet is held, and the newest held state goes out when the budget allows
+ * (with the worst status seen meanwhile, so a flap to red is never lost).
  */
 import type { CriterionStatus, GateResult, Overall } from '../core/types.js';
 import { compactValue, STATUS_RANK, type GatePoint, type HistoryLine } from './format.js';
 
 export const MIN_GAP_MS = 10_000;
+export const BURST = 3;
 
 export interface Observation {
   now: number;
@@ -25,6 +30,9 @@ interface Held {
 }
 
 interface Series {
+  /** Points that may be written now (refills one per minGapMs, at most BURST). */
+  tokens: number;
+  tokensAt: number;
   lastAt: number;
   lastSig: string;
   lastStatus?: CriterionStatus;
@@ -82,12 +90,13 @@ export class HistorySampler {
   private step(key: string, now: number, cur: Held, out: HistoryLine[], statusOnly = false): void {
     const s = this.series.get(key);
     if (!s) {
-      this.series.set(key, { lastAt: now, lastSig: cur.sig, ...(cur.status ? { lastStatus: cur.status } : {}) });
+      this.series.set(key, { tokens: BURST - 1, tokensAt: now, lastAt: now, lastSig: cur.sig, ...(cur.status ? { lastStatus: cur.status } : {}) });
       out.push(cur.make(now));
       return;
     }
+    s.tokens = Math.min(BURST, s.tokens + Math.max(0, now - s.tokensAt) / this.minGapMs);
+    s.tokensAt = now;
     const worst = worse(s.held?.worst, cur.status);
-    const due = now - s.lastAt >= this.minGapMs;
     // Back to what was last written, but a worse status passed meanwhile: still worth a point.
     const flapped = worst !== undefined && s.lastStatus !== undefined && STATUS_RANK[worst] > STATUS_RANK[s.lastStatus] && worst !== cur.status;
     const same = statusOnly && cur.status !== undefined ? cur.status === s.lastStatus : cur.sig === s.lastSig;
@@ -95,10 +104,13 @@ export class HistorySampler {
       delete s.held;
       return;
     }
-    if (!due) {
+    const statusChange = cur.status === undefined || cur.status !== s.lastStatus || flapped;
+    const allowed = statusChange ? s.tokens >= 1 : s.tokens >= 2 && now - s.lastAt >= this.minGapMs;
+    if (!allowed) {
       s.held = { ...cur, ...(worst ? { worst } : {}) };
       return;
     }
+    s.tokens -= 1;
     out.push(cur.make(now, worst));
     s.lastAt = now;
     s.lastSig = cur.sig;

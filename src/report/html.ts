@@ -77,5 +77,5 @@ function ledgerSection(m: WindowModel): string {
 function aboutSection(m: WindowModel): string {
   const files = m.history.files.length ? m.history.files.map(esc).join(', ') : 'none found';
   const notes = m.history.notes.map((n) => `<li>${esc(n)}</li>`).join('');
-  return `<p class="muted">Gate history: ${files}. It is what the console saw (a point per gate on change, at most one per 10 s); unlike the ledger it is not hash-chained or signed. Times are UTC.</p>${notes ? `<ul>${notes}</ul>` : ''}`;
+  return `<p class="muted">Gate history: ${files}. It is what the console saw (a point per gate on change, one per 10 s on average); unlike the ledger it is not hash-chained or signed. Times are UTC.</p>${notes ? `<ul>${notes}</ul>` : ''}`;
 }

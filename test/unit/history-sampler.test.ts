@@ -9,7 +9,7 @@ const gate = (status: CriterionStatus, value: number | null, threshold = '>= 0.9
 const obs = (t: number, g: GateResult, influence?: number) => ({ now: T0 + t, gates: { entropy: g }, influence, overall: 'GO' as const });
 const points = (ls: HistoryLine[]) => ls.filter((l): l is GatePoint => 'g' in l);
 
-describe('history sampler: a point per gate on change, at most one per 10 s', () => {
+describe('history sampler: a point per gate on change, one per 10 s on average', () => {
   it('writes the first state, then a change at once when 10 s have passed, else holds the newest one', () => {
     const s = new HistorySampler();
     const first = s.observe(obs(0, gate('PASS', 0.95)), false);
@@ -27,12 +27,37 @@ describe('history sampler: a point per gate on change, at most one per 10 s', ()
     expect(points(s.observe(obs(40_000, gate('WARN', 0.85))))).toEqual([{ t: T0 + 40_000, g: 'entropy', s: 'WARN', v: 0.85 }]);
   });
 
-  it('a flap to FAIL and back within 10 s still leaves a point carrying the worst status', () => {
+  it('a status change is written at once (its real time kept), while a small budget lasts', () => {
+    const s = new HistorySampler();
+    s.observe(obs(0, gate('UNKNOWN', null)));
+    // Startup: data arrives a second later; the gate went GO then, not 10 s later.
+    expect(points(s.observe(obs(1000, gate('PASS', 0.95))))).toEqual([{ t: T0 + 1000, g: 'entropy', s: 'PASS', v: 0.95 }]);
+    expect(points(s.observe(obs(2000, gate('FAIL', 0.5))))).toEqual([{ t: T0 + 2000, g: 'entropy', s: 'FAIL', v: 0.5 }]);
+    // Budget spent (3 points in 2 s): the next change waits.
+    expect(s.observe(obs(3000, gate('PASS', 0.95)))).toEqual([]);
+  });
+
+  it('a red shorter than the budget allows still leaves a point carrying it as the worst status', () => {
     const s = new HistorySampler();
     s.observe(obs(0, gate('PASS', 0.95)));
-    expect(s.observe(obs(2000, gate('FAIL', 0.5)))).toEqual([]);
-    expect(s.observe(obs(4000, gate('PASS', 0.95)))).toEqual([]);
-    expect(points(s.observe(obs(10_000, gate('PASS', 0.95))))).toEqual([{ t: T0 + 10_000, g: 'entropy', s: 'PASS', v: 0.95, w: 'FAIL' }]);
+    s.observe(obs(100, gate('FAIL', 0.5)));
+    s.observe(obs(200, gate('PASS', 0.95)));
+    // Budget spent: red again for a moment, then back to what was last written.
+    expect(s.observe(obs(300, gate('FAIL', 0.4)))).toEqual([]);
+    expect(s.observe(obs(400, gate('PASS', 0.95)))).toEqual([]);
+    expect(s.observe(obs(5000, gate('PASS', 0.95)))).toEqual([]);
+    expect(points(s.observe(obs(10_300, gate('PASS', 0.95))))).toEqual([{ t: T0 + 10_300, g: 'entropy', s: 'PASS', v: 0.95, w: 'FAIL' }]);
+  });
+
+  it('a gate flapping every second for an hour: at most one point per 10 s on average, the red never lost', () => {
+    const s = new HistorySampler();
+    const all: GatePoint[] = [];
+    for (let sec = 0; sec < 3600; sec++) all.push(...points(s.observe(obs(sec * 1000, sec % 2 ? gate('FAIL', 0.5) : gate('PASS', 0.95)))));
+    expect(all.length).toBeLessThanOrEqual(360 + 3);
+    expect(all.length).toBeGreaterThan(300);
+    // The red is never lost: about every other point says FAIL.
+    expect(all.filter((p) => p.s === 'FAIL' || p.w === 'FAIL').length).toBeGreaterThan(all.length / 3);
+    for (let i = 4; i < all.length; i++) expect(all[i]!.t - all[i - 1]!.t).toBeGreaterThanOrEqual(9000);
   });
 
   it('a threshold that moves (a baseline query) is written again; statusOnly drops value-only changes', () => {
@@ -46,10 +71,9 @@ describe('history sampler: a point per gate on change, at most one per 10 s', ()
   it('drain writes what is held at the end of the window', () => {
     const s = new HistorySampler();
     s.observe(obs(0, gate('PASS', 0.95), 10));
-    s.observe(obs(2000, gate('FAIL', 0.5), 0));
+    s.observe(obs(2000, gate('PASS', 0.94), 10));
     const out = s.drain(T0 + 3000);
-    expect(points(out)).toEqual([{ t: T0 + 3000, g: 'entropy', s: 'FAIL', v: 0.5 }]);
-    expect(out).toContainEqual({ t: T0 + 3000, i: 0 });
+    expect(points(out)).toEqual([{ t: T0 + 3000, g: 'entropy', s: 'PASS', v: 0.94 }]);
     expect(s.drain(T0 + 4000)).toEqual([]);
   });
 

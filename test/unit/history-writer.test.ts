@@ -75,8 +75,8 @@ describe('history writer', () => {
     await w.stop(5000);
     const bytes = statSync(path).size;
     const points = parseHistory(readFileSync(path, 'utf8')).lines.length;
-    // At most one point per 10 s: 360 an hour (plus the first).
-    expect(points).toBeLessThanOrEqual(361);
+    // One point per 10 s on average: 360 an hour, plus the first and the burst.
+    expect(points).toBeLessThanOrEqual(363);
     expect(points).toBeGreaterThan(300);
     expect(bytes).toBeLessThan(24_000);
     console.log(`history: ${points} points, ${bytes} bytes per gate-hour at worst (value changing every poll)`);
