@@ -12,7 +12,7 @@ import type { CriterionStatus, GateResult, Overall } from '../core/types.js';
 import { compactValue, STATUS_RANK, type GatePoint, type HistoryLine } from './format.js';
 
 export const MIN_GAP_MS = 10_000;
-export const BURST = 3;
+export const BURST = 5;
 
 export interface Observation {
   now: number;
