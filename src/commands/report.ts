@@ -60,9 +60,9 @@ export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   const format = (p.values.format as string | undefined) ?? 'md';
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be md, html or json (got "${format}")`, EXIT.USAGE);
   const dir = await auditDir(p, io);
-  let md: string;
+  let text: string;
   try {
-    md = await renderFormat(format as (typeof FORMATS)[number], dir, await reportRules(p, io));
+    text = await renderFormat(format as (typeof FORMATS)[number], dir, await reportRules(p, io));
   } catch (err) {
     if (err instanceof AuditReportError) throw new CliError(err.message, EXIT.USAGE);
     throw err;
@@ -70,11 +70,11 @@ export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   if (typeof p.values.output === 'string') {
     const out = resolve(io.cwd, p.values.output);
     try {
-      await writeFile(out, md);
+      await writeFile(out, text);
     } catch (e) {
       throw new CliError(`cannot write ${out}: ${(e as Error).message}`, EXIT.USAGE);
     }
     io.stdout.write(`report written to ${out}\n`);
-  } else io.stdout.write(md);
+  } else io.stdout.write(text);
   return 0;
 }

@@ -151,7 +151,9 @@ function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine
   stages.forEach((st, i) => {
     const entered = steps.find((s) => s.pct === st.influence)?.t;
     for (const c of st.checkpoints) {
-      const due = entered !== undefined ? entered + c.at : undefined;
+      // Due only while the ramp was still at that stage: a checkpoint of a stage already left never fell due.
+      const at = entered !== undefined ? entered + c.at : undefined;
+      const due = at !== undefined && influenceAt(steps, at) === st.influence ? at : undefined;
       const ack = acks.find((a) => a.stage === i && a.offsetMs === c.at);
       if (due === undefined && !ack) continue;
       checkpoints.push({ stage: i, label: c.label, ...(due !== undefined ? { due } : {}), ...(ack ? { ack: { at: ack.at, actor: ack.actor } } : {}) });
@@ -160,6 +162,12 @@ function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine
   // Acks of checkpoints the history's config does not name (no history): still shown.
   for (const a of acks) if (!checkpoints.some((c) => c.ack?.at === a.at)) checkpoints.push({ stage: a.stage, label: a.label, ack: { at: a.at, actor: a.actor } });
   return { steps, stages: stages.map((s) => s.influence), checkpoints, from };
+}
+
+function influenceAt(steps: readonly { t: number; pct: number | null }[], t: number): number | null | undefined {
+  let v: number | null | undefined;
+  for (const s of steps) if (s.t <= t) v = s.pct;
+  return v;
 }
 
 function gatesFrom(hist: readonly HistoryLine[], meta: MetaLine | undefined): GateModel[] {

@@ -114,6 +114,18 @@ describe('report HTML renderer', () => {
     expect(kill).toMatchObject({ at: T0 + 2_400_000, until: T0 + 2_406_000, label: 'kill-switch verified', level: 'nogo' });
   });
 
+  it('a checkpoint of a stage left before it fell due is not shown as due', () => {
+    const lines: HistoryLine[] = [
+      { k: 'meta', v: 1, t: T0, deployment: 'd', environment: 'e', actor: 'a', gates: [], ramp: { stages: [{ influence: 10, hold: 0, checkpoints: [{ at: 1_800_000, label: 'T+30' }] }, { influence: 25, hold: 0, checkpoints: [] }] } },
+      { t: T0, i: 10 },
+      { t: T0 + 600_000, i: 25 },
+      { t: T0 + 3_600_000, o: 'GO' },
+    ];
+    expect(buildModel(inputs([]), { lines, files: [], notes: [] }).influence.checkpoints).toEqual([]);
+    lines[2] = { t: T0 + 2_000_000, i: 25 };
+    expect(buildModel(inputs([]), { lines, files: [], notes: [] }).influence.checkpoints).toEqual([{ stage: 0, label: 'T+30', due: T0 + 1_800_000 }]);
+  });
+
   it('without history the influence comes from the verified actions, and the page says no gate history was kept', () => {
     seq = 0;
     const lines = [line(0, 'note', 'alice', { text: 'start' }), line(10, 'action', 'alice', { action: 'set_influence', phase: 'verified', from_pct: 0, to_pct: 25, idempotency_key: 'k' }), line(70, 'note', 'alice', { text: 'end' })];
