@@ -101,19 +101,56 @@ function limitLine(l: Limit, y: (v: number) => number, cls: string, word: string
   return `<line class="${cls}" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${yy}" y2="${yy}"/><text class="limit-label" x="${WIDTH - RIGHT - 4}" y="${(Number(yy) - 3).toFixed(1)}" text-anchor="end">${esc(word)} ${esc(l.text)}</text>`;
 }
 
-/** The value as a step line, each step coloured by the status it had. */
+/**
+ * The value as a step line, one path per run of the same status (coloured by it). Points are
+ * thinned to what a pixel column can show (its first, lowest, highest and last, and every status
+ * change), so an 8-hour window stays a small file.
+ */
 function valueLine(g: GateModel, axis: TimeAxis, y: (v: number) => number): string {
-  const out: string[] = [];
-  g.points.forEach((p, i) => {
+  const pts = thin(g.points, axis);
+  const paths: { cls: string; d: string }[] = [];
+  pts.forEach((p, i) => {
     if (p.v === null) return;
     const x1 = axis.x(p.t);
-    const x2 = axis.x(g.points[i + 1]?.t ?? axis.end);
-    const yy = y(p.v).toFixed(1);
-    const next = g.points[i + 1];
-    const rise = next && next.v !== null ? `<line class="step ${STATUS_CLASS[next.s]}" x1="${x2.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${yy}" y2="${y(next.v).toFixed(1)}"/>` : '';
-    out.push(`<line class="step ${STATUS_CLASS[p.s]}" x1="${x1.toFixed(1)}" x2="${Math.max(x2, x1 + 0.5).toFixed(1)}" y1="${yy}" y2="${yy}"/>${rise}`);
+    const next = pts[i + 1];
+    const x2 = Math.max(axis.x(next?.t ?? axis.end), x1 + 0.5);
+    const cls = STATUS_CLASS[p.s];
+    let cur = paths[paths.length - 1];
+    const joined = cur && cur.cls === cls && pts[i - 1]?.v !== null && i > 0;
+    if (!joined) paths.push((cur = { cls, d: `M${x1.toFixed(1)} ${y(p.v).toFixed(1)}` }));
+    else cur!.d += `V${y(p.v).toFixed(1)}`;
+    cur!.d += `H${x2.toFixed(1)}`;
+    // The rise to the next value is drawn in the next status's colour (it starts that run).
+    if (next && next.v !== null && STATUS_CLASS[next.s] !== cls) paths.push({ cls: STATUS_CLASS[next.s], d: `M${x2.toFixed(1)} ${y(p.v).toFixed(1)}V${y(next.v).toFixed(1)}` });
   });
-  return out.join('');
+  return paths.map((p) => `<path class="step ${p.cls}" d="${p.d}"/>`).join('');
+}
+
+/** Per pixel column: the first, lowest, highest and last point, and any whose status differs from the one before. */
+export function thin<P extends { t: number; v: number | null; s: string }>(points: readonly P[], axis: TimeAxis): P[] {
+  const out: P[] = [];
+  let col: P[] = [];
+  const flush = () => {
+    if (col.length <= 4) out.push(...col);
+    else {
+      const nums = col.filter((p) => p.v !== null);
+      const lo = nums.reduce<P | undefined>((a, p) => (!a || p.v! < a.v! ? p : a), undefined);
+      const hi = nums.reduce<P | undefined>((a, p) => (!a || p.v! > a.v! ? p : a), undefined);
+      const keep = new Set<P>([col[0]!, col[col.length - 1]!, ...(lo ? [lo] : []), ...(hi ? [hi] : [])]);
+      col.forEach((p, i) => i > 0 && p.s !== col[i - 1]!.s && keep.add(p).add(col[i - 1]!));
+      out.push(...col.filter((p) => keep.has(p)));
+    }
+    col = [];
+  };
+  let at = NaN;
+  for (const p of points) {
+    const c = Math.floor(axis.x(p.t));
+    if (c !== at) flush();
+    at = c;
+    col.push(p);
+  }
+  flush();
+  return out;
 }
 
 function ribbon(segs: Segment[], axis: TimeAxis, top: number): string {

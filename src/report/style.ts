@@ -23,7 +23,7 @@ s { color: var(--muted); }
 .zone-go { fill: #dafbe1; } .zone-warn { fill: #fff1c2; } .zone-nogo { fill: #ffebe9; }
 .go-line { stroke: var(--ink); stroke-width: 1.5; } .warn-line { stroke: var(--warn); stroke-width: 1.2; stroke-dasharray: 6 4; }
 .limit-label { font-size: 10.5px; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.step { stroke-width: 2.2; } .step.go { stroke: var(--go); } .step.warn { stroke: var(--warn); } .step.nogo { stroke: var(--nogo); } .step.unknown { stroke: var(--unknown); } .step.waived { stroke: var(--waived); }
+.step { stroke-width: 2.2; fill: none; } .step.go { stroke: var(--go); } .step.warn { stroke: var(--warn); } .step.nogo { stroke: var(--nogo); } .step.unknown { stroke: var(--unknown); } .step.waived { stroke: var(--waived); }
 .ribbon.go { fill: var(--go); } .ribbon.warn { fill: url(#p-warn); } .ribbon.nogo { fill: url(#p-nogo); } .ribbon.unknown { fill: url(#p-unknown); } .ribbon.waived { fill: var(--waived); }
 .ribbon-word { font-size: 11px; font-weight: 700; fill: #fff; paint-order: stroke; stroke: rgba(0,0,0,.35); stroke-width: 2px; }
 .note { font-size: 12px; fill: var(--muted); }

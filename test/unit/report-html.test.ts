@@ -114,6 +114,18 @@ describe('report HTML renderer', () => {
     expect(kill).toMatchObject({ at: T0 + 2_400_000, until: T0 + 2_406_000, label: 'kill-switch verified', level: 'nogo' });
   });
 
+  it('an 8-hour window of 10 gates with a point every 10 s stays a small page, its red kept', () => {
+    const lines: HistoryLine[] = [{ t: T0, i: 10 }];
+    for (let g = 0; g < 10; g++)
+      for (let k = 0; k < 2880; k++) lines.push({ t: T0 + k * 10_000, g: `g${g}`, s: k >= 1500 && k < 1503 ? 'FAIL' : 'PASS', v: 0.9 + Math.sin(k / 5) / 20 });
+    const m = buildModel(inputs([]), { lines: lines.sort((a, b) => a.t - b.t), files: [], notes: [] });
+    const html = renderHtml(m);
+    expect(html.length).toBeLessThan(1_200_000);
+    // The 30 s of red in each gate is still drawn, and said in words.
+    expect(html.match(/<path class="step nogo"/g)!.length).toBeGreaterThanOrEqual(10);
+    expect(html.match(/Not GO: <span class="badge nogo">NO-GO<\/span> 14:10:00–14:10:30/g)).toHaveLength(10);
+  });
+
   it('a checkpoint of a stage left before it fell due is not shown as due', () => {
     const lines: HistoryLine[] = [
       { k: 'meta', v: 1, t: T0, deployment: 'd', environment: 'e', actor: 'a', gates: [], ramp: { stages: [{ influence: 10, hold: 0, checkpoints: [{ at: 1_800_000, label: 'T+30' }] }, { influence: 25, hold: 0, checkpoints: [] }] } },
