@@ -37,7 +37,10 @@ function window() {
   seq = 0;
   const lines = [
     line(60, 'signoff', 'bob', { role: 'on_call', gate: 'oncall_ack' }),
-    line(120, 'decision', 'alice', { decision: 'GO', id: 'd1', file: 'f', record_hash: 'h', justification: `all green ${HOSTILE}`, next_review: null }),
+    line(100, 'override.request', 'alice', { id: 'r1', kind: 'go', justification: 'ship it', overridden: ['entropy'], expires: at(7300) }),
+    line(110, 'override.approve', 'dave', { request: 'r1', kind: 'go' }),
+    line(115, 'waiver', 'bob', { gate: 'entropy', reason: 'known flake', expires: at(3700) }),
+    line(120, 'decision', 'alice', { decision: 'GO', id: 'd1', file: 'f', record_hash: 'h', justification: `all green ${HOSTILE}`, next_review: null, score: { value: 87.5, pass: 90, warning: 75 } }),
     line(130, 'action', 'alice', { action: 'set_influence', phase: 'requested', from_pct: 0, to_pct: 10, idempotency_key: 'k1', reason: 'stage one' }),
     line(136, 'action', 'alice', { action: 'set_influence', phase: 'verified', from_pct: 0, to_pct: 10, idempotency_key: 'k1' }),
     line(1900, 'checkpoint.ack', 'alice', { stage: 0, offset_ms: 1_800_000, label: 'Check for any alerts' }),
@@ -57,7 +60,9 @@ function window() {
     { t: T0 + 2_406_000, i: 0 },
     { t: T0 + 3_000_000, o: 'NO-GO' },
   ];
-  return buildModel(inputs(lines), { lines: history, files: ['history.jsonl'], notes: [] }, { generatedAt: T0 + 3_600_000 });
+  const waiver = lines.find((l) => l.type === 'waiver')!;
+  const invalidated = [{ target: { file: 'ledger.jsonl', line: 3, hash: waiver.hash }, targetType: 'waiver', targetActor: 'bob', targetWhat: 'waiver of entropy', actor: 'alice', at: T0 + 200_000, reason: 'wrong gate', hash: 'sha256:inv' }];
+  return buildModel(inputs(lines, { invalidated }), { lines: history, files: ['history.jsonl'], notes: [] }, { generatedAt: T0 + 3_600_000 });
 }
 
 describe('report HTML renderer', () => {
@@ -93,7 +98,9 @@ describe('report HTML renderer', () => {
     expect(m.outcome.level).toBe('nogo');
     const html = renderHtml(m);
     expect(html).toContain('<div class="word nogo">KILLED</div>');
-    for (const text of ['decision GO', 'sign-off on_call on oncall_ack', 'influence 0% → 10% verified', 'kill-switch verified', 'runbook downshift verified', 'checkpoint acknowledged: Check for any alerts', 'stage 1 · 10%', 'stage 2 · 25%'])
+    expect(m.outcome.lines).toContain('score 87 % (pass ≥ 90, warning ≥ 75)');
+    expect(html).toContain('<s>waiver of entropy</s> <span class="badge info">invalidated by alice</span>');
+    for (const text of ['override requested (GO over NO-GO)', 'override approved', 'invalidated waiver of entropy by bob', 'score 87 %', 'decision GO', 'sign-off on_call on oncall_ack', 'influence 0% → 10% verified', 'kill-switch verified', 'runbook downshift verified', 'checkpoint acknowledged: Check for any alerts', 'stage 1 · 10%', 'stage 2 · 25%'])
       expect(html).toContain(text);
     // A status is never colour alone: the ribbon carries the word, the periods list it.
     expect(html).toMatch(/<text class="ribbon-word"[^>]*>NO-GO<\/text>/);
