@@ -51,8 +51,12 @@ export function gateChart(g: GateModel, axis: TimeAxis, events: readonly AxisEve
   const ribbonY = numeric.length ? PLOT_TOP + PLOT_H + 6 : 4;
   const height = ribbonY + RIBBON_H + 18;
   if (numeric.length) {
-    let lo = Math.min(...numeric, ...limits);
-    let hi = Math.max(...numeric, ...limits);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of [...numeric, ...limits]) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     const pad = hi > lo ? (hi - lo) * 0.12 : Math.abs(hi) * 0.1 || 1;
     lo -= pad;
     hi += pad;

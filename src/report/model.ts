@@ -69,8 +69,7 @@ export function buildModel(inputs: ReportInputs, read: HistoryRead, opts: { gene
   const gone = new Set(inputs.invalidated.map((i) => i.target.hash));
   const standing = inputs.lines.filter((l) => !gone.has(l.hash));
   const meta = latestMeta(history.lines);
-  const times = [...inputs.lines.map((l) => Date.parse(l.ts)), ...history.lines.map((l) => l.t)].filter(Number.isFinite);
-  const period = times.length ? { start: Math.min(...times), end: Math.max(...times) } : null;
+  const period = spanOf([...inputs.lines.map((l) => Date.parse(l.ts)), ...history.lines.map((l) => l.t)]);
   const influence = influenceModel(inputs.lines, history.lines, meta, period);
   const model: WindowModel = {
     schema: 'warroom.report/v1',
@@ -89,6 +88,18 @@ export function buildModel(inputs: ReportInputs, read: HistoryRead, opts: { gene
   };
   if (opts.generatedAt !== undefined) model.generatedAt = opts.generatedAt;
   return model;
+}
+
+/** First and last time (a loop: a long window has too many points to spread into Math.min). */
+function spanOf(times: readonly number[]): WindowModel['period'] {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const t of times) {
+    if (!Number.isFinite(t)) continue;
+    if (t < start) start = t;
+    if (t > end) end = t;
+  }
+  return start <= end ? { start, end } : null;
 }
 
 function overallSteps(lines: readonly HistoryLine[], gaps: readonly number[]): WindowModel['overall'] {

@@ -121,10 +121,10 @@ describe('report HTML renderer', () => {
     expect(kill).toMatchObject({ at: T0 + 2_400_000, until: T0 + 2_406_000, label: 'kill-switch verified', level: 'nogo' });
   });
 
-  it('an 8-hour window of 10 gates with a point every 10 s stays a small page, its red kept', () => {
+  it('an 8-hour window of 10 gates with a point every 2 s stays a small page, its red kept', () => {
     const lines: HistoryLine[] = [{ t: T0, i: 10 }];
     for (let g = 0; g < 10; g++)
-      for (let k = 0; k < 2880; k++) lines.push({ t: T0 + k * 10_000, g: `g${g}`, s: k >= 1500 && k < 1503 ? 'FAIL' : 'PASS', v: 0.9 + Math.sin(k / 5) / 20 });
+      for (let k = 0; k < 14_400; k++) lines.push({ t: T0 + k * 2000, g: `g${g}`, s: k >= 7500 && k < 7515 ? 'FAIL' : 'PASS', v: 0.9 + Math.sin(k / 5) / 20 });
     const m = buildModel(inputs([]), { lines: lines.sort((a, b) => a.t - b.t), files: [], notes: [] });
     const html = renderHtml(m);
     expect(html.length).toBeLessThan(1_200_000);
