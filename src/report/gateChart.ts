@@ -135,14 +135,14 @@ export function thin<P extends { t: number; v: number | null; s: string }>(point
   const out: P[] = [];
   let col: P[] = [];
   const flush = () => {
-    if (col.length <= 4) out.push(...col);
+    if (col.length <= 4) for (const p of col) out.push(p);
     else {
       const nums = col.filter((p) => p.v !== null);
       const lo = nums.reduce<P | undefined>((a, p) => (!a || p.v! < a.v! ? p : a), undefined);
       const hi = nums.reduce<P | undefined>((a, p) => (!a || p.v! > a.v! ? p : a), undefined);
       const keep = new Set<P>([col[0]!, col[col.length - 1]!, ...(lo ? [lo] : []), ...(hi ? [hi] : [])]);
       col.forEach((p, i) => i > 0 && p.s !== col[i - 1]!.s && keep.add(p).add(col[i - 1]!));
-      out.push(...col.filter((p) => keep.has(p)));
+      for (const p of col) if (keep.has(p)) out.push(p);
     }
     col = [];
   };

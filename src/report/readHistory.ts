@@ -26,7 +26,7 @@ export async function readHistory(dir: string): Promise<HistoryRead> {
   for (const name of chosen) {
     try {
       const r = parseHistory(await readFile(join(dir, name), 'utf8'));
-      lines.push(...r.lines);
+      for (const l of r.lines) lines.push(l); // a 16 MB history is too many to spread as arguments
       if (r.skipped) notes.push(`${name}: ${r.skipped} unreadable line(s) skipped`);
     } catch (e) {
       notes.push(`${name}: cannot read (${(e as Error).message})`);
