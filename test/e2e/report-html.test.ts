@@ -4,7 +4,7 @@
  * and rendered by headless Chromium to a PNG whose size and pixels prove it was drawn. A
  * hostile gate title and feed value stay text, and the browser fetches nothing.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,5 +180,27 @@ describe('report --format html (issue 26)', () => {
     await screenshot(out, join(dir, 'window.png'), { width: 1280, height: 1200 });
     await sleep(300);
     expect(fetched).toBe(0);
+  }, 90_000);
+
+  it('a gate history that cannot be written is said once; the console and its kill-switch go on', async () => {
+    const sim = await startSim({ speed: 20 });
+    cleanups.push(() => sim.stop());
+    await setInfluence(sim, 10);
+    const ws = writeE2eConfig(sim, { gates: [entropyGate()] });
+    cleanups.push(() => ws.cleanup());
+    // history.jsonl is a directory: every append fails (as a full or broken disk would make it).
+    mkdirSync(join(ws.auditDir, 'history.jsonl'), { recursive: true });
+    const t = startConsole(ws.configPath, { cols: 120, rows: 36 });
+    cleanups.push(() => t.stop());
+    await t.waitFor(/gate history not saved: cannot write .*history\.jsonl/, 15_000, 'the history warning');
+    await t.waitFor((s) => headerInfluence(s) === 10, 10_000, 'influence 10%');
+    await confirm(t, ['K'], /KILL-SWITCH: influence 10% → 0%/);
+    await t.waitFor(/KILL-SWITCH 10% → 0%:.*VERIFIED/, 20_000, 'kill VERIFIED');
+    const screen = t.capture();
+    expect(screen.match(/gate history not saved/g)).toHaveLength(1);
+    expect(screen.split('\n')[0]).not.toContain('AUDIT NOT SAVED');
+    t.send('q');
+    expect(await t.exitCode(15_000)).toBe(0);
+    expect(ws.ledger().some((l) => l.action === 'kill_switch' && l.phase === 'verified')).toBe(true);
   }, 90_000);
 });
