@@ -16,13 +16,19 @@ const tmp = () => {
 };
 
 describe('readHistory', () => {
-  it('prefers history.jsonl (the lock holder), else merges every history-<actor>.jsonl in time order; no dir is no history', async () => {
+  it('draws history.jsonl (the lock holder), else the fullest history-<actor>.jsonl; the others are named, not mixed in', async () => {
     const d = tmp();
     writeFileSync(join(d, 'history-bob.jsonl'), '{"t":2,"o":"GO"}\n');
-    writeFileSync(join(d, 'history-carol.jsonl'), '{"t":1,"o":"WARN"}\nnot json\n');
-    expect(await readHistory(d)).toEqual({ lines: [{ t: 1, o: 'WARN' }, { t: 2, o: 'GO' }], files: ['history-bob.jsonl', 'history-carol.jsonl'], notes: ['history-carol.jsonl: 1 unreadable line(s) skipped'] });
+    writeFileSync(join(d, 'history-carol.jsonl'), '{"t":1,"o":"GO"}\n{"t":3,"o":"WARN"}\nnot json\n');
+    expect(await readHistory(d)).toEqual({
+      lines: [{ t: 1, o: 'GO' }, { t: 3, o: 'WARN' }],
+      files: ['history-carol.jsonl'],
+      notes: ['history-carol.jsonl: 1 unreadable line(s) skipped', "history-bob.jsonl: another console's history, not drawn"],
+    });
     writeFileSync(join(d, 'history.jsonl'), '{"t":5,"i":10}\n');
-    expect((await readHistory(d)).lines).toEqual([{ t: 5, i: 10 }]);
+    const r = await readHistory(d);
+    expect(r.lines).toEqual([{ t: 5, i: 10 }]);
+    expect(r.files).toEqual(['history.jsonl']);
     expect(await readHistory(join(d, 'nope'))).toEqual({ lines: [], files: [], notes: [] });
   });
 
