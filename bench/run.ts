@@ -13,12 +13,15 @@ import { chunksToConfirm, emptyChunkTimes, type ChunkTimes } from './keys.js';
 import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
 import { startControl, startExporter, startFeed, startNotifyReceivers, type ControlApi, type FeedServer, type NotifyReceivers } from './servers.js';
 import { tableLines, type Row } from './stats.js';
+import { checkPeerRows, type CheckBin } from './checkPeers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_BIN = join(ROOT, 'bin', 'warroom.js');
 // A --quick run (CI) must not overwrite the full table kept in bench/results.md.
 const RESULTS = join(ROOT, 'bench', 'results.md');
 const RESULTS_QUICK = join(ROOT, 'bench', 'results-quick.md');
+// `--check N` alone (A/B of check builds) must not overwrite the full tables either.
+const RESULTS_CHECK = join(ROOT, 'bench', 'results-check.md');
 
 const FOOTER = 'K kill';
 const KILL_CONFIRM = 'y or Enter to confirm';
@@ -185,8 +188,28 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
   }
 }
 
+/** `check` against its stdlib-Python peer (bench/checkPeers.ts); a note instead when it cannot run here. */
+async function checkSection(argv: string[], p: Plan, rounds: number, sizes: number[]): Promise<string[]> {
+  const i = argv.indexOf('--base');
+  const bins: CheckBin[] = [{ label: 'warroom', path: p.bin }, ...(i >= 0 && argv[i + 1] ? [{ label: 'base', path: resolve(argv[i + 1]!) }] : [])];
+  try {
+    const r = await checkPeerRows({ root: ROOT, sizes, rounds, bins });
+    return ['', ...r.lines, ...r.errors.map((e) => `<!-- ${e.split('\n')[0]} -->`)];
+  } catch (e) {
+    return ['', `<!-- check vs peer not run: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]} -->`];
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
+  const ci = argv.indexOf('--check');
+  if (ci >= 0) {
+    // --check N: only the check-vs-peer rows, N alternating rounds.
+    const lines = [`<!-- warroom bench --check ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`, ...(await checkSection(argv, p, Math.max(1, Number(argv[ci + 1]) || 3), [10, 200, 1000])), ''];
+    process.stdout.write(lines.join('\n'));
+    await writeFile(RESULTS_CHECK, lines.join('\n'));
+    return 0;
+  }
   const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes() };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
