@@ -1,6 +1,6 @@
 /**
  * GET one Prometheus HTTP API path (`/api/v1/query`, `/api/v1/query_range`, …) with node:http.
- * A `check` at 200 gates spent most of its time in got's per-request work and in zlib: this
+ * A `check` at 200 gates spent most of its time in got's per-request work and in zlib; this
  * client keeps connections alive (one agent per protocol, idle sockets never hold the process)
  * and does not ask for compression (Prometheus gzips when asked, even on loopback).
  * Same answer and failure shapes as `httpGet` (http.ts): an HttpGetResult for any HTTP status,
@@ -25,7 +25,10 @@ export interface PromGetOptions {
   followRedirects?: boolean;
 }
 
-/** In flight per source read; four already saturate a 2-core machine's loopback Prometheus. */
+/**
+ * In flight per source read. CPU at 1,000 gates was flat from 4 to 16 here (BENCHMARKS.md, issue 23);
+ * more than 10 in flight on one signal would print Node's MaxListenersExceededWarning.
+ */
 export const PROM_CONCURRENCY = 6;
 
 // Idle sockets are unref'd by the agent (a finished `check` exits at once) and closed after 4 s.
