@@ -4,7 +4,7 @@
  * writes them to bench/results.md. Figures, not pass/fail: always exits 0 unless it cannot run.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfigYaml } from './config.js';
@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
   const ci = argv.indexOf('--check');
   if (ci >= 0) {
     // --check N: only the check-vs-peer rows, N alternating rounds.
-    const lines = [`<!-- warroom bench --check ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`, ...(await checkSection(argv, p, Math.max(1, Number(argv[ci + 1]) || 3), [10, 200, 1000])), ''];
+    const lines = [`<!-- warroom bench --check ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js ${argv.join(' ')} -->`, ...(await checkSection(argv, p, Math.max(1, Number(argv[ci + 1]) || 3), [10, 200, 1000])), ''];
     process.stdout.write(lines.join('\n'));
     await writeFile(RESULTS_CHECK, lines.join('\n'));
     return 0;
@@ -293,7 +293,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   const header = [
-    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'}${p.notifySinks ? ' · --notify-sinks (3 sinks, 1 hanging, status every 1 s)' : ''} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`,
+    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'}${p.notifySinks ? ' · --notify-sinks (3 sinks, 1 hanging, status every 1 s)' : ''} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js${argv.length ? ` ${argv.join(' ')}` : ''} -->`,
   ];
   // The check-vs-peer table (needs prometheus and python3); not in --quick, whose CI time is bounded.
   const check = p.quick || p.keysOnly || p.sessions === 0 ? [] : await checkSection(argv, p, 3, [10, 200, 1000]);
