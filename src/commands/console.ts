@@ -24,7 +24,7 @@ import { Controller } from '../input/controller.js';
 import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
 import { startTelemetry, type TelemetryLink } from '../telemetry/link.js';
-import { parseListen, type ListenAddress } from '../telemetry/listen.js';
+import { parseListen, type ListenAddress } from '../config/listen.js';
 
 export interface ConsoleRun {
   config: Config;

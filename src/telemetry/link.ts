@@ -14,7 +14,7 @@ import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';
 import { countActionLines, type ActionCounts } from './actionCounts.js';
 import { decisionCriteriaHash } from './criteriaHash.js';
-import { formatListen, isLoopback, type ListenAddress } from './listen.js';
+import { formatListen, isLoopback, type ListenAddress } from '../config/listen.js';
 import { startMetricsServer, type MetricsServer } from './metricsServer.js';
 import { renderMetrics } from './metricsText.js';
 import { otlpTarget, startOtlp, type TraceSink } from './otlp.js';
