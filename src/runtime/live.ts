@@ -8,9 +8,9 @@
  */
 import { every, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
-import type { Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
+import type { Reading, Signoff, Waiver } from '../core/types.js';
 import { LIGHT_WORD } from '../core/status.js';
-import { evaluateAll } from '../engine/evaluate.js';
+import { EvaluationWindow } from '../engine/window.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
 import { setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
@@ -23,8 +23,7 @@ import type { CheckpointAck } from '../ramp/timeline.js';
 const TICK_SKIP_MS = 500;
 
 export class LiveEngine {
-  private readings: Record<string, Reading> = {};
-  private health: Record<string, SourceHealth>;
+  private readonly window: EvaluationWindow;
   private history: Record<string, number[]> = {};
   private memory: Record<string, GateMemory> = {};
   private signoffs: Signoff[] = [];
@@ -49,7 +48,7 @@ export class LiveEngine {
     private readonly cadence: Clock = clock,
     private readonly minGapMs = 1000,
   ) {
-    this.health = { ...store.getState().sources };
+    this.window = new EvaluationWindow(store.getState().config, store.getState().sources);
     this.ramp = new RampLoop(store.getState().config, clock.now());
   }
 
@@ -90,11 +89,8 @@ export class LiveEngine {
   }
 
   ingest(o: PollOutcome): void {
-    const prev = this.health[o.sourceId];
-    const h: SourceHealth = { id: o.sourceId, type: prev?.type ?? '?', state: o.result.ok ? 'up' : 'down', lastAttempt: o.finishedAt };
-    const lastSuccess = o.result.ok ? o.finishedAt : prev?.lastSuccess;
-    if (lastSuccess !== undefined) h.lastSuccess = lastSuccess;
-    if (o.result.error) h.error = o.result.error;
+    for (const [probeId, r] of Object.entries(o.result.readings)) this.remember(probeId, r);
+    const { before: prev, after: h } = this.window.ingest(o);
     if (prev?.state !== h.state && prev?.state !== 'pending' && prev) {
       this.pendingEvents.push({
         at: o.finishedAt,
@@ -103,19 +99,17 @@ export class LiveEngine {
         text: h.state === 'up' ? `source ${o.sourceId} is up again` : `source ${o.sourceId} down: ${h.error ?? 'no answer'}`,
       });
     }
-    this.health[o.sourceId] = h;
-    for (const [probeId, r] of Object.entries(o.result.readings)) {
-      const before = this.readings[probeId];
-      this.readings[probeId] = r;
-      if (probeId.startsWith('gate:') && typeof r.value === 'number' && Number.isFinite(r.value) && !r.error) {
-        if (before?.observedAt !== r.observedAt || before?.value !== r.value) {
-          const gid = probeId.slice(5);
-          const hist = (this.history[gid] ?? []).concat(r.value);
-          this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
-        }
-      }
-    }
     this.schedule();
+  }
+
+  /** A gate's value history (the detail's sparkline): each new finite value, once. */
+  private remember(probeId: string, r: Reading): void {
+    if (!probeId.startsWith('gate:') || typeof r.value !== 'number' || !Number.isFinite(r.value) || r.error) return;
+    const before = this.window.reading(probeId);
+    if (before?.observedAt === r.observedAt && before?.value === r.value) return;
+    const gid = probeId.slice(5);
+    const hist = (this.history[gid] ?? []).concat(r.value);
+    this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
   }
 
   setAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
@@ -159,9 +153,7 @@ export class LiveEngine {
     this.lastFlushAt = this.cadence.now();
     const state = this.store.getState();
     const cfg = state.config;
-    const sourceErrors: Record<string, string> = {};
-    for (const [id, h] of Object.entries(this.health)) if (h.state === 'down') sourceErrors[id] = h.error ?? 'no answer';
-    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers, sourceErrors }, this.memory);
+    const out = this.window.evaluate(now, { signoffs: this.signoffs, waivers: this.waivers }, this.memory);
     this.memory = out.memory;
     const events = this.pendingEvents;
     this.pendingEvents = [];
@@ -180,13 +172,7 @@ export class LiveEngine {
     if (state.overall.overall !== out.overall.overall && Object.keys(state.gates).length > 0) {
       events.push({ at: now, kind: 'gate', level: out.overall.overall === 'GO' ? 'ok' : out.overall.overall === 'WARN' ? 'warn' : 'error', text: `overall ${state.overall.overall} → ${out.overall.overall}` });
     }
-    const sources: Record<string, SourceHealth> = {};
-    for (const [id, h] of Object.entries(this.health)) {
-      const src = cfg.sources[id];
-      const stale = h.state === 'up' && src && h.lastSuccess !== undefined && now - h.lastSuccess > src.staleAfter;
-      sources[id] = stale ? { ...h, state: 'stale' } : h;
-    }
-    const inf = this.readings[INFLUENCE_PROBE];
+    const inf = this.window.reading(INFLUENCE_PROBE);
     const influence: typeof state.influence = {};
     if (inf) {
       const fresh = now - inf.observedAt <= (cfg.influence ? cfg.sources[cfg.influence.source]?.staleAfter ?? 30_000 : 30_000);
@@ -201,11 +187,11 @@ export class LiveEngine {
       ...rampPatch,
       banner: rampStep.banner,
       now,
-      readings: { ...this.readings },
+      readings: this.window.allReadings(),
       history: { ...this.history },
       gates: out.results,
       overall: out.overall,
-      sources,
+      sources: out.sources,
       influence,
       signoffs: this.signoffs,
       waivers: this.waivers,
@@ -217,6 +203,6 @@ export class LiveEngine {
   }
 
   readingFor(gateId: string): Reading | undefined {
-    return this.readings[gateProbeId(gateId)];
+    return this.window.reading(gateProbeId(gateId));
   }
 }
