@@ -1,5 +1,5 @@
 /**
- * The live loop: poll outcomes and ledger changes come in at any rate; the engine evaluates
+ * The paced loop (the console's live loop): poll outcomes and ledger changes come in at any rate; the engine evaluates
  * and the store is written on the 1 s tick that ages data, and in between only when the last
  * write is at least `minGapMs` old (never sooner than `flushMs` after the change). Every store
  * write is a full-screen render (ink rasterises the whole frame: ~15–40 ms of CPU here), so
@@ -22,7 +22,7 @@ import type { CheckpointAck } from '../ramp/timeline.js';
 /** The tick skips its write when the last one is younger than this (half the tick). */
 const TICK_SKIP_MS = 500;
 
-export class LiveEngine {
+export class PacedLoop {
   private readonly window: EvaluationWindow;
   private history: Record<string, number[]> = {};
   private memory: Record<string, GateMemory> = {};
