@@ -1,6 +1,6 @@
 /**
- * The console's notifications (SPEC §9.4): derived after the fact from its ledger and its
- * store, on a later turn of the event loop, and never awaited by anything: an action (the
+ * The console's notifications (SPEC §9.4): derived after the fact from the ledger's appended
+ * lines and the paced loop's typed events, on a later turn of the event loop, and never awaited by anything: an action (the
  * kill-switch above all) is on the wire before a notification is even composed.
  *
  * Who speaks: only a console that writes the ledger. Its own acts always; what the room
@@ -91,70 +91,47 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   });
   const emit = (e: NotifyEvent, only?: (s: SinkState) => boolean) => void hub.emit(e, only);
 
-  // --- the ledger: this console's acts, and (primary) the triggers it saw
+  // --- the ledger's appended lines: this console's acts, and (primary) the triggers it saw
   const derive = new LedgerEvents();
-  let seen = ledger.lines().length;
-  let drainQueued = false;
+  let lines: LedgerLine[] = [];
   const drain = () => {
-    drainQueued = false;
-    const lines = ledger.lines();
     const c = ctx();
-    for (; seen < lines.length; seen++) {
-      const line = lines[seen] as LedgerLine;
+    const batch = lines;
+    lines = [];
+    for (const line of batch) {
       if (line.type === 'notify.failed') continue;
       // Every line feeds the episode memory; a room line is posted by the lock holder only.
       const e = derive.event(line, c);
       if (e && (primary || !isRoomLine(line))) emit(e);
     }
   };
-  const offLedger = ledger.on('change', () => {
-    if (drainQueued) return;
-    drainQueued = true;
-    setImmediate(drain);
+  const offLedger = ledger.on('line', (line) => {
+    if (lines.push(line) === 1) setImmediate(drain);
   });
 
-  // --- the store: the light, checkpoints (primary) and the audit trail's health (own)
-  let lastOverall: string | undefined;
+  // --- the paced loop's typed events: the light and checkpoints (primary)
   let episode: string | undefined;
-  let lastDue: string | undefined;
-  const missed = new Set<string>();
+  const later = (f: () => void) => setImmediate(f);
+  const offLoop = primary
+    ? [
+        session.live.on('overall', (e) =>
+          later(() => {
+            if (e.to === 'NO-GO') episode = `${config.deployment.name}/overall/${new Date(clock.now()).toISOString()}`;
+            emit(overallEvent(ctx(), e.from, episode));
+            if (e.from === 'NO-GO' && e.to !== 'NO-GO') episode = undefined;
+          }),
+        ),
+        session.live.on('checkpoint', (e) => later(() => emit(checkpointEvent(ctx(), { stage: e.stage, offsetMs: e.offsetMs, label: e.label, state: e.state })))),
+      ]
+    : [];
+
+  // --- the audit trail's health (own): from the store, where the session keeps it
   let auditFailing = false;
-  let storeQueued = false;
-  const watch = () => {
-    storeQueued = false;
-    const s = store.getState();
-    if (primary && Object.keys(s.gates).length > 0) {
-      const now = s.overall.overall;
-      // The first evaluated light is where the window stands, not news.
-      if (lastOverall !== undefined && now !== lastOverall) {
-        if (now === 'NO-GO') episode = `${s.config.deployment.name}/overall/${new Date(clock.now()).toISOString()}`;
-        emit(overallEvent(ctx(s), lastOverall, episode));
-        if (lastOverall === 'NO-GO' && now !== 'NO-GO') episode = undefined;
-      }
-      lastOverall = now;
-    }
-    if (primary && s.ramp) {
-      const due = s.ramp.due;
-      const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
-      if (due && key !== lastDue) emit(checkpointEvent(ctx(s), { stage: due.stage, offsetMs: due.offsetMs, label: due.label, state: 'due' }));
-      lastDue = key;
-      for (const cp of s.ramp.checkpoints) {
-        const k = `${cp.stage}:${cp.offsetMs}`;
-        if (cp.state === 'missed' && !missed.has(k)) {
-          missed.add(k);
-          emit(checkpointEvent(ctx(s), { stage: cp.stage, offsetMs: cp.offsetMs, label: cp.label, state: 'missed' }));
-        }
-      }
-    }
-    const failing = s.audit.pending > 0 && s.audit.error !== undefined;
-    if (failing && !auditFailing) emit(auditEvent(ctx(s), { pending: s.audit.pending, error: s.audit.error!, file: ledger.file }));
-    auditFailing = failing;
-  };
   const offStore = store.subscribe((s, prev) => {
-    if (s.overall === prev.overall && s.ramp === prev.ramp && s.audit === prev.audit && s.gates === prev.gates) return;
-    if (storeQueued) return;
-    storeQueued = true;
-    setImmediate(watch);
+    if (s.audit === prev.audit) return;
+    const failing = s.audit.pending > 0 && s.audit.error !== undefined;
+    if (failing && !auditFailing) later(() => emit(auditEvent(ctx(s), { pending: s.audit.pending, error: s.audit.error!, file: ledger.file })));
+    auditFailing = failing;
   });
 
   // --- every: periodic status, per sink (primary)
@@ -174,8 +151,9 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
     stop: async () => {
       offLedger();
       offStore();
+      for (const off of offLoop) off();
       for (const t of timers) t();
-      if (drainQueued) drain();
+      if (lines.length) drain();
       await hub.whenIdle(STOP_WAIT_MS);
       hub.stop();
     },

@@ -9,7 +9,6 @@
 import { every, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
 import type { Reading, Signoff, Waiver } from '../core/types.js';
-import { LIGHT_WORD } from '../core/status.js';
 import { EvaluationWindow } from '../engine/window.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
@@ -17,6 +16,7 @@ import { setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, typ
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
+import { CheckpointWatch, lightChanges, lightLogEntries, type LoopEvents } from './loopEvents.js';
 import type { CheckpointAck } from '../ramp/timeline.js';
 
 /** The tick skips its write when the last one is younger than this (half the tick). */
@@ -34,7 +34,8 @@ export class PacedLoop {
   private lastFlushAt = -Infinity;
   private stopTick: (() => void) | undefined;
   private readonly ramp: RampLoop;
-  private readonly events = new Emitter<{ triggers: TriggerEffect[] }>();
+  private readonly events = new Emitter<LoopEvents>();
+  private readonly checkpoints = new CheckpointWatch();
 
   /**
    * `clock` is the engine's time (scaled in `demo --speed N`); `cadence` paces the store
@@ -52,8 +53,11 @@ export class PacedLoop {
     this.ramp = new RampLoop(store.getState().config, clock.now());
   }
 
-  /** Trigger effects (raise, arm, fire, cancel, clear) as they happen, for the console to act on. */
-  on(name: 'triggers', listener: (e: TriggerEffect[]) => void): () => void {
+  /**
+   * Typed events, emitted after the store write they belong to: `gate` and `overall` (a light
+   * changed), `checkpoint` (due, missed), `triggers` (rollback-trigger effects as they happen).
+   */
+  on<K extends keyof LoopEvents>(name: K, listener: (e: LoopEvents[K]) => void): () => void {
     return this.events.on(name, listener);
   }
 
@@ -157,21 +161,8 @@ export class PacedLoop {
     this.memory = out.memory;
     const events = this.pendingEvents;
     this.pendingEvents = [];
-    for (const g of cfg.gates) {
-      const before = state.gates[g.id];
-      const after = out.results[g.id]!;
-      if (before && before.status !== after.status) {
-        events.push({
-          at: now,
-          kind: 'gate',
-          level: after.status === 'FAIL' ? 'error' : after.status === 'PASS' || after.status === 'WAIVED' ? 'ok' : 'warn',
-          text: `${g.title}: ${LIGHT_WORD[before.status]} → ${LIGHT_WORD[after.status]} (${after.reason})`,
-        });
-      }
-    }
-    if (state.overall.overall !== out.overall.overall && Object.keys(state.gates).length > 0) {
-      events.push({ at: now, kind: 'gate', level: out.overall.overall === 'GO' ? 'ok' : out.overall.overall === 'WARN' ? 'warn' : 'error', text: `overall ${state.overall.overall} → ${out.overall.overall}` });
-    }
+    const lights = lightChanges(now, cfg.gates, { gates: state.gates, overall: state.overall.overall }, { gates: out.results, overall: out.overall.overall });
+    events.push(...lightLogEntries(lights.gates, lights.overall));
     const inf = this.window.reading(INFLUENCE_PROBE);
     const influence: typeof state.influence = {};
     if (inf) {
@@ -199,6 +190,9 @@ export class PacedLoop {
       ...(this.feeds ? { feeds: this.feeds } : {}),
     });
     this.feeds = undefined;
+    for (const e of lights.gates) this.events.emit('gate', e);
+    if (lights.overall) this.events.emit('overall', lights.overall);
+    for (const e of this.checkpoints.step(now, rampStep.view)) this.events.emit('checkpoint', e);
     this.emitTriggers(rampStep.effects);
   }
 
