@@ -16,7 +16,9 @@ import { loadConfigOrFail, warnShortSecrets, type CliIo } from '../cli/io.js';
 import { systemClock } from '../core/clock.js';
 import { makeRedactor, redactDeep } from '../util/redactor.js';
 import { stripControl } from '../util/sanitize.js';
-import { buildReport, formatJson, formatText, type CheckReport } from './checkFormat.js';
+import { buildReport, formatJson, formatText, strictExitCode, type CheckReport } from './checkFormat.js';
+
+export { strictExitCode } from './checkFormat.js';
 
 export interface CheckInput {
   clock: Clock;
@@ -45,9 +47,6 @@ export async function runCheck(config: Config, input: CheckInput): Promise<Check
   const now = input.clock.now();
   const out = window.evaluate(now, input);
   return buildReport(config, now, out.overall, toCriteria(config.gates, out.results), out.sourceList);
-}
-export function strictExitCode(overall: CheckReport['overall']): 0 | 1 | 2 {
-  return overall === 'GO' ? 0 : overall === 'WARN' ? 1 : 2;
 }
 
 /** `warroom check [--strict] [--format text|json] [--output FILE]`; `--watch` is checkWatch.ts. */
