@@ -19,8 +19,7 @@ import { Recorder, type RecordLine } from '../session/recording.js';
 import { openLedgerFor, type LedgerLink } from '../session/ledgerLink.js';
 import { loadSigningKey, rulesFor } from '../audit/signers.js';
 import type { SigningKey } from '../audit/sshsig.js';
-import { ActionRunner } from '../acts/actionRunner.js';
-import { Controller } from '../input/controller.js';
+import { wireConsole } from '../session/wire.js';
 import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
 import { startTelemetry, type TelemetryLink } from '../telemetry/link.js';
@@ -163,9 +162,9 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   // sinks are configured (startup budget); it never sits on an action's path.
   const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
 
-  const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
-  const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
-  controller.useOverrides({ deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) });
+  const { controller } = wireConsole(session, ledgerLink.ledger, run.clock, {
+    approvals: { deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) },
+  });
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
   const offBell = session.store.subscribe((st, prev) => {
     if (st.bell !== prev.bell) io.stdout.write('\u0007');
