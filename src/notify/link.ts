@@ -43,42 +43,7 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   }
   const primary = ledger.primary;
   const store = session.store;
-  const failureLines = new Map<string, number>();
-
-  const onOutcome = (s: SinkState, o: DeliveryOutcome) => {
-    if (o.result === 'delivered') {
-      if (o.attempts > 1) session.live.event({ kind: 'system', level: 'ok', text: `notify ${s.label}: ${o.event} delivered after ${o.attempts} attempts` });
-      return;
-    }
-    const text = o.result === 'dropped' ? `notify ${s.label}: ${o.event} dropped (queue full)` : `notify ${s.label}: ${o.event} NOT delivered after ${o.attempts} attempt(s): ${o.error ?? 'unknown error'}`;
-    session.live.event({ kind: 'system', level: o.result === 'dropped' ? 'warn' : 'error', text });
-    if (o.result !== 'failed') return;
-    const n = (failureLines.get(s.name) ?? 0) + 1;
-    failureLines.set(s.name, n);
-    try {
-      if (n < MAX_FAILURE_LINES) ledger.append({ type: 'notify.failed', sink: s.label, event: o.event, error: o.error ?? 'unknown error', attempts: o.attempts, actor });
-      else if (n === MAX_FAILURE_LINES) ledger.append({ type: 'note', text: `notify ${s.label}: ${n} deliveries failed; further failures of this sink are shown, not recorded`, actor });
-    } catch {
-      // The ledger closed as the console quits: the failure was shown, and a notification never crashes the console.
-    }
-  };
-
-  let healthQueued = false;
-  const hub: NotifyHub = new NotifyHub(config, {
-    clock,
-    ...opts,
-    onOutcome,
-    // Coalesced: one store write per turn however many queues changed.
-    onChange: () => {
-      if (healthQueued) return;
-      healthQueued = true;
-      setImmediate(() => {
-        healthQueued = false;
-        setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: h.failing || (h.retrying && h.lastError !== undefined), dropped: h.dropped })));
-      });
-    },
-  });
-  setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: false, dropped: 0 })));
+  const hub = hubFor(session, clock, opts, outcomeReporter(session, ledger));
 
   const ctx = (s: WarroomState = store.getState()): EventContext => ({
     config: s.config,
@@ -158,4 +123,51 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
       hub.stop();
     },
   };
+}
+
+/**
+ * A delivery's outcome in the event log; a message that failed for good also as one
+ * notify.failed line per message, MAX_FAILURE_LINES per sink at most.
+ */
+function outcomeReporter(session: Session, ledger: Ledger): (s: SinkState, o: DeliveryOutcome) => void {
+  const failureLines = new Map<string, number>();
+  return (s: SinkState, o: DeliveryOutcome) => {
+    if (o.result === 'delivered') {
+      if (o.attempts > 1) session.live.event({ kind: 'system', level: 'ok', text: `notify ${s.label}: ${o.event} delivered after ${o.attempts} attempts` });
+      return;
+    }
+    const text = o.result === 'dropped' ? `notify ${s.label}: ${o.event} dropped (queue full)` : `notify ${s.label}: ${o.event} NOT delivered after ${o.attempts} attempt(s): ${o.error ?? 'unknown error'}`;
+    session.live.event({ kind: 'system', level: o.result === 'dropped' ? 'warn' : 'error', text });
+    if (o.result !== 'failed') return;
+    const n = (failureLines.get(s.name) ?? 0) + 1;
+    failureLines.set(s.name, n);
+    try {
+      if (n < MAX_FAILURE_LINES) ledger.append({ type: 'notify.failed', sink: s.label, event: o.event, error: o.error ?? 'unknown error', attempts: o.attempts, actor: session.opts.actor });
+      else if (n === MAX_FAILURE_LINES) ledger.append({ type: 'note', text: `notify ${s.label}: ${n} deliveries failed; further failures of this sink are shown, not recorded`, actor: session.opts.actor });
+    } catch {
+      // The ledger closed as the console quits: the failure was shown, and a notification never crashes the console.
+    }
+  };
+}
+
+/** All sinks together, their health shown in the header (coalesced: one store write per turn however many queues changed). */
+function hubFor(session: Session, clock: Clock, opts: NotifyLinkOptions, onOutcome: (s: SinkState, o: DeliveryOutcome) => void): NotifyHub {
+  const store = session.store;
+  let healthQueued = false;
+  const hub: NotifyHub = new NotifyHub(session.opts.config, {
+    clock,
+    ...opts,
+    onOutcome,
+    // Coalesced: one store write per turn however many queues changed.
+    onChange: () => {
+      if (healthQueued) return;
+      healthQueued = true;
+      setImmediate(() => {
+        healthQueued = false;
+        setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: h.failing || (h.retrying && h.lastError !== undefined), dropped: h.dropped })));
+      });
+    },
+  });
+  setNotifyHealth(store, hub.health().map((h) => ({ name: h.name, failing: false, dropped: 0 })));
+  return hub;
 }
