@@ -3,7 +3,7 @@ import { parseCommandLine, usage, type Parsed } from './args.js';
 import { CliError, EXIT } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { version } from '../core/version.js';
-import { checkCommand } from '../commands/check.js';
+import { checkCommand } from '../commands/checkCommand.js';
 import { validateCommand } from '../commands/validate.js';
 
 type Handler = (p: Parsed, io: CliIo) => Promise<number>;

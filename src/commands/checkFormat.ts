@@ -57,8 +57,3 @@ export function formatText(r: CheckReport): string {
 export function formatJson(r: CheckReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
-
-/** `--strict`: GO 0, WARN 1, NO-GO 2. */
-export function strictExitCode(overall: CheckReport['overall']): 0 | 1 | 2 {
-  return overall === 'GO' ? 0 : overall === 'WARN' ? 1 : 2;
-}

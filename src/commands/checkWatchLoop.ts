@@ -16,7 +16,7 @@ import { probesBySource } from '../engine/probes.js';
 import { Poller, type PolledSource } from '../runtime/poller.js';
 import { createSource } from '../sources/index.js';
 import { buildReport, type CheckReport } from './checkFormat.js';
-import { strictExitCode } from './checkFormat.js';
+import { strictExitCode } from './check.js';
 
 export const WATCH_DEFAULTS = { intervalMs: 30_000, timeoutMs: 30 * 60_000 } as const;
 export const EXIT_TIMEOUT = 124;

@@ -1,7 +1,7 @@
 /**
  * Wires warroom's own telemetry (SPEC §9.4) to a running console: `/metrics` rendered from the
  * store on each scrape, and the window's trace built from store changes and ledger lines.
- * It only reads: the store (subscribe/getState) and the ledger (its `line` events); nothing
+ * It only reads: the store (subscribe/getState) and the ledger (`change`, `lines()`); nothing
  * is hooked into the action path. Its only writes are event-log lines about itself.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,6 +52,7 @@ const observed = (s: WarroomState): Observed => ({
  * background; the window span still starts at the console's start.
  */
 export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
+  const { store } = session;
   const config = session.opts.config;
   // A replay is a past window: its state on a dashboard, or as a new trace, would read as now.
   if (session.opts.mode === 'replay') return { stop: async () => undefined };
@@ -64,55 +65,29 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   const offCount = ledger?.on('line', (line) => countActionLines(counts, [line], 0));
 
   let metrics: MetricsServer | undefined;
-  try {
-    metrics = await startMetrics(session, opts, counts, startedAt, say);
-  } catch (e) {
-    offCount?.();
-    throw e;
-  }
-
-  const trace = startTrace(session, ledger, clock, opts, startedAt, say);
-
-  return {
-    async stop(end: WindowEnd): Promise<string | undefined> {
-      trace?.off();
-      offCount?.();
-      const error = await trace?.end(end);
-      await metrics?.close();
-      return error;
-    },
-  };
-}
-
-/** `/metrics`, when configured: rendered from the store on each scrape. Throws when it cannot bind. */
-async function startMetrics(session: Session, opts: TelemetryOptions, counts: ActionCounts, startedAt: number, say: (level: 'info' | 'warn' | 'error', text: string) => void): Promise<MetricsServer | undefined> {
-  const config = session.opts.config;
-  const redact = makeRedactor(config);
   const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
-  if (!listen) return undefined;
-  const ver = version();
-  const metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: session.store.getState(), actions: counts, version: ver, startedAt })));
-  say('info', `metrics: serving http://${metrics.address}/metrics`);
-  if (!isLoopback(listen.host)) {
-    const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
-    say('warn', w);
-    opts.warn?.(redact(`warning: ${w}`));
+  if (listen) {
+    const ver = version();
+    try {
+      metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+    } catch (e) {
+      offCount?.();
+      throw e;
+    }
+    say('info', `metrics: serving http://${metrics.address}/metrics`);
+    if (!isLoopback(listen.host)) {
+      const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
+      say('warn', w);
+      opts.warn?.(redact(`warning: ${w}`));
+    }
   }
-  return metrics;
-}
 
-/**
- * The window's trace, when an OTLP endpoint is configured: built from store changes and ledger
- * lines; the SDK loads in the background. `end` closes the window span and exports what is left.
- */
-function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions, startedAt: number, say: (level: 'info' | 'warn' | 'error', text: string) => void): { off(): void; end(end: WindowEnd): Promise<string | undefined> } | undefined {
-  const { store } = session;
-  const config = session.opts.config;
-  const redact = makeRedactor(config);
   const target = otlpTarget(config.telemetry, opts.env);
-  if (!target) return undefined;
+  let offTrace: (() => void) | undefined;
   const pending = new Set<Promise<void>>();
+  let trace: WindowTrace | undefined;
   let sink: TraceSink | undefined;
+  let ready: Promise<void> | undefined;
   // Ops wait here while the SDK loads, so loading it never delays the first frame.
   let queued: SpanOp[][] | undefined = [];
   let broken = false;
@@ -127,77 +102,87 @@ function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, 
       say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
     }
   };
-  let told = false;
-  // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
-  // this box): start after the first frames so that work never competes with them.
-  const load = () =>
-    startOtlp({
-      telemetry: config.telemetry,
-      version: version(),
-      onExportError: (m) => {
-        // Once: a dead collector must not flood the log every second.
-        if (told) return;
-        told = true;
-        say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+  if (target) {
+    let told = false;
+    // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
+    // this box): start after the first frames so that work never competes with them.
+    const load = () =>
+      startOtlp({
+        telemetry: config.telemetry,
+        version: version(),
+        onExportError: (m) => {
+          // Once: a dead collector must not flood the log every second.
+          if (told) return;
+          told = true;
+          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+        },
+      });
+    ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
+      (s) => {
+        sink = s;
+        for (const ops of queued ?? []) s.apply(ops);
+        queued = undefined;
       },
+      (e: unknown) => {
+        queued = undefined;
+        say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
+      },
+    );
+    const s0 = store.getState();
+    const t = (trace = new WindowTrace({
+      runId: randomUUID(),
+      deployment: config.deployment.name,
+      environment: config.deployment.environment,
+      actor: s0.actor,
+      ...(s0.role ? { role: s0.role } : {}),
+      mode: s0.mode,
+      readOnly: s0.readOnly,
+      stages: config.ramp?.stages.map((st) => st.influence) ?? [],
+    }));
+    apply(t.start(startedAt));
+    apply(t.observe(undefined, observed(s0), startedAt));
+    const offStore = store.subscribe((s, prev) => {
+      if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
+      let ops: SpanOp[];
+      try {
+        ops = t.observe(observed(prev), observed(s), clock.now());
+      } catch (e) {
+        broken = true;
+        say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+        return;
+      }
+      apply(ops);
     });
-  const ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
-    (s) => {
-      sink = s;
-      for (const ops of queued ?? []) s.apply(ops);
-      queued = undefined;
-    },
-    (e: unknown) => {
-      queued = undefined;
-      say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
-    },
-  );
-  const s0 = store.getState();
-  const t = new WindowTrace({
-    runId: randomUUID(),
-    deployment: config.deployment.name,
-    environment: config.deployment.environment,
-    actor: s0.actor,
-    ...(s0.role ? { role: s0.role } : {}),
-    mode: s0.mode,
-    readOnly: s0.readOnly,
-    stages: config.ramp?.stages.map((st) => st.influence) ?? [],
-  });
-  apply(t.start(startedAt));
-  apply(t.observe(undefined, observed(s0), startedAt));
-  const offStore = store.subscribe((s, prev) => {
-    if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
-    let ops: SpanOp[];
-    try {
-      ops = t.observe(observed(prev), observed(s), clock.now());
-    } catch (e) {
-      broken = true;
-      say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
-      return;
-    }
-    apply(ops);
-  });
-  const onLine = (line: LedgerLine) => {
-    if (line.type !== 'decision') return apply(t.ledgerLine(line));
-    const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
-      apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
-    });
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-  };
-  const offLedger = ledger?.on('line', onLine);
-  say('info', `traces: exporting the window's spans to ${target.shown} (OTLP/HTTP)`);
-  return {
-    off: () => {
+    const onLine = (line: LedgerLine) => {
+      if (line.type !== 'decision') return apply(t.ledgerLine(line));
+      const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
+        apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
+      });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    };
+    const offLedger = ledger?.on('line', onLine);
+    offTrace = () => {
       offStore();
       offLedger?.();
-    },
-    async end(end: WindowEnd): Promise<string | undefined> {
-      await Promise.all([...pending]);
-      apply(t.end(end, clock.now()));
-      await ready;
-      const e = sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
-      return e ? redact(`traces: the window's spans may not have reached ${target.shown}: ${oneLine(e, 200)}`) : undefined;
+    };
+    say('info', `traces: exporting the window's spans to ${target.shown} (OTLP/HTTP)`);
+  }
+
+  return {
+    async stop(end: WindowEnd): Promise<string | undefined> {
+      offTrace?.();
+      offCount?.();
+      let error: string | undefined;
+      if (trace && ready) {
+        await Promise.all([...pending]);
+        apply(trace.end(end, clock.now()));
+        await ready;
+        const e = sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
+        if (e) error = redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`);
+      }
+      await metrics?.close();
+      return error;
     },
   };
 }
