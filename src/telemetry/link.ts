@@ -14,7 +14,7 @@ import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';
 import { countActionLines, type ActionCounts } from './actionCounts.js';
 import { decisionCriteriaHash } from './criteriaHash.js';
-import { formatListen, isLoopback, type ListenAddress } from './listen.js';
+import { formatListen, isLoopback, type ListenAddress } from '../config/listen.js';
 import { startMetricsServer, type MetricsServer } from './metricsServer.js';
 import { renderMetrics } from './metricsText.js';
 import { otlpTarget, startOtlp, type TraceSink } from './otlp.js';
@@ -62,10 +62,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
 
   // Action counts of this process: the ledger lines appended from now on.
   const counts: ActionCounts = new Map();
-  let counted = ledger?.lines().length ?? 0;
-  const offCount = ledger?.on('change', () => {
-    counted = countActionLines(counts, ledger.lines(), counted);
-  });
+  const offCount = ledger?.on('line', (line) => countActionLines(counts, [line], 0));
 
   let metrics: MetricsServer | undefined;
   const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
@@ -156,7 +153,6 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       }
       apply(ops);
     });
-    let seen = ledger?.lines().length ?? 0;
     const onLine = (line: LedgerLine) => {
       if (line.type !== 'decision') return apply(t.ledgerLine(line));
       const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
@@ -165,10 +161,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       pending.add(p);
       void p.finally(() => pending.delete(p));
     };
-    const offLedger = ledger?.on('change', () => {
-      const lines = ledger.lines();
-      for (; seen < lines.length; seen++) onLine(lines[seen]!);
-    });
+    const offLedger = ledger?.on('line', onLine);
     offTrace = () => {
       offStore();
       offLedger?.();
