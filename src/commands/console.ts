@@ -152,6 +152,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
       ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}),
       env: io.env,
       warn: (w) => io.stderr.write(`warroom: ${w}\n`),
+      ...(rules.signers ? { signers: rules.signers } : {}),
     });
   } catch (e) {
     // Before the first frame: a clear start-up error, the audit dir's lock released.
@@ -162,7 +163,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   // Started after every start-up error above, so nothing is left running. Loaded only when
   // sinks are configured (startup budget); it never sits on an action's path.
-  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock) : undefined;
+  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, rules.signers ? { signers: rules.signers } : {}) : undefined;
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);

@@ -6,7 +6,6 @@
  */
 import type { Ledger } from '../audit/ledger.js';
 import { actRefusal } from '../flows/permissions.js';
-import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, openFlow } from '../flows/reducer.js';
 import { openRemedy } from '../flows/runbookFlow.js';
@@ -50,11 +49,7 @@ export class Controller {
     this.unsubscribe.push(() => autoRollback.dispose());
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
-    if (ledger) {
-      const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
-      syncAcks();
-      this.unsubscribe.push(ledger.on('change', syncAcks));
-    }
+    // Checkpoint acks come from the ledger through the judge (session/ledgerLink.ts).
   }
 
   dispose(): void {
