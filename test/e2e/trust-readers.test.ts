@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { ACTOR, eventually, headerInfluence, metric, overall, setInfluence, startConsole, startSim, writeE2eConfig, type E2eConfigOptions, type E2eWorkspace } from '../helpers/e2e.js';
 import { ForgedLedger, keypair, type Key } from '../helpers/forge.js';
 import { startReceiver } from '../helpers/notifyReceivers.js';
-import { confirm } from '../helpers/confirm.js';
+import { startOtlpReceiver } from '../helpers/otlpReceiver.js';
+import { confirm, pastGuard } from '../helpers/confirm.js';
 import type { Tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,6 +136,40 @@ describe.concurrent('every reader uses the one judge (issue 21)', () => {
       });
     } finally {
       await hook.stop();
+    }
+  }, 90_000);
+
+  it('traces: a decision no listed key signed is not the window\'s decision (no deployment.gate event, no nogo result)', async () => {
+    const rx = await startOtlpReceiver();
+    try {
+      await withRig({ extra: { telemetry: { otlp: { endpoint: rx.url } } } }, async ({ ws, open }) => {
+        const a = open({ signed: false });
+        await a.waitFor((s) => overall(s) === 'NO-GO', 20_000, 'the light NO-GO');
+        a.send('d');
+        await a.waitFor(/RECORD DECISION/, 5_000, 'the decision prompt');
+        a.send('n');
+        await a.waitFor(/justification: _/, 5_000, 'the justification prompt');
+        a.type('hold the window');
+        a.send('Enter');
+        await a.waitFor(/next review/, 5_000, 'the next-review prompt');
+        a.type('4h');
+        a.send('Enter');
+        await a.waitFor(/Writes the decision record/, 5_000, 'the decision confirm');
+        await confirm(a);
+        await eventually(() => ws.ledger().some((l) => l.type === 'decision' && l.sig === undefined), 10_000, 'the unsigned decision line');
+        a.send('q');
+        await pastGuard();
+        if (/y to quit|quit\?/i.test(a.capture())) a.send('y');
+        expect(await a.exitCode(15_000)).toBe(0);
+        await eventually(() => rx.spans().some((x) => x.span.kind === 2), 10_000, 'the window span');
+        const spans = rx.spans();
+        const win = spans.find((x) => x.span.name === 'RUN rl-policy-e2e')!;
+        expect(win.attrs['cicd.pipeline.result']).toBe('skip');
+        expect(win.attrs['warroom.decision']).toBeUndefined();
+        expect(spans.flatMap((x) => x.events.map((e) => e.name))).not.toContain('deployment.gate');
+      });
+    } finally {
+      await rx.close();
     }
   }, 90_000);
 });
