@@ -12,6 +12,7 @@ import { ACTOR, eventually, headerInfluence, metric, overall, setInfluence, star
 import { ForgedLedger, keypair, type Key } from '../helpers/forge.js';
 import { startReceiver } from '../helpers/notifyReceivers.js';
 import { startOtlpReceiver } from '../helpers/otlpReceiver.js';
+import { freePort } from '../helpers/prometheus.js';
 import { confirm, pastGuard } from '../helpers/confirm.js';
 import type { Tmux } from '../helpers/tmux.js';
 
@@ -25,7 +26,7 @@ interface Rig {
   ws: E2eWorkspace;
   keys: Record<string, Key>;
   /** alice's console; with her key unless `signed: false`. */
-  open(opts?: { signed?: boolean }): Tmux;
+  open(opts?: { signed?: boolean; args?: string[] }): Tmux;
 }
 
 /** A room whose allowed_signers lists alice, bob and mallory (a key with no role). */
@@ -46,7 +47,7 @@ async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { 
       ws,
       keys,
       open: (o = {}) => {
-        const t = startConsole(ws.configPath, { cols: 200, rows: 45, args: o.signed === false ? [] : ['--signing-key', keys[ACTOR]!.key] });
+        const t = startConsole(ws.configPath, { cols: 200, rows: 45, args: [...(o.signed === false ? [] : ['--signing-key', keys[ACTOR]!.key]), ...(o.args ?? [])] });
         consoles.push(t);
         return t;
       },
@@ -70,17 +71,21 @@ describe.concurrent('every reader uses the one judge (issue 21)', () => {
       l.add(ack, { key: keys.mallory, at: Date.now() - 20_000 });
       l.write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
 
-      const a = open();
+      const port = await freePort();
+      const a = open({ args: ['--metrics-listen', `127.0.0.1:${port}`] });
       await a.waitFor((s) => headerInfluence(s) === 10, 15_000, 'influence 10% in the header');
       // (Why each is not counted goes to the event log at start-up, soon scrolled away by the
       // feed's lines; the reasons are asserted in test/unit/trust-readers.test.ts.)
       await a.waitFor(/T\+30 Check for any alerts: DUE/, 15_000, 'the T+30 checkpoint still DUE');
       await sleep(1_500);
       expect(a.capture()).toMatch(/T\+30 Check for any alerts: DUE/);
+      const due = async () => /^warroom_checkpoint_due 1$/m.test(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+      expect(await due()).toBe(true);
 
       // The same act, signed by alice's own key through her console, counts.
       a.send('a');
       await a.waitFor(new RegExp(`T\\+30 \\S+ ${ACTOR} \\d\\d:\\d\\dZ`), 10_000, 'the checkpoint acknowledged by alice');
+      await eventually(async () => !(await due()), 5_000, '/metrics: no checkpoint due once alice acknowledged');
       const written = ws.ledger().filter((x) => x.type === 'checkpoint.ack');
       expect(written).toHaveLength(3);
       expect(written[2]!.sig).toMatch(/BEGIN SSH SIGNATURE/);
