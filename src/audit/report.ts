@@ -7,8 +7,10 @@ import {
   decisionsFrom,
   influencePeriods,
   triggersFrom,
+  type CheckpointAck,
   type InfluencePeriod,
 } from './state.js';
+import { judgeCheckpointAcks } from './checkpointAcks.js';
 import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
 import type { RequestLine } from './approvals.js';
 import { inspectAuditDir } from './verify.js';
@@ -62,6 +64,8 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   }
   return renderReportFromLines(lines, {
     ...opts,
+    // Checkpoint acks by the console's own rule (checkpointAcks.ts): the report lists what acknowledged.
+    acks: judgeCheckpointAcks(chained, { ...rules, now }).counted.sort((a, b) => a.at - b.at),
     invalidated: [...inv.counted.values()],
     refusedInvalidations: inv.refused,
     counted: judged.counted,
@@ -86,6 +90,8 @@ export function renderReportFromLines(
     claims?: Claim[];
     /** Whether the acts are attributable: said plainly under Integrity. */
     attribution?: string;
+    /** The checkpoint acks that count; else every ack line that is not a claim. */
+    acks?: CheckpointAck[];
   },
 ): string {
   const out: string[] = [];
@@ -137,7 +143,7 @@ export function renderReportFromLines(
     ]));
 
   section(out, 'Checkpoints', ['Acknowledged (UTC)', 'Stage', 'At', 'Checkpoint', 'By'],
-    checkpointAcksFrom(acts).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
+    (opts.acks ?? checkpointAcksFrom(acts)).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
 
   section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));

@@ -1,6 +1,7 @@
 /**
  * Issue 21, "one judge, every reader": `report --notify` through the real binary tells the
- * window's decisions by the same judge as `report`. Inputs are forged from the contract
+ * window's decisions by the same judge as `report`, and `report` lists the checkpoint acks
+ * the console counts. Inputs are forged from the contract
  * (test/helpers/forge.ts: canonical JSON, sha256, `ssh-keygen -Y sign`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const decision = (d: 'GO' | 'NO-GO', actor: string, id: string, why: string) => 
   type: 'decision', decision: d, id, file: `${id}_go_nogo.json`, record_hash: 'sha256:00', justification: why, next_review: null, actor, role: 'release_captain',
 });
 
-describe('report --notify uses the one judge (issue 21)', () => {
+describe('report and report --notify use the one judge (issue 21)', () => {
   it('a forged unsigned GO in a dropped ledger file is never told as a decision; alice\'s signed NO-GO is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warroom-readers-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,5 +58,37 @@ describe('report --notify uses the one judge (issue 21)', () => {
     expect(body.detail.integrity.ok).toBe(false);
     expect(body.detail.integrity.text).toMatch(/ledger-ops\.jsonl:1 decision by alice carries no authority: unsigned/);
     expect(body.detail.outcome).toBe('failed');
+  }, 60_000);
+
+  it('report lists only the checkpoint acks that count in the console: signed by a listed key, by someone holding a role', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-readers-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const audit = join(dir, 'audit');
+    mkdirSync(audit);
+    const alice = keypair(dir, 'alice');
+    const mallory = keypair(dir, 'mallory');
+    writeFileSync(join(dir, 'allowed_signers'), `alice ${alice.pub}\nmallory ${mallory.pub}\n`);
+    writeFileSync(join(dir, 'warroom.yaml'), stringify({
+      version: 1,
+      deployment: { name: 'rl-policy-v42', environment: 'production' },
+      roles: { release_captain: ['alice'], on_call: ['bob'] },
+      sources: {},
+      gates: [{ id: 'oncall_ack', title: 'On-call ACK', source: 'manual', signoff_role: 'on_call' }],
+      audit: { dir: audit },
+      room: { allowed_signers: join(dir, 'allowed_signers') },
+    }));
+    const ack = (actor: string, label: string) => ({ type: 'checkpoint.ack', stage: 0, offset_ms: 1_800_000, label, actor });
+    const own = new ForgedLedger();
+    own.add(ack('alice', 'signed by alice'), { key: alice, at: Date.now() - 120_000 });
+    own.write(audit, 'ledger', { actor: 'alice', key: alice });
+    const other = new ForgedLedger();
+    other.add(ack('mallory', 'mallory has no role'), { key: mallory, at: Date.now() - 60_000 });
+    other.write(audit, 'ledger-mallory', { actor: 'mallory', key: mallory });
+
+    const r = await runCli(['report', '--config', join(dir, 'warroom.yaml'), '--dir', audit]);
+    expect(r.code, r.stderr).toBe(0);
+    const checkpoints = r.stdout.split('## Checkpoints')[1]!.split('\n## ')[0]!;
+    expect(checkpoints).toMatch(/\| signed by alice \| alice \|/);
+    expect(checkpoints).not.toContain('mallory');
   }, 60_000);
 });
