@@ -1,6 +1,7 @@
 /**
- * Issue 21, "one judge, every reader", for the readers left: checkpoint acks, the override
- * requests that stand open, and the notifications a console sends of its own acts. The real
+ * Issue 21, "one judge, every reader", for the readers left: checkpoint acks (and /metrics),
+ * the override requests that stand open, what marks a request done, and the notifications and
+ * traces a console makes of its own acts. The real
  * console in tmux, with every input forged from the contract (test/helpers/forge.ts:
  * canonical JSON, sha256, `ssh-keygen -Y sign`): in a signed room a line that no key listed
  * for its actor signed acknowledges nothing, blocks nothing and is announced as nothing.
@@ -30,7 +31,7 @@ interface Rig {
 }
 
 /** A room whose allowed_signers lists alice, bob and mallory (a key with no role). */
-async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { influence?: number }, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { influence?: number; people?: string[] }, body: (rig: Rig) => Promise<void>): Promise<void> {
   const sim = await startSim({ speed: 1 });
   const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override: OVERRIDE }, ...opts, extra: { roles: ROLES, ...opts.extra } });
   const consoles: Tmux[] = [];
@@ -40,7 +41,7 @@ async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { 
       await eventually(async () => (await metric(sim, 'policy_influence_pct')) === opts.influence, 5_000, `sim influence ${opts.influence}`);
     }
     mkdirSync(ws.auditDir, { recursive: true });
-    const keys = Object.fromEntries([ACTOR, 'bob', 'mallory'].map((p) => [p, keypair(ws.dir, p)]));
+    const keys = Object.fromEntries([ACTOR, 'bob', 'mallory', ...(opts.people ?? [])].map((p) => [p, keypair(ws.dir, p)]));
     writeFileSync(join(ws.dir, 'allowed_signers'), Object.values(keys).map((k) => `${k.name} ${k.pub}`).join('\n') + '\n');
     writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
     await body({
@@ -117,6 +118,29 @@ describe.concurrent('every reader uses the one judge (issue 21)', () => {
       const prompt = await a.waitFor(/OVERRIDE REQUEST: GO while the light is NO-GO|already open/, 5_000, 'the override prompt');
       expect(prompt).not.toMatch(/already open/);
       a.send('Escape');
+    });
+  }, 90_000);
+
+  it('override completion: a forged unsigned decision naming alice\'s request does not mark it done; her console records the GO once 3 signed approvals are in', async () => {
+    await withRig({ people: ['carol', 'dave', 'erin'] }, async ({ ws, keys, open }) => {
+      const l = new ForgedLedger('rl-policy-e2e', 'e2e');
+      const at = Date.now() - 60_000;
+      const req = l.add({
+        type: 'override.request', actor: ACTOR, role: 'release_captain', id: 'req-signed-0001', kind: 'go', decision: 'GO', justification: 'hotfix',
+        overall: 'NO-GO', criteria_hash: 'sha256:abc', overridden: ['oncall_ack'], expires: new Date(at + 2 * 3600_000).toISOString(), needs: { roles: OVERRIDE.roles, count: 3 },
+      }, { key: keys[ACTOR], at });
+      // Unsigned: it claims the request was already decided, so nobody would complete it.
+      l.add({ type: 'decision', decision: 'NO-GO', id: 'forged', file: 'forged_go_nogo.json', record_hash: 'sha256:00', justification: 'squat', next_review: null, actor: ACTOR, override: { request: req.id } }, { at: at + 5_000 });
+      for (const who of ['carol', 'dave', 'erin']) {
+        l.add({ type: 'override.approve', actor: who, request: req.id, kind: 'go', requested_by: ACTOR, criteria_hash: 'sha256:abc' }, { key: keys[who], at: at + 10_000 });
+      }
+      l.write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
+      const a = open();
+      await eventually(() => ws.auditFiles().some((f) => f.endsWith('_go_nogo.json')), 20_000, 'the GO decision record written');
+      const done = ws.ledger().filter((x) => x.type === 'decision' && x.sig !== undefined);
+      expect(done).toHaveLength(1);
+      expect(done[0]).toMatchObject({ decision: 'GO', override: { request: req.id } });
+      expect(a.capture()).not.toMatch(/OVERRIDE REQUESTED by e2e-alice/);
     });
   }, 90_000);
 
