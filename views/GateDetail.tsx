@@ -7,7 +7,7 @@ import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { asciiOnly, sparkline } from './theme.js';
-import { formatDuration, formatValue, gateProbeId } from '../src/viewmodel/format.js';
+import { formatDuration, formatValue, gateProbeId, judgedDetail } from '../src/viewmodel/format.js';
 import type { HttpProbeSpec } from '../src/viewmodel/types.js';
 
 const EMPTY: number[] = [];
@@ -41,7 +41,7 @@ export function GateDetail({ height }: { height: number }) {
   if (!gate) return <Text dimColor>no gate selected</Text>;
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s, 300)) : oneLine(s, 300));
   const type = config.sources[gate.source]?.type;
-  const what =
+  const what = gate.judge ? `${gate.judge.kind} (below)` :
     gate.query ??
     gate.metric ??
     gate.key ??
@@ -70,6 +70,12 @@ export function GateDetail({ height }: { height: number }) {
     ['age', result?.observedAt !== undefined ? `${formatDuration(Math.max(0, now - result.observedAt))} (stale after ${formatDuration(gate.staleAfter)})` : 'no data'],
     ['reason', result?.reason ?? 'not evaluated'],
   );
+  // A judged gate's value and history are its window's figures and series.
+  if (gate.judge) {
+    // Its value and history are the window's figures and series, after the reason (the detail may be short).
+    lines.splice(lines.findIndex(([k]) => k === 'value'), 2);
+    lines.splice(lines.findIndex(([k]) => k === 'reason') + 1, 0, ...judgedDetail(gate, result, (v) => sparkline(v.filter(Number.isFinite), theme, 24)));
+  }
   if (gate.description) lines.push(['about', gate.description]);
   if (reading?.detail) lines.push(['detail', reading.detail]);
   if (result?.signedBy) lines.push(['signed', `${result.signedBy.actor} (${result.signedBy.role}) at ${new Date(result.signedBy.at).toISOString()}`]);

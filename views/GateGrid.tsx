@@ -7,7 +7,7 @@ import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { gridWindow } from './gridWindow.js';
 import { asciiOnly, fit, glyphs, tone, type Theme } from './theme.js';
-import { formatDuration, formatValue } from '../src/viewmodel/format.js';
+import { formatDuration, formatValue, judgedCell } from '../src/viewmodel/format.js';
 import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
 type Row = { kind: 'group'; name: string } | { kind: 'gate'; gate: GateConfig; index: number };
@@ -94,7 +94,11 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
   // One Text (one yoga node) per row with single-string children: the grid re-renders every
   // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
-  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)} ${fit(age, cols.age)}`;
+  // A judged gate's effect and interval need the value and threshold columns together.
+  const cells = gate.judge
+    ? fit(clean(judgedCell(gate, result)), cols.value + 1 + cols.threshold, g.ellipsis)
+    : `${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)}`;
+  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`;
   if (!selected) {
     return (
       <Text wrap="truncate">

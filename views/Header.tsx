@@ -43,6 +43,7 @@ export function Header() {
       mode: s.mode,
       inFlight: actionInFlight(s),
       auditFailing: s.audit.pending > 0 && s.audit.error !== undefined,
+      roomMark: s.room ? (!s.room.online ? 'ROOM OFFLINE' : s.room.backlog > 0 ? `ROOM BACKLOG ${s.room.backlog}` : '') : '',
     })),
   );
   const influence = h.pct === undefined ? '?%' : `${h.pct}%`;
@@ -93,6 +94,13 @@ export function Header() {
             </Text>
           </Box>
         ) : null}
+        {h.roomMark ? (
+          <Box flexShrink={0}>
+            <Text bold {...tone(theme, 'warn')}>
+              {`  ${h.roomMark}`}
+            </Text>
+          </Box>
+        ) : null}
         {h.readOnly ? (
           <Box flexShrink={0}>
             <Text bold inverse>
@@ -127,6 +135,7 @@ function SourcesLine() {
   const now = useWarroom((s) => s.now);
   // First on the line, so a narrow terminal cuts sources, never this; the first line stays as it was.
   const notify = useWarroom((s) => notifyFailingText(s.notify));
+  const room = useWarroom((s) => (s.room ? `${s.room.people}${s.room.dropped ? ` (${s.room.dropped} dropped)` : ''}` : ''));
   const list = Object.values(sources);
   return (
     <Text wrap="truncate">
@@ -136,6 +145,7 @@ function SourcesLine() {
         </Text>
       ) : null}
       {notify ? ' ' : ''}
+      {room ? `${plain(theme, room)}  ` : ''}
       <Text dimColor>sources </Text>
       {list.map((s, i) => {
         const f = feeds[s.id];

@@ -2,11 +2,18 @@
 import { Box, Text } from 'ink';
 import { KEY_HELP } from '../src/input/keyHints.js';
 
+/** Help lines that a short terminal drops first (they are also in the footer or self-evident). */
+const YIELDS_FIRST = new Set(['j/k, arrows', 'Enter', '/', 'r', '?']);
+
 export function HelpOverlay({ height }: { height: number }) {
   const room = Math.max(0, height - 1);
-  // Keys that do not fit are counted, never dropped silently (a short terminal hid `q`).
-  const shown = KEY_HELP.length > room ? KEY_HELP.slice(0, Math.max(0, room - 1)) : KEY_HELP;
-  const hidden = KEY_HELP.slice(shown.length);
+  // Keys that do not fit are counted, never dropped silently; moving around and finding things
+  // give way first, so the act keys and how to quit stay on a short terminal.
+  const over = KEY_HELP.length > room ? KEY_HELP.length - Math.max(0, room - 1) : 0;
+  const yielding = over ? KEY_HELP.filter(([k]) => YIELDS_FIRST.has(k)).slice(-over) : [];
+  const rest = KEY_HELP.filter((e) => !yielding.includes(e));
+  const shown = over > yielding.length ? rest.slice(0, rest.length - (over - yielding.length)) : rest;
+  const hidden = KEY_HELP.filter((e) => !shown.includes(e));
   return (
     <Box flexDirection="column" height={height}>
       <Text bold>Keys (any key closes)</Text>

@@ -219,7 +219,8 @@ export class Acts {
     const cfg = s.config;
     return toCriteria(cfg.gates, s.gates).map((c, i) => {
       const observed = s.gates[cfg.gates[i]!.id]?.observedAt;
-      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}), ...gateMetadata(cfg.gates[i]!) };
+      const judged = c.judgment ? { value_text: c.value_text!, judgment: c.judgment } : {};
+      return { id: c.id, title: c.title, group: c.group, severity: c.severity, status: c.status, value: c.value, threshold: c.threshold, ...(observed !== undefined ? { observedAt: observed } : {}), ...gateMetadata(cfg.gates[i]!), ...judged };
     });
   }
 

@@ -50,6 +50,23 @@ export class AutoRollback {
     for (const u of this.unsubscribe) u();
   }
 
+  /**
+   * The room on NATS: one kill per room. The claim resolves within its own budget (250 ms), with
+   * `by` when another console holds the key; otherwise this console sends.
+   */
+  private claimKill: ((key: string) => Promise<{ by?: string }>) | undefined;
+  useRoomKill(claim: (key: string) => Promise<{ by?: string }>): void {
+    this.claimKill = claim;
+  }
+
+  private standDown(gate: string, what: string, by: string): void {
+    this.acts.record({
+      what: 'note',
+      line: { type: 'note', text: `auto-rollback for ${gate} not sent: the room's kill by ${by} is already out`, actor: this.session.opts.actor },
+      event: { kind: 'gate', level: 'warn', text: `AUTO-ROLLBACK ${what}: the room's kill (by ${by}) is already out; standing down` },
+    });
+  }
+
   private onTriggers(effects: TriggerEffect[]): void {
     const s = this.session.store.getState();
     // A console that may not fire the kill only watches: it records and sends nothing.
@@ -97,8 +114,12 @@ export class AutoRollback {
       if (e.type === 'fire') {
         const armedAt = (s.banner.find((t) => t.gate === e.gate)?.firesAt ?? this.clock.now()) - AUTO_DELAY_MS;
         const key = roomKillKey(s.config.deployment.name, e.gate, armedAt);
-        const sent = this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, idempotencyKey: key, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
-        if (sent) this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `auto-rollback for ${e.gate} sent the kill-switch`, actor: s.actor, trigger: e.gate });
+        const fire = () => {
+          const sent = this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, idempotencyKey: key, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
+          if (sent) this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `auto-rollback for ${e.gate} sent the kill-switch`, actor: s.actor, trigger: e.gate });
+        };
+        if (this.claimKill) void this.claimKill(key).then((c) => (c.by !== undefined ? this.standDown(e.gate, what, c.by) : fire()));
+        else fire();
       }
     }
   }

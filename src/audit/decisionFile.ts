@@ -31,6 +31,9 @@ export interface DecisionCriterion {
   owner?: string;
   runbook?: string;
   description?: string;
+  /** Judged gates: the effect in words and the figures behind the verdict. */
+  value_text?: string;
+  judgment?: Record<string, unknown>;
 }
 
 export interface DecisionRecord {
@@ -131,6 +134,7 @@ export function buildDecisionRecord(input: DecisionInput, prevHash: string): Dec
       ...(c.owner !== undefined ? { owner: c.owner } : {}),
       ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
       ...(c.description !== undefined ? { description: c.description } : {}),
+      ...(c.judgment !== undefined ? { value_text: c.value_text, judgment: c.judgment } : {}),
     })),
     ...(input.score ? { score: { value: input.score.value, pass: input.score.pass, warning: input.score.warning } } : {}),
     ...(input.override ? { override: input.override } : {}),

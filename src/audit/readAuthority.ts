@@ -3,7 +3,7 @@
  * audit dir so that `check` and the console count exactly the same sign-offs (SPEC §9.1).
  * Lines past a verification failure never count; the caller is told why.
  */
-import { judgeSignoffs, standingWaivers, type Unverified } from './authority.js';
+import { judgeSignoffs, standingWaivers, type AuthorityRules, type ChainedLine, type Unverified } from './authority.js';
 import { judgeLine, signedRoom, UNSIGNED_NOTICE } from './judge.js';
 import { chainedLines, readLedgers } from './ledgerSet.js';
 import { rulesFor } from './signers.js';
@@ -29,6 +29,15 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     if (f.headProblem) warnings.push(`${f.name}: ${f.headProblem}; none of its lines count; run warroom audit verify`);
     return chainedLines(f);
   });
+  return judgeAuthority(lines, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
+}
+
+/**
+ * What counts among chained lines, wherever they were read (an audit dir, the room's stream):
+ * sign-offs by the one rule, standing waivers, and a warning for each waiver without authority.
+ */
+export function judgeAuthority(lines: readonly ChainedLine[], rules: AuthorityRules, opts: { now: number; approvedOnly: boolean }, warnings: string[] = []): Authority {
+  const now = opts.now;
   const judged = judgeSignoffs(lines, rules);
   // Waivers without authority are said too (sign-offs are, as unverified): never a silent drop.
   for (const { line, inChain } of lines) {
@@ -37,7 +46,7 @@ export async function readAuthority(config: Config, now = Date.now()): Promise<A
     if (!v.ok) warnings.push(`waiver of ${String((line as { gate?: unknown }).gate)} by ${line.actor} not counted: ${v.why}`);
   }
   // Invalidated waivers never count either (SPEC §9.5); with waiver.approvals only approved ones do.
-  const waivers = standingWaivers(lines, rules, { approvedOnly: config.waiver?.approvals !== undefined }).filter((w) => w.expires > now);
+  const waivers = standingWaivers(lines, rules, { approvedOnly: opts.approvedOnly }).filter((w) => w.expires > now);
   // Local mode never claims more than it knows: whatever it counted, nobody signed.
   if (!signedRoom(rules) && judged.counted.length + waivers.length > 0) warnings.push(`${judged.counted.length} sign-off(s) and ${waivers.length} waiver(s) counted, ${UNSIGNED_NOTICE} (set room.allowed_signers to count signed acts only)`);
   return { signoffs: judged.counted, waivers, unverified: judged.unverified, warnings };

@@ -67,8 +67,23 @@ export async function auditCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.positionals[0] === 'message') return messageCommand(p, io);
   if (p.positionals[0] === 'invalidate') return (await import('./invalidate.js')).invalidateCommand(p, io);
   if (p.positionals[0] !== 'verify' || p.positionals.length > 1) throw new CliError(`unknown audit subcommand "${p.positionals.join(' ')}"; ${USAGE}`, EXIT.USAGE);
+  if (p.values.room) return verifyRoomCommand(p, io);
   const dir = await auditDir(p, io);
   const res = await verifyAuditDir(dir, await roomRules(p, io));
   (res.ok ? io.stdout : io.stderr).write(`${res.message}\n`);
   return res.exitCode;
+}
+
+/** `audit verify --room`: the room's stream instead of a dir (loaded only then); 69 when it cannot be read. */
+async function verifyRoomCommand(p: Parsed, io: CliIo): Promise<number> {
+  const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+  if (!config.room.nats) throw new CliError('--room needs room.nats in the config', EXIT.USAGE);
+  let res;
+  try {
+    res = await (await import('../room/audit.js')).verifyRoom(config);
+  } catch (e) {
+    throw new CliError((e as Error).message, 69);
+  }
+  (res.ok ? io.stdout : io.stderr).write(`${res.message}\n`);
+  return res.ok ? 0 : 1;
 }

@@ -42,12 +42,14 @@ export function formatText(r: CheckReport): string {
   for (const c of r.criteria) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   const idW = Math.min(24, Math.max(4, ...r.criteria.map((c) => c.id.length)));
   const thW = Math.min(40, Math.max(9, ...r.criteria.map((c) => c.threshold.length)));
+  // A judged gate's effect and interval (`+31% [+22%, +40%] vs baseline`) need more than a number's width.
+  const valW = Math.min(36, Math.max(14, ...r.criteria.map((c) => (c.judgment ? (c.value_text ?? '').length : 0))));
   for (const [group, cs] of groups) {
     lines.push('', group);
     for (const c of cs) {
       const value = c.value_text ?? formatValue(c.value);
       const sev = c.severity === 'advisory' ? ' (advisory)' : c.severity === 'info' ? ' (info: not counted)' : '';
-      lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, 14), 14)} ${pad(c.threshold, thW)} ${oneLine(c.reason, 160)}${sev}`);
+      lines.push(`  ${pad(`[${c.status}]`, 9)} ${pad(c.id, idW)}  ${pad(oneLine(value, valW), valW)} ${pad(c.threshold, thW)} ${oneLine(c.reason, 160)}${sev}`);
     }
   }
   lines.push('', 'Sources: ' + r.sources.map((s) => `${s.id} ${s.state}${s.error ? ` (${oneLine(s.error, 120)})` : ''}`).join(' · '));

@@ -163,7 +163,7 @@ export async function runWatch(config: Config, opts: WatchOptions, deps: WatchDe
     }
     health.sort((a, b) => a.id.localeCompare(b.id));
     const now = clock.now();
-    const out = evaluateAll(config, { now, readings, signoffs: authority.signoffs, waivers: authority.waivers, sourceErrors }, memory);
+    const out = evaluateAll(config, { now, readings, signoffs: authority.signoffs, waivers: authority.waivers, sourceErrors, repeatedLooks: true }, memory);
     memory = out.memory;
     const report = buildReport(config, now, out.overall, toCriteria(config.gates, out.results), health);
     const changed = gateChanges(last?.criteria, report.criteria);

@@ -163,10 +163,14 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 
   // Started after every start-up error above, so nothing is left running. Loaded only when
   // sinks are configured (startup budget); it never sits on an action's path.
-  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, rules.signers ? { signers: rules.signers } : {}) : undefined;
+  // The room on NATS (loaded only when configured); the console never waits for it to connect.
+  const roomMod = run.config.room.nats ? await import('../room/link.js') : undefined;
+  const room = await roomMod?.startRoomLink(session, ledgerLink.ledger, run.clock);
+  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, { ...(room ? { speaks: room.speaks } : {}), ...(rules.signers ? { signers: rules.signers } : {}) }) : undefined;
 
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
+  roomMod?.linkRoomKill(controller, room);
   controller.useOverrides({ deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) });
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
   const offBell = session.store.subscribe((st, prev) => {
@@ -183,7 +187,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     await notify?.stop();
   }
   const recordsUnsaved = await closeDecisionRecords(io);
-  const unsaved = (await closeAudit(ledgerLink, io)) || recordsUnsaved;
+  const unsaved = (await closeAudit(ledgerLink, io, room)) || recordsUnsaved;
   const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
   if (telemetryError) io.stderr.write(`warroom: ${telemetryError}\n`);
   await rec?.close();
@@ -206,10 +210,12 @@ async function closeDecisionRecords(io: CliIo): Promise<boolean> {
 }
 
 /** Flushes the ledger; lines still not on disk go to a rescue file, named on stderr. True when any were unsaved. */
-async function closeAudit(link: LedgerLink, io: CliIo): Promise<boolean> {
+async function closeAudit(link: LedgerLink, io: CliIo, room?: { stop(): Promise<void> }): Promise<boolean> {
   const ledger = link.ledger;
-  if (!ledger) return link.close().then(() => false);
+  if (!ledger) return Promise.all([link.close(), room?.stop()]).then(() => false);
   await ledger.flush(3000).catch(() => {});
+  // Lines on disk go to the room's stream now if it is up; else at the next start.
+  await room?.stop();
   const pending = ledger.pending();
   let rescued: string | undefined;
   let rescueError: string | undefined;

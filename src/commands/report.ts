@@ -47,10 +47,9 @@ async function reportRules(p: Parsed, io: CliIo): Promise<ReportOptions> {
 
 export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.values.notify) return reportNotify(p, io);
-  const dir = await auditDir(p, io);
   let md: string;
   try {
-    md = await renderReport(dir, await reportRules(p, io));
+    md = p.values.room ? await roomReport(p, io) : await renderReport(await auditDir(p, io), await reportRules(p, io));
   } catch (err) {
     if (err instanceof AuditReportError) throw new CliError(err.message, EXIT.USAGE);
     throw err;
@@ -61,4 +60,15 @@ export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
     io.stdout.write(`report written to ${out}\n`);
   } else io.stdout.write(md);
   return 0;
+}
+
+/** `report --room`: from the room's stream (loaded only then). */
+async function roomReport(p: Parsed, io: CliIo): Promise<string> {
+  const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+  if (!config.room.nats) throw new CliError('--room needs room.nats in the config', EXIT.USAGE);
+  try {
+    return await (await import('../room/audit.js')).renderRoomReport(config);
+  } catch (e) {
+    throw new CliError((e as Error).message, 69);
+  }
 }

@@ -13,6 +13,8 @@ import { checkJsonPathSyntax } from '../sources/jsonPath.js';
 import { DEFAULT_MAX_FIRING_ALERTS } from '../feed/alertBook.js';
 import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import { buildRunbooks } from './runbooks.js';
+import { buildJudgedGate } from './sections/judgment.js';
+import { buildNats, natsSchema } from './sections/room.js';
 import { parseListen } from '../telemetry/listen.js';
 import type {
   ActionConfig,
@@ -411,6 +413,11 @@ export function buildConfig(raw: unknown, where: { file: string; baseDir: string
     const r = parseAt(roomSchema, raw.room, ['room']);
     if (r?.allowed_signers) room.allowedSigners = resolve(where.baseDir, expandHome(r.allowed_signers));
     if (r?.signing_key) room.signingKey = resolve(where.baseDir, expandHome(r.signing_key));
+    // room.nats: its own section module (validated on its own, like every section).
+    if (r?.nats !== undefined && r.nats !== null) {
+      const n = parseAt(natsSchema, r.nats, ['room', 'nats']);
+      if (n && deployment) room.nats = buildNats(n, deployment.name, where.baseDir);
+    }
   }
 
   // --- notify (SPEC §9.4): each sink on its own
@@ -655,6 +662,10 @@ function buildGate(g: RawGate, p: Path, ctx: GateCtx): GateConfig | undefined {
   const src = ctx.sourceRefs[g.source];
   if (!src) return undefined;
 
+  if (g.compare !== undefined || g.trend !== undefined) {
+    const full = ctx.sources[g.source];
+    return before.n || !full ? undefined : buildJudgedGate(g, p, base, full, add);
+  }
   const sel = checkSelector(src, g, p, err);
   if (g.baseline_query !== undefined && src.type !== 'prometheus') err([...p, 'baseline_query'], `baseline_query needs a prometheus source; "${src.id}" is ${src.type}`);
   if (g.baseline_metric !== undefined && src.type !== 'scrape') err([...p, 'baseline_metric'], `baseline_metric needs a scrape source; "${src.id}" is ${src.type}`);

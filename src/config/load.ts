@@ -10,6 +10,7 @@ import { MIN_SECRET_LENGTH, redact } from '../util/redact.js';
 import { buildConfig, type BuildProblem } from './build.js';
 import { interpolateTree, type Env, type Path } from './interpolate.js';
 import { formatPath } from './problems.js';
+import { natsSecrets } from './sections/room.js';
 import type { Config, ConfigProblem, NotifySinkConfig } from './types.js';
 
 export { formatProblems } from './problems.js';
@@ -75,7 +76,7 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
 
   if (problems.length || !built.config) return { ok: false, problems: sortProblems(dedupe(problems)) };
   // A Slack/Teams webhook's path is its credential even when written inline; a routing key is one too.
-  built.config.secrets = [...new Set([...secrets, ...notifySecrets(built.config.notify ?? [])])];
+  built.config.secrets = [...new Set([...secrets, ...notifySecrets(built.config.notify ?? []), ...natsSecrets(built.config.room.nats)])];
   if (interp.masks.length) built.config.secretMasks = interp.masks;
   const short = interp.used.filter((u) => u.length > 0 && u.length < MIN_SECRET_LENGTH).map((u) => u.name);
   if (short.length) built.config.shortSecretNames = [...new Set(short)].sort();

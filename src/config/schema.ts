@@ -5,11 +5,13 @@
  * need more than one section (source references, roles) live in rules.ts.
  */
 import { z } from 'zod';
+import { NATS_KEYS } from './sections/room.js';
 import { parseDuration } from './duration.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';
 import { parseMatcher } from '../sources/alertMatch.js';
 import { parseListen } from '../telemetry/listen.js';
+import { compareSchema, trendSchema, JUDGMENT_KEYS } from './sections/judgment.js';
 
 // A config is validated once per run: zod's default of generating and compiling a fast
 // parser per object schema on first use costs more than it saves (~12 ms of startup, measured).
@@ -259,6 +261,9 @@ export const gateSchema = z.strictObject({
   no_failures_within: duration({ min: 1, minText: '1ms' }).optional(),
   // SPEC §9.5: the runbook `x` runs for this gate; the reference is checked in build.ts.
   remedy: idString('remedy (a runbook id)').optional(),
+  // Statistical judgment over a window (sections/judgment.ts).
+  compare: z.lazy(() => compareSchema).optional(),
+  trend: z.lazy(() => trendSchema).optional(),
 });
 export type RawGate = z.output<typeof gateSchema>;
 
@@ -304,7 +309,7 @@ export const approvalsSchema = z.strictObject({
 export const waiverSchema = z.strictObject({ approvals: approvalsSchema.optional() });
 
 /** SPEC §9.1: who may sign, and the key this console signs with. */
-export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional() });
+export const roomSchema = z.strictObject({ allowed_signers: nonEmpty.optional(), signing_key: nonEmpty.optional(), nats: z.unknown().optional() });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 /** Date.parse rolls 2026-02-30 over to March; a start time that does not exist is a typo. */
@@ -435,6 +440,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...Object.keys(gateSchema.shape),
   ...Object.keys(decisionSchema.shape),
   ...Object.keys(roomSchema.shape),
+  ...NATS_KEYS,
   'pass', 'warning',
   'approvals', 'roles', 'count', 'expires',
   'start', 'max_step', 'stages', 'influence', 'hold', 'checkpoints', 'at', 'label',
@@ -442,4 +448,5 @@ export const KNOWN_KEYS: readonly string[] = [
   'on', 'every', 'throttle', 'queue', 'routing_key',
   'runbooks', 'title', 'params', 'roles', 'confirm', 'choice', 'max_length',
   'otlp', 'endpoint', 'metrics_listen',
+  ...JUDGMENT_KEYS,
 ];

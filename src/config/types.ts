@@ -4,6 +4,7 @@
  * that output paths can redact them.
  */
 import type { Threshold } from './threshold.js';
+import type { NatsConfig } from './sections/room.js';
 
 export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'alertmanager' | 'manual';
 
@@ -133,6 +134,28 @@ export interface GateConfig {
   weight?: number;
   /** A runbook id (actions.runbooks) that `x` runs for this gate (SPEC §9.5). */
   remedy?: string;
+  /** compare:/trend: statistical judgment over a window (config/sections/judgment.ts). */
+  judge?: JudgeConfig;
+  /** A worse status must hold this many evaluations in a row to show (judged gates: 3 unless `for:` is given). */
+  forEvaluations?: number;
+}
+
+/** A judged gate: canary against baseline (`compare`) or the slope of one series (`trend`). */
+export interface JudgeConfig {
+  kind: 'compare' | 'trend';
+  /** compare: PromQL queries (prometheus), metrics (scrape) or keys (websocket). */
+  canary?: string;
+  baseline?: string;
+  /** trend: the one series. */
+  series?: string;
+  window: number; // ms
+  step: number; // ms
+  bad: 'increase' | 'decrease' | 'either';
+  /** Fraction (0.1 = 10 %); trend: per hour. */
+  tolerance: number;
+  /** Fraction (0.95). */
+  confidence: number;
+  minSamples: number;
 }
 
 export interface DecisionConfig {
@@ -158,6 +181,8 @@ export interface ApprovalRule {
 export interface RoomConfig {
   allowedSigners?: string;
   signingKey?: string;
+  /** SPEC §10.1: the room on NATS JetStream; absent = the embedded default. */
+  nats?: NatsConfig;
 }
 
 export interface CheckpointConfig {

@@ -1,4 +1,5 @@
 /** Shared vocabulary of the engine; no I/O here. */
+import type { Figures } from '../judge/verdict.js';
 
 /** A value read from a source: a number (NaN/±Inf allowed, never PASS), a boolean or a word. */
 export type Value = number | boolean | string;
@@ -28,6 +29,8 @@ export interface Reading {
   fail?: string;
   /** A pass is held at WARN for this reason (an active silence that may hide what the gate watches). */
   hold?: string;
+  /** A judged gate's window (prometheus range query): every point, oldest first; `value` is the newest. */
+  series?: { t: number; v: number }[];
 }
 
 /** Status of one criterion as written to the audit trail and shown as a light. */
@@ -87,6 +90,10 @@ export interface GateResult {
   pendingSince?: number;
   waiver?: Waiver;
   signedBy?: Signoff;
+  /** Judged gates (compare/trend): the figures behind the verdict (effect, interval, p, m, n). */
+  judgment?: Figures;
+  /** Judged gates: the window's series (canary `a`, baseline `b`; a trend has only `a`), for sparklines. */
+  series?: { a: number[]; b?: number[] };
 }
 
 export interface OverallResult {

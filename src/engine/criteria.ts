@@ -1,6 +1,8 @@
 /** The criteria snapshot written into `check --format json` and decision records (SPEC §5). */
 import type { GateConfig, Severity } from '../config/types.js';
 import type { CriterionStatus, GateResult, Value } from '../core/types.js';
+import { judgmentJson } from '../judge/verdict.js';
+import { judgedValueText } from '../judge/display.js';
 
 export interface Criterion {
   id: string;
@@ -20,6 +22,8 @@ export interface Criterion {
   description?: string;
   /** SPEC §9.5: the gate's weight in decision.score, when configured. */
   weight?: number;
+  /** Judged gates: kind, m, n, shift, ci, effect, p (compare) or slope, ci, relative (trend). */
+  judgment?: Record<string, unknown>;
 }
 
 /** The metadata keys a criterion carries when the gate has them (records, check json). */
@@ -48,7 +52,11 @@ export function toCriteria(gates: readonly GateConfig[], results: Readonly<Recor
       ...gateMetadata(g),
       ...(g.weight !== undefined ? { weight: g.weight } : {}),
     };
-    if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    if (r?.judgment) {
+      c.judgment = judgmentJson(r.judgment);
+      c.value_text = judgedValueText(r.judgment);
+    }
+    else if (typeof v === 'number' && !Number.isFinite(v)) c.value_text = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
     return c;
   });
 }

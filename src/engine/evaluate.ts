@@ -12,6 +12,8 @@ export interface EngineInput {
   waivers: readonly Waiver[];
   /** Why a source that is down failed, by source id: the reason of a gate it never fed. */
   sourceErrors?: Readonly<Record<string, string | undefined>>;
+  /** The console and `check --watch` look again and again: judged gates use the repeated-looks rule. */
+  repeatedLooks?: boolean;
 }
 
 export interface EngineOutput {
@@ -41,6 +43,7 @@ export function evaluateAll(
     if (mem) gi.memory = mem;
     const down = input.sourceErrors?.[gate.source];
     if (down) gi.sourceError = down;
+    if (input.repeatedLooks) gi.repeated = true;
     const { result, memory: m } = evaluateGate(gate, gi);
     results[gate.id] = result;
     nextMemory[gate.id] = m;

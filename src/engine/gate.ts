@@ -6,12 +6,21 @@ import type { GateConfig } from '../config/types.js';
 import { compare, truthy, type Threshold } from '../config/threshold.js';
 import { formatDuration } from '../config/duration.js';
 import type { CriterionStatus, GateResult, Reading, Signoff, Value, Waiver } from '../core/types.js';
+import { judgeGate, type WindowSamples } from '../judge/gateJudgment.js';
+import type { SeqState } from '../judge/sequential.js';
 
 /** What `for:` needs to remember between evaluations. */
 export interface GateMemory {
   shown?: CriterionStatus;
   /** Since when the raw status has been worse than the shown one. */
   worseSince?: number;
+  /** Judged gates: how many evaluations (distinct observation times) the worse status has lasted. */
+  worseCount?: number;
+  worseAt?: number;
+  /** Judged gates on sources without range queries: the window's samples seen so far. */
+  samples?: WindowSamples;
+  /** Compare gates under repeated looks: the sequential rule's state. */
+  seq?: SeqState;
 }
 
 export interface GateInput {
@@ -23,6 +32,8 @@ export interface GateInput {
   memory?: GateMemory;
   /** The gate's source is down with this error (shown when there is no reading at all). */
   sourceError?: string;
+  /** Evaluated again and again (console, check --watch), not once (check): judged gates use the repeated-looks rule. */
+  repeated?: boolean;
 }
 
 interface Raw {
@@ -169,28 +180,40 @@ export function activeWaiver(gateId: string, waivers: readonly Waiver[] | undefi
  * With no history the raw status shows at once, for the same reason.
  */
 export function evaluateGate(gate: GateConfig, input: GateInput): { result: GateResult; memory: GateMemory } {
-  const raw = rawStatus(gate, input);
+  const judged = gate.judge ? judgeGate(gate, gate.judge, judgeInput(input)) : undefined;
+  const raw: Raw = judged ?? rawStatus(gate, input);
   const prev = input.memory ?? {};
   let shown: CriterionStatus = raw.status;
   let memory: GateMemory = { shown: raw.status };
   let reason = raw.reason;
   let pendingSince: number | undefined;
   const prevShown = prev.shown;
+  const forCount = gate.forEvaluations ?? 0;
   if (
-    gate.for > 0 &&
+    (gate.for > 0 || forCount > 1) &&
     prevShown !== undefined &&
     prevShown !== 'UNKNOWN' &&
     raw.status !== 'UNKNOWN' &&
     RANK[raw.status]! > RANK[prevShown]!
   ) {
     const since = prev.worseSince ?? input.now;
-    if (input.now - since < gate.for) {
+    // An evaluation counts once per new observation: redrawing the same data is not another look.
+    const count = (prev.worseCount ?? 0) + (prev.worseAt === undefined || raw.observedAt !== prev.worseAt ? 1 : 0);
+    if (gate.for > 0 ? input.now - since < gate.for : count < forCount) {
       shown = prevShown;
       pendingSince = since;
       memory = { shown: prevShown, worseSince: since };
-      reason = `${raw.status} pending ${formatDuration(input.now - since)} of ${formatDuration(gate.for)}: ${raw.reason}`;
+      if (gate.for > 0) {
+        reason = `${raw.status} pending ${formatDuration(input.now - since)} of ${formatDuration(gate.for)}: ${raw.reason}`;
+      } else {
+        memory.worseCount = count;
+        if (raw.observedAt !== undefined) memory.worseAt = raw.observedAt;
+        reason = `${raw.status} pending ${count} of ${forCount} evaluations: ${raw.reason}`;
+      }
     }
   }
+  if (judged?.samples) memory.samples = judged.samples;
+  if (judged?.seq) memory.seq = judged.seq;
   const waiver = activeWaiver(gate.id, input.waivers, input.now);
   const result: GateResult = {
     id: gate.id,
@@ -204,5 +227,20 @@ export function evaluateGate(gate: GateConfig, input: GateInput): { result: Gate
   if (pendingSince !== undefined) result.pendingSince = pendingSince;
   if (waiver) result.waiver = waiver;
   if (raw.signedBy) result.signedBy = raw.signedBy;
+  if (judged) {
+    result.series = judged.series;
+    if (judged.figures) result.judgment = judged.figures;
+  }
   return { result, memory };
+}
+
+function judgeInput(input: GateInput): Parameters<typeof judgeGate>[2] {
+  const j: Parameters<typeof judgeGate>[2] = { now: input.now };
+  if (input.reading) j.reading = input.reading;
+  if (input.baseline) j.baseline = input.baseline;
+  if (input.sourceError) j.sourceError = input.sourceError;
+  if (input.memory?.samples) j.samples = input.memory.samples;
+  if (input.memory?.seq) j.seq = input.memory.seq;
+  if (input.repeated) j.repeated = true;
+  return j;
 }

@@ -1,6 +1,7 @@
 /** Which probes each source must answer for a config: gates, baselines, the influence metric. */
 import type { Config, GateConfig } from '../config/types.js';
 import type { Probe } from '../sources/types.js';
+import { judgedProbes } from '../judge/probes.js';
 
 export const gateProbeId = (gateId: string) => `gate:${gateId}`;
 export const baselineProbeId = (gateId: string) => `baseline:${gateId}`;
@@ -27,6 +28,10 @@ export function probesBySource(config: Config): Record<string, Probe[]> {
   for (const id of Object.keys(config.sources)) out[id] = [];
   for (const g of config.gates) {
     if (g.source === 'manual' || !out[g.source]) continue;
+    if (g.judge) {
+      out[g.source]!.push(...judgedProbes({ gate: gateProbeId(g.id), baseline: baselineProbeId(g.id) }, g.judge, config.sources[g.source]?.type));
+      continue;
+    }
     out[g.source]!.push(gateProbe(g));
     if (g.baselineQuery) out[g.source]!.push({ id: baselineProbeId(g.id), query: g.baselineQuery });
     if (g.baselineMetric) out[g.source]!.push({ id: baselineProbeId(g.id), metric: g.baselineMetric });

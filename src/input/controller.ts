@@ -45,11 +45,18 @@ export class Controller {
     private readonly wallNow: () => number = () => Date.now(),
   ) {
     this.acts = new Acts(session, ledger, clock);
-    const autoRollback = new AutoRollback(session, runner, this.acts, clock);
-    this.unsubscribe.push(() => autoRollback.dispose());
+    this.autoRollback = new AutoRollback(session, runner, this.acts, clock);
+    this.unsubscribe.push(() => this.autoRollback.dispose());
     this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
     // Checkpoint acks come from the ledger through the judge (session/ledgerLink.ts).
+  }
+
+  private readonly autoRollback: AutoRollback;
+
+  /** The room on NATS: one kill per room (the auto-rollback claims before it sends). */
+  useRoomKill(claim: (key: string) => Promise<{ by?: string }>): void {
+    this.autoRollback.useRoomKill(claim);
   }
 
   dispose(): void {

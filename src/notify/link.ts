@@ -34,6 +34,8 @@ export interface NotifyLink {
 }
 
 export type NotifyLinkOptions = Partial<Pick<HubOptions, 'sender' | 'backoffBaseMs' | 'backoffCapMs' | 'random'>> & {
+  /** Who speaks for the room, asked at each message (the room on NATS: its speaker key); default: the holder of ledger.jsonl. */
+  speaks?: () => boolean;
   /** room.allowed_signers when configured: an act this console wrote without its authority is never announced as one. */
   signers?: readonly AllowedSigner[];
 };
@@ -49,6 +51,7 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
     return undefined;
   }
   const primary = ledger.primary;
+  const speaks = opts.speaks ?? (() => primary);
   const store = session.store;
   const failureLines = new Map<string, number>();
 
@@ -111,7 +114,7 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
       if (line.type === 'notify.failed') continue;
       // Every line feeds the episode memory; a room line is posted by the lock holder only.
       const e = derive.event(line, c);
-      if (!e || (!primary && isRoomLine(line))) continue;
+      if (!e || (isRoomLine(line) && !speaks())) continue;
       // The one judge (a console without a signing key in a signed room): a claim is not news of an act.
       const v = signers ? judgeLine(line, { signers, now: clock.now() }) : { ok: true as const };
       if (v.ok) emit(e);
@@ -134,26 +137,26 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   const watch = () => {
     storeQueued = false;
     const s = store.getState();
-    if (primary && Object.keys(s.gates).length > 0) {
+    if ((primary || opts.speaks) && Object.keys(s.gates).length > 0) {
       const now = s.overall.overall;
       // The first evaluated light is where the window stands, not news.
       if (lastOverall !== undefined && now !== lastOverall) {
         if (now === 'NO-GO') episode = `${s.config.deployment.name}/overall/${new Date(clock.now()).toISOString()}`;
-        emit(overallEvent(ctx(s), lastOverall, episode));
+        if (speaks()) emit(overallEvent(ctx(s), lastOverall, episode));
         if (lastOverall === 'NO-GO' && now !== 'NO-GO') episode = undefined;
       }
       lastOverall = now;
     }
-    if (primary && s.ramp) {
+    if ((primary || opts.speaks) && s.ramp) {
       const due = s.ramp.due;
       const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
-      if (due && key !== lastDue) emit(checkpointEvent(ctx(s), { stage: due.stage, offsetMs: due.offsetMs, label: due.label, state: 'due' }));
+      if (due && key !== lastDue && speaks()) emit(checkpointEvent(ctx(s), { stage: due.stage, offsetMs: due.offsetMs, label: due.label, state: 'due' }));
       lastDue = key;
       for (const cp of s.ramp.checkpoints) {
         const k = `${cp.stage}:${cp.offsetMs}`;
         if (cp.state === 'missed' && !missed.has(k)) {
           missed.add(k);
-          emit(checkpointEvent(ctx(s), { stage: cp.stage, offsetMs: cp.offsetMs, label: cp.label, state: 'missed' }));
+          if (speaks()) emit(checkpointEvent(ctx(s), { stage: cp.stage, offsetMs: cp.offsetMs, label: cp.label, state: 'missed' }));
         }
       }
     }
@@ -169,14 +172,14 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   });
 
   // --- every: periodic status, per sink (primary)
-  const timers = primary
-    ? hub.sinks.filter((s) => s.sink.every !== undefined).map((s) => every(clock, s.sink.every!, () => emit(statusEvent(ctx()), (x) => x === s)))
+  const timers = primary || opts.speaks
+    ? hub.sinks.filter((s) => s.sink.every !== undefined).map((s) => every(clock, s.sink.every!, () => (speaks() ? emit(statusEvent(ctx()), (x) => x === s) : undefined)))
     : [];
 
   session.live.event({
     kind: 'system',
     level: 'info',
-    text: `notifying ${hub.sinks.map((s) => s.label).join(', ')}${primary ? '' : ' (this console\'s own acts only: another console holds ledger.jsonl and speaks for the room)'}`,
+    text: `notifying ${hub.sinks.map((s) => s.label).join(', ')}${opts.speaks ? ' (room-wide messages while this console holds the room\'s speaker key)' : primary ? '' : ' (this console\'s own acts only: another console holds ledger.jsonl and speaks for the room)'}`,
   });
 
   return {

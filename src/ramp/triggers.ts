@@ -20,6 +20,7 @@
  *   influence is observed at 0 the rollback has done its job and the trigger returns to
  *   idle, so raising influence again while the gate is still FAIL triggers again.
  */
+import { judgedValueText } from '../judge/display.js';
 import type { GateResult } from '../core/types.js';
 
 export type TriggerPhase = 'idle' | 'raised' | 'armed' | 'fired' | 'cancelled';
@@ -91,7 +92,8 @@ export function stepTriggers(prev: Record<string, TriggerState>, input: TriggerI
     // A mode change (config reload) starts over rather than mixing semantics.
     let s: TriggerState = before && before.mode === mode ? { ...before } : idle(g.id, mode, now);
     if (res) {
-      s.value = res.value;
+      // A judged gate's value is its effect in words ("+31% [+22%, +40%] vs baseline"), for the banner and messages.
+      s.value = res.judgment ? judgedValueText(res.judgment) : res.value;
       s.threshold = res.threshold;
     }
 

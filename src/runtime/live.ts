@@ -161,7 +161,7 @@ export class LiveEngine {
     const cfg = state.config;
     const sourceErrors: Record<string, string> = {};
     for (const [id, h] of Object.entries(this.health)) if (h.state === 'down') sourceErrors[id] = h.error ?? 'no answer';
-    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers, sourceErrors }, this.memory);
+    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers, sourceErrors, repeatedLooks: true }, this.memory);
     this.memory = out.memory;
     const events = this.pendingEvents;
     this.pendingEvents = [];

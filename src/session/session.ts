@@ -161,8 +161,25 @@ export class Session {
     return this.events.on(name, listener);
   }
 
-  /** Publishes our own action to every connected feed (SPEC §3). */
+  /** With the room on NATS, console-to-console traffic goes there instead of the feeds (SPEC §10.1). */
+  private roomSink: ((msg: Publishable) => void) | undefined;
+  private readonly roomStatus = new Map<string, string>();
+
+  useRoom(publish: (msg: Publishable) => void): void {
+    this.roomSink = publish;
+  }
+
+  /** A frame from another console over the room: the same path (and judges) as a feed frame. */
+  receive(sourceId: string, msg: FeedMessage): void {
+    this.opts.recorder?.('feed', { sourceId, msg });
+    const line = feedEventLine(msg, this.roomStatus);
+    if (line) this.live.event(line);
+    this.events.emit('feed', { msg, sourceId });
+  }
+
+  /** Publishes our own action to every connected feed (SPEC §3), or to the room. */
   publish(msg: Publishable): void {
+    if (this.roomSink) return this.roomSink(msg);
     for (const a of this.adapters.values()) {
       if (a.type === 'websocket') (a as WebsocketSourceAdapter).client.publish(msg as never);
     }

@@ -76,6 +76,17 @@ export function families(s: SimSnapshot): Family[] {
     g('sim_error_ratio', 'Share of requests answered with an error (0..1).', s.errorRatio),
     g('sim_latency_p99_seconds', '99th percentile request latency in seconds.', s.p99Seconds),
     g('sim_scenario_info', 'The running simulator scenario.', 1, { scenario: s.scenario }),
+    ...(s.tracks
+      ? [{
+          name: 'sim_track_latency_p99_seconds',
+          help: '99th percentile request latency in seconds, per deployment track (canary scenarios).',
+          type: 'gauge' as const,
+          samples: [
+            { labels: { track: 'canary' }, value: s.tracks.canary },
+            { labels: { track: 'stable' }, value: s.tracks.stable },
+          ],
+        }]
+      : []),
   ];
 }
 

@@ -5,6 +5,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import {
+  HEALTHY_SERVICE,
+  TRACK_NOISE,
   LATENCY_BUCKETS,
   SCENARIO_DEFS,
   isScenario,
@@ -46,6 +48,8 @@ export interface SimSnapshot {
   costUsd: number;
   pageAlertsFiring: number;
   alerts: AlertDef[];
+  /** Canary scenarios: p99 seconds per `track` label. */
+  tracks?: { canary: number; stable: number };
 }
 
 export type ControlRequest =
@@ -309,6 +313,12 @@ export class SimModel {
       costUsd: round(costUsd, 6),
       pageAlertsFiring: alerts.filter((a) => a.severity === 'page').length,
       alerts,
+      ...(def.tracks
+        ? { tracks: {
+            canary: round(HEALTHY_SERVICE.p99 * def.tracks.canary(e) * (1 + TRACK_NOISE * n(6)), 4),
+            stable: round(HEALTHY_SERVICE.p99 * def.tracks.stable(e) * (1 + TRACK_NOISE * n(7)), 4),
+          } }
+        : {}),
     };
   }
 }

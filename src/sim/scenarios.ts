@@ -3,7 +3,7 @@
  * scenario started". Kept apart from the model so the numbers are easy to read and tune.
  */
 
-export const SCENARIOS = ['healthy', 'entropy-collapse', 'page-alert', 'feed-flap', 'slow-control'] as const;
+export const SCENARIOS = ['healthy', 'entropy-collapse', 'page-alert', 'feed-flap', 'slow-control', 'canary-healthy', 'canary-regression'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function isScenario(name: unknown): name is ScenarioName {
@@ -64,7 +64,18 @@ export interface ScenarioDef {
   qSpread(e: number): number;
   /** feed-flap: the WS server drops every client this often (wall ms). */
   flapsFeed: boolean;
+  /**
+   * Canary scenarios: p99 latency of the canary and the stable track, as factors of the healthy p99 at `e` ms
+   * (each sample also gets its own noise). Absent: no `track` series are served.
+   */
+  tracks?: { canary(e: number): number; stable(e: number): number };
 }
+
+/** Per-sample noise of the track series, as a share of their level (uniform, ±). */
+export const TRACK_NOISE = 0.1;
+/** canary-regression: the canary's p99 is this much worse from REGRESSION_AT into the scenario. */
+export const REGRESSION_FACTOR = 1.25;
+export const REGRESSION_AT = 60_000;
 
 const HEALTHY_ENTROPY = 0.93;
 const HEALTHY_Q_SPREAD = 1.5;
@@ -107,4 +118,8 @@ export const SCENARIO_DEFS: Record<ScenarioName, ScenarioDef> = {
   },
   'feed-flap': { ...base, flapsFeed: true },
   'slow-control': { ...base, controlDelayMs: 4000, killMoveMs: 15_000, setMoveMs: 15_000 },
+  // Canary and baseline from one distribution: a compare gate must not cry wolf.
+  'canary-healthy': { ...base, tracks: { canary: flat(1), stable: flat(1) } },
+  // The canary's p99 steps up by 25 % a minute in: a compare gate must FAIL soon after.
+  'canary-regression': { ...base, tracks: { canary: (e) => (e >= REGRESSION_AT ? REGRESSION_FACTOR : 1), stable: flat(1) } },
 };

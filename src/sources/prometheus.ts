@@ -12,6 +12,7 @@ import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { manySeries } from './scrape.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
+import { queryRange } from './promRange.js';
 
 type ProbeOutcome = { kind: 'reading'; reading: Reading } | { kind: 'source'; error: string };
 
@@ -50,6 +51,7 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
         probes.map(async (p): Promise<[string, ProbeOutcome]> => {
           const q = p.query ?? p.metric;
           if (!q) return [p.id, { kind: 'reading', reading: { value: null, observedAt: ctx.clock.now(), error: 'no query given for this probe' } }];
+          if (p.range) return [p.id, await queryRange(cfg, q, p.range, ctx)];
           return [p.id, await query(q, ctx)];
         }),
       );

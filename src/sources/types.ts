@@ -18,6 +18,8 @@ export interface Probe {
   alerts?: { filter: string[]; silences: 'warn' | 'ignore' };
   /** files: the JSON field read as the value, and the artifact-history rules. */
   files?: FileRules;
+  /** prometheus: read the window [now − window, now] at step (a judged gate) instead of the instant value. */
+  range?: { window: number; step: number; role: 'canary' | 'baseline' | 'series' };
 }
 
 export interface FileRules {

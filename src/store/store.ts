@@ -27,6 +27,21 @@ export interface EventEntry {
   origin?: string;
 }
 
+/** What the header says of the room on NATS: `ROOM OFFLINE`, `ROOM BACKLOG n`, `room 3: alice* bob carol(ro)`. */
+export interface RoomHeader {
+  online: boolean;
+  backlog: number;
+  people: string;
+  dropped: number;
+}
+
+/** A write only when it changed. */
+export function setRoomHeader(store: WarroomStore, room: RoomHeader): void {
+  const r = store.getState().room;
+  if (r && r.online === room.online && r.backlog === room.backlog && r.people === room.people && r.dropped === room.dropped) return;
+  store.setState({ room });
+}
+
 export interface FeedView {
   sourceId: string;
   state: 'connecting' | 'open' | 'closed';
@@ -121,6 +136,8 @@ export interface WarroomState {
   bell: number;
   /** The audit trail's health: lines not yet on disk and why (SPEC §9.1), and a pending quit. */
   audit: AuditView;
+  /** The room on NATS (SPEC §10.1), when configured. */
+  room?: RoomHeader;
   /** A refused key or a short confirmation, shown above the footer until replaced. */
   notice?: Notice;
   /** Notification sinks (absent when none run in this console). */

@@ -5,3 +5,4 @@ export { gateProbeId } from '../engine/probes.js';
 export { checkpointLabel, formatT } from '../ramp/timeline.js';
 export { pctText } from '../flows/validate.js';
 export { LIGHT_WORD } from '../core/status.js';
+export { judgedCell, judgedDetail } from '../judge/display.js';

@@ -27,6 +27,8 @@ export interface StartPrometheusOptions {
   scrapeInterval?: string;
   /** Text of a rules file (YAML `groups:`), loaded with evaluation_interval 1s. */
   rules?: string;
+  /** A TSDB directory to start from (e.g. blocks backfilled with promtool); default a fresh one. */
+  dataDir?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -69,7 +71,7 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Tes
     bin: PROMETHEUS_BIN,
     args: [
       `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${opts.dataDir ?? join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],

@@ -34,13 +34,13 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function consoleOf(actor: string, dir: string, clock: FakeClock, answer: () => SendResult = () => ({ ok: true, status: 200 })) {
+async function consoleOf(actor: string, dir: string, clock: FakeClock, answer: () => SendResult = () => ({ ok: true, status: 200 }), speaks?: () => boolean) {
   const config = testConfig({ audit: { dir }, notify: [sink] }, GATES);
   const ledger = await Ledger.open(dir, { clock, deployment: config.deployment.name, environment: config.deployment.environment, lockAs: actor });
   ledgers.push(ledger);
   const session = new Session({ config, actor, clock });
   const sent: Record<string, any>[] = [];
-  const link = startNotifyLink(session, ledger, clock, { sender: () => async (req) => (sent.push(req.body as Record<string, any>), answer()) })!;
+  const link = startNotifyLink(session, ledger, clock, { sender: () => async (req) => (sent.push(req.body as Record<string, any>), answer()), ...(speaks ? { speaks } : {}) })!;
   links.push(link);
   return { session, ledger, link, sent };
 }
@@ -54,6 +54,35 @@ function light(s: Session, overall: 'GO' | 'NO-GO', entropy: number) {
 }
 
 describe('notifyLink', () => {
+  it('with the room on NATS, room-wide events follow the speaker key as it moves; own acts always go', async () => {
+    const clock = new FakeClock();
+    const da = mkdtempSync(join(tmpdir(), 'warroom-notify-'));
+    const db = mkdtempSync(join(tmpdir(), 'warroom-notify-'));
+    dirs.push(da, db);
+    let speaker = 'alice';
+    // Two machines: each console holds its own ledger.jsonl, so the lock says nothing about the room.
+    const a = await consoleOf('alice', da, clock, undefined, () => speaker === 'alice');
+    const b = await consoleOf('bob', db, clock, undefined, () => speaker === 'bob');
+    for (const c of [a, b]) light(c.session, 'GO', 0.95);
+    await flush();
+    for (const c of [a, b]) light(c.session, 'NO-GO', 0.71);
+    await flush();
+    expect(a.sent.map((x) => x.event)).toEqual(['overall']);
+    expect(b.sent).toEqual([]);
+    speaker = 'bob';
+    for (const c of [a, b]) c.ledger.append({ type: 'trigger', phase: 'raised', gate: 'entropy', mode: 'prompt', value: 0.71, threshold: '>= 0.9', actor: 'warroom' });
+    await flush();
+    expect(a.sent.map((x) => x.event)).toEqual(['overall']);
+    expect(b.sent.map((x) => x.event)).toEqual(['trigger']);
+    clock.advance(60_000);
+    await flush();
+    expect(b.sent.map((x) => x.event)).toEqual(['trigger', 'status']);
+    expect(a.sent.map((x) => x.event)).toEqual(['overall']);
+    a.ledger.append({ type: 'signoff', role: 'on_call', actor: 'alice' });
+    await flush();
+    expect(a.sent.at(-1)).toMatchObject({ event: 'signoff' });
+  });
+
   it('the lock holder posts the room-wide events; the second console only its own acts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warroom-notify-'));
     dirs.push(dir);

@@ -97,10 +97,10 @@ describe('SimModel scenarios', () => {
   });
 
   it('unknown scenario is an error naming every valid one', () => {
-    expect(() => model('nope')).toThrow(/unknown scenario "nope".*healthy, entropy-collapse, page-alert, feed-flap, slow-control/);
+    expect(() => model('nope')).toThrow(/unknown scenario "nope".*healthy, entropy-collapse, page-alert, feed-flap, slow-control, canary-healthy, canary-regression/);
     const { m } = model();
     expect(() => m.setScenario('bogus')).toThrow(/valid scenarios/);
-    expect(SCENARIOS).toHaveLength(5);
+    expect(SCENARIOS).toHaveLength(7);
   });
 
   it('counters and histogram are monotonic and consistent', () => {

@@ -182,3 +182,14 @@ describe('rollback triggers', () => {
     expect(r2.states.entropy).toBeUndefined();
   });
 });
+
+describe('rollback trigger on a judged gate', () => {
+  it('carries the effect in words, for the banner and the messages', () => {
+    const judged: GateResult = {
+      ...res('entropy', 'FAIL', 0.31),
+      judgment: { kind: 'compare', m: 30, n: 30, dropped: { canary: 0, baseline: 0 }, medians: { canary: 0.24, baseline: 0.18 }, shift: 0.056, ci: [0.04, 0.072], effect: 0.31, effectCi: [0.22, 0.4], p: 1e-6 },
+    };
+    const r = stepTriggers({}, { gates, results: { ...allPass, entropy: judged }, influencePct: 10, now: T0 });
+    expect(r.states.entropy!.value).toBe('+31% [+22%, +40%] vs baseline');
+  });
+});

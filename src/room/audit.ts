@@ -1,0 +1,74 @@
+/**
+ * `--room` for `check`, `audit verify` and `report` (SPEC §10.1): the stream's chains judged by
+ * the same judges as a local audit dir. The call sites of the judges are here and only here:
+ * judgeSignoffs (what counts), judgeInvalidations / standingLines (what still stands), and one
+ * signature check per signed line for `verify`.
+ */
+import { judgeInvalidations, judgeSignoffs, type AuthorityRules } from '../audit/authority.js';
+import { judgeLine, signedRoom } from '../audit/judge.js';
+import { judgeAuthority, type Authority } from '../audit/readAuthority.js';
+import { renderReportFromLines } from '../audit/report.js';
+import { rulesFor } from '../audit/signers.js';
+import type { LedgerLine } from '../audit/types.js';
+import type { Config } from '../config/types.js';
+import { stripControl } from '../util/sanitize.js';
+import { chainStream, type StreamRead } from './chains.js';
+import { readRoomStream } from './streamRead.js';
+
+export async function readRoom(config: Config): Promise<StreamRead> {
+  if (!config.room.nats) throw new Error('--room needs room.nats in the config');
+  const { names, msgs } = await readRoomStream(config.room.nats, config.secrets);
+  return chainStream(msgs, names);
+}
+
+const clean = (s: string) => stripControl(s, { keepNewlines: false });
+
+/** `check --room`: sign-offs from any machine, by the one rule; what fits no chain is a warning, never counted. */
+export async function readRoomAuthority(config: Config, now: number): Promise<Authority> {
+  const { rules, problems } = await rulesFor(config, now);
+  const read = await readRoom(config);
+  const warnings = [...problems, ...read.orphans.map((o) => `room stream seq ${o.seq} (${o.subject}) belongs to no valid chain, not counted: ${o.why}`)];
+  if (!signedRoom(rules)) warnings.push('unsigned: anyone who can write the room stream could have written these lines');
+  return judgeAuthority(read.chained, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
+}
+
+/** Why a line's authority does not verify by the one judge (undefined: it does, or no allowed_signers is set). */
+function signatureProblem(line: LedgerLine, rules: AuthorityRules): string | undefined {
+  if (!signedRoom(rules)) return undefined;
+  const v = judgeLine(line, rules);
+  return v.ok ? undefined : v.why;
+}
+
+/** `audit verify --room`: every chain end to end; exit 1 naming each line outside a chain or badly signed. */
+export async function verifyRoom(config: Config): Promise<{ ok: boolean; message: string }> {
+  const { rules } = await rulesFor(config, Date.now());
+  const read = await readRoom(config);
+  const problems = read.orphans.map((o) => `stream seq ${o.seq} (${o.subject}): belongs to no valid chain: ${o.why}`);
+  for (const c of read.chains) {
+    for (const { seq, line } of c.lines) {
+      const why = signatureProblem(line, rules);
+      if (why) problems.push(clean(`stream seq ${seq} (${line.type} by ${line.actor}, chain of ${c.actor} seq ${line.seq}): ${why}`));
+    }
+  }
+  const { counted, refused } = judgeInvalidations(read.chained, rules);
+  const inv = [...[...counted.values()].map((i) => clean(`${i.targetWhat} by ${i.targetActor} invalidated by ${i.actor}: ${i.reason}`)), ...refused.map((x) => clean(`invalidation by ${x.actor} not counted: ${x.why}`))];
+  const lines = read.chains.reduce((n, c) => n + c.lines.length, 0);
+  if (problems.length) return { ok: false, message: [...problems.map(clean), ...inv].join('\n') };
+  return { ok: true, message: [`ok: room stream ${read.chains.length} chain(s), ${lines} line(s) chained${read.copies ? ` (${read.copies} re-published copie(s) counted once)` : ''}`, ...inv].join('\n') };
+}
+
+/** `report --room`: the window's report from the stream, judged as `renderReport` judges a dir. */
+export async function renderRoomReport(config: Config, opts: { generatedAt?: number } = {}): Promise<string> {
+  const read = await readRoom(config);
+  const lines = read.chained.map((c) => c.line).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+  if (lines.length === 0 && read.orphans.length === 0) throw new Error(`the room's stream has no ledger line yet`);
+  const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
+  const { rules: r } = await rulesFor(config, end);
+  const rules = { ...r, now: end };
+  const inv = judgeInvalidations(read.chained, rules);
+  const judged = judgeSignoffs(read.chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
+  const integrity = read.orphans.length === 0
+    ? { ok: true, text: `verified: ${lines.length} line(s) in ${read.chains.length} chain(s) of the room stream` }
+    : { ok: false, text: read.orphans.map((o) => clean(`stream seq ${o.seq} (${o.subject}) belongs to no valid chain: ${o.why}`)).join('; ') };
+  return renderReportFromLines(lines, { ...(opts.generatedAt !== undefined ? { generatedAt: opts.generatedAt } : {}), invalidated: [...inv.counted.values()], refusedInvalidations: inv.refused, counted: judged.counted, unverified: judged.unverified, integrity });
+}
