@@ -69,6 +69,8 @@ export class Controller {
    * approvals are followed here (needs the ledger: approvals are ledger lines).
    */
   useOverrides(ctx: ApprovalContext): void {
+    // The palette's invalidation targets are judged by the same room keys.
+    this.acts.signers = ctx.signers;
     const cfg = this.session.opts.config;
     if (!this.ledger || (!cfg.decision.override && !cfg.waiver?.approvals)) return;
     this.desk = new OverrideDesk(this.session, this.ledger, this.clock, ctx, ({ request, tally }) => this.acts.completeRequest(request, tally));

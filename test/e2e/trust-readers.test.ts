@@ -144,6 +144,24 @@ describe.concurrent('every reader uses the one judge (issue 21)', () => {
     });
   }, 90_000);
 
+  it('invalidation: a forged unsigned invalidation neither removes alice\'s signed sign-off nor hides it from the palette', async () => {
+    await withRig({}, async ({ ws, keys, open }) => {
+      const l = new ForgedLedger('rl-policy-e2e', 'e2e');
+      const signoff = l.add({ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: ACTOR }, { key: keys[ACTOR] });
+      l.add({ type: 'invalidate', target: { file: 'ledger.jsonl', line: 1, hash: signoff.hash, act: signoff.hash }, reason: 'forged', actor: ACTOR });
+      l.write(ws.auditDir, 'ledger', { actor: ACTOR, key: keys[ACTOR]! });
+      const a = open();
+      await a.waitFor((s) => overall(s) === 'GO', 20_000, 'GO: alice\'s signed sign-off still counts');
+      a.send(':');
+      await a.waitFor(/COMMANDS \d+ shown/, 5_000, 'the palette');
+      a.type('inval');
+      a.send('Enter');
+      await a.waitFor(/Which entry no longer counts\?/, 5_000, 'the invalidation list');
+      expect(a.capture()).toMatch(/1 sign-off on_call on oncall_ack by e2e-alice at \d\d:\d\dZ \(ledger\.jsonl:1\)/);
+      a.send('Escape');
+    });
+  }, 90_000);
+
   it('notifications: a sign-off no listed key signed (a console without its key) is never announced as a sign-off', async () => {
     const hook = await startReceiver('ok');
     try {
