@@ -129,7 +129,8 @@ export function spawnConsole(opts: { cwd: string; bin: string; args: string[]; r
       try {
         const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
         for (const k of kids) {
-          if (readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'node') return (pid = Number(k));
+          // Node 24 names its main thread (and so the process's comm) MainThread.
+          if (['node', 'MainThread'].includes(readFileSync(`/proc/${k}/comm`, 'utf8').trim())) return (pid = Number(k));
         }
       } catch {
         /* not there yet */

@@ -4,7 +4,7 @@
  * writes them to bench/results.md. Figures, not pass/fail: always exits 0 unless it cannot run.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfigYaml } from './config.js';
@@ -13,12 +13,15 @@ import { chunksToConfirm, emptyChunkTimes, type ChunkTimes } from './keys.js';
 import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
 import { startControl, startExporter, startFeed, startNotifyReceivers, type ControlApi, type FeedServer, type NotifyReceivers } from './servers.js';
 import { tableLines, type Row } from './stats.js';
+import { checkPeerRows, type CheckBin } from './checkPeers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_BIN = join(ROOT, 'bin', 'warroom.js');
 // A --quick run (CI) must not overwrite the full table kept in bench/results.md.
 const RESULTS = join(ROOT, 'bench', 'results.md');
 const RESULTS_QUICK = join(ROOT, 'bench', 'results-quick.md');
+// `--check N` alone (A/B of check builds) must not overwrite the full tables either.
+const RESULTS_CHECK = join(ROOT, 'bench', 'results-check.md');
 
 const FOOTER = 'K kill';
 const KILL_CONFIRM = 'y or Enter to confirm';
@@ -89,6 +92,28 @@ interface Samples {
   evalMs: number[];
   chunk: ChunkTimes;
   chunkBurst: ChunkTimes;
+  /** The console's RSS at the end of the steady window. */
+  steadyRss: number[];
+  /** The bare Ink grid app (bench/peers/ink-grid.mjs), same window from its first frame. */
+  peerCpu: number[];
+  peerRss: number[];
+}
+
+const INK_PEER = join(ROOT, 'bench', 'peers', 'ink-grid.mjs');
+
+/** One session of the bare Ink app: steady CPU over the same window as the console's, then RSS. */
+async function inkPeerSession(p: Plan, s: Samples): Promise<void> {
+  // Tall enough for its 61 lines: a frame as tall as the terminal would make Ink clear on each.
+  const pty = spawnConsole({ cwd: ROOT, bin: INK_PEER, args: [String(GATES)], rows: GATES + 10 });
+  try {
+    const shown = await pty.waitFor('grid ready', 0, 15_000);
+    const pid = await pty.nodePid();
+    await sleep(Math.max(0, shown + p.steadyAfterMs - performance.now()));
+    s.peerCpu.push(await cpuWindow(pid, p.pollMs));
+    s.peerRss.push(rssMb(pid));
+  } finally {
+    await pty.stop();
+  }
 }
 
 /** Keys in one write → kill confirm, idle, then while the feed bursts (the burst outlasts the tries). */
@@ -155,6 +180,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
     const t0 = performance.now();
     s.steadyCpu.push(await cpuWindow(pid, p.pollMs));
     s.frameRate.push((pty.frames() - f0) / ((performance.now() - t0) / 1000));
+    s.steadyRss.push(rssMb(pid));
 
     for (let k = 0; k < p.killsPerSession; k++) {
       s.kill.push(await killOnce(pty, targets.control));
@@ -185,9 +211,29 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
   }
 }
 
+/** `check` against its stdlib-Python peer (bench/checkPeers.ts); a note instead when it cannot run here. */
+async function checkSection(argv: string[], p: Plan, rounds: number, sizes: number[]): Promise<string[]> {
+  const i = argv.indexOf('--base');
+  const bins: CheckBin[] = [{ label: 'warroom', path: p.bin }, ...(i >= 0 && argv[i + 1] ? [{ label: 'base', path: resolve(argv[i + 1]!) }] : [])];
+  try {
+    const r = await checkPeerRows({ root: ROOT, sizes, rounds, bins });
+    return ['', ...r.lines, ...r.errors.map((e) => `<!-- ${e.split('\n')[0]} -->`)];
+  } catch (e) {
+    return ['', `<!-- check vs peer not run: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]} -->`];
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
-  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes() };
+  const ci = argv.indexOf('--check');
+  if (ci >= 0) {
+    // --check N: only the check-vs-peer rows, N alternating rounds.
+    const lines = [`<!-- warroom bench --check ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js ${argv.join(' ')} -->`, ...(await checkSection(argv, p, Math.max(1, Number(argv[ci + 1]) || 3), [10, 200, 1000])), ''];
+    process.stdout.write(lines.join('\n'));
+    await writeFile(RESULTS_CHECK, lines.join('\n'));
+    return 0;
+  }
+  const s: Samples = { startup: [], startupCpu: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes(), steadyRss: [], peerCpu: [], peerRss: [] };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -200,6 +246,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bench: ${full ? 'session' : 'startup'} ${i + 1}/${total}…\n`);
       try {
         await session(p, s, { exporterUrl: exporter.url, feed, control, ...(notify ? { notify } : {}) }, full);
+        // The peer right after each full session, so the pair shares the machine's phase.
+        if (full && !p.quick) {
+          process.stderr.write(`bench: bare Ink grid app ${i + 1}/${p.sessions}…\n`);
+          await inkPeerSession(p, s);
+        }
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
         process.stderr.write(`bench: run ${i + 1} failed: ${errors.at(-1)}\n`);
@@ -232,10 +283,21 @@ export async function main(argv: string[]): Promise<number> {
     { metric: 'keys arriving in one chunk: confirm never shown (1 s wait), idle + burst', unit: `of ${s.chunk.tries + s.chunkBurst.tries}`, samples: [s.chunk.never + s.chunkBurst.never], budget: '0', digits: 0 },
     { metric: 'gate engine: evaluateAll, 1,000 gates', unit: 'ms', samples: s.evalMs, budget: '< 5 ms', digits: 3 },
   ];
+  if (s.peerCpu.length) {
+    const pairs = (a: number[], b: number[]) => a.slice(0, b.length).map((x, i) => x / b[i]!);
+    rows.push(
+      { metric: `RSS at the end of the steady polling window`, unit: 'MB', samples: s.steadyRss, budget: '≤ 100 MB' },
+      { metric: `peer: bare Ink app, ${GATES}-row grid redrawn each second (bench/peers/ink-grid.mjs), CPU in the same window`, unit: '% of a core', samples: s.peerCpu, budget: '—' },
+      { metric: `peer: bare Ink app, RSS at the end of that window`, unit: 'MB', samples: s.peerRss, budget: '—' },
+      { metric: `ratio: console / bare Ink app, steady CPU (session pairs)`, unit: 'x', samples: pairs(s.steadyCpu, s.peerCpu), budget: '≤ 0.33x', digits: 2 },
+    );
+  }
   const header = [
-    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'}${p.notifySinks ? ' · --notify-sinks (3 sinks, 1 hanging, status every 1 s)' : ''} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} -->`,
+    `<!-- warroom bench ${new Date().toISOString()} · ${p.quick ? 'quick' : 'full'}${p.notifySinks ? ' · --notify-sinks (3 sinks, 1 hanging, status every 1 s)' : ''} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js${argv.length ? ` ${argv.join(' ')}` : ''} -->`,
   ];
-  const lines = [...header, ...tableLines(rows), ...errors.map((e) => `<!-- error: ${e.split('\n')[0]} -->`), ''];
+  // The check-vs-peer table (needs prometheus and python3); not in --quick, whose CI time is bounded.
+  const check = p.quick || p.keysOnly || p.sessions === 0 ? [] : await checkSection(argv, p, 3, [10, 200, 1000]);
+  const lines = [...header, ...tableLines(rows), ...errors.map((e) => `<!-- error: ${e.split('\n')[0]} -->`), ...check, ''];
   process.stdout.write(lines.join('\n'));
   // An A/B run with notification sinks must not overwrite the reference tables.
   if (!p.notifySinks) await writeFile(p.quick ? RESULTS_QUICK : RESULTS, lines.join('\n'));

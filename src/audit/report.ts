@@ -10,14 +10,12 @@ import {
   type CheckpointAck,
   type InfluencePeriod,
 } from './state.js';
-import { judgeCheckpointAcks } from './checkpointAcks.js';
 import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
 import type { RequestLine } from './approvals.js';
-import { inspectAuditDir } from './verify.js';
 import type { Signoff } from '../core/types.js';
-import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type Invalidation, type RefusedInvalidation, type Unverified } from './authority.js';
-import { chainedLines } from './ledgerSet.js';
-import { actHash, judgeLine, UNSIGNED_NOTICE } from './judge.js';
+import type { AuthorityRules, Invalidation, RefusedInvalidation, Unverified } from './authority.js';
+import { NoLedgerError, reportInputs } from '../report/inputs.js';
+import { actHash } from './judge.js';
 import { scoreText } from '../engine/score.js';
 
 export interface ReportOptions {
@@ -42,38 +40,12 @@ export class AuditReportError extends Error {}
 
 /** Renders the report; throws AuditReportError when there is no ledger to report on. */
 export async function renderReport(dir: string, opts: ReportOptions = {}): Promise<string> {
-  const now = opts.rules?.now ?? Date.now();
-  const signing = opts.rules?.signers ? { signers: opts.rules.signers, now } : {};
-  const r = await inspectAuditDir(dir, signing);
-  if (r.files.length === 0) throw new AuditReportError(r.problems[0] ?? `no ledger in ${dir}`);
-  // Every console's ledger of the window, merged in time order.
-  const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
-  const end = Math.max(0, ...lines.map((l) => Date.parse(l.ts)).filter(Number.isFinite));
-  const rules: AuthorityRules = { deployment: lines[0]?.deployment ?? '', maxAgeMs: 12 * 3600_000, ...opts.rules, now: opts.rules?.now ?? end };
-  const chained = r.files.flatMap(chainedLines);
-  const inv = judgeInvalidations(chained, { ...rules, now });
-  // Invalidated sign-offs are listed in their own section, not as unverified ones.
-  const judged = judgeSignoffs(chained.filter((l) => !inv.counted.has(actHash(l.line))), rules);
-  // The judge's verdict (judge.ts): in a signed room, acts no listed key signed are claims, shown with their origin.
-  const claims: Claim[] = [];
-  if (signing.signers) {
-    for (const f of r.files) for (const { lineNo, line } of f.lines) {
-      const v = judgeLine(line, { signers: signing.signers, now });
-      if (!v.ok) claims.push({ origin: `${f.name}:${lineNo}`, line, why: v.why });
-    }
+  try {
+    const { lines, chained: _c, rules: _r, ...judged } = await reportInputs(dir, opts.rules);
+    return renderReportFromLines(lines, { ...opts, ...judged });
+  } catch (e) {
+    throw e instanceof NoLedgerError ? new AuditReportError(e.message) : e;
   }
-  return renderReportFromLines(lines, {
-    ...opts,
-    // Checkpoint acks by the console's own rule (checkpointAcks.ts): the report lists what acknowledged.
-    acks: judgeCheckpointAcks(chained, { ...rules, now }).counted.sort((a, b) => a.at - b.at),
-    invalidated: [...inv.counted.values()],
-    refusedInvalidations: inv.refused,
-    counted: judged.counted,
-    unverified: judged.unverified,
-    claims,
-    attribution: signing.signers ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
-    integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
-  });
 }
 
 /** Pure: the Markdown for these lines and integrity verdict. */

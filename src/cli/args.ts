@@ -42,9 +42,9 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
   },
   replay: { flags: { speed: { type: 'string' }, ...DISPLAY_FLAGS }, positionals: 1, usage: 'warroom replay FILE [--speed N]' },
   report: {
-    flags: { dir: { type: 'string' }, output: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' }, room: { type: 'boolean' } },
+    flags: { dir: { type: 'string' }, output: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' }, room: { type: 'boolean' } },
     positionals: 0,
-    usage: 'warroom report [--dir DIR | --room --config FILE] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
+    usage: 'warroom report [--format md|html|json] [--dir DIR | --room --config FILE] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
   },
   announce: {
     flags: { config: { type: 'string' }, message: { type: 'string' }, actor: { type: 'string' } },

@@ -6,7 +6,7 @@ import { toCriteria } from '../engine/criteria.js';
 import { evaluateAll } from '../engine/evaluate.js';
 import { probesBySource } from '../engine/probes.js';
 import { Poller } from '../runtime/poller.js';
-import { createSource } from '../sources/index.js';
+import { loadSource } from '../sources/load.js';
 import type { Reading } from '../core/types.js';
 import { buildReport, type CheckReport } from './checkFormat.js';
 
@@ -18,13 +18,15 @@ export interface CheckInput {
 
 export async function runCheck(config: Config, input: CheckInput): Promise<CheckReport> {
   const probes = probesBySource(config);
-  const sources = Object.values(config.sources).map((s) => ({
-    id: s.id,
-    adapter: createSource(s, input.clock, { oneShot: true }),
-    probes: probes[s.id] ?? [],
-    interval: s.interval,
-    timeout: s.timeout,
-  }));
+  const sources = await Promise.all(
+    Object.values(config.sources).map(async (s) => ({
+      id: s.id,
+      adapter: await loadSource(s, input.clock, { oneShot: true }),
+      probes: probes[s.id] ?? [],
+      interval: s.interval,
+      timeout: s.timeout,
+    })),
+  );
   const poller = new Poller(input.clock, sources, () => {});
   let outcomes;
   try {

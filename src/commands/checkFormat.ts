@@ -39,7 +39,11 @@ export function formatText(r: CheckReport): string {
   lines.push(`Overall: ${r.overall}${r.reasons.length ? `  (${r.reasons.join('; ')})` : ''}`);
   if (r.score) lines.push(`Score: ${scoreText(r.score.value)} (pass ≥ ${r.score.pass} %, warning ≥ ${r.score.warning} %)`);
   const groups = new Map<string, Criterion[]>();
-  for (const c of r.criteria) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  for (const c of r.criteria) {
+    const g = groups.get(c.group);
+    if (g) g.push(c);
+    else groups.set(c.group, [c]);
+  }
   const idW = Math.min(24, Math.max(4, ...r.criteria.map((c) => c.id.length)));
   const thW = Math.min(40, Math.max(9, ...r.criteria.map((c) => c.threshold.length)));
   // A judged gate's effect and interval (`+31% [+22%, +40%] vs baseline`) need more than a number's width.

@@ -26,6 +26,7 @@ import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
 import { startTelemetry, type TelemetryLink } from '../telemetry/link.js';
 import { parseListen, type ListenAddress } from '../telemetry/listen.js';
+import { startHistory } from '../history/link.js';
 
 export interface ConsoleRun {
   config: Config;
@@ -168,6 +169,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   const room = await roomMod?.startRoomLink(session, ledgerLink.ledger, run.clock);
   const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, { ...(room ? { speaks: room.speaks } : {}), ...(rules.signers ? { signers: rules.signers } : {}) }) : undefined;
 
+  // The window's gate history beside the ledger, for `report --format html` (off the action path).
+  const history = startHistory(session.store, ledgerLink.ledger?.path, { clock: run.clock, cadence: systemClock, say: (level, text) => session.live.event({ kind: 'system', level, text }) });
   const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
   const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
   roomMod?.linkRoomKill(controller, room);
@@ -185,6 +188,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     controller.dispose();
     await session.stop();
     await notify?.stop();
+    await history?.stop();
   }
   const recordsUnsaved = await closeDecisionRecords(io);
   const unsaved = (await closeAudit(ledgerLink, io, room)) || recordsUnsaved;

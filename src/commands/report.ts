@@ -1,4 +1,4 @@
-/** `warroom report [--dir DIR] [--output FILE]`: the window's Markdown post-deploy report. */
+/** `warroom report [--format md|html|json] [--dir DIR] [--output FILE]`: the window's post-deploy report. */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AuditReportError, renderReport, type ReportOptions } from '../audit/report.js';
@@ -45,20 +45,45 @@ async function reportRules(p: Parsed, io: CliIo): Promise<ReportOptions> {
   }
 }
 
+const FORMATS = ['md', 'html', 'json'] as const;
+
+/** HTML or JSON: the window model (charts' data) rendered; Markdown is the table report. */
+async function renderFormat(format: (typeof FORMATS)[number], dir: string, opts: ReportOptions): Promise<string> {
+  if (format === 'md') return renderReport(dir, opts);
+  const { readWindowDir, windowModel } = await import('../report/window.js');
+  const { NoLedgerError } = await import('../report/inputs.js');
+  let model;
+  try {
+    // `--room` reads the room's stream instead: a second reader of the same window.
+    model = windowModel(await readWindowDir(dir, opts.rules), { generatedAt: Date.now() });
+  } catch (e) {
+    throw e instanceof NoLedgerError ? new AuditReportError(e.message) : e;
+  }
+  if (format === 'json') return JSON.stringify(model, null, 2) + '\n';
+  return (await import('../report/html.js')).renderHtml(model);
+}
+
 export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.values.notify) return reportNotify(p, io);
-  let md: string;
+  const format = (p.values.format as string | undefined) ?? 'md';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be md, html or json (got "${format}")`, EXIT.USAGE);
+  if (p.values.room && format !== 'md') throw new CliError('--room gives the Markdown report for now; the charts need a console\'s gate history (use --dir)', EXIT.USAGE);
+  let text: string;
   try {
-    md = p.values.room ? await roomReport(p, io) : await renderReport(await auditDir(p, io), await reportRules(p, io));
+    text = p.values.room ? await roomReport(p, io) : await renderFormat(format as (typeof FORMATS)[number], await auditDir(p, io), await reportRules(p, io));
   } catch (err) {
     if (err instanceof AuditReportError) throw new CliError(err.message, EXIT.USAGE);
     throw err;
   }
   if (typeof p.values.output === 'string') {
     const out = resolve(io.cwd, p.values.output);
-    await writeFile(out, md);
+    try {
+      await writeFile(out, text);
+    } catch (e) {
+      throw new CliError(`cannot write ${out}: ${(e as Error).message}`, EXIT.USAGE);
+    }
     io.stdout.write(`report written to ${out}\n`);
-  } else io.stdout.write(md);
+  } else io.stdout.write(text);
   return 0;
 }
 

@@ -138,7 +138,7 @@ export function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-function abortText(signal: AbortSignal): string {
+export function abortText(signal: AbortSignal): string {
   const r: unknown = signal.reason;
   const msg = r instanceof Error ? r.message : typeof r === 'string' ? r : '';
   return msg ? `aborted (${oneLine(msg, 100)})` : 'aborted';

@@ -1,6 +1,6 @@
 /**
  * Range queries for judged gates on a `prometheus` source: `/api/v1/query_range` over [now − window, now]
- * at `step`. Kept apart from the instant-query client; the one HTTP call goes through `httpGet`.
+ * at `step`, through the same Prometheus API client as instant queries (`promGet`: kept-alive, uncompressed).
  * A Prometheus error is the source's (server down, 5xx) or the query's (bad PromQL); a query giving
  * no series or several is the gate's UNKNOWN with a reason, because one series per side is judged.
  */
@@ -8,7 +8,8 @@ import type { PrometheusSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
-import { httpGet, HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { promGet } from './promHttp.js';
 import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import type { Probe, ReadContext } from './types.js';
@@ -27,9 +28,9 @@ export async function queryRange(cfg: PrometheusSource, q: string, range: NonNul
   const end = (Math.floor(now / range.step) * range.step) / 1000;
   let res: HttpGetResult;
   try {
-    res = await httpGet(endpoint, {
-      headers: { accept: 'application/json', ...cfg.headers },
-      searchParams: { query: q, start: (end - range.window / 1000).toFixed(3), end: end.toFixed(3), step: `${range.step / 1000}s` },
+    res = await promGet(endpoint, {
+      headers: cfg.headers,
+      params: { query: q, start: (end - range.window / 1000).toFixed(3), end: end.toFixed(3), step: `${range.step / 1000}s` },
       timeoutMs: cfg.timeout,
       followRedirects: cfg.followRedirects ?? false,
       signal: ctx.signal,

@@ -1,5 +1,6 @@
 /**
- * `prometheus` source: one instant query per probe (in parallel) against `/api/v1/query`.
+ * `prometheus` source: one instant query per probe against `/api/v1/query`, a few in flight at a
+ * time over kept-alive connections (promHttp.ts); the first source-wide failure stops the rest.
  * A query must give a scalar or a one-series vector; anything else is that probe's error.
  * An unreachable/failing server is a source error, so stale data is never shown as fresh.
  */
@@ -7,8 +8,10 @@ import type { PrometheusSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
-import { httpGet, HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { mapBounded } from '../util/mapBounded.js';
 import { displayUrl } from '../util/url.js';
+import { HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { PROM_CONCURRENCY, promGet } from './promHttp.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { manySeries } from './scrape.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
@@ -26,9 +29,9 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
   async function query(q: string, ctx: ReadContext): Promise<ProbeOutcome> {
     let res: HttpGetResult;
     try {
-      res = await httpGet(endpoint, {
-        headers: { accept: 'application/json', ...cfg.headers },
-        searchParams: { query: q },
+      res = await promGet(endpoint, {
+        headers: cfg.headers,
+        params: { query: q },
         timeoutMs: cfg.timeout,
         followRedirects: cfg.followRedirects ?? false,
         signal: ctx.signal,
@@ -47,19 +50,24 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
         const out = await query(HEALTH_QUERY, ctx);
         return out.kind === 'source' ? { ok: false, error: out.error, readings: {} } : { ok: true, readings: {} };
       }
-      const outcomes = await Promise.all(
-        probes.map(async (p): Promise<[string, ProbeOutcome]> => {
-          const q = p.query ?? p.metric;
-          if (!q) return [p.id, { kind: 'reading', reading: { value: null, observedAt: ctx.clock.now(), error: 'no query given for this probe' } }];
-          if (p.range) return [p.id, await queryRange(cfg, q, p.range, ctx)];
-          return [p.id, await query(q, ctx)];
-        }),
-      );
+      let failed: string | undefined;
+      const outcomes = await mapBounded(probes, PROM_CONCURRENCY, async (p, stop): Promise<ProbeOutcome> => {
+        const q = p.query ?? p.metric;
+        if (!q) return { kind: 'reading', reading: { value: null, observedAt: ctx.clock.now(), error: 'no query given for this probe' } };
+        const o = p.range ? await queryRange(cfg, q, p.range, ctx) : await query(q, ctx);
+        // The server is down or refusing: the rest would only say the same, later.
+        if (o.kind === 'source') {
+          failed ??= o.error;
+          stop();
+        }
+        return o;
+      });
+      if (failed !== undefined) return { ok: false, error: failed, readings: {} };
       const readings: Record<string, Reading> = {};
-      for (const [id, o] of outcomes) {
-        if (o.kind === 'source') return { ok: false, error: o.error, readings: {} };
-        readings[id] = o.reading;
-      }
+      probes.forEach((p, i) => {
+        const o = outcomes[i];
+        if (o?.kind === 'reading') readings[p.id] = o.reading;
+      });
       return { ok: true, readings };
     },
   };
