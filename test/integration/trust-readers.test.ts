@@ -90,5 +90,11 @@ describe('report and report --notify use the one judge (issue 21)', () => {
     const checkpoints = r.stdout.split('## Checkpoints')[1]!.split('\n## ')[0]!;
     expect(checkpoints).toMatch(/\| signed by alice \| alice \|/);
     expect(checkpoints).not.toContain('mallory');
+    // The JSON (and HTML) model reads the same judged acks: mallory's is no mark and no checkpoint.
+    const j = await runCli(['report', '--format', 'json', '--config', join(dir, 'warroom.yaml'), '--dir', audit]);
+    expect(j.code, j.stderr).toBe(0);
+    const model = JSON.parse(j.stdout) as { marks: { kind: string; label: string }[]; influence: { checkpoints: { label: string }[] } };
+    expect(model.marks.filter((m) => m.kind === 'checkpoint').map((m) => m.label)).toEqual(['checkpoint acknowledged: signed by alice']);
+    expect(model.influence.checkpoints.map((c) => c.label)).toEqual(['signed by alice']);
   }, 60_000);
 });
