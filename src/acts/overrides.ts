@@ -24,6 +24,7 @@ import { setNotice, setOverrides, type OverrideView } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import { requestRefusal, whenText } from './requestStanding.js';
 import type { Session } from '../session/session.js';
+import { recordRemote } from './recordRemote.js';
 
 export interface DeskCompletion {
   request: RequestLine;
@@ -217,7 +218,7 @@ export class OverrideDesk {
     if (this.claims(req.id).some((c) => (c.line as { hash?: unknown }).hash === hash)) return;
     // Only a console that writes records it; a read-only one shows what it can verify.
     if (!this.writes) return;
-    this.ledger.append({ type: 'override.approve', request: req.id, kind: req.kind, requested_by: req.actor, criteria_hash: req.criteria_hash, actor: line.actor, remote_line: line, recorded_by: this.me } as never);
+    recordRemote(this.ledger, { type: 'override.approve', request: req.id, kind: req.kind, requested_by: req.actor, criteria_hash: req.criteria_hash, actor: line.actor }, line, this.me);
     this.session.live.event({ kind: 'feed', level: 'ok', text: `signed approval of ${req.id.slice(0, 8)} by ${who} verified (remote:${who}) and recorded` });
   }
 

@@ -14,7 +14,7 @@ import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideS
 import type { RequestLine } from './approvals.js';
 import type { Signoff } from '../core/types.js';
 import type { AuthorityRules, Invalidation, RefusedInvalidation, Unverified } from './authority.js';
-import { NoLedgerError, reportInputs } from '../report/inputs.js';
+import { NoLedgerError, reportInputs, type Claim } from '../report/inputs.js';
 import { actHash } from './judge.js';
 import { scoreText } from '../engine/score.js';
 
@@ -28,12 +28,7 @@ export interface ReportOptions {
   rules?: Omit<AuthorityRules, 'now'> & { now?: number };
 }
 
-/** A line that records an act no listed key signed: where it sits and why it does not count. */
-export interface Claim {
-  origin: string;
-  line: LedgerLine;
-  why: string;
-}
+export type { Claim } from '../report/inputs.js';
 
 /** A report cannot be made (no directory or no ledger): the message is for the user. */
 export class AuditReportError extends Error {}

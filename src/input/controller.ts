@@ -24,11 +24,11 @@ import { actorOf, flowContextOf } from '../viewmodel/flowContext.js';
 import { splitKeys, type InkKey } from './keySplit.js';
 import { isPromptKey } from './promptKeys.js';
 import type { Session } from '../session/session.js';
+import type { CheckpointEvent } from '../runtime/loopEvents.js';
 
 export type { InkKey } from './keySplit.js';
 
 export class Controller {
-  private lastDue: string | undefined;
   /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
   private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
@@ -47,7 +47,7 @@ export class Controller {
     this.acts = new Acts(session, ledger, clock);
     this.autoRollback = new AutoRollback(session, runner, this.acts, clock);
     this.unsubscribe.push(() => this.autoRollback.dispose());
-    this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
+    this.unsubscribe.push(session.live.on('checkpoint', (e) => e.state === 'due' && this.checkpointDue(e)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
     // Checkpoint acks come from the ledger through the judge (session/ledgerLink.ts).
   }
@@ -277,12 +277,7 @@ export class Controller {
     if (s.config.ramp && isFinalCheckpoint(s.config.ramp, ack)) this.apply(openFlow('decision', this.flowContext()));
   }
 
-  private watchCheckpoints(s: WarroomState): void {
-    const due = s.ramp?.due;
-    const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
-    if (key === this.lastDue) return;
-    this.lastDue = key;
-    if (!due) return;
+  private checkpointDue(due: CheckpointEvent): void {
     // Ring once per checkpoint falling due; the store write happens outside this listener pass.
     queueMicrotask(() => {
       ringBell(this.store);

@@ -7,11 +7,17 @@ import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type ChainedLine, type Invalidation, type RefusedInvalidation, type Unverified } from '../audit/authority.js';
 import { actHash, judgeLine, UNSIGNED_NOTICE } from '../audit/judge.js';
 import { chainedLines } from '../audit/ledgerSet.js';
-import type { Claim } from '../audit/report.js';
 import type { LedgerLine } from '../audit/types.js';
 import { inspectAuditDir } from '../audit/verify.js';
 import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
 import type { CheckpointAck } from '../audit/state.js';
+
+/** A line that records an act no listed key signed: where it sits and why it does not count. */
+export interface Claim {
+  origin: string;
+  line: LedgerLine;
+  why: string;
+}
 
 export interface ReportInputs {
   lines: LedgerLine[];

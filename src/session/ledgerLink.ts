@@ -13,6 +13,7 @@ import type { AckMsg } from '../feed/protocol.js';
 import { setAuditHealth } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import type { Session } from './session.js';
+import { recordRemote } from '../acts/recordRemote.js';
 
 export interface LedgerLink {
   ledger?: Ledger;
@@ -111,7 +112,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     recorded.add(line.hash);
     // Only a console that writes records it; a read-only one just counts what the writer recorded.
     if (session.opts.readOnly || session.opts.mode === 'replay') return;
-    ledger.append({ type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor, remote_line: line, recorded_by: session.opts.actor } as never);
+    recordRemote(ledger, { type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor }, line, session.opts.actor);
     session.live.event({ kind: 'feed', level: 'ok', text: `signed sign-off ${what} verified (remote:${oneLine(line.actor, 64)}) and recorded` });
   });
   const offChange = ledger.on('change', sync);

@@ -16,7 +16,7 @@ import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';
 import { countActionLines, type ActionCounts } from './actionCounts.js';
 import { decisionCriteriaHash } from './criteriaHash.js';
-import { formatListen, isLoopback, type ListenAddress } from './listen.js';
+import { formatListen, isLoopback, type ListenAddress } from '../config/listen.js';
 import { startMetricsServer, type MetricsServer } from './metricsServer.js';
 import { renderMetrics } from './metricsText.js';
 import { otlpTarget, startOtlp, type TraceSink } from './otlp.js';
@@ -66,10 +66,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
 
   // Action counts of this process: the ledger lines appended from now on.
   const counts: ActionCounts = new Map();
-  let counted = ledger?.lines().length ?? 0;
-  const offCount = ledger?.on('change', () => {
-    counted = countActionLines(counts, ledger.lines(), counted);
-  });
+  const offCount = ledger?.on('line', (line) => countActionLines(counts, [line], 0));
 
   let metrics: MetricsServer | undefined;
   const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
@@ -160,7 +157,6 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       }
       apply(ops);
     });
-    let seen = ledger?.lines().length ?? 0;
     const onLine = (line: LedgerLine) => {
       // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
       if (opts.signers && !judgeLine(line, { signers: opts.signers, now: clock.now() }).ok) return;
@@ -171,10 +167,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       pending.add(p);
       void p.finally(() => pending.delete(p));
     };
-    const offLedger = ledger?.on('change', () => {
-      const lines = ledger.lines();
-      for (; seen < lines.length; seen++) onLine(lines[seen]!);
-    });
+    const offLedger = ledger?.on('line', onLine);
     offTrace = () => {
       offStore();
       offLedger?.();

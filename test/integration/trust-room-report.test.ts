@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { systemClock } from '../../src/core/clock.js';
-import { roomToken } from '../../src/config/sections/room.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
 import { Room } from '../../src/room/room.js';
 import { runCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/e2e.js';
