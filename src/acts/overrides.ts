@@ -14,7 +14,7 @@ import {
   type RequestLine,
   type Tally,
 } from '../audit/approvals.js';
-import { judgeSigned, signedRoom } from '../audit/judge.js';
+import { judgeLine, judgeSigned, signedRoom } from '../audit/judge.js';
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
 import type { ApprovalRule } from '../config/types.js';
@@ -83,9 +83,21 @@ export class OverrideDesk {
       .chained()
       .filter((c) => c.inChain && c.line.type === 'override.request' && c.line.deployment === this.ctx.deployment)
       .map((c) => c.line as RequestLine)
-      .filter((r) => !requestRefusal(r, this.ctx, now));
+      .filter((r) => {
+        const why = requestRefusal(r, this.ctx, now);
+        if (why) this.tellOwnRefused(r, why);
+        return !why;
+      });
     const ids = new Set(own.map((r) => r.id));
     return [...own, ...[...this.remoteRequests.values()].filter((r) => !ids.has(r.id))];
+  }
+
+  /** A request in our own ledger that does not stand (a rebuilt ledger, a console without a key): said once. */
+  private tellOwnRefused(r: RequestLine, why: string): void {
+    const k = `own:${r.hash}:${why}`;
+    if (this.said.has(k)) return;
+    this.said.add(k);
+    this.session.live.event({ kind: 'decision', level: 'warn', text: `override request ${oneLine(String(r.id), 64).slice(0, 8)} by ${oneLine(r.actor, 64)} (${this.ledger.file}) not accepted: ${why}; ignored` });
   }
 
   request(id: string): RequestLine | undefined {
@@ -107,7 +119,11 @@ export class OverrideDesk {
 
   private completedIds(): Set<string> {
     const done = new Set<string>();
-    for (const l of this.ledger.lines() as Recorded[]) {
+    const now = this.clock.now();
+    for (const { line, inChain } of this.ledger.chained()) {
+      // Only a decision or waiver that carries authority completes a request (a forged one must not block it).
+      if (!inChain || (line.type !== 'decision' && line.type !== 'waiver') || !judgeLine(line, { signers: this.ctx.signers, now }).ok) continue;
+      const l = line as Recorded;
       if (l.type === 'decision' && typeof l.override?.request === 'string') done.add(l.override.request);
       if (l.type === 'waiver' && typeof l.approvals?.request === 'string') done.add(l.approvals.request);
     }

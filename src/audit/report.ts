@@ -7,6 +7,7 @@ import {
   decisionsFrom,
   influencePeriods,
   triggersFrom,
+  type CheckpointAck,
   type InfluencePeriod,
 } from './state.js';
 import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
@@ -56,6 +57,8 @@ export function renderReportFromLines(
     claims?: Claim[];
     /** Whether the acts are attributable: said plainly under Integrity. */
     attribution?: string;
+    /** The checkpoint acks that count; else every ack line that is not a claim. */
+    acks?: CheckpointAck[];
   },
 ): string {
   const out: string[] = [];
@@ -107,7 +110,7 @@ export function renderReportFromLines(
     ]));
 
   section(out, 'Checkpoints', ['Acknowledged (UTC)', 'Stage', 'At', 'Checkpoint', 'By'],
-    checkpointAcksFrom(acts).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
+    (opts.acks ?? checkpointAcksFrom(acts)).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
 
   section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));

@@ -152,6 +152,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
       ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}),
       env: io.env,
       warn: (w) => io.stderr.write(`warroom: ${w}\n`),
+      ...(rules.signers ? { signers: rules.signers } : {}),
     });
   } catch (e) {
     // Before the first frame: a clear start-up error, the audit dir's lock released.
@@ -165,7 +166,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   // The room on NATS (loaded only when configured); the console never waits for it to connect.
   const roomMod = run.config.room.nats ? await import('../room/link.js') : undefined;
   const room = await roomMod?.startRoomLink(session, ledgerLink.ledger, run.clock);
-  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, room ? { speaks: room.speaks } : {}) : undefined;
+  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, { ...(room ? { speaks: room.speaks } : {}), ...(rules.signers ? { signers: rules.signers } : {}) }) : undefined;
 
   // The window's gate history beside the ledger, for `report --format html` (off the action path).
   const history = startHistory(session.store, ledgerLink.ledger?.path, { clock: run.clock, cadence: systemClock, say: (level, text) => session.live.event({ kind: 'system', level, text }) });

@@ -6,7 +6,6 @@
  */
 import type { Ledger } from '../audit/ledger.js';
 import { actRefusal } from '../flows/permissions.js';
-import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, openFlow } from '../flows/reducer.js';
 import { openRemedy } from '../flows/runbookFlow.js';
@@ -50,11 +49,7 @@ export class Controller {
     this.unsubscribe.push(() => this.autoRollback.dispose());
     this.unsubscribe.push(session.live.on('checkpoint', (e) => e.state === 'due' && this.checkpointDue(e)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
-    if (ledger) {
-      const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
-      syncAcks();
-      this.unsubscribe.push(ledger.on('change', syncAcks));
-    }
+    // Checkpoint acks come from the ledger through the judge (session/ledgerLink.ts).
   }
 
   private readonly autoRollback: AutoRollback;
@@ -74,6 +69,8 @@ export class Controller {
    * approvals are followed here (needs the ledger: approvals are ledger lines).
    */
   useOverrides(ctx: ApprovalContext): void {
+    // The palette's invalidation targets are judged by the same room keys.
+    this.acts.signers = ctx.signers;
     const cfg = this.session.opts.config;
     if (!this.ledger || (!cfg.decision.override && !cfg.waiver?.approvals)) return;
     this.desk = new OverrideDesk(this.session, this.ledger, this.clock, ctx, ({ request, tally }) => this.acts.completeRequest(request, tally));

@@ -10,6 +10,9 @@
  */
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
+import { judgeLine } from '../audit/judge.js';
+import { oneLine } from '../util/sanitize.js';
+import type { AllowedSigner } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import { toCriteria } from '../engine/criteria.js';
 import { auditEvent, checkpointEvent, overallEvent, statusEvent, type EventContext } from './compose.js';
@@ -34,11 +37,14 @@ export interface NotifyLink {
 export type NotifyLinkOptions = Partial<Pick<HubOptions, 'sender' | 'backoffBaseMs' | 'backoffCapMs' | 'random'>> & {
   /** Who speaks for the room, asked at each message (the room on NATS: its speaker key); default: the holder of ledger.jsonl. */
   speaks?: () => boolean;
+  /** room.allowed_signers when configured: an act this console wrote without its authority is never announced as one. */
+  signers?: readonly AllowedSigner[];
 };
 
 /** Starts notifying, or says why this console does not (and returns undefined). */
 export function startNotifyLink(session: Session, ledger: Ledger | undefined, clock: Clock, opts: NotifyLinkOptions = {}): NotifyLink | undefined {
   const { config, actor } = session.opts;
+  const { signers, ...hubOpts } = opts;
   if (!config.notify?.length) return undefined;
   const writes = !session.opts.readOnly && session.opts.mode !== 'replay';
   if (!writes || !ledger) {
@@ -48,7 +54,7 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   const primary = ledger.primary;
   const speaks = opts.speaks ?? (() => primary);
   const store = session.store;
-  const hub = hubFor(session, clock, opts, outcomeReporter(session, ledger));
+  const hub = hubFor(session, clock, hubOpts, outcomeReporter(session, ledger));
 
   const ctx = (s: WarroomState = store.getState()): EventContext => ({
     config: s.config,
@@ -72,7 +78,11 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
       if (line.type === 'notify.failed') continue;
       // Every line feeds the episode memory; a room line is posted by the lock holder only.
       const e = derive.event(line, c);
-      if (e && (!isRoomLine(line) || speaks())) emit(e);
+      if (!e || (isRoomLine(line) && !speaks())) continue;
+      // The one judge (a console without a signing key in a signed room): a claim is not news of an act.
+      const v = signers ? judgeLine(line, { signers, now: clock.now() }) : { ok: true as const };
+      if (v.ok) emit(e);
+      else session.live.event({ kind: 'system', level: 'warn', text: `notify: ${e.event} by ${oneLine(line.actor, 64)} not announced: it carries no authority here (${v.why}) and does not count` });
     }
   };
   const offLedger = ledger.on('line', (line) => {

@@ -6,6 +6,7 @@
 import { judgeRemote, judgeSignoffs, standingWaivers, type AuthorityRules, type ChainedLine, type RemoteSignoffLine } from '../audit/authority.js';
 import { Ledger } from '../audit/ledger.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
+import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import type { AckMsg } from '../feed/protocol.js';
@@ -48,7 +49,7 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
   const off = linkLedger(session, ledger, clock, opts.rules, { dir: config.audit.dir });
   const warnings = [...ledger.notes];
   // The judge reads this console's lines like anyone's: unsigned, they are claims.
-  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions and approvals will not');
+  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions, checkpoint acks and approvals will not');
   if (!ledger.integrity.ok) {
     warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
   }
@@ -79,6 +80,14 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
     session.setLedgerAuthority(judged.counted, standingWaivers(chained, { ...rules, now: clock.now() }, { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
+    // Checkpoint acks by the same judge: a line without its actor's authority acknowledges nothing.
+    const acks = judgeCheckpointAcks(ledger.chained(), { ...rules, now: clock.now() });
+    for (const r of acks.refused) {
+      if (said.has(r.hash)) continue;
+      said.add(r.hash);
+      session.live.event({ kind: 'action', level: 'warn', text: `checkpoint ack "${oneLine(r.label, 64)}" by ${oneLine(r.actor, 64)} not counted: ${r.why}; the checkpoint stays unacknowledged` });
+    }
+    session.live.setCheckpointAcks(acks.counted);
   };
   sync();
   const recorded = new Set<string>();

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
+import { judgeLine } from '../audit/judge.js';
+import type { AllowedSigner } from '../audit/sshsig.js';
 import type { Clock } from '../core/clock.js';
 import { version } from '../core/version.js';
 import type { WarroomState } from '../store/store.js';
@@ -27,6 +29,8 @@ export interface TelemetryOptions {
   env: Record<string, string | undefined>;
   /** Start-up warnings also go here (stderr: written before the alternate screen, so still there after quit). */
   warn?: (text: string) => void;
+  /** room.allowed_signers when configured: an act this console wrote without its authority is not traced as one. */
+  signers?: readonly AllowedSigner[];
 }
 
 export interface TelemetryLink {
@@ -154,6 +158,8 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       apply(ops);
     });
     const onLine = (line: LedgerLine) => {
+      // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
+      if (opts.signers && !judgeLine(line, { signers: opts.signers, now: clock.now() }).ok) return;
       if (line.type !== 'decision') return apply(t.ledgerLine(line));
       const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
         apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
