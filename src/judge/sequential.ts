@@ -118,9 +118,11 @@ export function sharedShare(pairs: readonly { c: number; b: number }[]): number 
   let mc = 0;
   let mb = 0;
   for (const p of pairs) {
-    mc += p.c / n;
-    mb += p.b / n;
+    mc += p.c;
+    mb += p.b;
   }
+  mc /= n;
+  mb /= n;
   let cov = 0;
   let vb = 0;
   for (const p of pairs) {
