@@ -63,7 +63,8 @@ interface Scenario {
 }
 
 const judge: JudgeConfig = { kind: 'compare', canary: 'c', baseline: 'b', window: WINDOW_MIN * MIN, step: MIN, bad: 'increase', tolerance: 0.1, confidence: 0.95, minSamples: 10 };
-const gate: GateConfig = { id: 'p99', title: 'p99', group: 'g', severity: 'critical', source: 'prom', for: 0, staleAfter: 3 * MIN, judge, forEvaluations: 3 };
+// `--for N` measures another `for:` (the contract's default for judged gates is 3 evaluations; the calibration assumes it).
+const gate: GateConfig = { id: 'p99', title: 'p99', group: 'g', severity: 'critical', source: 'prom', for: 0, staleAfter: 3 * MIN, judge, forEvaluations: option('--for', 3) };
 
 interface Run {
   /** Minute (1-based look) of the first FAIL shown, or undefined. */
