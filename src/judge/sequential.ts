@@ -16,7 +16,8 @@ export const SEQ_HORIZON_MS = 2 * 3_600_000;
 /**
  * The design level handed to Siegmund's formula, for an allowance of 0.7 noise units or more. It is not
  * SEQ_ALPHA itself: `for: 3` removes some chance crossings, the estimated noise adds some. Calibrated with
- * bench/judge.ts at 10 % and 20 % noise; smaller allowances (noisier series) get a smaller level, see designAlpha.
+ * bench/judge.ts at 10 % and 20 % independent noise and under load spikes shared by both tracks (these two
+ * bind it); smaller allowances (noisier series) get a smaller level, see designAlpha.
  */
 export const SEQ_DESIGN_ALPHA = 0.015;
 /** A baseline sample more than this many robust standard deviations (MAD) from its window's median is paired. */
