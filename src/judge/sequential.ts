@@ -1,9 +1,12 @@
 // The console's rule for repeated looks at a compare gate (the console and `check --watch` judge every
 // minute for hours; §10.2's one-window test, looked at again and again, cries wolf). A one-sided CUSUM
-// (Page 1954) on the paired per-step relative differences, standardised by a noise estimate that a level
-// shift does not inflate, with its allowance at the tolerance: only an effect beyond the tolerance
-// accumulates. The threshold is calibrated by the judgment bench (bench/judge.ts) so that a canary equal to
-// its baseline alarms in at most 5 % of 2-hour windows judged every step, at any noise level.
+// (Page 1954) on per-step relative differences, standardised by a noise estimate that a level shift does
+// not inflate, with its allowance at the tolerance: only an effect beyond the tolerance accumulates. Each
+// canary sample is compared with the baseline's pooled level plus the share of the same step's baseline
+// deviation that the canary shares (sharedShare): with independent noise that halves the variance of the
+// paired difference, with load hitting both tracks it is the paired difference. The threshold is calibrated
+// by the judgment bench (bench/judge.ts) so that a canary equal to its baseline alarms in at most 5 % of
+// 2-hour windows judged every step.
 import { median } from './stats.js';
 import type { Bad, JudgeSpec, Point } from './verdict.js';
 
@@ -13,9 +16,12 @@ export const SEQ_HORIZON_MS = 2 * 3_600_000;
 /**
  * The design level handed to Siegmund's formula, for an allowance of 0.7 noise units or more. It is not
  * SEQ_ALPHA itself: `for: 3` removes some chance crossings, the estimated noise adds some. Calibrated with
- * bench/judge.ts at 10 % and 20 % noise; smaller allowances (noisier series) get a smaller level, see designAlpha.
+ * bench/judge.ts at 10 % and 20 % independent noise and under load spikes shared by both tracks (these two
+ * bind it); smaller allowances (noisier series) get a smaller level, see designAlpha.
  */
-export const SEQ_DESIGN_ALPHA = 0.06;
+export const SEQ_DESIGN_ALPHA = 0.015;
+/** A baseline sample more than this many robust standard deviations (MAD) from its window's median is paired. */
+export const SPIKE_MADS = 2;
 
 /** Calibrated (bench/judge.ts): the level shrinks as (k / 0.7)^1.5 below k = 0.7. */
 export function designAlpha(k: number): number {
@@ -60,6 +66,9 @@ export interface SeqState {
   upSum: number;
   downN: number;
   downSum: number;
+  /** Σ and count of the ordinary baseline samples consumed: the pooled baseline level. */
+  bSum?: number;
+  bN?: number;
 }
 
 export interface SeqOutcome {
@@ -96,6 +105,35 @@ export function pairUp(c: readonly Point[], b: readonly Point[], step = 0): { t:
   return out;
 }
 
+/**
+ * How much of the baseline's own movement the canary shares (load hitting both tracks), as the regression
+ * slope cov(c, b) / var(b) over the window, held to [0, 1]. Each canary sample is compared with the
+ * baseline's window median plus that share of the baseline's same-step deviation: with independent noise
+ * (share ≈ 0) the difference has about half the variance of the paired one; with shared load (share ≈ 1) it
+ * is the paired difference, which cancels the load. A step in the canary's level does not move the slope:
+ * the baseline has no step to covary with.
+ */
+export function sharedShare(pairs: readonly { c: number; b: number }[]): number {
+  const n = pairs.length;
+  if (n < 3) return 1;
+  let mc = 0;
+  let mb = 0;
+  for (const p of pairs) {
+    mc += p.c;
+    mb += p.b;
+  }
+  mc /= n;
+  mb /= n;
+  let cov = 0;
+  let vb = 0;
+  for (const p of pairs) {
+    cov += (p.c - mc) * (p.b - mb);
+    vb += (p.b - mb) ** 2;
+  }
+  if (!(vb > 0)) return 0;
+  return Math.min(1, Math.max(0, cov / vb));
+}
+
 function statOf(s: SeqState, bad: Bad): number {
   return bad === 'increase' ? s.up : bad === 'decrease' ? s.down : Math.max(s.up, s.down);
 }
@@ -107,17 +145,30 @@ function statOf(s: SeqState, bad: Bad): number {
 export function seqUpdate(spec: JudgeSpec, prev: SeqState | undefined, canary: readonly Point[], baseline: readonly Point[]): SeqOutcome | undefined {
   const pairs = pairUp(canary, baseline, spec.step);
   if (pairs.length < spec.minSamples) return undefined;
-  const scale = Math.abs(median(pairs.map((p) => p.b)));
-  const rel = pairs.map((p) => (scale === 0 ? 0 : (p.c - p.b) / scale));
-  const state: SeqState = prev ? { ...prev } : { up: 0, down: 0, lastT: -Infinity, pairs: 0, sumSq: 0, lastX: NaN, upN: 0, upSum: 0, downN: 0, downSum: 0 };
+  const mid = median(pairs.map((p) => p.b));
+  const scale = Math.abs(mid);
+  const beta = sharedShare(pairs);
+  const spread = SPIKE_MADS * 1.4826 * median(pairs.map((p) => Math.abs(p.b - mid)));
+  const state: SeqState = prev ? { ...prev } : { up: 0, down: 0, lastT: -Infinity, pairs: 0, sumSq: 0, lastX: NaN, upN: 0, upSum: 0, downN: 0, downSum: 0, bSum: 0, bN: 0 };
+  const news = pairs.filter((p) => p.t > state.lastT);
+  // The baseline's level pools every ordinary baseline sample seen (not only the window's): its error is
+  // shared by every later comparison, so it must shrink as the looks go on.
+  for (const p of news) {
+    if (Math.abs(p.b - mid) > spread) continue;
+    state.bSum = (state.bSum ?? 0) + p.b;
+    state.bN = (state.bN ?? 0) + 1;
+  }
+  const level = state.bN ? state.bSum! / state.bN : mid;
   const fresh: number[] = [];
-  for (let i = 0; i < pairs.length; i++) {
-    if (pairs[i]!.t <= state.lastT) continue;
-    if (state.pairs > 0) state.sumSq += (rel[i]! - state.lastX) ** 2;
-    state.lastX = rel[i]!;
-    state.lastT = pairs[i]!.t;
+  for (const p of news) {
+    // A baseline sample far off its window's level is load that the canary most likely shares: pair it.
+    const share = Math.abs(p.b - mid) > spread ? 1 : beta;
+    const x = scale === 0 ? 0 : (p.c - level - share * (p.b - level)) / scale;
+    if (state.pairs > 0) state.sumSq += (x - state.lastX) ** 2;
+    state.lastX = x;
+    state.lastT = p.t;
     state.pairs++;
-    fresh.push(rel[i]!);
+    fresh.push(x);
   }
   // σ from successive differences (von Neumann), pooled over every pair seen: a step in level barely moves it.
   const sigma = state.pairs > 2 ? Math.sqrt(state.sumSq / (2 * (state.pairs - 1))) : NaN;

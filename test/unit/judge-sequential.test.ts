@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairUp, SEQ_DESIGN_ALPHA, seqThreshold, seqUpdate } from '../../src/judge/sequential.js';
+import { pairUp, SEQ_DESIGN_ALPHA, seqThreshold, seqUpdate, sharedShare } from '../../src/judge/sequential.js';
 import type { JudgeSpec, Point } from '../../src/judge/verdict.js';
 import { evaluateGate, type GateMemory } from '../../src/engine/gate.js';
 import { gate } from '../helpers/gates.js';
@@ -85,5 +85,67 @@ describe('repeated looks in the engine', () => {
     const one = evaluateGate(g, { now: 29 * MIN, reading: { value: 1, observedAt: 29 * MIN, series: c }, baseline: { value: 1, observedAt: 29 * MIN, series: b.slice(0, 30) } }).result;
     expect(one.status).toBe('FAIL');
     expect(one.reason).toMatch(/: beyond tolerance$/);
+  });
+});
+
+/** Seeded standard normals (mulberry32 + Box–Muller), so the noise is independent yet repeatable. */
+function normals(seed: number): () => number {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+describe('the shared share of the baseline', () => {
+  const pair = (c: (i: number) => number, b: (i: number) => number, n = 30) => Array.from({ length: n }, (_, i) => ({ c: c(i), b: b(i) }));
+  it('is the slope of canary on baseline, held to [0, 1]', () => {
+    expect(sharedShare(pair((i) => 1 + wobble(i), (i) => 1 + wobble(i)))).toBeCloseTo(1, 6);
+    expect(sharedShare(pair((i) => 1 + 0.5 * wobble(i), (i) => 1 + wobble(i)))).toBeCloseTo(0.5, 6);
+    expect(sharedShare(pair((i) => 1 - wobble(i), (i) => 1 + wobble(i)))).toBe(0);
+    expect(sharedShare(pair((i) => 1 + 3 * wobble(i), (i) => 1 + wobble(i)))).toBe(1);
+    expect(sharedShare(pair(() => 1, () => 1))).toBe(0);
+  });
+  it('a step in the canary level alone barely moves it', () => {
+    const g = normals(7);
+    const b = Array.from({ length: 30 }, () => 1 + 0.1 * g());
+    const flat = sharedShare(b.map((v, i) => ({ c: 1 + 0.5 * (v - 1) + wobble(i) / 100, b: v })));
+    const stepped = sharedShare(b.map((v, i) => ({ c: 1 + 0.5 * (v - 1) + wobble(i) / 100 + (i >= 15 ? 0.3 : 0), b: v })));
+    expect(flat).toBeCloseTo(0.5, 1);
+    expect(Math.abs(stepped - flat)).toBeLessThan(0.2);
+  });
+});
+
+describe('the canary against the pooled baseline level', () => {
+  it('with independent noise the difference has about the canary noise, not √2 × (paired)', () => {
+    const g = normals(25);
+    const c = pts(60, () => 1 + 0.1 * g());
+    const b = pts(60, () => 1 + 0.1 * g());
+    const r = seqUpdate(spec, undefined, c, b)!;
+    const paired = c.map((p, i) => p.v - b[i]!.v);
+    const vonNeumann = Math.sqrt(paired.slice(1).reduce((s, x, i) => s + (x - paired[i]!) ** 2, 0) / (2 * (paired.length - 1)));
+    expect(vonNeumann).toBeGreaterThan(0.12);
+    expect(r.sigma).toBeLessThan(0.8 * vonNeumann);
+    expect(r.sigma).toBeGreaterThan(0.07);
+  });
+  it('load hitting both tracks is paired away; the same spike on the canary alone alarms', () => {
+    const g = normals(3);
+    const noise = Array.from({ length: 60 }, () => [0.05 * g(), 0.05 * g()] as const);
+    const load = (i: number) => (i >= 40 && i < 45 ? 1.6 : 1);
+    const b = pts(60, (i) => load(i) * (1 + noise[i]![1]));
+    let shared = seqUpdate(spec, undefined, pts(30, (i) => load(i) * (1 + noise[i]![0])), b.slice(0, 30))!;
+    let alone = shared;
+    for (let n = 31; n <= 60; n++) {
+      shared = seqUpdate(spec, shared.state, pts(n, (i) => load(i) * (1 + noise[i]![0])), b.slice(0, n))!;
+      alone = seqUpdate(spec, alone.state, pts(n, (i) => load(i) * (1 + noise[i]![0])), pts(n, (i) => 1 + noise[i]![1]))!;
+      expect(shared.alarm).toBe(false);
+    }
+    expect(alone.state.up).toBeGreaterThan(alone.threshold);
+    // The spike's baseline samples stay out of the pooled level.
+    expect(shared.state.bN).toBeLessThanOrEqual(55);
+    expect(shared.state.bSum! / shared.state.bN!).toBeCloseTo(1, 1);
   });
 });
