@@ -23,6 +23,10 @@ export interface FlowDescription {
   error?: string;
 }
 
+/** What a per-kind describer gets: the flow's error added to a description, and the draft as an input field. */
+type Out = (x: Omit<FlowDescription, 'error'>) => FlowDescription;
+type Input = (label: string) => { label: string; value: string };
+
 const CONFIRM_Y = 'y to confirm · Esc or n cancels';
 const TEXT_HINT = 'type, Enter · Esc cancels';
 
@@ -150,12 +154,7 @@ function filled(text: string, params: Record<string, string | number>): string {
   return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
-function describeRunbook(
-  flow: Flow,
-  ctx: FlowContext,
-  out: (x: Omit<FlowDescription, 'error'>) => FlowDescription,
-  input: (label: string) => { label: string; value: string },
-): FlowDescription {
+function describeRunbook(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
   const d = flow.data;
   const rb = d.runbook;
   if (!rb) return out({ title: 'RUNBOOK', lines: [], hint: 'Esc cancels' });
@@ -184,12 +183,7 @@ function describeRunbook(
 }
 
 /** The decision prompt: choice, then GO-override request or decision record. */
-function describeDecision(
-  flow: Flow,
-  ctx: FlowContext,
-  out: (x: Omit<FlowDescription, 'error'>) => FlowDescription,
-  input: (label: string) => { label: string; value: string },
-): FlowDescription {
+function describeDecision(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
   const d = flow.data;
   if (flow.step === 'choice')
     return out({
@@ -227,12 +221,7 @@ function describeDecision(
 }
 
 /** The invalidate prompt: pick the entry, give a reason, confirm. */
-function describeInvalidate(
-  flow: Flow,
-  ctx: FlowContext,
-  out: (x: Omit<FlowDescription, 'error'>) => FlowDescription,
-  input: (label: string) => { label: string; value: string },
-): FlowDescription {
+function describeInvalidate(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
   const d = flow.data;
   const title = 'INVALIDATE (appended, never deleted)';
   if (flow.step === 'target') {
