@@ -20,6 +20,21 @@ function lastChars(text: string, n: number): string {
   return t.length > n ? '…' + t.slice(-n) : t;
 }
 
+/** Signals the child's whole process group (the child alone where there are no groups). */
+function killGroup(child: ReturnType<typeof spawn>, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform !== 'win32') process.kill(-child.pid, sig);
+    else child.kill(sig);
+  } catch {
+    try {
+      child.kill(sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 /**
  * Starts the process synchronously, calls `onSent` once it has spawned, and resolves with
  * the outcome (exit 0 = acknowledged); never rejects. Timeouts run on wall time because the
@@ -58,17 +73,7 @@ export function argvAttempt(
     }
 
     const kill = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined || settled) return;
-      try {
-        if (process.platform !== 'win32') process.kill(-child.pid, sig);
-        else child.kill(sig);
-      } catch {
-        try {
-          child.kill(sig);
-        } catch {
-          /* already gone */
-        }
-      }
+      if (!settled) killGroup(child, sig);
     };
     const stop = () => {
       kill('SIGTERM');

@@ -183,6 +183,23 @@ export async function runAction(req: ActionRequest, deps: ActionDeps = {}): Prom
 
   emit('acknowledged', { detail: ack?.detail });
 
+  return verifyAfterAck(config, params, deps, clock, signal, scrub, emit, finish);
+}
+
+type Emit = (step: ActionStep, extra?: { detail?: string; error?: string }) => void;
+type Finish = (ok: boolean, extra?: Partial<ActionOutcome>) => ActionOutcome;
+
+/** The verify phase after an acknowledgement: reads the configured probe until it matches or time runs out. */
+async function verifyAfterAck(
+  config: ActionConfig,
+  params: TemplateParams,
+  deps: ActionDeps,
+  clock: Clock,
+  signal: AbortSignal,
+  scrub: Scrub,
+  emit: Emit,
+  finish: Finish,
+): Promise<ActionOutcome> {
   const verify = config.verify;
   if (!verify) return finish(true);
   if (!deps.readVerify) {

@@ -3,14 +3,14 @@
  * at once and nothing is ever lost from memory; one background writer puts lines on disk in
  * order, fsync'd, retrying a failed write with backoff for as long as the process lives.
  */
-import { mkdir, open, readFile, truncate, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { jsonSafe } from './canonical.js';
-import { headMismatch, headPathFor, readHead, writeHead, type LedgerHead } from './head.js';
-import { tryLock, type HeldLock } from './lock.js';
+import { headPathFor, writeHead, type LedgerHead } from './head.js';
+import type { HeldLock } from './lock.js';
 import { signMessage, type AllowedSigner, type SigningKey } from './sshsig.js';
-import { judgeSigned } from './judge.js';
+import { claimLedgerFile, headFrozenAtOpen, readLedgerText, setTornAside, tornTail } from './ledgerOpen.js';
+import { writeRescue } from './ledgerRescue.js';
 import { canonicalJson } from './canonical.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
@@ -46,9 +46,6 @@ export interface LedgerOptions {
 
 /** Line types that carry an actor's signature when a signing key is set. */
 const SIGNED_TYPES = new Set(['signoff', 'decision', 'waiver', 'action', 'invalidation', 'invalidate', 'override.request', 'override.approve', 'checkpoint.ack']);
-
-
-const safeName = (actor: string) => actor.replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'console';
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
@@ -147,71 +144,24 @@ export class Ledger {
       throw new Error(`cannot create audit directory ${dir}: ${describe(e)}`);
     }
     const clock = opts.clock ?? systemClock;
-    let path = join(dir, LEDGER_FILE);
-    let lock: HeldLock | undefined;
     const notes: string[] = [];
-    if (opts.lockAs) {
-      const candidates = [LEDGER_FILE, `ledger-${safeName(opts.lockAs)}.jsonl`, `ledger-${safeName(opts.lockAs)}-${process.pid}.jsonl`];
-      for (const name of candidates) {
-        let got;
-        try {
-          got = await tryLock(join(dir, `${name}.lock`), opts.lockAs, clock.now());
-        } catch (e) {
-          // A read-only dir cannot take a lock either; writing will fail loudly on its own.
-          notes.push(`cannot lock ${join(dir, name)}: ${describe(e)}`);
-          path = join(dir, name);
-          break;
-        }
-        if ('lock' in got) {
-          lock = got.lock;
-          path = join(dir, name);
-          if (name !== LEDGER_FILE) notes.push(`audit dir ${dir} is in use by another console; this console writes ${name}`);
-          break;
-        }
-        if (name === LEDGER_FILE) notes.push(`${LEDGER_FILE} is held by ${got.heldBy.actor} (pid ${got.heldBy.pid} on ${got.heldBy.host}, since ${got.heldBy.since})`);
-      }
-    }
-    let text = '';
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        await lock?.release();
-        throw new Error(`cannot read audit ledger ${path}: ${describe(e)}`);
-      }
-    }
+    const { path, lock } = await claimLedgerFile(dir, opts.lockAs, clock, notes);
+    let text = await readLedgerText(path, lock);
     // A crash mid-append leaves a torn last line; set it aside (kept, not lost) so the chain
     // verifies again. Only the writer may do this.
     const torn = lock ? tornTail(text) : undefined;
     let tornSide: string | undefined;
     if (torn) {
-      const side = join(dir, `${basename(path, '.jsonl')}.torn-${new Date(clock.now()).toISOString().replace(/[:.]/g, '')}.txt`);
-      try {
-        await writeFile(side, torn.fragment);
-        await truncate(path, Buffer.byteLength(torn.keep, 'utf8'));
-        text = torn.keep;
-        notes.push(`torn last line of ${basename(path)} (${torn.fragment.length} bytes) moved to ${basename(side)}`);
-        tornSide = basename(side);
-      } catch (e) {
-        notes.push(`torn last line of ${basename(path)} could not be set aside: ${describe(e)}`);
-      }
+      tornSide = await setTornAside(dir, path, torn, clock, notes);
+      if (tornSide !== undefined) text = torn.keep;
     }
     const ledger = new Ledger(path, { ...opts, clock }, text);
     ledger.lock = lock;
     ledger.notes.push(...notes);
-    const head = await readHead(ledger.headPath);
-    if (head && 'unreadable' in head) {
+    const frozen = await headFrozenAtOpen(ledger.headPath, ledger.all, opts.headSigners, clock);
+    if (frozen) {
       ledger.headFrozen = true;
-      ledger.notes.push(`${basename(ledger.headPath)} unreadable (${head.unreadable}): the tail cannot be checked`);
-    } else if (head) {
-      const why = headMismatch(head, ledger.all) ?? unsignedHead(head, opts.headSigners, clock.now());
-      if (why) {
-        ledger.headFrozen = true;
-        ledger.notes.push(why);
-      }
-    } else if (opts.headSigners && ledger.all.length > 0) {
-      ledger.headFrozen = true;
-      ledger.notes.push(`${basename(ledger.headPath)} missing: nothing signed anchors the tail (run warroom audit verify)`);
+      ledger.notes.push(frozen);
     }
     if (torn && tornSide) {
       ledger.append({ type: 'note', text: `torn last line (${torn.fragment.length} bytes) set aside in ${tornSide}`, actor: opts.lockAs ?? 'warroom' });
@@ -293,22 +243,7 @@ export class Ledger {
    */
   async rescue(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
     if (this.queue.length === 0) return undefined;
-    const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '');
-    const name = `${basename(this.path, '.jsonl')}.rescue-${stamp}-${process.pid}.jsonl`;
-    const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-    const data = this.queue.join('');
-    const errors: string[] = [];
-    for (const dir of [dirname(this.path), join(state, 'warroom')]) {
-      try {
-        await mkdir(dir, { recursive: true });
-        const p = join(dir, name);
-        await writeFile(p, data, { flag: 'wx' });
-        return p;
-      } catch (e) {
-        errors.push(`${dir}: ${describe(e)}`);
-      }
-    }
-    throw new Error(`cannot write a rescue file (${errors.join('; ')})`);
+    return writeRescue(this.path, this.queue.join(''), this.clock.now(), env);
   }
 
   /** The last write error, cleared once a write succeeds. */
@@ -453,27 +388,4 @@ export class Ledger {
     // The emitter isolates a broken listener: it must not stop the audit trail.
     this.events.emit('change', undefined);
   }
-}
-
-/** In a signed room: why a head found on disk must not be trusted (nor re-signed), or undefined. */
-function unsignedHead(head: LedgerHead, signers: readonly AllowedSigner[] | undefined, now: number): string | undefined {
-  if (!signers) return undefined;
-  const v = judgeSigned(head, { signers, now });
-  return v.ok ? undefined : `ledger head not signed by a listed key (${v.why}): a cut tail could hide behind it; it is not rewritten (run warroom audit verify)`;
-}
-
-/** The last line when it does not parse as a ledger line (torn by a crash), with what precedes it. */
-function tornTail(text: string): { keep: string; fragment: string } | undefined {
-  if (text === '') return undefined;
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const cut = body.lastIndexOf('\n');
-  const last = body.slice(cut + 1);
-  try {
-    const v = JSON.parse(last) as { schema?: unknown; hash?: unknown };
-    if (v && typeof v === 'object' && v.schema === LEDGER_SCHEMA && typeof v.hash === 'string') return undefined;
-  } catch {
-    // torn
-  }
-  if (last.trim() === '' && text.endsWith('\n')) return undefined;
-  return { keep: cut < 0 ? '' : body.slice(0, cut + 1), fragment: last };
 }

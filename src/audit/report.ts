@@ -43,24 +43,23 @@ export async function renderReport(dir: string, opts: ReportOptions = {}): Promi
   }
 }
 
+type JudgedReportOptions = ReportOptions & {
+  integrity: { ok: boolean; text: string };
+  counted?: Signoff[];
+  unverified?: Unverified[];
+  /** SPEC §9.5: entries that no longer stand; never counted anywhere in the report. */
+  invalidated?: Invalidation[];
+  refusedInvalidations?: RefusedInvalidation[];
+  /** Acts without authority (signed room): never counted, listed apart with where they sit. */
+  claims?: Claim[];
+  /** Whether the acts are attributable: said plainly under Integrity. */
+  attribution?: string;
+  /** The checkpoint acks that count; else every ack line that is not a claim. */
+  acks?: CheckpointAck[];
+};
+
 /** Pure: the Markdown for these lines and integrity verdict. */
-export function renderReportFromLines(
-  lines: readonly LedgerLine[],
-  opts: ReportOptions & {
-    integrity: { ok: boolean; text: string };
-    counted?: Signoff[];
-    unverified?: Unverified[];
-    /** SPEC §9.5: entries that no longer stand; never counted anywhere in the report. */
-    invalidated?: Invalidation[];
-    refusedInvalidations?: RefusedInvalidation[];
-    /** Acts without authority (signed room): never counted, listed apart with where they sit. */
-    claims?: Claim[];
-    /** Whether the acts are attributable: said plainly under Integrity. */
-    attribution?: string;
-    /** The checkpoint acks that count; else every ack line that is not a claim. */
-    acks?: CheckpointAck[];
-  },
-): string {
+export function renderReportFromLines(lines: readonly LedgerLine[], opts: JudgedReportOptions): string {
   const out: string[] = [];
   const gone = new Set((opts.invalidated ?? []).map((i) => i.act));
   const claimed = new Set((opts.claims ?? []).map((c) => c.line));
@@ -115,6 +114,25 @@ export function renderReportFromLines(
   section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));
 
+  signoffSection(out, standing, opts);
+  invalidationSections(out, opts);
+  influenceSection(out, lines, start, end);
+
+  // SPEC §9.4: who was not told, and why (only when it happened, so a quiet window's report is unchanged).
+  const undelivered = lines.filter((l): l is LedgerLine & NotifyFailedEvent => l.type === 'notify.failed');
+  if (undelivered.length > 0) {
+    section(out, 'Notifications not delivered', ['Time (UTC)', 'Sink', 'Event', 'Attempts', 'Error'],
+      undelivered.map((n) => [time(Date.parse(n.ts)), n.sink, n.event, String(n.attempts), n.error]));
+  }
+
+  const notes = lines.filter((l): l is LedgerLine & NoteEvent => l.type === 'note');
+  if (notes.length > 0) section(out, 'Notes', ['Time (UTC)', 'Actor', 'Note'], notes.map((n) => [time(Date.parse(n.ts)), n.actor, n.text]));
+
+  return out.join('\n') + '\n';
+}
+
+/** Sign-offs that count, those that do not, and waivers. */
+function signoffSection(out: string[], standing: readonly LedgerLine[], opts: JudgedReportOptions): void {
   out.push('', '## Sign-offs and waivers');
   // Only sign-offs that count (the same rule as check and the console); the rest are listed apart.
   const signoffs = opts.counted ?? standing.filter((l): l is LedgerLine & SignoffEvent => l.type === 'signoff').map((l) => ({ at: Date.parse(l.ts), role: l.role, gate: l.gate, actor: l.actor }));
@@ -128,7 +146,10 @@ export function renderReportFromLines(
   const waivers = standing.filter((l): l is LedgerLine & WaiverEvent => l.type === 'waiver');
   table(out, ['Time (UTC)', 'Waived gate', 'Actor', 'Reason', 'Expires (UTC)'],
     waivers.map((w) => [time(Date.parse(w.ts)), w.gate, w.actor, w.reason, time(Date.parse(w.expires))]), 'No waivers recorded.');
+}
 
+/** Entries invalidated (and invalidations refused), and claims without authority: listed, never counted. */
+function invalidationSections(out: string[], opts: JudgedReportOptions): void {
   if (opts.invalidated?.length || opts.refusedInvalidations?.length) {
     section(out, 'Invalidated entries (never counted)', ['Invalidated (UTC)', 'Entry', 'What', 'Recorded by', 'Invalidated by', 'Reason'],
       (opts.invalidated ?? []).map((i) => [time(i.at), `${i.target.file}:${i.target.line}`, i.targetWhat, i.targetActor, i.actor, i.reason]));
@@ -146,25 +167,16 @@ export function renderReportFromLines(
     section(out, 'Claims without authority (never counted)', ['Time (UTC)', 'Where', 'What', 'Claimed by', 'Why not counted'],
       opts.claims.map((c) => [time(Date.parse(c.line.ts)), c.origin, c.line.type === 'decision' ? `decision ${String((c.line as LedgerLine & DecisionEvent).decision)}` : c.line.type, String(c.line.actor), c.why]));
   }
+}
 
+/** Time spent at each influence level, then each period. */
+function influenceSection(out: string[], lines: readonly LedgerLine[], start: number | undefined, end: number | undefined): void {
   const periods = influencePeriods(lines);
   section(out, 'Time at each influence level', ['Influence', 'Time', 'Share of window'], influenceRows(periods, start, end));
   if (periods.length > 0) {
     out.push('');
     for (const p of periods) out.push(`- ${time(p.from)} to ${time(p.to)}: ${pct(p.pct)} (${formatDuration(p.to - p.from)})`);
   }
-
-  // SPEC §9.4: who was not told, and why (only when it happened, so a quiet window's report is unchanged).
-  const undelivered = lines.filter((l): l is LedgerLine & NotifyFailedEvent => l.type === 'notify.failed');
-  if (undelivered.length > 0) {
-    section(out, 'Notifications not delivered', ['Time (UTC)', 'Sink', 'Event', 'Attempts', 'Error'],
-      undelivered.map((n) => [time(Date.parse(n.ts)), n.sink, n.event, String(n.attempts), n.error]));
-  }
-
-  const notes = lines.filter((l): l is LedgerLine & NoteEvent => l.type === 'note');
-  if (notes.length > 0) section(out, 'Notes', ['Time (UTC)', 'Actor', 'Note'], notes.map((n) => [time(Date.parse(n.ts)), n.actor, n.text]));
-
-  return out.join('\n') + '\n';
 }
 
 /** One row per override / waiver request, its outcome and every approver the completion named. */

@@ -23,6 +23,10 @@ export interface FlowDescription {
   error?: string;
 }
 
+/** What a per-kind describer gets: the flow's error added to a description, and the draft as an input field. */
+type Out = (x: Omit<FlowDescription, 'error'>) => FlowDescription;
+type Input = (label: string) => { label: string; value: string };
+
 const CONFIRM_Y = 'y to confirm · Esc or n cancels';
 const TEXT_HINT = 'type, Enter · Esc cancels';
 
@@ -84,41 +88,8 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
       lines.push(`Sends influence ${pctText(d.to)} and waits for it to be verified.`);
       return out({ title, lines, hint: CONFIRM_Y });
     }
-    case 'decision': {
-      if (flow.step === 'choice')
-        return out({
-          title: `RECORD DECISION (light ${ctx.overall})`,
-          lines: [
-            'g GO · n NO-GO · h HOLD',
-            ...(ctx.overall !== 'NO-GO' ? [] : ctx.override ? [`g asks for an override: ${needsText(ctx.override)}`] : ['GO is refused while the light is NO-GO']),
-          ],
-          hint: 'g, n or h · Esc cancels',
-        });
-      if (d.override && ctx.override) {
-        const title = 'OVERRIDE REQUEST: GO while the light is NO-GO';
-        const need = `override request: ${needsText(ctx.override)}`;
-        if (flow.step === 'justification') return out({ title, lines: [need], input: input('justification'), hint: TEXT_HINT });
-        return out({
-          title,
-          lines: [`justification: ${txt(d.justification)}`, need, 'Records and publishes a signed request; the GO record is written once the approvals are in.'],
-          hint: CONFIRM_Y,
-        });
-      }
-      const title = `RECORD DECISION: ${d.decision ?? '?'}`;
-      if (flow.step === 'justification') return out({ title, lines: [signoffLine(ctx)], input: input('justification'), hint: TEXT_HINT });
-      if (flow.step === 'review')
-        return out({
-          title,
-          lines: [`justification: ${txt(d.justification)}`],
-          input: input('next review (4h, 14:30 UTC, ISO)'),
-          hint: TEXT_HINT,
-        });
-      const lines = [`justification: ${txt(d.justification)}`];
-      if (d.decision === 'NO-GO' && d.nextReview !== undefined) lines.push(`next review: ${iso(d.nextReview)} (${inWords(d.nextReview, ctx.now)})`);
-      lines.push(signoffLine(ctx));
-      lines.push('Writes the decision record to the audit trail.');
-      return out({ title, lines, hint: CONFIRM_Y });
-    }
+    case 'decision':
+      return describeDecision(flow, ctx, out, input);
     case 'signoff': {
       const what = d.gate !== undefined ? `"${txt(d.gateTitle ?? d.gate, 60)}"` : 'the decision';
       return out({
@@ -173,22 +144,8 @@ export function describeFlow(flow: Flow, ctx: FlowContext): FlowDescription {
     }
     case 'runbook':
       return describeRunbook(flow, ctx, out, input);
-    case 'invalidate': {
-      const title = 'INVALIDATE (appended, never deleted)';
-      if (flow.step === 'target') {
-        const targets = invalidateTargets(flow);
-        const cursor = Math.min(d.cursor ?? 0, Math.max(0, targets.length - 1));
-        const lines = targets.map((t, i) => `${i === cursor ? '›' : ' '} ${i + 1} ${txt(t.label, 100)}`);
-        return out({ title, lines: ['Which entry no longer counts?', ...lines], hint: `↑/↓ or 1-${targets.length}, Enter · Esc cancels` });
-      }
-      const what = txt(d.target?.label, 120);
-      if (flow.step === 'reason') return out({ title, lines: [what], input: input('reason'), hint: TEXT_HINT });
-      return out({
-        title,
-        lines: [what, `reason: ${txt(d.reason)}`, 'check, the console and report stop counting it; audit verify shows it.'],
-        hint: CONFIRM_Y,
-      });
-    }
+    case 'invalidate':
+      return describeInvalidate(flow, ctx, out, input);
   }
 }
 
@@ -197,12 +154,7 @@ function filled(text: string, params: Record<string, string | number>): string {
   return text.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (m, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
-function describeRunbook(
-  flow: Flow,
-  ctx: FlowContext,
-  out: (x: Omit<FlowDescription, 'error'>) => FlowDescription,
-  input: (label: string) => { label: string; value: string },
-): FlowDescription {
+function describeRunbook(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
   const d = flow.data;
   const rb = d.runbook;
   if (!rb) return out({ title: 'RUNBOOK', lines: [], hint: 'Esc cancels' });
@@ -228,4 +180,61 @@ function describeRunbook(
   if (rb.verifies) lines.push(`Then verifies ${txt(filled(rb.verifies, d.params ?? {}), 120)}.`);
   void ctx;
   return out({ title: txt(rb.confirm ?? `run ${rb.title}?`, 120), lines, hint: CONFIRM_Y });
+}
+
+/** The decision prompt: choice, then GO-override request or decision record. */
+function describeDecision(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
+  const d = flow.data;
+  if (flow.step === 'choice')
+    return out({
+      title: `RECORD DECISION (light ${ctx.overall})`,
+      lines: [
+        'g GO · n NO-GO · h HOLD',
+        ...(ctx.overall !== 'NO-GO' ? [] : ctx.override ? [`g asks for an override: ${needsText(ctx.override)}`] : ['GO is refused while the light is NO-GO']),
+      ],
+      hint: 'g, n or h · Esc cancels',
+    });
+  if (d.override && ctx.override) {
+    const title = 'OVERRIDE REQUEST: GO while the light is NO-GO';
+    const need = `override request: ${needsText(ctx.override)}`;
+    if (flow.step === 'justification') return out({ title, lines: [need], input: input('justification'), hint: TEXT_HINT });
+    return out({
+      title,
+      lines: [`justification: ${txt(d.justification)}`, need, 'Records and publishes a signed request; the GO record is written once the approvals are in.'],
+      hint: CONFIRM_Y,
+    });
+  }
+  const title = `RECORD DECISION: ${d.decision ?? '?'}`;
+  if (flow.step === 'justification') return out({ title, lines: [signoffLine(ctx)], input: input('justification'), hint: TEXT_HINT });
+  if (flow.step === 'review')
+    return out({
+      title,
+      lines: [`justification: ${txt(d.justification)}`],
+      input: input('next review (4h, 14:30 UTC, ISO)'),
+      hint: TEXT_HINT,
+    });
+  const lines = [`justification: ${txt(d.justification)}`];
+  if (d.decision === 'NO-GO' && d.nextReview !== undefined) lines.push(`next review: ${iso(d.nextReview)} (${inWords(d.nextReview, ctx.now)})`);
+  lines.push(signoffLine(ctx));
+  lines.push('Writes the decision record to the audit trail.');
+  return out({ title, lines, hint: CONFIRM_Y });
+}
+
+/** The invalidate prompt: pick the entry, give a reason, confirm. */
+function describeInvalidate(flow: Flow, ctx: FlowContext, out: Out, input: Input): FlowDescription {
+  const d = flow.data;
+  const title = 'INVALIDATE (appended, never deleted)';
+  if (flow.step === 'target') {
+    const targets = invalidateTargets(flow);
+    const cursor = Math.min(d.cursor ?? 0, Math.max(0, targets.length - 1));
+    const lines = targets.map((t, i) => `${i === cursor ? '›' : ' '} ${i + 1} ${txt(t.label, 100)}`);
+    return out({ title, lines: ['Which entry no longer counts?', ...lines], hint: `↑/↓ or 1-${targets.length}, Enter · Esc cancels` });
+  }
+  const what = txt(d.target?.label, 120);
+  if (flow.step === 'reason') return out({ title, lines: [what], input: input('reason'), hint: TEXT_HINT });
+  return out({
+    title,
+    lines: [what, `reason: ${txt(d.reason)}`, 'check, the console and report stop counting it; audit verify shows it.'],
+    hint: CONFIRM_Y,
+  });
 }

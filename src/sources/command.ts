@@ -176,10 +176,9 @@ function killPgid(pgid: number, sig: NodeJS.Signals): boolean {
   }
 }
 
-export function runCommand(argv: readonly string[], opts: RunOptions): Promise<CommandRun> {
-  const cmd = argv[0];
-  const base: CommandRun = { exitCode: null, signal: null, stdoutHead: '', stdoutTail: '', stderrTail: '', timedOut: false };
-  if (!cmd) return Promise.resolve({ ...base, failure: 'empty command (argv is empty)' });
+/** Why the run cannot start at all, or undefined when it can. */
+function refuseBeforeStart(cmd: string | undefined, opts: RunOptions): string | undefined {
+  if (!cmd) return 'empty command (argv is empty)';
   if (opts.cwd !== undefined) {
     // spawn reports a missing cwd as ENOENT of the command, which would mislead.
     let isDir = false;
@@ -188,9 +187,41 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
     } catch {
       isDir = false;
     }
-    if (!isDir) return Promise.resolve({ ...base, failure: `working directory not found: ${oneLine(opts.cwd, 200)}` });
+    if (!isDir) return `working directory not found: ${oneLine(opts.cwd, 200)}`;
   }
-  if (opts.signal?.aborted) return Promise.resolve({ ...base, failure: 'aborted before start' });
+  if (opts.signal?.aborted) return 'aborted before start';
+  return undefined;
+}
+
+function spawnRun(cmd: string, argv: readonly string[], opts: RunOptions, runId: string) {
+  return spawn(cmd, argv.slice(1), {
+    cwd: opts.cwd,
+    shell: false,
+    // Its own session and process group (pgid = pid), so the group can be killed as one.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...(opts.env ?? process.env), [RUN_ID_ENV]: runId },
+    windowsHide: true,
+  });
+}
+
+/** Signals the run's group; the leader alone when the group is gone but the leader has not exited. */
+function killRun(child: ReturnType<typeof spawnRun>, pgid: number | undefined, exited: boolean, sig: NodeJS.Signals): void {
+  if (pgid === undefined) return;
+  if (!killPgid(pgid, sig) && !exited) {
+    try {
+      child.kill(sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function runCommand(argv: readonly string[], opts: RunOptions): Promise<CommandRun> {
+  const cmd = argv[0];
+  const base: CommandRun = { exitCode: null, signal: null, stdoutHead: '', stdoutTail: '', stderrTail: '', timedOut: false };
+  const refused = refuseBeforeStart(cmd, opts);
+  if (refused !== undefined || !cmd) return Promise.resolve({ ...base, failure: refused });
 
   return new Promise<CommandRun>((resolve) => {
     const out = new Capture(CAPTURE_BYTES);
@@ -203,30 +234,13 @@ export function runCommand(argv: readonly string[], opts: RunOptions): Promise<C
     let exited = false;
 
     const runId = randomUUID();
-    const child = spawn(cmd, argv.slice(1), {
-      cwd: opts.cwd,
-      shell: false,
-      // Its own session and process group (pgid = pid), so the group can be killed as one.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...(opts.env ?? process.env), [RUN_ID_ENV]: runId },
-      windowsHide: true,
-    });
+    const child = spawnRun(cmd, argv, opts, runId);
     const pgid = child.pid;
     if (pgid !== undefined) trackGroup(pgid);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
 
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (pgid === undefined) return;
-      if (!killPgid(pgid, sig) && !exited) {
-        try {
-          child.kill(sig);
-        } catch {
-          /* already gone */
-        }
-      }
-    };
+    const killGroup = (sig: NodeJS.Signals) => killRun(child, pgid, exited, sig);
     const stop = (why: string, isTimeout: boolean, atOnce = false) => {
       if (failure || settled) return;
       failure = why;

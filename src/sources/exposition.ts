@@ -73,6 +73,8 @@ export function parseExposition(text: string): Exposition {
   return { samples, types };
 }
 
+type Fail = (reason: string) => never;
+
 function parseLine(
   s: string,
   start: number,
@@ -88,34 +90,7 @@ function parseLine(
     throw new ExpositionError(lineNo, reason);
   };
 
-  if (s.charCodeAt(i) === 35 /* # */) {
-    // Only `# HELP name …` and `# TYPE name type` carry meaning; anything else is a comment.
-    i++;
-    while (i < end && isBlank(s.charCodeAt(i))) i++;
-    const kwStart = i;
-    while (i < end && !isBlank(s.charCodeAt(i))) i++;
-    const kw = s.slice(kwStart, Math.min(i, kwStart + 5));
-    if (i - kwStart !== 4 || (kw !== 'HELP' && kw !== 'TYPE')) return;
-    while (i < end && isBlank(s.charCodeAt(i))) i++;
-    const nameStart = i;
-    while (i < end && !isBlank(s.charCodeAt(i))) i++;
-    const name = s.slice(nameStart, i);
-    if (name === '') fail(`${kw} line without a metric name`);
-    if (!METRIC_NAME.test(name)) fail(`invalid metric name ${quote(name)} in ${kw} line`);
-    if (kw === 'TYPE') {
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      const tStart = i;
-      while (i < end && !isBlank(s.charCodeAt(i))) i++;
-      const type = s.slice(tStart, i);
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      if (i !== end || !METRIC_TYPES.has(type)) {
-        fail(`invalid TYPE ${quote(s.slice(tStart, Math.min(end, tStart + 40)))} for ${name}`);
-      }
-      if (Object.prototype.hasOwnProperty.call(types, name)) fail(`second TYPE line for ${name}`);
-      types[name] = type;
-    }
-    return;
-  }
+  if (s.charCodeAt(i) === 35 /* # */) return parseComment(s, i, end, types, fail);
 
   // Metric name.
   const nameStart = i;
@@ -130,68 +105,7 @@ function parseLine(
   }
 
   while (i < end && isBlank(s.charCodeAt(i))) i++;
-  if (i < end && s.charCodeAt(i) === 123 /* { */) {
-    i++;
-    for (;;) {
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      if (i >= end) fail(`unterminated label set for ${name}`);
-      if (s.charCodeAt(i) === 125 /* } */) {
-        i++;
-        break;
-      }
-      const lStart = i;
-      if (!isNameStart(s.charCodeAt(i))) fail(`invalid label name at ${describeChar(s, i)} in ${name}`);
-      while (i < end && isNameChar(s.charCodeAt(i))) i++;
-      const lname = s.slice(lStart, i);
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      if (i >= end || s.charCodeAt(i) !== 61 /* = */) fail(`expected "=" after label ${lname} in ${name}`);
-      i++;
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      if (i >= end || s.charCodeAt(i) !== 34 /* " */) fail(`expected a quoted value for label ${lname} in ${name}`);
-      i++;
-      // Label value: copy runs between escapes, so the cost stays linear.
-      let value = '';
-      let runStart = i;
-      let closed = false;
-      while (i < end) {
-        const c = s.charCodeAt(i);
-        if (c === 34) {
-          value += s.slice(runStart, i);
-          i++;
-          closed = true;
-          break;
-        }
-        if (c === 92 /* \ */) {
-          value += s.slice(runStart, i);
-          if (i + 1 >= end) fail(`unterminated label value for ${lname} in ${name}`);
-          const e = s.charCodeAt(i + 1);
-          if (e === 92) value += '\\';
-          else if (e === 34) value += '"';
-          else if (e === 110) value += '\n';
-          else fail(`invalid escape sequence "\\${s[i + 1]}" in label ${lname} of ${name}`);
-          i += 2;
-          runStart = i;
-          continue;
-        }
-        i++;
-      }
-      if (!closed) fail(`unterminated label value for ${lname} in ${name}`);
-      if (lname in labels) fail(`duplicate label ${lname} in ${name}`);
-      labels[lname] = value;
-      while (i < end && isBlank(s.charCodeAt(i))) i++;
-      if (i >= end) fail(`unterminated label set for ${name}`);
-      const sep = s.charCodeAt(i);
-      if (sep === 44 /* , */) {
-        i++;
-        continue; // a trailing comma before } is allowed
-      }
-      if (sep === 125) {
-        i++;
-        break;
-      }
-      fail(`expected "," or "}" after label ${lname} in ${name}, found ${describeChar(s, i)}`);
-    }
-  }
+  if (i < end && s.charCodeAt(i) === 123 /* { */) i = parseLabels(s, i, end, name, labels, fail);
 
   // Value.
   while (i < end && isBlank(s.charCodeAt(i))) i++;
@@ -219,6 +133,100 @@ function parseLine(
   const sample: ExpoSample = { name, labels: { ...labels }, value: value as number };
   if (timestampMs !== undefined) sample.timestampMs = timestampMs;
   samples.push(sample);
+}
+
+/** `# HELP name …` and `# TYPE name type`; anything else after `#` is a comment. */
+function parseComment(s: string, i: number, end: number, types: Record<string, string>, fail: Fail): void {
+  // Only `# HELP name …` and `# TYPE name type` carry meaning; anything else is a comment.
+  i++;
+  while (i < end && isBlank(s.charCodeAt(i))) i++;
+  const kwStart = i;
+  while (i < end && !isBlank(s.charCodeAt(i))) i++;
+  const kw = s.slice(kwStart, Math.min(i, kwStart + 5));
+  if (i - kwStart !== 4 || (kw !== 'HELP' && kw !== 'TYPE')) return;
+  while (i < end && isBlank(s.charCodeAt(i))) i++;
+  const nameStart = i;
+  while (i < end && !isBlank(s.charCodeAt(i))) i++;
+  const name = s.slice(nameStart, i);
+  if (name === '') fail(`${kw} line without a metric name`);
+  if (!METRIC_NAME.test(name)) fail(`invalid metric name ${quote(name)} in ${kw} line`);
+  if (kw === 'TYPE') {
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    const tStart = i;
+    while (i < end && !isBlank(s.charCodeAt(i))) i++;
+    const type = s.slice(tStart, i);
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    if (i !== end || !METRIC_TYPES.has(type)) {
+      fail(`invalid TYPE ${quote(s.slice(tStart, Math.min(end, tStart + 40)))} for ${name}`);
+    }
+    if (Object.prototype.hasOwnProperty.call(types, name)) fail(`second TYPE line for ${name}`);
+    types[name] = type;
+  }
+}
+
+/** The label set from its `{` into `labels`; returns the index after its `}`. */
+function parseLabels(s: string, i: number, end: number, name: string, labels: Record<string, string>, fail: Fail): number {
+  i++;
+  for (;;) {
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    if (i >= end) fail(`unterminated label set for ${name}`);
+    if (s.charCodeAt(i) === 125 /* } */) {
+      i++;
+      break;
+    }
+    const lStart = i;
+    if (!isNameStart(s.charCodeAt(i))) fail(`invalid label name at ${describeChar(s, i)} in ${name}`);
+    while (i < end && isNameChar(s.charCodeAt(i))) i++;
+    const lname = s.slice(lStart, i);
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    if (i >= end || s.charCodeAt(i) !== 61 /* = */) fail(`expected "=" after label ${lname} in ${name}`);
+    i++;
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    if (i >= end || s.charCodeAt(i) !== 34 /* " */) fail(`expected a quoted value for label ${lname} in ${name}`);
+    i++;
+    // Label value: copy runs between escapes, so the cost stays linear.
+    let value = '';
+    let runStart = i;
+    let closed = false;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c === 34) {
+        value += s.slice(runStart, i);
+        i++;
+        closed = true;
+        break;
+      }
+      if (c === 92 /* \ */) {
+        value += s.slice(runStart, i);
+        if (i + 1 >= end) fail(`unterminated label value for ${lname} in ${name}`);
+        const e = s.charCodeAt(i + 1);
+        if (e === 92) value += '\\';
+        else if (e === 34) value += '"';
+        else if (e === 110) value += '\n';
+        else fail(`invalid escape sequence "\\${s[i + 1]}" in label ${lname} of ${name}`);
+        i += 2;
+        runStart = i;
+        continue;
+      }
+      i++;
+    }
+    if (!closed) fail(`unterminated label value for ${lname} in ${name}`);
+    if (lname in labels) fail(`duplicate label ${lname} in ${name}`);
+    labels[lname] = value;
+    while (i < end && isBlank(s.charCodeAt(i))) i++;
+    if (i >= end) fail(`unterminated label set for ${name}`);
+    const sep = s.charCodeAt(i);
+    if (sep === 44 /* , */) {
+      i++;
+      continue; // a trailing comma before } is allowed
+    }
+    if (sep === 125) {
+      i++;
+      break;
+    }
+    fail(`expected "," or "}" after label ${lname} in ${name}, found ${describeChar(s, i)}`);
+  }
+  return i;
 }
 
 function quote(t: string): string {

@@ -8,8 +8,9 @@ import type { PrometheusSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
-import { HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { HttpSourceError, scrub, type HttpGetResult } from './http.js';
 import { promGet } from './promHttp.js';
+import { checkApiAnswer } from './promApi.js';
 import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import type { Probe, ReadContext } from './types.js';
@@ -41,13 +42,6 @@ export async function queryRange(cfg: PrometheusSource, q: string, range: NonNul
   return interpretRange(res, now, range.role, (e) => scrub(`${where}: ${e}`, cfg.headers), cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
 }
 
-interface ApiBody {
-  status?: unknown;
-  errorType?: unknown;
-  error?: unknown;
-  data?: { resultType?: unknown; result?: unknown };
-}
-
 const NEEDS: Record<RangeRole, string> = {
   canary: 'compare needs one per side',
   baseline: 'compare needs one per side',
@@ -56,26 +50,12 @@ const NEEDS: Record<RangeRole, string> = {
 
 /** Pure: an answer of /api/v1/query_range → the window's series as a reading, or a source-wide error. */
 export function interpretRange(res: HttpGetResult, readAt: number, role: RangeRole, sourceError: (e: string) => string, maxSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS): RangeOutcome {
-  let body: ApiBody | undefined;
-  try {
-    const parsed: unknown = JSON.parse(res.body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as ApiBody;
-  } catch {
-    body = undefined;
-  }
   const side = role === 'series' ? '' : `${role}: `;
   const probeError = (e: string): RangeOutcome => ({ kind: 'reading', reading: { value: null, observedAt: readAt, error: oneLine(side + e) } });
-  if ((res.status === 400 || res.status === 422) && body?.status === 'error') {
-    const type = typeof body.errorType === 'string' ? body.errorType : 'error';
-    const msg = typeof body.error === 'string' ? body.error : 'query rejected';
-    return probeError(type === 'bad_data' ? `PromQL error: ${msg}` : `query failed (${type}): ${msg}`);
-  }
-  if (res.status < 200 || res.status > 299) {
-    const detail = body && typeof body.error === 'string' ? { ...res, body: body.error } : res;
-    return { kind: 'source', error: sourceError(statusText(detail)) };
-  }
-  if (!body || (body.status !== 'success' && body.status !== 'error')) return { kind: 'source', error: sourceError('not a Prometheus API response (check the url)') };
-  if (body.status === 'error') return probeError(`query failed: ${typeof body.error === 'string' ? body.error : 'unknown error'}`);
+  const answer = checkApiAnswer(res);
+  if ('source' in answer) return { kind: 'source', error: sourceError(answer.source) };
+  if ('probe' in answer) return probeError(answer.probe);
+  const body = answer.body;
   const result = body.data?.result;
   if (body.data?.resultType !== 'matrix' || !Array.isArray(result)) return probeError('malformed range result (expected a matrix)');
   if (result.length !== 1) {

@@ -10,12 +10,13 @@ import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
 import { mapBounded } from '../util/mapBounded.js';
 import { displayUrl } from '../util/url.js';
-import { HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { HttpSourceError, scrub, type HttpGetResult } from './http.js';
 import { PROM_CONCURRENCY, promGet } from './promHttp.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { manySeries } from './scrape.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 import { queryRange } from './promRange.js';
+import { checkApiAnswer } from './promApi.js';
 
 type ProbeOutcome = { kind: 'reading'; reading: Reading } | { kind: 'source'; error: string };
 
@@ -73,40 +74,13 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
   };
 }
 
-interface ApiBody {
-  status?: unknown;
-  errorType?: unknown;
-  error?: unknown;
-  data?: { resultType?: unknown; result?: unknown };
-}
-
 /** Pure: an HTTP answer of /api/v1/query → a reading, or a source-wide error. */
 export function interpretResponse(res: HttpGetResult, readAt: number, sourceError: (e: string) => string, maxSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS): ProbeOutcome {
-  let body: ApiBody | undefined;
-  try {
-    const parsed: unknown = JSON.parse(res.body);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as ApiBody;
-  } catch {
-    body = undefined;
-  }
   const probeError = (e: string): ProbeOutcome => ({ kind: 'reading', reading: { value: null, observedAt: readAt, error: oneLine(e) } });
-
-  // 400 bad_data (PromQL syntax) and 422 execution errors belong to the query, not the server.
-  if ((res.status === 400 || res.status === 422) && body?.status === 'error') {
-    const type = typeof body.errorType === 'string' ? body.errorType : 'error';
-    const msg = typeof body.error === 'string' ? body.error : 'query rejected';
-    return probeError(type === 'bad_data' ? `PromQL error: ${msg}` : `query failed (${type}): ${msg}`);
-  }
-  if (res.status < 200 || res.status > 299) {
-    const detail = body && typeof body.error === 'string' ? { ...res, body: body.error } : res;
-    return { kind: 'source', error: sourceError(statusText(detail)) };
-  }
-  if (!body || (body.status !== 'success' && body.status !== 'error')) {
-    return { kind: 'source', error: sourceError('not a Prometheus API response (check the url)') };
-  }
-  if (body.status === 'error') {
-    return probeError(`query failed: ${typeof body.error === 'string' ? body.error : 'unknown error'}`);
-  }
+  const answer = checkApiAnswer(res);
+  if ('source' in answer) return { kind: 'source', error: sourceError(answer.source) };
+  if ('probe' in answer) return probeError(answer.probe);
+  const body = answer.body;
   const data = body.data;
   const type = data?.resultType;
   const result = data?.result;

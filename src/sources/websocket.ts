@@ -78,8 +78,6 @@ export function createWebsocketSource(
     client.start();
   };
 
-  const isOpen = () => client.stats().state === 'open';
-
   /** While up: now. After a disconnect: the moment of disconnect (so data ages out). */
   const observedAt = (): number => {
     const s = client.stats();
@@ -95,39 +93,9 @@ export function createWebsocketSource(
       return statuses.has(p.key);
     });
 
-  const waitReady = (probes: Probe[], signal: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted || ready(probes)) return resolve();
-      const done = () => {
-        wakers.delete(check);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const check = () => {
-        if (ready(probes)) done();
-      };
-      wakers.add(check);
-      signal.addEventListener('abort', done, { once: true });
-    });
+  const waitReady = (probes: Probe[], signal: AbortSignal) => waitUntil(() => ready(probes), wakers, signal);
 
-  const readOne = (p: Probe): Reading => {
-    const at = observedAt();
-    if (!p.key) return { value: null, observedAt: at, error: 'websocket probe needs a key' };
-    if (p.key === PAGE_ALERTS_KEY) {
-      if (!client.hasConnected) return { value: null, observedAt: clock.now(), error: 'feed not connected' };
-      const n = book.counts().page;
-      return { value: n, observedAt: at, ...(n > 0 ? { detail: pageDetail(book, n) } : {}) };
-    }
-    const held = statuses.get(p.key);
-    if (!held) return { value: null, observedAt: at, error: `no status "${oneLine(p.key, 200)}" received yet` };
-    const detail = held.detail !== undefined ? { detail: held.detail } : {};
-    const v = held.value;
-    if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') {
-      return { value: v as Value, observedAt: at, ...detail };
-    }
-    const error = v === null || v === undefined ? 'status value is missing' : 'status value is not a scalar';
-    return { value: null, observedAt: at, error, ...detail };
-  };
+  const readOne = (p: Probe): Reading => readHeld(p, observedAt(), client, book, statuses, clock);
 
   const snapshot = (probes: Probe[]): SourceResult => {
     const readings: Record<string, Reading> = {};
@@ -135,15 +103,7 @@ export function createWebsocketSource(
     return { ...health(), readings };
   };
 
-  const health = (): { ok: boolean; error?: string } => {
-    if (isOpen()) return { ok: true };
-    const s = client.stats();
-    const reason = s.lastError ?? 'not connected';
-    if (!client.hasConnected) {
-      return { ok: false, error: `feed not connected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
-    }
-    return { ok: false, error: `feed disconnected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
-  };
+  const health = () => feedHealth(client, clock);
 
   return {
     id: cfg.id,
@@ -167,6 +127,52 @@ export function createWebsocketSource(
       await client.stop();
     },
   };
+}
+
+/** One probe answered from what the feed has pushed (`at`: when that data was last current). */
+function readHeld(p: Probe, at: number, client: FeedClient, book: AlertBook, statuses: Map<string, HeldStatus>, clock: Clock): Reading {
+  if (!p.key) return { value: null, observedAt: at, error: 'websocket probe needs a key' };
+  if (p.key === PAGE_ALERTS_KEY) {
+    if (!client.hasConnected) return { value: null, observedAt: clock.now(), error: 'feed not connected' };
+    const n = book.counts().page;
+    return { value: n, observedAt: at, ...(n > 0 ? { detail: pageDetail(book, n) } : {}) };
+  }
+  const held = statuses.get(p.key);
+  if (!held) return { value: null, observedAt: at, error: `no status "${oneLine(p.key, 200)}" received yet` };
+  const detail = held.detail !== undefined ? { detail: held.detail } : {};
+  const v = held.value;
+  if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') {
+    return { value: v as Value, observedAt: at, ...detail };
+  }
+  const error = v === null || v === undefined ? 'status value is missing' : 'status value is not a scalar';
+  return { value: null, observedAt: at, error, ...detail };
+}
+
+function feedHealth(client: FeedClient, clock: Clock): { ok: boolean; error?: string } {
+  if (client.stats().state === 'open') return { ok: true };
+  const s = client.stats();
+  const reason = s.lastError ?? 'not connected';
+  if (!client.hasConnected) {
+    return { ok: false, error: `feed not connected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
+  }
+  return { ok: false, error: `feed disconnected: ${reason}${retryText(s.nextRetryAt, clock.now(), s.state)}` };
+}
+
+/** Resolves once `ready()` holds (checked on every wake) or the signal aborts. */
+function waitUntil(ready: () => boolean, wakers: Set<() => void>, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted || ready()) return resolve();
+    const done = () => {
+      wakers.delete(check);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const check = () => {
+      if (ready()) done();
+    };
+    wakers.add(check);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** "s1; s2; s3; +N more": the first few page alerts, the rest as a count (never a scan). */

@@ -56,7 +56,6 @@ const observed = (s: WarroomState): Observed => ({
  * background; the window span still starts at the console's start.
  */
 export async function startTelemetry(session: Session, ledger: Ledger | undefined, clock: Clock, opts: TelemetryOptions): Promise<TelemetryLink> {
-  const { store } = session;
   const config = session.opts.config;
   // A replay is a past window: its state on a dashboard, or as a new trace, would read as now.
   if (session.opts.mode === 'replay') return { stop: async () => undefined };
@@ -69,29 +68,34 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   const offCount = ledger?.on('line', (line) => countActionLines(counts, [line], 0));
 
   let metrics: MetricsServer | undefined;
-  const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
-  if (listen) {
-    const ver = version();
-    try {
-      metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
-    } catch (e) {
-      offCount?.();
-      throw e;
-    }
-    say('info', `metrics: serving http://${metrics.address}/metrics`);
-    if (!isLoopback(listen.host)) {
-      const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
-      say('warn', w);
-      opts.warn?.(redact(`warning: ${w}`));
-    }
+  try {
+    metrics = await startMetrics(session, counts, startedAt, redact, say, opts);
+  } catch (e) {
+    offCount?.();
+    throw e;
   }
 
   const target = otlpTarget(config.telemetry, opts.env);
-  let offTrace: (() => void) | undefined;
+  const traces = target ? startTrace(session, ledger, clock, startedAt, target.shown, say, opts.signers) : undefined;
+
+  return {
+    async stop(end: WindowEnd): Promise<string | undefined> {
+      traces?.off();
+      offCount?.();
+      const e = await traces?.finish(end);
+      const error = e ? redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`) : undefined;
+      await metrics?.close();
+      return error;
+    },
+  };
+}
+
+/** The window trace: spans from store changes and ledger lines, exported once the SDK has loaded. */
+function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, startedAt: number, shown: string, say: Say, signers?: readonly AllowedSigner[]): TraceLink {
+  const { store } = session;
+  const config = session.opts.config;
   const pending = new Set<Promise<void>>();
-  let trace: WindowTrace | undefined;
   let sink: TraceSink | undefined;
-  let ready: Promise<void> | undefined;
   // Ops wait here while the SDK loads, so loading it never delays the first frame.
   let queued: SpanOp[][] | undefined = [];
   let broken = false;
@@ -106,89 +110,117 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
     }
   };
-  if (target) {
-    let told = false;
-    // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
-    // this box): start after the first frames so that work never competes with them.
-    const load = () =>
-      startOtlp({
-        telemetry: config.telemetry,
-        version: version(),
-        onExportError: (m) => {
-          // Once: a dead collector must not flood the log every second.
-          if (told) return;
-          told = true;
-          say('warn', `traces: export to ${target.shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
-        },
-      });
-    ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
-      (s) => {
-        sink = s;
-        for (const ops of queued ?? []) s.apply(ops);
-        queued = undefined;
-      },
-      (e: unknown) => {
-        queued = undefined;
-        say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
-      },
-    );
-    const s0 = store.getState();
-    const t = (trace = new WindowTrace({
-      runId: randomUUID(),
-      deployment: config.deployment.name,
-      environment: config.deployment.environment,
-      actor: s0.actor,
-      ...(s0.role ? { role: s0.role } : {}),
-      mode: s0.mode,
-      readOnly: s0.readOnly,
-      stages: config.ramp?.stages.map((st) => st.influence) ?? [],
-    }));
-    apply(t.start(startedAt));
-    apply(t.observe(undefined, observed(s0), startedAt));
-    const offStore = store.subscribe((s, prev) => {
-      if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
-      let ops: SpanOp[];
-      try {
-        ops = t.observe(observed(prev), observed(s), clock.now());
-      } catch (e) {
-        broken = true;
-        say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
-        return;
-      }
-      apply(ops);
+  // In the bundle the SDK's modules evaluate synchronously once imported (~100 ms of CPU on
+  // this box): start after the first frames so that work never competes with them.
+  const load = () => loadOtlp(config, shown, say);
+  const ready = new Promise<void>((r) => setTimeout(r, SDK_LOAD_DELAY_MS)).then(load).then(
+    (s) => {
+      sink = s;
+      for (const ops of queued ?? []) s.apply(ops);
+      queued = undefined;
+    },
+    (e: unknown) => {
+      queued = undefined;
+      say('error', `traces: cannot start the OpenTelemetry exporter: ${(e as Error).message}`);
+    },
+  );
+  const s0 = store.getState();
+  const t = newWindowTrace(config, s0);
+  apply(t.start(startedAt));
+  apply(t.observe(undefined, observed(s0), startedAt));
+  const offStore = store.subscribe((s, prev) => {
+    if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
+    let ops: SpanOp[];
+    try {
+      ops = t.observe(observed(prev), observed(s), clock.now());
+    } catch (e) {
+      broken = true;
+      say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
+      return;
+    }
+    apply(ops);
+  });
+  const onLine = (line: LedgerLine) => {
+    // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
+    if (signers && !judgeLine(line, { signers, now: clock.now() }).ok) return;
+    if (line.type !== 'decision') return apply(t.ledgerLine(line));
+    const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
+      apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
     });
-    const onLine = (line: LedgerLine) => {
-      // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
-      if (opts.signers && !judgeLine(line, { signers: opts.signers, now: clock.now() }).ok) return;
-      if (line.type !== 'decision') return apply(t.ledgerLine(line));
-      const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
-        apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
-      });
-      pending.add(p);
-      void p.finally(() => pending.delete(p));
-    };
-    const offLedger = ledger?.on('line', onLine);
-    offTrace = () => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  const offLedger = ledger?.on('line', onLine);
+  say('info', `traces: exporting the window's spans to ${shown} (OTLP/HTTP)`);
+  return {
+    off: () => {
       offStore();
       offLedger?.();
-    };
-    say('info', `traces: exporting the window's spans to ${target.shown} (OTLP/HTTP)`);
-  }
-
-  return {
-    async stop(end: WindowEnd): Promise<string | undefined> {
-      offTrace?.();
-      offCount?.();
-      let error: string | undefined;
-      if (trace && ready) {
-        await Promise.all([...pending]);
-        apply(trace.end(end, clock.now()));
-        await ready;
-        const e = sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
-        if (e) error = redact(`traces: the window's spans may not have reached ${target!.shown}: ${oneLine(e, 200)}`);
-      }
-      await metrics?.close();
-      return error;
+    },
+    async finish(end: WindowEnd): Promise<string | undefined> {
+      await Promise.all([...pending]);
+      apply(t.end(end, clock.now()));
+      await ready;
+      return sink ? await sink.shutdown(FLUSH_TIMEOUT_MS) : undefined;
     },
   };
+}
+
+interface TraceLink {
+  off(): void;
+  /** Ends the window span and flushes; the export error, if any. */
+  finish(end: WindowEnd): Promise<string | undefined>;
+}
+
+type Say = (level: 'info' | 'warn' | 'error', text: string) => void;
+
+/** `/metrics` when configured (the flag wins); throws when it cannot bind. */
+async function startMetrics(
+  session: Session,
+  counts: ActionCounts,
+  startedAt: number,
+  redact: (text: string) => string,
+  say: Say,
+  opts: TelemetryOptions,
+): Promise<MetricsServer | undefined> {
+  const { store } = session;
+  const listen = opts.metricsListen ?? session.opts.config.telemetry?.metricsListen;
+  if (!listen) return undefined;
+  const ver = version();
+  const metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+  say('info', `metrics: serving http://${metrics.address}/metrics`);
+  if (!isLoopback(listen.host)) {
+    const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;
+    say('warn', w);
+    opts.warn?.(redact(`warning: ${w}`));
+  }
+  return metrics;
+}
+
+/** Loads the OpenTelemetry SDK and starts the exporter; an export failure is told once. */
+function loadOtlp(config: Session['opts']['config'], shown: string, say: Say): Promise<TraceSink> {
+  let told = false;
+  return startOtlp({
+    telemetry: config.telemetry,
+    version: version(),
+    onExportError: (m) => {
+      // Once: a dead collector must not flood the log every second.
+      if (told) return;
+      told = true;
+      say('warn', `traces: export to ${shown} failed: ${oneLine(m, 200)} (the console goes on; further failures are not shown)`);
+    },
+  });
+}
+
+function newWindowTrace(config: Session['opts']['config'], s0: WarroomState): WindowTrace {
+  return new WindowTrace({
+    runId: randomUUID(),
+    deployment: config.deployment.name,
+    environment: config.deployment.environment,
+    actor: s0.actor,
+    ...(s0.role ? { role: s0.role } : {}),
+    mode: s0.mode,
+    readOnly: s0.readOnly,
+    stages: config.ramp?.stages.map((st) => st.influence) ?? [],
+  });
 }

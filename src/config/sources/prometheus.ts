@@ -1,20 +1,15 @@
 /** `type: prometheus`: PromQL against a Prometheus HTTP API (adapter: src/sources/prometheus.ts). */
 import { z } from 'zod';
-import { headers, httpUrl } from '../schemaParts.js';
-import { common, compact, redirects, S, sourceClock, type SourceTypeDef } from './types.js';
+import { normalizePull, PULL_DEFAULTS, pullSchema } from './pull.js';
+import type { SourceTypeDef } from './types.js';
 
-const schema = z.strictObject({ type: z.literal('prometheus'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
+const schema = pullSchema('prometheus');
 
 export const prometheus: SourceTypeDef<'prometheus', z.output<typeof schema>> = {
   type: 'prometheus',
   schema,
-  defaults: { interval: 15 * S, timeout: 5 * S },
-  // Unset keys stay absent: the adapters apply the defaults (30s skew, same-origin redirects).
-  normalize: (id, s) => {
-    const d = prometheus.defaults;
-    const interval = s.interval ?? d.interval;
-    return compact({ id, type: 'prometheus', url: s.url, headers: s.headers ?? {}, interval, timeout: s.timeout ?? d.timeout, staleAfter: s.stale_after ?? 3 * interval, maxClockSkew: s.max_clock_skew, followRedirects: s.follow_redirects });
-  },
+  defaults: { ...PULL_DEFAULTS },
+  normalize: (id, s) => normalizePull('prometheus', id, s, prometheus.defaults),
   // `metric` is taken as a query, normalized to `query` so the adapter sees one field.
   selector: (src, sel, p, add) => {
     let ok = true;
