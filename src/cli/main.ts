@@ -16,10 +16,10 @@ import { resolve } from 'node:path';
 const EX_UNAVAILABLE = 69;
 
 /** `check --room`: sign-offs read from the room's stream (loaded only then). */
-async function roomAuthority(config: Parameters<typeof readAuthority>[0]): ReturnType<typeof readAuthority> {
+async function roomAuthority(config: Parameters<typeof readAuthority>[0], dir?: string): ReturnType<typeof readAuthority> {
   if (!config.room.nats) throw new CliError('--room needs room.nats in the config', EXIT.USAGE);
   try {
-    return await (await import('../room/audit.js')).readRoomAuthority(config, systemClock.now());
+    return await (await import('../room/audit.js')).readRoomAuthority(config, systemClock.now(), dir);
   } catch (e) {
     throw new CliError((e as Error).message, EX_UNAVAILABLE);
   }
@@ -29,6 +29,7 @@ type Handler = (p: Parsed, io: CliIo) => Promise<number>;
 
 const handlers: Record<string, Handler> = {
   async check(p, io) {
+    if (p.values.watch && p.values.dir !== undefined) throw new CliError('--dir goes without --watch (the watch reads audit.dir)', EXIT.USAGE);
     if (p.values.watch && p.values.room) throw new CliError('--room reads the room once: use it without --watch', EXIT.USAGE);
     if (p.values.watch) return (await import('../commands/checkWatch.js')).watchCommand(p, io);
     const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
@@ -37,7 +38,9 @@ const handlers: Record<string, Handler> = {
     if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
     const config = await loadConfigOrFail(p.values.config as string | undefined, io);
     warnShortSecrets(config, io);
-    const authority = p.values.room ? await roomAuthority(config) : await readAuthority(config, systemClock.now());
+    // --dir reads that audit dir (besides the room's stream with --room).
+    const dir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : undefined;
+    const authority = p.values.room ? await roomAuthority(config, dir) : await readAuthority(dir ? { ...config, audit: { ...config.audit, dir } } : config, systemClock.now());
     // Redacted field by field (a secret with a quote in it is escaped in JSON text), then as text.
     const r = makeRedactor(config);
     const report = redactDeep(await runCheck(config, { clock: systemClock, signoffs: authority.signoffs, waivers: authority.waivers }), r);
