@@ -273,7 +273,7 @@ export class ActionRunner {
   }
 
   private record(name: ActionName, phase: ActionEvent['phase'], key: string, p: ActParams, error?: string, attempt?: number): void {
-    if (name === 'kill_switch') this.announceKill(phase, key, error);
+    if (name === 'kill_switch' && this.session.inRoom()) this.announceKill(phase, key, error);
     if (!this.ledger) return;
     const ev: ActionEvent = { type: 'action', action: name, phase, reason: p.reason, idempotency_key: key };
     if (p.to !== undefined) ev.to_pct = p.to;
@@ -289,7 +289,7 @@ export class ActionRunner {
     this.ledger.append({ ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) });
   }
 
-  /** Each phase of a kill goes to the room too: a console that stood down follows its outcome. */
+  /** Each phase of a kill goes to the room on NATS too: a console that stood down follows its outcome. */
   private announceKill(phase: ActionEvent['phase'], key: string, error?: string): void {
     const text = `KILL-SWITCH ${phase} (by ${this.actor})${error ? `: ${error}` : ''}`;
     this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text, actor: this.actor, kill: { key, phase, ...(error ? { error } : {}) } });

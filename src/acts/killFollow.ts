@@ -66,6 +66,11 @@ export class KillFollower {
     for (const h of this.heard.get(key) ?? []) this.show(key, h);
   }
 
+  /** The kill under `key` was heard to fail (or be abandoned): a new press is a new kill. */
+  failed(key: string): boolean {
+    return (this.heard.get(key) ?? []).some((h) => FINAL[h.phase] === 'failed');
+  }
+
   private hear(note: KillPhaseNote, by: string): void {
     const h: Heard = { by, phase: note.phase, ...(note.error ? { error: note.error } : {}), at: this.clock.now() };
     const list = this.heard.get(note.key) ?? [];

@@ -2,11 +2,16 @@
  * One kill per room for a kill pressed by hand (SPEC §10.1): two consoles pressing K at nearly the
  * same moment derive the same key from the deployment and a 30 s bucket, so the room's claim lets
  * one send. A press just after a bucket's edge also reads the bucket before: a kill claimed there
- * by another console within the bucket's length is the room's one.
+ * by another console within SAME_MOMENT_MS is the room's one; an older claim is not.
  */
 import { createHash } from 'node:crypto';
 
 export const MANUAL_KILL_BUCKET_MS = 30_000;
+/**
+ * Claims younger than this are the same moment's kill; an older one (a kill that is done, the
+ * room ramped up again) does not hold a new kill back.
+ */
+export const SAME_MOMENT_MS = 10_000;
 
 /** What the room answers a claim (within its own budget): `by` when another console holds it. */
 export interface RoomKillAnswer {

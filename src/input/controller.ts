@@ -26,7 +26,7 @@ import { splitKeys, type InkKey } from './keySplit.js';
 import { isPromptKey } from './promptKeys.js';
 import type { Session } from '../session/session.js';
 import { KillFollower } from '../acts/killFollow.js';
-import { MANUAL_KILL_BUCKET_MS, manualKillKeys, type RoomKillClaim } from '../acts/roomKillClaim.js';
+import { manualKillKeys, SAME_MOMENT_MS, type RoomKillClaim } from '../acts/roomKillClaim.js';
 
 export type { InkKey } from './keySplit.js';
 
@@ -81,9 +81,10 @@ export class Controller {
     // Nothing to claim for a kill this console may not (or cannot) send: the runner says why.
     if (!this.roomKill || actRefusal('kill', actorOf(s)) || !s.config.actions.killSwitch) return void send();
     const k = manualKillKeys(s.config.deployment.name, this.clock.now());
-    void this.roomKill(k.key, { key: k.prev, withinMs: MANUAL_KILL_BUCKET_MS }).then((c) => {
+    void this.roomKill(k.key, { key: k.prev, withinMs: SAME_MOMENT_MS }).then((c) => {
       if (c.by === undefined) return void send(k.key);
-      if (c.self) return void send();
+      // A retry: this console's own kill, or the room's kill that failed.
+      if (c.self || this.follower?.failed(c.key ?? k.key)) return void send();
       after?.();
       this.acts.record({
         what: 'note',

@@ -124,7 +124,9 @@ export class Room {
    * `budgetMs` whatever the room does: `unreachable` then, and the caller sends anyway.
    * `prev` (a manual kill's key of the time bucket before) is read alongside: held by another
    * console within `prevWithinMs`, that kill is the room's one, so this claim counts as lost
-   * (two presses either side of a bucket's edge still send one kill).
+   * (two presses either side of a bucket's edge still send one kill). With `prev`, a claim of the
+   * key itself older than `withinMs` is not the same moment's: it is taken over by a
+   * compare-and-set on its revision, so of two consoles doing so one wins.
    */
   claimKill(idempotencyKey: string, budgetMs = KILL_CLAIM_BUDGET_MS, prev?: { key: string; withinMs: number }): Promise<KillClaim> {
     const h = this.h;
@@ -155,6 +157,12 @@ export class Room {
         const got = await h.kills.get(key).catch(() => null);
         if (!got) return { outcome: 'unreachable', why: this.clean(e.message) };
         const o = holder(got);
+        if (prev && !o.self && (o.at === undefined || now - o.at > prev.withinMs)) {
+          const took = await h.kills.update(key, value, got.revision).then(() => true, () => false);
+          if (took) return { outcome: 'won' };
+          const again = await h.kills.get(key).catch(() => null);
+          if (again) return { outcome: 'lost', ...holder(again), key: idempotencyKey } as KillClaim;
+        }
         return { outcome: 'lost', by: o.by, self: o.self, key: idempotencyKey };
       },
     );

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { roomToken } from '../../src/config/sections/room.js';
 import { Room } from '../../src/room/room.js';
-import { manualKillKeys, MANUAL_KILL_BUCKET_MS } from '../../src/acts/roomKillClaim.js';
+import { manualKillKeys, MANUAL_KILL_BUCKET_MS, SAME_MOMENT_MS } from '../../src/acts/roomKillClaim.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
 import { eventually } from '../helpers/e2e.js';
 
@@ -41,24 +41,30 @@ describe('kill claims by hand', () => {
     expect(k1.prev).toBe(k0.key);
     expect(manualKillKeys(DEPLOY, t + 2).key).toBe(k1.key);
 
-    const [x, y] = await Promise.all([a.claimKill(k0.key, 2000, { key: k0.prev, withinMs: MANUAL_KILL_BUCKET_MS }), b.claimKill(k0.key, 2000, { key: k0.prev, withinMs: MANUAL_KILL_BUCKET_MS })]);
+    const [x, y] = await Promise.all([a.claimKill(k0.key, 2000, { key: k0.prev, withinMs: SAME_MOMENT_MS }), b.claimKill(k0.key, 2000, { key: k0.prev, withinMs: SAME_MOMENT_MS })]);
     expect([x.outcome, y.outcome].sort()).toEqual(['lost', 'won']);
     const winner = x.outcome === 'won' ? 'alice' : 'bob';
     expect([x, y].find((c) => c.outcome === 'lost')).toMatchObject({ by: winner, self: false, key: k0.key });
 
     // Just past the edge: bob's key of the next bucket is free, but the earlier kill (seconds ago) is the room's.
     const later = winner === 'alice' ? b : a;
-    expect(await later.claimKill(k1.key, 2000, { key: k1.prev, withinMs: MANUAL_KILL_BUCKET_MS })).toEqual({ outcome: 'lost', by: winner, self: false, key: k0.key });
+    expect(await later.claimKill(k1.key, 2000, { key: k1.prev, withinMs: SAME_MOMENT_MS })).toEqual({ outcome: 'lost', by: winner, self: false, key: k0.key });
     // The winner pressing again (a retry after a failure): its own claim, so it sends.
     const again = winner === 'alice' ? a : b;
     expect(await again.claimKill(k0.key, 2000)).toMatchObject({ outcome: 'lost', self: true });
   }, 30_000);
 
-  it('a claim in the bucket before older than the bucket does not hold a new kill back', async () => {
-    const [a, b] = [await room('carol'), await room('dave')];
+  it('an older claim (of the bucket before, or of the key itself) does not hold a new kill back; of two taking over a key, one wins', async () => {
+    const [a, b, c] = [await room('carol'), await room('dave'), await room('frank')];
     expect((await a.claimKill('old-key', 2000)).outcome).toBe('won');
     await new Promise((r) => setTimeout(r, 50));
     expect(await b.claimKill('new-key', 2000, { key: 'old-key', withinMs: 10 })).toEqual({ outcome: 'won' });
+    // The same key, claimed long ago by carol: dave and frank take it over together, one of them wins.
+    const [x, y] = await Promise.all([b.claimKill('old-key', 2000, { key: 'none', withinMs: 10 }), c.claimKill('old-key', 2000, { key: 'none', withinMs: 10 })]);
+    expect([x.outcome, y.outcome].sort()).toEqual(['lost', 'won']);
+    expect([x, y].find((o) => o.outcome === 'lost')).toMatchObject({ by: x.outcome === 'won' ? 'dave' : 'frank', self: false });
+    // Within the window the claim holds.
+    expect(await a.claimKill('old-key', 2000, { key: 'none', withinMs: 60_000 })).toMatchObject({ outcome: 'lost', self: false });
   }, 30_000);
 
   it('the room gone: unreachable, so the console sends anyway', async () => {
