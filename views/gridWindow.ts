@@ -3,7 +3,7 @@
  * says so ("+1 more below") and counts and names the hidden NO-GO gates first: a failing gate
  * scrolled out of an 80x24 window must never look like a clean screen. Pure.
  */
-import type { CriterionStatus } from '../src/core/types.js';
+import type { CriterionStatus } from '../src/viewmodel/types.js';
 import { scrollWindow } from '../src/viewmodel/selectors.js';
 
 export interface HiddenGate {

@@ -20,7 +20,7 @@ import type { AttemptResult, Scrub } from './attempt.js';
 import { argvAttempt } from './argv.js';
 import { httpAttempt } from './http.js';
 import { makeScrub, secretsFor, showDuration } from './scrub.js';
-import { renderArgv, renderExpect, renderTemplate, type TemplateParams } from './template.js';
+import { renderArgv, renderExpect, renderTemplate, type TemplateParams } from '../config/template.js';
 import { verifyLoop } from './verify.js';
 
 export type ActionStep = 'sending' | 'sent' | 'acknowledged' | 'verifying' | 'verified' | 'failed';

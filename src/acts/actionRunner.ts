@@ -22,6 +22,7 @@ import { runbookLabel } from '../viewmodel/runbookOptions.js';
 import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
 import type { Session } from '../session/session.js';
 import { loadGot } from '../util/lazyGot.js';
+import { Acts } from './acts.js';
 
 export interface KillRequest {
   reason: string;
@@ -55,6 +56,8 @@ export const SEND_FIRST_MAX_MS = 50;
 type ActParams = { from?: number; to?: number; reason: string; trigger?: string; runbook?: { config: RunbookConfig; params: Record<string, string | number>; gate?: string } };
 
 export class ActionRunner {
+  /** Action lines are acts like any other: written through Acts.record. */
+  private readonly acts: Acts;
   private seq = 0;
   /** Actions without an outcome yet, for an abandon on quit. */
   private readonly running = new Map<string, { name: ActionName; key: string; p: ActParams }>();
@@ -64,6 +67,7 @@ export class ActionRunner {
     private readonly ledger: Ledger | undefined,
     private readonly clock: Clock,
   ) {
+    this.acts = new Acts(session, ledger, clock);
     // Loads in the background (never before the first frame: the load is asynchronous), so
     // the first kill-switch sends without waiting for it.
     void loadGot().catch(() => {});
@@ -286,7 +290,7 @@ export class ActionRunner {
     if (p.trigger) ev.trigger = p.trigger;
     if (error) ev.error = error;
     if (attempt !== undefined) ev.attempt = attempt;
-    this.ledger.append({ ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) });
+    this.acts.record({ what: 'action', line: { ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) } });
   }
 
   /** Each phase of a kill goes to the room on NATS too: a console that stood down follows its outcome. */

@@ -10,7 +10,8 @@ import type { Approver, RequestLine, Tally } from '../audit/approvals.js';
 import { canonicalJson, sha256Tagged } from '../audit/canonical.js';
 import type { Ledger } from '../audit/ledger.js';
 import { recordDecision } from '../audit/decisionFile.js';
-import { describeTarget, INVALIDATABLE_TYPES } from '../audit/authority.js';
+import { describeTarget, INVALIDATABLE_TYPES, judgeInvalidations } from '../audit/authority.js';
+import type { AllowedSigner } from '../audit/sshsig.js';
 import type { AppendInput, LedgerLine, OverrideSummary } from '../audit/types.js';
 import type { ApprovalRule } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
@@ -60,6 +61,8 @@ function tellRefused(session: Session, what: string, why: string): void {
 
 export class Acts {
   private targets: { count: number; list: InvalidateTarget[] } | undefined;
+  /** room.allowed_signers when configured: an invalidation no listed key signed hides nothing from the palette. */
+  signers: readonly AllowedSigner[] | undefined;
   constructor(
     private readonly session: Session,
     private readonly ledger: Ledger | undefined,
@@ -155,19 +158,21 @@ export class Acts {
 
   /**
    * What the palette's invalidate offers: this ledger's decisions, sign-offs and waivers of this
-   * deployment that no invalidation here names yet, newest first. The act checks again.
+   * deployment that no invalidation here that counts names yet, newest first. The act checks again.
    */
   invalidatable(): InvalidateTarget[] {
     if (!this.ledger) return [];
     const lines = this.ledger.lines();
     // Asked on every key (the flow context): computed again only when the ledger grew.
     if (this.targets?.count === lines.length) return this.targets.list;
-    const gone = new Set(lines.filter((l) => l.type === 'invalidate').map((l) => (l as LedgerLine & { target?: { hash?: string } }).target?.hash));
     const deployment = this.session.opts.config.deployment.name;
+    const roles = this.session.opts.config.roles;
+    // Only invalidations that count (the one judge) remove a target, named by its act.
+    const gone = judgeInvalidations(this.ledger.chained(), { deployment, ...(roles ? { roles } : {}), ...(this.signers ? { signers: this.signers } : {}), now: this.clock.now() }).counted;
     const out: InvalidateTarget[] = [];
     for (let i = lines.length - 1; i >= 0 && out.length < MAX_INVALIDATE_TARGETS; i--) {
       const l = lines[i]!;
-      if (!INVALIDATABLE_TYPES.includes(l.type) || gone.has(l.hash) || l.deployment !== deployment) continue;
+      if (!INVALIDATABLE_TYPES.includes(l.type) || gone.has(actHash(l)) || l.deployment !== deployment) continue;
       const at = l.ts.slice(11, 16);
       out.push({ file: this.ledger.file, line: l.seq, hash: l.hash, label: `${describeTarget(l)} by ${l.actor} at ${at}Z (${this.ledger.file}:${l.seq})` });
     }

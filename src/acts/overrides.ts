@@ -14,7 +14,7 @@ import {
   type RequestLine,
   type Tally,
 } from '../audit/approvals.js';
-import { judgeSigned, signedRoom } from '../audit/judge.js';
+import { judgeLine, judgeSigned, signedRoom } from '../audit/judge.js';
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
 import type { ApprovalRule } from '../config/types.js';
@@ -24,6 +24,7 @@ import { setNotice, setOverrides, type OverrideView } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import { requestRefusal, whenText } from './requestStanding.js';
 import type { Session } from '../session/session.js';
+import { recordRemote } from './recordRemote.js';
 
 export interface DeskCompletion {
   request: RequestLine;
@@ -82,9 +83,21 @@ export class OverrideDesk {
       .chained()
       .filter((c) => c.inChain && c.line.type === 'override.request' && c.line.deployment === this.ctx.deployment)
       .map((c) => c.line as RequestLine)
-      .filter((r) => !requestRefusal(r, this.ctx, now));
+      .filter((r) => {
+        const why = requestRefusal(r, this.ctx, now);
+        if (why) this.tellOwnRefused(r, why);
+        return !why;
+      });
     const ids = new Set(own.map((r) => r.id));
     return [...own, ...[...this.remoteRequests.values()].filter((r) => !ids.has(r.id))];
+  }
+
+  /** A request in our own ledger that does not stand (a rebuilt ledger, a console without a key): said once. */
+  private tellOwnRefused(r: RequestLine, why: string): void {
+    const k = `own:${r.hash}:${why}`;
+    if (this.said.has(k)) return;
+    this.said.add(k);
+    this.session.live.event({ kind: 'decision', level: 'warn', text: `override request ${oneLine(String(r.id), 64).slice(0, 8)} by ${oneLine(r.actor, 64)} (${this.ledger.file}) not accepted: ${why}; ignored` });
   }
 
   request(id: string): RequestLine | undefined {
@@ -106,7 +119,11 @@ export class OverrideDesk {
 
   private completedIds(): Set<string> {
     const done = new Set<string>();
-    for (const l of this.ledger.lines() as Recorded[]) {
+    const now = this.clock.now();
+    for (const { line, inChain } of this.ledger.chained()) {
+      // Only a decision or waiver that carries authority completes a request (a forged one must not block it).
+      if (!inChain || (line.type !== 'decision' && line.type !== 'waiver') || !judgeLine(line, { signers: this.ctx.signers, now }).ok) continue;
+      const l = line as Recorded;
       if (l.type === 'decision' && typeof l.override?.request === 'string') done.add(l.override.request);
       if (l.type === 'waiver' && typeof l.approvals?.request === 'string') done.add(l.approvals.request);
     }
@@ -201,7 +218,7 @@ export class OverrideDesk {
     if (this.claims(req.id).some((c) => (c.line as { hash?: unknown }).hash === hash)) return;
     // Only a console that writes records it; a read-only one shows what it can verify.
     if (!this.writes) return;
-    this.ledger.append({ type: 'override.approve', request: req.id, kind: req.kind, requested_by: req.actor, criteria_hash: req.criteria_hash, actor: line.actor, remote_line: line, recorded_by: this.me } as never);
+    recordRemote(this.ledger, { type: 'override.approve', request: req.id, kind: req.kind, requested_by: req.actor, criteria_hash: req.criteria_hash, actor: line.actor }, line, this.me);
     this.session.live.event({ kind: 'feed', level: 'ok', text: `signed approval of ${req.id.slice(0, 8)} by ${who} verified (remote:${who}) and recorded` });
   }
 

@@ -11,6 +11,7 @@
  * `openRequests`, so they always agree.
  */
 import { APPROVAL_CLOCK_SKEW_MS, type ApprovalContext, type RequestLine } from '../audit/approvals.js';
+import { judgeSigned, signedRoom } from '../audit/judge.js';
 import type { OverrideView } from '../store/store.js';
 
 /**
@@ -22,8 +23,16 @@ export const REQUEST_FUTURE_SKEW_MS = APPROVAL_CLOCK_SKEW_MS;
 /** The role a GO decision and a waiver need (flows/permissions.ts). */
 const DECIDER = 'release_captain';
 
-/** Why `req` does not stand as an open request here, or undefined when it does. */
-export function requestRefusal(req: Pick<RequestLine, 'ts' | 'actor' | 'kind'>, ctx: Pick<ApprovalContext, 'roles'>, now: number): string | undefined {
+/**
+ * Why `req` does not stand as an open request here, or undefined when it does. In a signed room
+ * the judge decides first (judge.ts): a request no key listed for its actor signed is a claim,
+ * whichever ledger it sits in, this console's own included.
+ */
+export function requestRefusal(req: Pick<RequestLine, 'ts' | 'actor' | 'kind'>, ctx: Pick<ApprovalContext, 'roles' | 'signers'>, now: number): string | undefined {
+  if (signedRoom(ctx)) {
+    const v = judgeSigned(req, { signers: ctx.signers, now });
+    if (!v.ok) return `it carries no authority: ${v.why}`;
+  }
   const at = Date.parse(req.ts);
   if (!Number.isFinite(at)) return 'it carries no valid time';
   if (at > now + REQUEST_FUTURE_SKEW_MS) return `it is dated ${new Date(at).toISOString().slice(0, 16)}Z, ahead of this console's clock by more than ${REQUEST_FUTURE_SKEW_MS / 60_000} min`;

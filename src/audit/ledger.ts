@@ -88,7 +88,7 @@ export class Ledger {
   private lastAttemptFailed = false;
   /** The file as found ended mid-line: start our first write on a fresh line. */
   private needsNewline: boolean;
-  private readonly events = new Emitter<{ change: undefined }>();
+  private readonly events = new Emitter<{ change: undefined; line: LedgerLine }>();
   private readonly waiters = new Set<FlushWaiter>();
   private readonly signer: SigningKey | undefined;
   /** Who writes this file: named in (and, with a key, signing) its head. */
@@ -249,6 +249,7 @@ export class Ledger {
     this.queue.push(JSON.stringify(line) + '\n');
     this.queueHashes.push(line.hash);
     this.appended++;
+    this.events.emit('line', line);
     this.notify();
     this.kick();
     return line;
@@ -334,9 +335,14 @@ export class Ledger {
     return this.prevHash;
   }
 
-  /** `change`: after every append, successful write and failed write. */
-  on(name: 'change', listener: () => void): () => void {
-    return this.events.on(name, listener);
+  /**
+   * `line`: each line as it is appended (before the write), so a reader keeps no cursor;
+   * `change`: after every append, successful write and failed write.
+   */
+  on(name: 'line', listener: (line: LedgerLine) => void): () => void;
+  on(name: 'change', listener: () => void): () => void;
+  on(name: 'change' | 'line', listener: (line: LedgerLine) => void): () => void {
+    return this.events.on(name, listener as (e: unknown) => void);
   }
 
   /**

@@ -7,13 +7,14 @@ import {
   decisionsFrom,
   influencePeriods,
   triggersFrom,
+  type CheckpointAck,
   type InfluencePeriod,
 } from './state.js';
 import type { DecisionEvent, LedgerLine, NoteEvent, NotifyFailedEvent, OverrideSummary, SignoffEvent, WaiverEvent } from './types.js';
 import type { RequestLine } from './approvals.js';
 import type { Signoff } from '../core/types.js';
 import type { AuthorityRules, Invalidation, RefusedInvalidation, Unverified } from './authority.js';
-import { NoLedgerError, reportInputs } from '../report/inputs.js';
+import { NoLedgerError, reportInputs, type Claim } from '../report/inputs.js';
 import { actHash } from './judge.js';
 import { scoreText } from '../engine/score.js';
 
@@ -27,12 +28,7 @@ export interface ReportOptions {
   rules?: Omit<AuthorityRules, 'now'> & { now?: number };
 }
 
-/** A line that records an act no listed key signed: where it sits and why it does not count. */
-export interface Claim {
-  origin: string;
-  line: LedgerLine;
-  why: string;
-}
+export type { Claim } from '../report/inputs.js';
 
 /** A report cannot be made (no directory or no ledger): the message is for the user. */
 export class AuditReportError extends Error {}
@@ -61,6 +57,8 @@ export function renderReportFromLines(
     claims?: Claim[];
     /** Whether the acts are attributable: said plainly under Integrity. */
     attribution?: string;
+    /** The checkpoint acks that count; else every ack line that is not a claim. */
+    acks?: CheckpointAck[];
   },
 ): string {
   const out: string[] = [];
@@ -112,7 +110,7 @@ export function renderReportFromLines(
     ]));
 
   section(out, 'Checkpoints', ['Acknowledged (UTC)', 'Stage', 'At', 'Checkpoint', 'By'],
-    checkpointAcksFrom(acts).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
+    (opts.acks ?? checkpointAcksFrom(acts)).map((c) => [time(c.at), String(c.stage), `T+${formatDuration(c.offsetMs)}`, c.label, c.actor]));
 
   section(out, 'Rollback triggers', ['Time (UTC)', 'Gate', 'Phase', 'Mode', 'Value', 'Threshold', 'Actor'],
     triggersFrom(lines).map((t) => [time(Date.parse(t.ts)), t.gate, t.phase, t.mode, t.value === null ? 'null' : String(t.value), t.threshold, t.actor]));

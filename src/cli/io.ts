@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { discoverConfig } from '../config/discover.js';
 import { formatProblems, loadConfigFile } from '../config/load.js';
 import { CliError, EXIT } from './exit.js';
+import { shortSecretWarning } from '../util/redactor.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -36,4 +37,10 @@ function safeUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The config's secrets too short to redact safely, said once on stderr. */
+export function warnShortSecrets(config: { shortSecretNames?: string[] }, io: CliIo): void {
+  const w = shortSecretWarning(config.shortSecretNames ?? []);
+  if (w) io.stderr.write(`warning: ${w}\n`);
 }

@@ -1,9 +1,9 @@
 /** `warroom check`: every source read once in parallel (bounded by its timeout), gates evaluated once. */
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../config/types.js';
-import type { Signoff, SourceHealth, Waiver } from '../core/types.js';
+import type { Signoff, Waiver } from '../core/types.js';
 import { toCriteria } from '../engine/criteria.js';
-import { evaluateAll } from '../engine/evaluate.js';
+import { EvaluationWindow } from '../engine/window.js';
 import { probesBySource } from '../engine/probes.js';
 import { Poller } from '../runtime/poller.js';
 import { loadSource } from '../sources/load.js';
@@ -34,20 +34,11 @@ export async function runCheck(config: Config, input: CheckInput): Promise<Check
   } finally {
     await poller.stop();
   }
-  const readings: Record<string, Reading> = {};
-  const health: SourceHealth[] = [];
-  for (const o of outcomes) {
-    Object.assign(readings, o.result.readings);
-    const h: SourceHealth = { id: o.sourceId, type: config.sources[o.sourceId]!.type, state: o.result.ok ? 'up' : 'down' };
-    if (o.result.error) h.error = o.result.error;
-    if (o.result.ok) h.lastSuccess = o.finishedAt;
-    health.push(h);
-  }
-  health.sort((a, b) => a.id.localeCompare(b.id));
+  const window = new EvaluationWindow(config);
+  for (const o of outcomes) window.ingest(o);
   const now = input.clock.now();
-  const sourceErrors = Object.fromEntries(health.filter((h) => h.state === 'down').map((h) => [h.id, h.error ?? 'no answer']));
-  const out = evaluateAll(config, { now, readings, signoffs: input.signoffs, waivers: input.waivers, sourceErrors });
-  return buildReport(config, now, out.overall, toCriteria(config.gates, out.results), health);
+  const out = window.evaluate(now, input);
+  return buildReport(config, now, out.overall, toCriteria(config.gates, out.results), out.sourceList);
 }
 
 export function strictExitCode(overall: CheckReport['overall']): 0 | 1 | 2 {

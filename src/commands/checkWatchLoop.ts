@@ -8,9 +8,9 @@
  */
 import { sleep, type Clock } from '../core/clock.js';
 import type { Config } from '../config/types.js';
-import type { CriterionStatus, Overall, Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
+import type { CriterionStatus, Overall, Signoff, Waiver } from '../core/types.js';
 import { toCriteria, type Criterion } from '../engine/criteria.js';
-import { evaluateAll } from '../engine/evaluate.js';
+import { EvaluationWindow } from '../engine/window.js';
 import type { GateMemory } from '../engine/gate.js';
 import { probesBySource } from '../engine/probes.js';
 import { Poller, type PolledSource } from '../runtime/poller.js';
@@ -123,8 +123,9 @@ export async function runWatch(config: Config, opts: WatchOptions, deps: WatchDe
   const poller = new Poller(clock, deps.sources ?? defaultSources(config, clock), () => {});
   const start = clock.now();
   const deadline = start + opts.timeoutMs;
-  const readings: Record<string, Reading> = {};
-  const lastSuccess: Record<string, number> = {};
+  // Readings and source health persist across rounds: a source that fails keeps its last value,
+  // which then ages past stale_after exactly as in the console.
+  const window = new EvaluationWindow(config, {}, { repeatedLooks: true });
   let memory: Record<string, GateMemory> = {};
   let last: CheckReport | undefined;
   let hold: { overall: Overall; since: number } | undefined;
@@ -148,24 +149,11 @@ export async function runWatch(config: Config, opts: WatchOptions, deps: WatchDe
     const authority = await deps.authority(clock.now());
     const outcomes = await poller.readAllOnce();
     if (stopped()) return signalled();
-    const health: SourceHealth[] = [];
-    const sourceErrors: Record<string, string> = {};
-    for (const o of outcomes) {
-      // Readings persist across rounds: a source that fails keeps its last value, which then
-      // ages past stale_after exactly as in the console.
-      Object.assign(readings, o.result.readings);
-      if (o.result.ok) lastSuccess[o.sourceId] = o.finishedAt;
-      else sourceErrors[o.sourceId] = o.result.error ?? 'no answer';
-      const h: SourceHealth = { id: o.sourceId, type: config.sources[o.sourceId]?.type ?? '?', state: o.result.ok ? 'up' : 'down' };
-      if (o.result.error) h.error = o.result.error;
-      if (lastSuccess[o.sourceId] !== undefined) h.lastSuccess = lastSuccess[o.sourceId]!;
-      health.push(h);
-    }
-    health.sort((a, b) => a.id.localeCompare(b.id));
+    for (const o of outcomes) window.ingest(o);
     const now = clock.now();
-    const out = evaluateAll(config, { now, readings, signoffs: authority.signoffs, waivers: authority.waivers, sourceErrors, repeatedLooks: true }, memory);
+    const out = window.evaluate(now, authority, memory);
     memory = out.memory;
-    const report = buildReport(config, now, out.overall, toCriteria(config.gates, out.results), health);
+    const report = buildReport(config, now, out.overall, toCriteria(config.gates, out.results), out.sourceList);
     const changed = gateChanges(last?.criteria, report.criteria);
     const previous = last?.overall ?? null;
     if (!last || previous !== report.overall || changed.length > 0) hooks.onChange?.({ at: now, overall: report.overall, previous, gates: changed, report });

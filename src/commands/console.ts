@@ -20,12 +20,11 @@ import { openLedgerFor, type LedgerLink } from '../session/ledgerLink.js';
 import { loadSigningKey, rulesFor } from '../audit/signers.js';
 import { settlePendingRecords } from '../audit/pendingRecords.js';
 import type { SigningKey } from '../audit/sshsig.js';
-import { ActionRunner } from '../acts/actionRunner.js';
-import { Controller } from '../input/controller.js';
+import { wireConsole } from '../session/wire.js';
 import { retargetConfig } from './retarget.js';
 import { shortSecretWarning } from '../util/redactor.js';
 import { startTelemetry, type TelemetryLink } from '../telemetry/link.js';
-import { parseListen, type ListenAddress } from '../telemetry/listen.js';
+import { parseListen, type ListenAddress } from '../config/listen.js';
 import { startHistory } from '../history/link.js';
 
 export interface ConsoleRun {
@@ -153,6 +152,7 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
       ...(run.metricsListen ? { metricsListen: run.metricsListen } : {}),
       env: io.env,
       warn: (w) => io.stderr.write(`warroom: ${w}\n`),
+      ...(rules.signers ? { signers: rules.signers } : {}),
     });
   } catch (e) {
     // Before the first frame: a clear start-up error, the audit dir's lock released.
@@ -166,14 +166,14 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
   // The room on NATS (loaded only when configured); the console never waits for it to connect.
   const roomMod = run.config.room.nats ? await import('../room/link.js') : undefined;
   const room = await roomMod?.startRoomLink(session, ledgerLink.ledger, run.clock);
-  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, room ? { speaks: room.speaks } : {}) : undefined;
+  const notify = run.config.notify?.length ? (await import('../notify/link.js')).startNotifyLink(session, ledgerLink.ledger, run.clock, { ...(room ? { speaks: room.speaks } : {}), ...(rules.signers ? { signers: rules.signers } : {}) }) : undefined;
 
   // The window's gate history beside the ledger, for `report --format html` (off the action path).
   const history = startHistory(session.store, ledgerLink.ledger?.path, { clock: run.clock, cadence: systemClock, say: (level, text) => session.live.event({ kind: 'system', level, text }) });
-  const runner = new ActionRunner(session, ledgerLink.ledger, run.clock);
-  const controller = new Controller(session, runner, ledgerLink.ledger, run.clock);
+  const { controller } = wireConsole(session, ledgerLink.ledger, run.clock, {
+    approvals: { deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) },
+  });
   roomMod?.linkRoomKill(controller, room);
-  controller.useOverrides({ deployment: rules.deployment, ...(rules.roles ? { roles: rules.roles } : {}), ...(rules.signers ? { signers: rules.signers } : {}) });
   // A BEL moves no cursor: written straight to the terminal, it needs no redraw from Ink.
   const offBell = session.store.subscribe((st, prev) => {
     if (st.bell !== prev.bell) io.stdout.write('\u0007');

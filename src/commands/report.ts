@@ -8,6 +8,9 @@ import { CliError, EXIT } from '../cli/exit.js';
 import { loadConfigOrFail, type CliIo } from '../cli/io.js';
 import { auditDir } from './audit.js';
 import { inspectAuditDir } from '../audit/verify.js';
+import { judgeInvalidations } from '../audit/authority.js';
+import { chainedLines } from '../audit/ledgerSet.js';
+import { actHash, judgeLine } from '../audit/judge.js';
 import { resolveActor } from '../cli/io.js';
 
 /** `report --notify`: the window's summary to every sink taking `report` (exit 0 all delivered, 75 not). */
@@ -23,7 +26,10 @@ async function reportNotify(p: Parsed, io: CliIo): Promise<number> {
   const lines = r.files.flatMap((f) => f.lines.map((x) => x.line)).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   const { reportEvent } = await import('../notify/window.js');
   const integrity = r.problems.length === 0 ? { ok: true, text: `${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') };
-  const event = reportEvent(lines, { integrity, actor: resolveActor(p.values.actor as string | undefined, io.env), now: Date.now(), deployment: config.deployment.name, environment: config.deployment.environment });
+  // As in the Markdown report: a claim no listed key signed, or an invalidated act, is never told as a decision.
+  const gone = judgeInvalidations(r.files.flatMap(chainedLines), rules).counted;
+  const acts = lines.filter((l) => judgeLine(l, rules).ok && !gone.has(actHash(l)));
+  const event = reportEvent(acts, { integrity, actor: resolveActor(p.values.actor as string | undefined, io.env), now: Date.now(), deployment: config.deployment.name, environment: config.deployment.environment });
   return deliverAndReport(config, event, io);
 }
 

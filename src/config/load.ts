@@ -10,7 +10,7 @@ import { MIN_SECRET_LENGTH, redact } from '../util/redact.js';
 import { buildConfig, type BuildProblem } from './build.js';
 import { interpolateTree, type Env, type Path } from './interpolate.js';
 import { formatPath } from './problems.js';
-import { natsSecrets } from './sections/room.js';
+import { natsSecrets } from './sections/roomNats.js';
 import type { Config, ConfigProblem, NotifySinkConfig } from './types.js';
 
 export { formatProblems } from './problems.js';

@@ -9,8 +9,8 @@ import type { Path } from './interpolate.js';
 import { idString, ID, text, verifySchema, type RawVerify } from './schema.js';
 import { parseThreshold } from './threshold.js';
 import type { ActionConfig, RunbookConfig, RunbookParam, VerifyConfig } from './types.js';
-import { placeholdersIn, renderString } from '../actions/template.js';
-import { sampleValues, TEXT_MAX_LIMIT } from '../flows/runbookParams.js';
+import { placeholdersIn, renderString } from './template.js';
+import { sampleValues, TEXT_MAX_LIMIT } from './runbookParams.js';
 import { stripControl } from '../util/sanitize.js';
 
 const choiceValue = z

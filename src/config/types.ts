@@ -4,7 +4,7 @@
  * that output paths can redact them.
  */
 import type { Threshold } from './threshold.js';
-import type { NatsConfig } from './sections/room.js';
+import type { NatsConfig } from './sections/roomNats.js';
 
 export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'alertmanager' | 'manual';
 

@@ -16,7 +16,10 @@
 import { createHash } from 'node:crypto';
 import type { AlertMsg } from './protocol.js';
 
-export const DEFAULT_MAX_FIRING_ALERTS = 1000;
+import { DEFAULT_MAX_FIRING_ALERTS } from '../config/sources/websocket.js';
+
+// The default is the config's (config/sources/websocket.ts); named here for the book's callers.
+export { DEFAULT_MAX_FIRING_ALERTS };
 /** Ids longer than this are remembered by their hash, so a tracked id costs a bounded size. */
 const ID_KEY_MAX = 128;
 

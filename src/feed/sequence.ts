@@ -14,7 +14,10 @@
  * falls more than `maxJump` below it).
  */
 
-export const DEFAULT_MAX_SEQ_JUMP = 100_000;
+import { DEFAULT_MAX_SEQ_JUMP } from '../config/sources/websocket.js';
+
+// The default is the config's (config/sources/websocket.ts); named here for the tracker's callers.
+export { DEFAULT_MAX_SEQ_JUMP };
 
 export type RestartCause = 'jump' | 'reconnect';
 

@@ -5,12 +5,10 @@
 import type { RunbookParam } from '../config/types.js';
 import { stripControl } from '../util/sanitize.js';
 import { parsePct, type Parsed } from './validate.js';
+import { DEFAULT_TEXT_MAX, type ParamValues } from '../config/runbookParams.js';
 
-/** Longest text param unless the config says otherwise, and the most it may say. */
-export const DEFAULT_TEXT_MAX = 80;
-export const TEXT_MAX_LIMIT = 200;
-
-export type ParamValues = Record<string, string | number>;
+// The limits and sample values config checks runbooks with; named here for the prompt's callers.
+export { DEFAULT_TEXT_MAX, sampleValues, TEXT_MAX_LIMIT, type ParamValues } from '../config/runbookParams.js';
 
 /**
  * What a typed value may not start with once it is put into a command's arguments: getopt
@@ -76,9 +74,3 @@ export function paramsText(values: Readonly<Record<string, string | number>>): s
     .join(', ');
 }
 
-/** A sample value per param, so a config's `expect: "== {{p}}"` can be checked before anything runs. */
-export function sampleValues(params: readonly RunbookParam[]): ParamValues {
-  const out: ParamValues = {};
-  for (const p of params) out[p.name] = p.kind === 'pct' ? 0 : p.kind === 'choice' ? (p.choices?.[0] ?? 'x') : 'x';
-  return out;
-}

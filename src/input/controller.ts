@@ -6,7 +6,6 @@
  */
 import type { Ledger } from '../audit/ledger.js';
 import { actRefusal } from '../flows/permissions.js';
-import { checkpointAcksFrom } from '../audit/state.js';
 import type { Clock } from '../core/clock.js';
 import { flowKey, openFlow } from '../flows/reducer.js';
 import { openRemedy } from '../flows/runbookFlow.js';
@@ -27,11 +26,11 @@ import { isPromptKey } from './promptKeys.js';
 import type { Session } from '../session/session.js';
 import { KillFollower } from '../acts/killFollow.js';
 import { manualKillKeys, SAME_MOMENT_MS, type RoomKillClaim } from '../acts/roomKillClaim.js';
+import type { CheckpointEvent } from '../runtime/loopEvents.js';
 
 export type { InkKey } from './keySplit.js';
 
 export class Controller {
-  private lastDue: string | undefined;
   /** The flow after a kill confirm, until the request is on the wire and the store catches up. */
   private pendingFlow: WarroomState['flow'] | undefined;
   private unsubscribe: (() => void)[] = [];
@@ -50,13 +49,9 @@ export class Controller {
     this.acts = new Acts(session, ledger, clock);
     this.autoRollback = new AutoRollback(session, runner, this.acts, clock);
     this.unsubscribe.push(() => this.autoRollback.dispose());
-    this.unsubscribe.push(session.store.subscribe((s) => this.watchCheckpoints(s)));
+    this.unsubscribe.push(session.live.on('checkpoint', (e) => e.state === 'due' && this.checkpointDue(e)));
     this.unsubscribe.push(session.store.subscribe((s) => this.watchQuit(s)));
-    if (ledger) {
-      const syncAcks = () => session.live.setCheckpointAcks(checkpointAcksFrom(ledger.lines()));
-      syncAcks();
-      this.unsubscribe.push(ledger.on('change', syncAcks));
-    }
+    // Checkpoint acks come from the ledger through the judge (session/ledgerLink.ts).
   }
 
   private readonly autoRollback: AutoRollback;
@@ -106,6 +101,8 @@ export class Controller {
    * approvals are followed here (needs the ledger: approvals are ledger lines).
    */
   useOverrides(ctx: ApprovalContext): void {
+    // The palette's invalidation targets are judged by the same room keys.
+    this.acts.signers = ctx.signers;
     const cfg = this.session.opts.config;
     if (!this.ledger || (!cfg.decision.override && !cfg.waiver?.approvals)) return;
     this.desk = new OverrideDesk(this.session, this.ledger, this.clock, ctx, ({ request, tally }) => this.acts.completeRequest(request, tally));
@@ -312,12 +309,7 @@ export class Controller {
     if (s.config.ramp && isFinalCheckpoint(s.config.ramp, ack)) this.apply(openFlow('decision', this.flowContext()));
   }
 
-  private watchCheckpoints(s: WarroomState): void {
-    const due = s.ramp?.due;
-    const key = due ? `${due.stage}:${due.offsetMs}` : undefined;
-    if (key === this.lastDue) return;
-    this.lastDue = key;
-    if (!due) return;
+  private checkpointDue(due: CheckpointEvent): void {
     // Ring once per checkpoint falling due; the store write happens outside this listener pass.
     queueMicrotask(() => {
       ringBell(this.store);

@@ -7,9 +7,17 @@ import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type ChainedLine, type Invalidation, type RefusedInvalidation, type Unverified } from '../audit/authority.js';
 import { actHash, judgeLine, UNSIGNED_NOTICE } from '../audit/judge.js';
 import { chainedLines } from '../audit/ledgerSet.js';
-import type { Claim } from '../audit/report.js';
 import type { LedgerLine } from '../audit/types.js';
 import { inspectAuditDir } from '../audit/verify.js';
+import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
+import type { CheckpointAck } from '../audit/state.js';
+
+/** A line that records an act no listed key signed: where it sits and why it does not count. */
+export interface Claim {
+  origin: string;
+  line: LedgerLine;
+  why: string;
+}
 
 export interface ReportInputs {
   lines: LedgerLine[];
@@ -25,6 +33,8 @@ export interface ReportInputs {
   claims: Claim[];
   /** Who could have written the lines: signed acts only, or anyone who can write the dir. */
   attribution: string;
+  /** Checkpoint acks that count, by the console's rule (checkpointAcks.ts), in time order. */
+  acks?: CheckpointAck[];
 }
 
 /** No directory or no ledger: the message is for the user. */
@@ -60,6 +70,7 @@ export async function reportInputs(dir: string, given?: Omit<AuthorityRules, 'no
     counted: judged.counted,
     unverified: judged.unverified,
     claims,
+    acks: judgeCheckpointAcks(chained, { ...rules, now }).counted.sort((a, b) => a.at - b.at),
     attribution: signing.signers ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
   };

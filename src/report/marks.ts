@@ -48,7 +48,7 @@ export function marksFrom(inputs: ReportInputs): Mark[] {
   for (const l of lines.filter((x): x is LedgerLine & WaiverEvent => x.type === 'waiver')) {
     out.push({ at: Date.parse(l.ts), lane: 'sign-offs', kind: 'waiver', label: `waiver of ${l.gate}`, actor: l.actor, level: 'warn', detail: String(l.reason ?? ''), ...voidOf(l) });
   }
-  for (const c of checkpointAcksFrom(lines)) out.push({ at: c.at, lane: 'sign-offs', kind: 'checkpoint', label: `checkpoint acknowledged: ${c.label}`, actor: c.actor, level: 'info', detail: `stage ${c.stage + 1}` });
+  for (const c of inputs.acks ?? checkpointAcksFrom(lines)) out.push({ at: c.at, lane: 'sign-offs', kind: 'checkpoint', label: `checkpoint acknowledged: ${c.label}`, actor: c.actor, level: 'info', detail: `stage ${c.stage + 1}` });
   out.push(...actionMarks(lines));
   for (const t of triggersFrom(lines)) {
     if (t.phase === 'cleared') continue;

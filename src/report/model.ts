@@ -6,7 +6,7 @@
 import type { CriterionStatus, Overall } from '../core/types.js';
 import type { LedgerLine } from '../audit/types.js';
 import { actHash } from '../audit/judge.js';
-import { actionsFrom, checkpointAcksFrom, decisionsFrom, influencePeriods } from '../audit/state.js';
+import { actionsFrom, checkpointAcksFrom, decisionsFrom, influencePeriods, type CheckpointAck } from '../audit/state.js';
 import type { GateMeta, HistoryLine, MetaLine } from '../history/format.js';
 import type { HistoryRead } from './readHistory.js';
 import type { ReportInputs } from './inputs.js';
@@ -73,7 +73,7 @@ export function buildModel(inputs: ReportInputs, read: HistoryRead, opts: { gene
   const standing = inputs.lines.filter((l) => !gone.has(actHash(l)) && !claimed.has(l));
   const meta = latestMeta(history.lines);
   const period = spanOf([...inputs.lines.map((l) => Date.parse(l.ts)), ...history.lines.map((l) => l.t)]);
-  const influence = influenceModel(inputs.lines, history.lines, meta, period);
+  const influence = influenceModel(inputs.lines, history.lines, meta, period, inputs.acks);
   const model: WindowModel = {
     schema: 'warroom.report/v1',
     deployment: inputs.lines[0]?.deployment ?? meta?.deployment ?? 'unknown deployment',
@@ -150,7 +150,7 @@ function outcomeOf(lines: readonly LedgerLine[], steps: WindowModel['influence']
   return { word, level, lines: out };
 }
 
-function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine[], meta: MetaLine | undefined, period: WindowModel['period']): WindowModel['influence'] {
+function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine[], meta: MetaLine | undefined, period: WindowModel['period'], counted?: readonly CheckpointAck[]): WindowModel['influence'] {
   let steps: { t: number; pct: number | null }[] = [];
   let from: WindowModel['influence']['from'] = 'none';
   const points = hist.filter((l): l is { t: number; i: number | null } => 'i' in l);
@@ -164,7 +164,8 @@ function influenceModel(lines: readonly LedgerLine[], hist: readonly HistoryLine
   }
   if (period && steps.length && steps[steps.length - 1]!.t < period.end) steps.push({ t: period.end, pct: steps[steps.length - 1]!.pct });
   const stages = meta?.ramp?.stages ?? [];
-  const acks = checkpointAcksFrom(lines);
+  // The acks that count (the one judge), when the inputs judged them.
+  const acks = counted ?? checkpointAcksFrom(lines);
   const checkpoints: CheckpointModel[] = [];
   stages.forEach((st, i) => {
     const entered = steps.find((s) => s.pct === st.influence)?.t;

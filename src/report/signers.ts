@@ -4,8 +4,7 @@
  * attributable, and the report says so.
  */
 import type { AuthorityRules, ChainedLine } from '../audit/authority.js';
-import { signedMessage } from '../audit/chain.js';
-import { verifyMessage } from '../audit/sshsig.js';
+import { judgeSigned } from '../audit/judge.js';
 
 export interface SignerRow {
   actor: string;
@@ -20,7 +19,7 @@ export interface SignerRow {
 
 export const UNSIGNED_NOTE = 'unsigned: anyone who can write the audit dir could have written these lines';
 
-export function signersFrom(chained: readonly ChainedLine[], rules: Pick<AuthorityRules, 'signers'>): { rows: SignerRow[]; note: string } {
+export function signersFrom(chained: readonly ChainedLine[], rules: Pick<AuthorityRules, 'signers' | 'now'>): { rows: SignerRow[]; note: string } {
   const rows = new Map<string, SignerRow>();
   const checking = (rules.signers?.length ?? 0) > 0;
   for (const { line, inChain } of chained) {
@@ -32,13 +31,9 @@ export function signersFrom(chained: readonly ChainedLine[], rules: Pick<Authori
     if (typeof sig !== 'string') continue;
     r.signed++;
     if (!checking) continue;
-    let why: string | undefined;
-    try {
-      why = verifyMessage(signedMessage(line), sig, line.actor, rules.signers!);
-    } catch (e) {
-      why = (e as Error).message;
-    }
-    if (why) r.problem ??= why;
+    // The one judge's signature check (judge.ts), as every other reader makes it.
+    const v = judgeSigned(line, { signers: rules.signers!, now: rules.now });
+    if (!v.ok) r.problem ??= v.why;
     else r.verified++;
   }
   const note = checking ? 'signatures checked against the room\'s allowed_signers' : UNSIGNED_NOTE;

@@ -5,9 +5,10 @@
  * signature check per signed line for `verify`.
  */
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type ChainedLine } from '../audit/authority.js';
-import { judgeLine, signedRoom } from '../audit/judge.js';
+import { actHash, judgeLine, signedRoom } from '../audit/judge.js';
+import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
 import { judgeAuthority, readDirChained, type Authority } from '../audit/readAuthority.js';
-import { renderReportFromLines } from '../audit/report.js';
+import { renderReportFromLines, type Claim } from '../audit/report.js';
 import { rulesFor } from '../audit/signers.js';
 import type { LedgerLine } from '../audit/types.js';
 import type { Config } from '../config/types.js';
@@ -79,9 +80,29 @@ export async function renderRoomReport(config: Config, opts: { generatedAt?: num
   const { rules: r } = await rulesFor(config, end);
   const rules = { ...r, now: end };
   const inv = judgeInvalidations(read.chained, rules);
-  const judged = judgeSignoffs(read.chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
-  const integrity = read.orphans.length === 0
-    ? { ok: true, text: `verified: ${lines.length} line(s) in ${read.chains.length} chain(s) of the room stream` }
-    : { ok: false, text: read.orphans.map((o) => clean(`stream seq ${o.seq} (${o.subject}) belongs to no valid chain: ${o.why}`)).join('; ') };
-  return renderReportFromLines(lines, { ...(opts.generatedAt !== undefined ? { generatedAt: opts.generatedAt } : {}), invalidated: [...inv.counted.values()], refusedInvalidations: inv.refused, counted: judged.counted, unverified: judged.unverified, integrity });
+  const judged = judgeSignoffs(read.chained.filter((l) => !inv.counted.has(actHash(l.line))), rules);
+  // As renderReport judges a dir: in a signed room, acts no listed key signed are claims, listed apart and never counted.
+  const claims: Claim[] = [];
+  for (const c of read.chains) {
+    for (const { seq, line } of c.lines) {
+      const why = signatureProblem(line, rules);
+      if (why) claims.push({ origin: clean(`stream seq ${seq} (chain of ${c.actor})`), line, why });
+    }
+  }
+  const problems = [
+    ...read.orphans.map((o) => clean(`stream seq ${o.seq} (${o.subject}) belongs to no valid chain: ${o.why}`)),
+    ...claims.map((c) => clean(`${c.origin} ${c.line.type} by ${c.line.actor} carries no authority: ${c.why}`)),
+  ];
+  const integrity = problems.length === 0 ? { ok: true, text: `verified: ${lines.length} line(s) in ${read.chains.length} chain(s) of the room stream` } : { ok: false, text: problems.join('; ') };
+  return renderReportFromLines(lines, {
+    ...(opts.generatedAt !== undefined ? { generatedAt: opts.generatedAt } : {}),
+    invalidated: [...inv.counted.values()],
+    refusedInvalidations: inv.refused,
+    counted: judged.counted,
+    unverified: judged.unverified,
+    claims,
+    acks: judgeCheckpointAcks(read.chained, rules).counted.sort((a, b) => a.at - b.at),
+    attribution: signedRoom(rules) ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : 'unsigned: anyone who can write the room stream could have written these lines',
+    integrity,
+  });
 }

@@ -6,7 +6,7 @@ import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOp
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { readFile } from 'node:fs/promises';
-import type { NatsConfig } from '../config/sections/room.js';
+import type { NatsConfig } from '../config/sections/roomNats.js';
 import type { RoomNames } from './names.js';
 
 /** At least 2 minutes (SPEC §10.1); in nanoseconds as JetStream wants it. */

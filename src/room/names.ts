@@ -4,7 +4,7 @@
  * spaces and control characters cannot add tokens or wildcards, and the mapping stays one to one.
  */
 import { createHash } from 'node:crypto';
-import type { NatsConfig } from '../config/sections/room.js';
+import type { NatsConfig } from '../config/sections/roomNats.js';
 
 /** Longest escaped token; NATS has no hard limit, but a subject is not a place for an essay. */
 const MAX_TOKEN = 256;

@@ -7,7 +7,8 @@
  * report says when there is none.
  */
 import { judgeInvalidations, judgeSignoffs } from '../audit/authority.js';
-import { judgeLine, signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
+import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
+import { actHash, judgeLine, signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
 import type { Claim } from '../audit/report.js';
 import { rulesFor } from '../audit/signers.js';
 import type { Config } from '../config/types.js';
@@ -24,7 +25,7 @@ const clean = (s: string) => stripControl(s, { keepNewlines: false });
 export function roomInputs(read: StreamRead, rules: Awaited<ReturnType<typeof rulesFor>>['rules']): ReportInputs {
   const lines = read.chained.map((c) => c.line).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   const inv = judgeInvalidations(read.chained, rules);
-  const judged = judgeSignoffs(read.chained.filter((l) => !inv.counted.has(l.line.hash)), rules);
+  const judged = judgeSignoffs(read.chained.filter((l) => !inv.counted.has(actHash(l.line))), rules);
   const claims: Claim[] = [];
   if (signedRoom(rules)) {
     for (const c of read.chains) {
@@ -47,6 +48,7 @@ export function roomInputs(read: StreamRead, rules: Awaited<ReturnType<typeof ru
     invalidated: [...inv.counted.values()],
     refusedInvalidations: inv.refused,
     claims,
+    acks: judgeCheckpointAcks(read.chained, rules).counted.sort((a, b) => a.at - b.at),
     attribution: signedRoom(rules) ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
   };
 }

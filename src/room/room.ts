@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { every, type Clock } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
-import type { NatsConfig } from '../config/sections/room.js';
+import type { NatsConfig } from '../config/sections/roomNats.js';
 import type { Publishable } from '../feed/protocol.js';
 import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { redact } from '../util/redact.js';

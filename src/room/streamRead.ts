@@ -1,7 +1,7 @@
 /** Reads the room's whole stream once (for `check`, `audit verify`, `report` with --room). */
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConfig } from '../config/sections/room.js';
+import type { NatsConfig } from '../config/sections/roomNats.js';
 import { redact } from '../util/redact.js';
 import { connectionOptions } from './connect.js';
 import { roomNames, type RoomNames } from './names.js';

@@ -6,12 +6,14 @@
 import { judgeRemote, judgeSignoffs, standingWaivers, type AuthorityRules, type ChainedLine, type RemoteSignoffLine } from '../audit/authority.js';
 import { Ledger } from '../audit/ledger.js';
 import { chainedLines, readLedgers } from '../audit/ledgerSet.js';
+import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import type { AckMsg } from '../feed/protocol.js';
 import { setAuditHealth } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import type { Session } from './session.js';
+import { recordRemote } from '../acts/recordRemote.js';
 
 export interface LedgerLink {
   ledger?: Ledger;
@@ -47,7 +49,7 @@ export async function openLedgerFor(session: Session, clock: Clock, opts: LinkOp
   const off = linkLedger(session, ledger, clock, opts.rules, { dir: config.audit.dir });
   const warnings = [...ledger.notes];
   // The judge reads this console's lines like anyone's: unsigned, they are claims.
-  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions and approvals will not');
+  if (writes && opts.rules.signers && !opts.signer) warnings.push('no signing key (--signing-key, room.signing_key): in this room only signed acts count, so this console\'s sign-offs, waivers, decisions, checkpoint acks and approvals will not');
   if (!ledger.integrity.ok) {
     warnings.push(`audit ledger fails verification: ${ledger.integrity.reason} (line ${ledger.integrity.line}); sign-offs from there on do not count`);
   }
@@ -78,6 +80,14 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
       session.live.event({ kind: 'action', level: 'warn', text: `unverified sign-off (ledger): ${u.role}${u.gate ? ` on ${u.gate}` : ''} by ${oneLine(u.actor, 64)}: ${u.why}; not counted` });
     }
     session.setLedgerAuthority(judged.counted, standingWaivers(chained, { ...rules, now: clock.now() }, { approvedOnly: session.opts.config.waiver?.approvals !== undefined }));
+    // Checkpoint acks by the same judge: a line without its actor's authority acknowledges nothing.
+    const acks = judgeCheckpointAcks(ledger.chained(), { ...rules, now: clock.now() });
+    for (const r of acks.refused) {
+      if (said.has(r.hash)) continue;
+      said.add(r.hash);
+      session.live.event({ kind: 'action', level: 'warn', text: `checkpoint ack "${oneLine(r.label, 64)}" by ${oneLine(r.actor, 64)} not counted: ${r.why}; the checkpoint stays unacknowledged` });
+    }
+    session.live.setCheckpointAcks(acks.counted);
   };
   sync();
   const recorded = new Set<string>();
@@ -102,7 +112,7 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     recorded.add(line.hash);
     // Only a console that writes records it; a read-only one just counts what the writer recorded.
     if (session.opts.readOnly || session.opts.mode === 'replay') return;
-    ledger.append({ type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor, remote_line: line, recorded_by: session.opts.actor } as never);
+    recordRemote(ledger, { type: 'signoff', role: line.role, ...(line.gate ? { gate: line.gate } : {}), actor: line.actor }, line, session.opts.actor);
     session.live.event({ kind: 'feed', level: 'ok', text: `signed sign-off ${what} verified (remote:${oneLine(line.actor, 64)}) and recorded` });
   });
   const offChange = ledger.on('change', sync);

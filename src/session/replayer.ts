@@ -2,7 +2,7 @@
 import type { Clock } from '../core/clock.js';
 import { scaledClock } from '../core/clock.js';
 import type { FeedMessage } from '../feed/protocol.js';
-import { LiveEngine } from '../runtime/live.js';
+import { PacedLoop } from '../runtime/pacedLoop.js';
 import type { PollOutcome } from '../runtime/poller.js';
 import { createWarroomStore, type WarroomStore } from '../store/store.js';
 import type { Config } from '../config/types.js';
@@ -13,7 +13,7 @@ import { oneLine } from '../util/sanitize.js';
 export class Replayer {
   readonly store: WarroomStore;
   readonly clock: Clock;
-  private readonly live: LiveEngine;
+  private readonly live: PacedLoop;
   private timers: NodeJS.Timeout[] = [];
   private lastStatus = new Map<string, string>();
   private readonly t0: number;
@@ -26,7 +26,7 @@ export class Replayer {
     this.t0 = lines[0]?.t ?? Date.now();
     this.clock = scaledClock(speed, this.t0);
     this.store = createWarroomStore({ config, actor: 'replay', now: this.t0, readOnly: true, mode: 'replay' });
-    this.live = new LiveEngine(this.store, this.clock);
+    this.live = new PacedLoop(this.store, this.clock);
   }
 
   start(onDone?: () => void): void {

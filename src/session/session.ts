@@ -11,7 +11,7 @@ import { DEFAULT_MAX_SEQ_JUMP } from '../feed/sequence.js';
 import { Emitter } from '../core/emitter.js';
 import { probesBySource } from '../engine/probes.js';
 import type { Probe, SourceResult } from '../sources/types.js';
-import { LiveEngine } from '../runtime/live.js';
+import { PacedLoop } from '../runtime/pacedLoop.js';
 import { Poller, type PolledSource, type PollOutcome } from '../runtime/poller.js';
 import { createSource } from '../sources/index.js';
 import type { SourceAdapter } from '../sources/types.js';
@@ -38,7 +38,7 @@ export interface SessionEvents {
 
 export class Session {
   readonly store: WarroomStore;
-  readonly live: LiveEngine;
+  readonly live: PacedLoop;
   readonly adapters = new Map<string, SourceAdapter>();
   private readonly poller: Poller;
   private unsubscribers: (() => void)[] = [];
@@ -51,7 +51,7 @@ export class Session {
   constructor(readonly opts: SessionOptions) {
     const { config, clock } = opts;
     this.store = createWarroomStore({ config, actor: opts.actor, now: clock.now(), readOnly: opts.readOnly ?? false, mode: opts.mode ?? 'live' });
-    this.live = new LiveEngine(this.store, clock, 250, opts.cadence ?? clock);
+    this.live = new PacedLoop(this.store, clock, 250, opts.cadence ?? clock);
     const probes = (this.probes = probesBySource(config));
     const polled: PolledSource[] = [];
     for (const src of Object.values(config.sources)) {

@@ -20,67 +20,10 @@
  * Regexes are anchored as Alertmanager anchors them; one JavaScript cannot compile is
  * treated as matching nothing it is compared with (only identical text implies it).
  */
+import { compileAnchored, type Matcher } from '../config/matcher.js';
 
-export interface Matcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  isEqual: boolean;
-}
-
-const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const SHAPE = /^\s*([^=!~"\s]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
-
-/**
- * `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`, as Alertmanager's API
- * parses a `filter` entry (the value may also be bare; `\"`, `\\` and `\n` are escapes).
- * Throws with a message fit for a config problem.
- */
-export function parseMatcher(text: string): Matcher {
-  const m = SHAPE.exec(text);
-  if (!m) throw new Error(`"${text}" is not a label matcher: write name="value" (or != =~ !~)`);
-  const [, name, op, rawValue] = m as unknown as [string, string, string, string];
-  if (!NAME.test(name)) throw new Error(`"${name}" is not a valid label name`);
-  let raw = rawValue;
-  const quoted = raw.startsWith('"');
-  if (quoted) {
-    if (raw.length < 2 || !raw.endsWith('"')) throw new Error(`the value of "${text}" has no closing quote`);
-    raw = raw.slice(1, -1);
-  }
-  let value = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === '\\') {
-      const next = raw[i + 1];
-      if (next === '\\' || next === '"') value += next;
-      else if (next === 'n') value += '\n';
-      else throw new Error(`"${text}": unknown escape \\${next ?? ''} (use \\\\, \\" or \\n)`);
-      i++;
-    } else if (c === '"') {
-      throw new Error(`"${text}": unescaped " inside the value`);
-    } else {
-      value += c;
-    }
-  }
-  const isRegex = op === '=~' || op === '!~';
-  if (isRegex && compileAnchored(value) === undefined) throw new Error(`"${text}": ${JSON.stringify(value)} is not a valid regular expression`);
-  return { name, value, isRegex, isEqual: op === '=' || op === '=~' };
-}
-
-const regexCache = new Map<string, RegExp | null>();
-function compileAnchored(re: string): RegExp | undefined {
-  let r = regexCache.get(re);
-  if (r === undefined) {
-    try {
-      r = new RegExp(`^(?:${re})$`, 's');
-    } catch {
-      r = null;
-    }
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(re, r);
-  }
-  return r ?? undefined;
-}
+// The matcher grammar lives with the config that checks it; named here for the alert rules' callers.
+export { parseMatcher, type Matcher } from '../config/matcher.js';
 
 function same(a: Matcher, b: Matcher): boolean {
   return a.name === b.name && a.value === b.value && a.isRegex === b.isRegex && a.isEqual === b.isEqual;

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
 import type { LedgerLine } from '../audit/types.js';
+import { judgeLine } from '../audit/judge.js';
+import type { AllowedSigner } from '../audit/sshsig.js';
 import type { Clock } from '../core/clock.js';
 import { version } from '../core/version.js';
 import type { WarroomState } from '../store/store.js';
@@ -14,7 +16,7 @@ import { makeRedactor } from '../util/redactor.js';
 import { oneLine } from '../util/sanitize.js';
 import { countActionLines, type ActionCounts } from './actionCounts.js';
 import { decisionCriteriaHash } from './criteriaHash.js';
-import { formatListen, isLoopback, type ListenAddress } from './listen.js';
+import { formatListen, isLoopback, type ListenAddress } from '../config/listen.js';
 import { startMetricsServer, type MetricsServer } from './metricsServer.js';
 import { renderMetrics } from './metricsText.js';
 import { otlpTarget, startOtlp, type TraceSink } from './otlp.js';
@@ -27,6 +29,8 @@ export interface TelemetryOptions {
   env: Record<string, string | undefined>;
   /** Start-up warnings also go here (stderr: written before the alternate screen, so still there after quit). */
   warn?: (text: string) => void;
+  /** room.allowed_signers when configured: an act this console wrote without its authority is not traced as one. */
+  signers?: readonly AllowedSigner[];
 }
 
 export interface TelemetryLink {
@@ -62,10 +66,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
 
   // Action counts of this process: the ledger lines appended from now on.
   const counts: ActionCounts = new Map();
-  let counted = ledger?.lines().length ?? 0;
-  const offCount = ledger?.on('change', () => {
-    counted = countActionLines(counts, ledger.lines(), counted);
-  });
+  const offCount = ledger?.on('line', (line) => countActionLines(counts, [line], 0));
 
   let metrics: MetricsServer | undefined;
   const listen = opts.metricsListen ?? config.telemetry?.metricsListen;
@@ -156,8 +157,9 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       }
       apply(ops);
     });
-    let seen = ledger?.lines().length ?? 0;
     const onLine = (line: LedgerLine) => {
+      // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
+      if (opts.signers && !judgeLine(line, { signers: opts.signers, now: clock.now() }).ok) return;
       if (line.type !== 'decision') return apply(t.ledgerLine(line));
       const p = decisionCriteriaHash(config.audit.dir, line, DECISION_WAIT_MS, (ms) => new Promise((r) => setTimeout(r, ms))).then((criteriaHash) => {
         apply(t.ledgerLine(line, criteriaHash ? { criteriaHash } : {}));
@@ -165,10 +167,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
       pending.add(p);
       void p.finally(() => pending.delete(p));
     };
-    const offLedger = ledger?.on('change', () => {
-      const lines = ledger.lines();
-      for (; seen < lines.length; seen++) onLine(lines[seen]!);
-    });
+    const offLedger = ledger?.on('line', onLine);
     offTrace = () => {
       offStore();
       offLedger?.();

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { CONTENT_TYPE } from './metricsText.js';
-import { formatListen, type ListenAddress } from './listen.js';
+import { formatListen, type ListenAddress } from '../config/listen.js';
 
 export interface MetricsServer {
   /** host:port actually bound (the port is the real one when 0 was asked). */

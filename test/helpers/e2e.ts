@@ -132,7 +132,7 @@ export function writeE2eConfig(sim: Simulator, opts: E2eConfigOptions): E2eWorks
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => removeWhenQuiet(dir),
   };
 }
 
@@ -201,4 +201,21 @@ export function overall(screen: string): string | undefined {
 export function headerInfluence(screen: string): number | undefined {
   const m = /\binfluence (\d+)%/.exec(screen.split('\n')[0] ?? '');
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A console that got SIGHUP from tmux is still closing for a moment (its last ledger and gate-history
+ * lines, the lock): removing its dir meanwhile fails with ENOTEMPTY. Retry for up to 10 s.
+ */
+function removeWhenQuiet(dir: string): void {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * The console rendered with ink-testing-library over a real Session, ActionRunner and
- * Controller (sources not started: tests feed readings through the live engine), with a fake
+ * The console rendered with ink-testing-library over a real Session, wired as the binary is
+ * (src/session/wire.ts: ActionRunner and Controller; sources not started: tests feed readings through the live engine), with a fake
  * engine clock and a settable wall clock for the confirm guard. See STACK-NOTES "Testing Ink".
  */
 import { act } from 'react';
@@ -10,8 +10,7 @@ import type { Theme } from '../../views/theme.js';
 import type { Config } from '../../src/config/types.js';
 import { FakeClock, type Clock } from '../../src/core/clock.js';
 import { Session } from '../../src/session/session.js';
-import { ActionRunner } from '../../src/acts/actionRunner.js';
-import { Controller } from '../../src/input/controller.js';
+import { wireConsole } from '../../src/session/wire.js';
 import type { Ledger } from '../../src/audit/ledger.js';
 import { linkLedger } from '../../src/session/ledgerLink.js';
 import { testConfig } from './config.js';
@@ -36,9 +35,8 @@ export async function renderConsole(opts: ConsoleHarnessOptions = {}) {
   const clock = opts.clock ?? new FakeClock();
   const config = opts.config ?? testConfig();
   const session = new Session({ config, actor: opts.actor ?? 'alice', clock, readOnly: opts.readOnly ?? false, ...(opts.recorder ? { recorder: opts.recorder } : {}) });
-  const runner = new ActionRunner(session, opts.ledger, clock);
   const wall = { t: 1_000_000 };
-  const controller = new Controller(session, runner, opts.ledger, clock, () => wall.t);
+  const { runner, controller } = wireConsole(session, opts.ledger, clock, { wallNow: () => wall.t });
   const unlink = opts.ledger ? linkLedger(session, opts.ledger, clock, { deployment: config.deployment.name, ...(config.roles ? { roles: config.roles } : {}), maxAgeMs: config.decision.signoffMaxAge }) : () => {};
   session.live.start();
   let quit = 0;

@@ -42,8 +42,8 @@ describe('report --format html: the ledger verification and signers', () => {
     };
     const configPath = join(dir, 'warroom.yaml');
     writeFileSync(configPath, stringify(config));
-    // alice's console signs with her key; a line it wrote as "mallory" carries alice's signature.
-    const ledger = await Ledger.open(audit, { clock: new FakeClock(Date.now() - 60_000), deployment: 'rl-policy-v42', environment: 'production', signer: parseSigningKey(readFileSync(alice, 'utf8')) });
+    // alice's console (its head signed as hers) signs with her key; a line it wrote as "mallory" carries alice's signature.
+    const ledger = await Ledger.open(audit, { clock: new FakeClock(Date.now() - 60_000), deployment: 'rl-policy-v42', environment: 'production', lockAs: 'alice', signer: parseSigningKey(readFileSync(alice, 'utf8')) });
     ledger.append({ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'alice' });
     ledger.append({ type: 'signoff', role: 'on_call', gate: 'oncall_ack', actor: 'mallory' });
     ledger.append({ type: 'note', text: 'unsigned note', actor: 'alice' });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../../src/audit/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
-import { roomToken } from '../../src/config/sections/room.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
 import { Room } from '../../src/room/room.js';
 import { runCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/e2e.js';

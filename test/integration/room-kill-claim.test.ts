@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { roomToken } from '../../src/config/sections/room.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
 import { Room } from '../../src/room/room.js';
 import { manualKillKeys, MANUAL_KILL_BUCKET_MS, SAME_MOMENT_MS } from '../../src/acts/roomKillClaim.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';

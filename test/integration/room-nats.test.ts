@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Ledger } from '../../src/audit/ledger.js';
 import { systemClock } from '../../src/core/clock.js';
-import { roomToken } from '../../src/config/sections/room.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
 import { Room } from '../../src/room/room.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
 import { eventually } from '../helpers/e2e.js';

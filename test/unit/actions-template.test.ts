@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { renderArgv, renderExpect, renderTemplate } from '../../src/actions/template.js';
+import { renderArgv, renderExpect, renderTemplate } from '../../src/config/template.js';
 import { backoffMs } from '../../src/actions/executor.js';
 import { displayArgv, displayUrl, makeScrub, secretsFor } from '../../src/actions/scrub.js';
 import { compare } from '../../src/config/threshold.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { loadConfigText, type LoadResult } from '../../src/config/load.js';
-import { roomToken } from '../../src/config/sections/room.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
 
 const BASE = `version: 1
 deployment: { name: "rl policy/v42" }

@@ -1,7 +1,7 @@
 /** Feed health reaches the store with the live loop's write, not once per frame. */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
-import { LiveEngine } from '../../src/runtime/live.js';
+import { PacedLoop } from '../../src/runtime/pacedLoop.js';
 import { createWarroomStore, type FeedView } from '../../src/store/store.js';
 import { testConfig } from '../helpers/config.js';
 
@@ -9,11 +9,11 @@ const view = (dropped: number): FeedView => ({
   sourceId: 'feed', state: 'open', dropped, droppedByReason: { not_json: dropped }, missed: 0, reconnects: 0, restarts: 0, firing: 0, firingPage: 0, firingMore: 0,
 });
 
-describe('LiveEngine.setFeed', () => {
+describe('PacedLoop.setFeed', () => {
   it('a storm of 5000 feed updates is one store write, holding the last one', () => {
     const clock = new FakeClock();
     const store = createWarroomStore({ config: testConfig(), actor: 'alice', now: clock.now() });
-    const live = new LiveEngine(store, clock);
+    const live = new PacedLoop(store, clock);
     live.start();
     let writes = 0;
     store.subscribe(() => writes++);

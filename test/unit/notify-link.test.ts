@@ -14,7 +14,6 @@ import type { NotifySinkConfig } from '../../src/config/types.js';
 import { MAX_FAILURE_LINES, startNotifyLink, type NotifyLink } from '../../src/notify/link.js';
 import { Session } from '../../src/session/session.js';
 import type { SendResult } from '../../src/notify/queue.js';
-import type { GateResult } from '../../src/core/types.js';
 import { testConfig } from '../helpers/config.js';
 import { gate as gateConfig } from '../helpers/gates.js';
 
@@ -45,12 +44,11 @@ async function consoleOf(actor: string, dir: string, clock: FakeClock, answer: (
   return { session, ledger, link, sent };
 }
 
-const gate = (id: string, status: GateResult['status'], value: number): GateResult => ({ id, status, raw: status, value, threshold: '>= 0.9', reason: 'test' });
-function light(s: Session, overall: 'GO' | 'NO-GO', entropy: number) {
-  s.store.setState({
-    gates: { entropy: gate('entropy', entropy >= 0.9 ? 'PASS' : 'FAIL', entropy) },
-    overall: { overall, reasons: overall === 'GO' ? [] : ['critical FAIL: entropy'], missingSignoffs: [] },
-  });
+/** The light as the console's paced loop evaluates it: a reading of the gate, then one evaluation. */
+function light(s: Session, _overall: 'GO' | 'NO-GO', entropy: number) {
+  const now = s.opts.clock.now();
+  s.live.ingest({ sourceId: 'exporter', startedAt: now, finishedAt: now, result: { ok: true, readings: { 'gate:entropy': { value: entropy, observedAt: now } } } });
+  s.live.flush();
 }
 
 describe('notifyLink', () => {

@@ -1,6 +1,6 @@
 /** Runbook params (SPEC §9.5): what each type accepts, the act-time re-check, and templating into body and argv. */
 import { describe, expect, it } from 'vitest';
-import { placeholdersIn, renderArgv, renderExpect, renderTemplate } from '../../src/actions/template.js';
+import { placeholdersIn, renderArgv, renderExpect, renderTemplate } from '../../src/config/template.js';
 import type { RunbookParam } from '../../src/config/types.js';
 import { parseParam, paramsRefusal, paramsText } from '../../src/flows/runbookParams.js';
 

@@ -1,7 +1,7 @@
 /** SPEC §9.4 `telemetry:`: otlp.endpoint and metrics_listen, strict, with line-numbered problems; HOST:PORT parsing. */
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { isLoopback, parseListen } from '../../src/telemetry/listen.js';
+import { isLoopback, parseListen } from '../../src/config/listen.js';
 
 const yaml = (telemetry: string) => `version: 1
 deployment: { name: d }

@@ -3,7 +3,7 @@
  * Hooked into gateSchema (schema.ts) and buildGate (build.ts); everything else about them lives here.
  */
 import { z } from 'zod';
-import { duration, kindOf } from '../schema.js';
+import { duration, kindOf } from '../schemaParts.js';
 import type { Path } from '../interpolate.js';
 import type { GateConfig, JudgeConfig, SourceConfig } from '../types.js';
 

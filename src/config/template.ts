@@ -4,7 +4,7 @@
  * Every value is substituted into one string at a time and never joined into a command
  * line, so a reason like `a; rm -rf /` stays one literal argument.
  */
-import { parseThreshold, type Threshold } from '../config/threshold.js';
+import { parseThreshold, type Threshold } from './threshold.js';
 
 export interface TemplateParams {
   actor: string;

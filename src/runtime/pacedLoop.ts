@@ -1,5 +1,5 @@
 /**
- * The live loop: poll outcomes and ledger changes come in at any rate; the engine evaluates
+ * The paced loop (the console's live loop): poll outcomes and ledger changes come in at any rate; the engine evaluates
  * and the store is written on the 1 s tick that ages data, and in between only when the last
  * write is at least `minGapMs` old (never sooner than `flushMs` after the change). Every store
  * write is a full-screen render (ink rasterises the whole frame: ~15–40 ms of CPU here), so
@@ -8,23 +8,22 @@
  */
 import { every, type Clock, type TimerHandle } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
-import type { Reading, Signoff, SourceHealth, Waiver } from '../core/types.js';
-import { LIGHT_WORD } from '../core/status.js';
-import { evaluateAll } from '../engine/evaluate.js';
+import type { Reading, Signoff, Waiver } from '../core/types.js';
+import { EvaluationWindow } from '../engine/window.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
 import { setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
+import { CheckpointWatch, lightChanges, lightLogEntries, type LoopEvents } from './loopEvents.js';
 import type { CheckpointAck } from '../ramp/timeline.js';
 
 /** The tick skips its write when the last one is younger than this (half the tick). */
 const TICK_SKIP_MS = 500;
 
-export class LiveEngine {
-  private readings: Record<string, Reading> = {};
-  private health: Record<string, SourceHealth>;
+export class PacedLoop {
+  private readonly window: EvaluationWindow;
   private history: Record<string, number[]> = {};
   private memory: Record<string, GateMemory> = {};
   private signoffs: Signoff[] = [];
@@ -35,7 +34,8 @@ export class LiveEngine {
   private lastFlushAt = -Infinity;
   private stopTick: (() => void) | undefined;
   private readonly ramp: RampLoop;
-  private readonly events = new Emitter<{ triggers: TriggerEffect[] }>();
+  private readonly events = new Emitter<LoopEvents>();
+  private readonly checkpoints = new CheckpointWatch();
 
   /**
    * `clock` is the engine's time (scaled in `demo --speed N`); `cadence` paces the store
@@ -49,12 +49,15 @@ export class LiveEngine {
     private readonly cadence: Clock = clock,
     private readonly minGapMs = 1000,
   ) {
-    this.health = { ...store.getState().sources };
+    this.window = new EvaluationWindow(store.getState().config, store.getState().sources, { repeatedLooks: true });
     this.ramp = new RampLoop(store.getState().config, clock.now());
   }
 
-  /** Trigger effects (raise, arm, fire, cancel, clear) as they happen, for the console to act on. */
-  on(name: 'triggers', listener: (e: TriggerEffect[]) => void): () => void {
+  /**
+   * Typed events, emitted after the store write they belong to: `gate` and `overall` (a light
+   * changed), `checkpoint` (due, missed), `triggers` (rollback-trigger effects as they happen).
+   */
+  on<K extends keyof LoopEvents>(name: K, listener: (e: LoopEvents[K]) => void): () => void {
     return this.events.on(name, listener);
   }
 
@@ -90,11 +93,8 @@ export class LiveEngine {
   }
 
   ingest(o: PollOutcome): void {
-    const prev = this.health[o.sourceId];
-    const h: SourceHealth = { id: o.sourceId, type: prev?.type ?? '?', state: o.result.ok ? 'up' : 'down', lastAttempt: o.finishedAt };
-    const lastSuccess = o.result.ok ? o.finishedAt : prev?.lastSuccess;
-    if (lastSuccess !== undefined) h.lastSuccess = lastSuccess;
-    if (o.result.error) h.error = o.result.error;
+    for (const [probeId, r] of Object.entries(o.result.readings)) this.remember(probeId, r);
+    const { before: prev, after: h } = this.window.ingest(o);
     if (prev?.state !== h.state && prev?.state !== 'pending' && prev) {
       this.pendingEvents.push({
         at: o.finishedAt,
@@ -103,19 +103,17 @@ export class LiveEngine {
         text: h.state === 'up' ? `source ${o.sourceId} is up again` : `source ${o.sourceId} down: ${h.error ?? 'no answer'}`,
       });
     }
-    this.health[o.sourceId] = h;
-    for (const [probeId, r] of Object.entries(o.result.readings)) {
-      const before = this.readings[probeId];
-      this.readings[probeId] = r;
-      if (probeId.startsWith('gate:') && typeof r.value === 'number' && Number.isFinite(r.value) && !r.error) {
-        if (before?.observedAt !== r.observedAt || before?.value !== r.value) {
-          const gid = probeId.slice(5);
-          const hist = (this.history[gid] ?? []).concat(r.value);
-          this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
-        }
-      }
-    }
     this.schedule();
+  }
+
+  /** A gate's value history (the detail's sparkline): each new finite value, once. */
+  private remember(probeId: string, r: Reading): void {
+    if (!probeId.startsWith('gate:') || typeof r.value !== 'number' || !Number.isFinite(r.value) || r.error) return;
+    const before = this.window.reading(probeId);
+    if (before?.observedAt === r.observedAt && before?.value === r.value) return;
+    const gid = probeId.slice(5);
+    const hist = (this.history[gid] ?? []).concat(r.value);
+    this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
   }
 
   setAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
@@ -159,34 +157,13 @@ export class LiveEngine {
     this.lastFlushAt = this.cadence.now();
     const state = this.store.getState();
     const cfg = state.config;
-    const sourceErrors: Record<string, string> = {};
-    for (const [id, h] of Object.entries(this.health)) if (h.state === 'down') sourceErrors[id] = h.error ?? 'no answer';
-    const out = evaluateAll(cfg, { now, readings: this.readings, signoffs: this.signoffs, waivers: this.waivers, sourceErrors, repeatedLooks: true }, this.memory);
+    const out = this.window.evaluate(now, { signoffs: this.signoffs, waivers: this.waivers }, this.memory);
     this.memory = out.memory;
     const events = this.pendingEvents;
     this.pendingEvents = [];
-    for (const g of cfg.gates) {
-      const before = state.gates[g.id];
-      const after = out.results[g.id]!;
-      if (before && before.status !== after.status) {
-        events.push({
-          at: now,
-          kind: 'gate',
-          level: after.status === 'FAIL' ? 'error' : after.status === 'PASS' || after.status === 'WAIVED' ? 'ok' : 'warn',
-          text: `${g.title}: ${LIGHT_WORD[before.status]} → ${LIGHT_WORD[after.status]} (${after.reason})`,
-        });
-      }
-    }
-    if (state.overall.overall !== out.overall.overall && Object.keys(state.gates).length > 0) {
-      events.push({ at: now, kind: 'gate', level: out.overall.overall === 'GO' ? 'ok' : out.overall.overall === 'WARN' ? 'warn' : 'error', text: `overall ${state.overall.overall} → ${out.overall.overall}` });
-    }
-    const sources: Record<string, SourceHealth> = {};
-    for (const [id, h] of Object.entries(this.health)) {
-      const src = cfg.sources[id];
-      const stale = h.state === 'up' && src && h.lastSuccess !== undefined && now - h.lastSuccess > src.staleAfter;
-      sources[id] = stale ? { ...h, state: 'stale' } : h;
-    }
-    const inf = this.readings[INFLUENCE_PROBE];
+    const lights = lightChanges(now, cfg.gates, { gates: state.gates, overall: state.overall.overall }, { gates: out.results, overall: out.overall.overall });
+    events.push(...lightLogEntries(lights.gates, lights.overall));
+    const inf = this.window.reading(INFLUENCE_PROBE);
     const influence: typeof state.influence = {};
     if (inf) {
       const fresh = now - inf.observedAt <= (cfg.influence ? cfg.sources[cfg.influence.source]?.staleAfter ?? 30_000 : 30_000);
@@ -201,11 +178,11 @@ export class LiveEngine {
       ...rampPatch,
       banner: rampStep.banner,
       now,
-      readings: { ...this.readings },
+      readings: this.window.allReadings(),
       history: { ...this.history },
       gates: out.results,
       overall: out.overall,
-      sources,
+      sources: out.sources,
       influence,
       signoffs: this.signoffs,
       waivers: this.waivers,
@@ -213,10 +190,13 @@ export class LiveEngine {
       ...(this.feeds ? { feeds: this.feeds } : {}),
     });
     this.feeds = undefined;
+    for (const e of lights.gates) this.events.emit('gate', e);
+    if (lights.overall) this.events.emit('overall', lights.overall);
+    for (const e of this.checkpoints.step(now, rampStep.view)) this.events.emit('checkpoint', e);
     this.emitTriggers(rampStep.effects);
   }
 
   readingFor(gateId: string): Reading | undefined {
-    return this.readings[gateProbeId(gateId)];
+    return this.window.reading(gateProbeId(gateId));
   }
 }

@@ -1,0 +1,21 @@
+/** `type: command`: a program's exit code and first number (adapter: src/sources/command.ts). */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { argv, nonEmpty } from '../schemaParts.js';
+import type { SourceConfig } from '../types.js';
+import { common, onlySelector, S, type SourceTypeDef } from './types.js';
+
+const schema = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
+
+export const command: SourceTypeDef<'command', z.output<typeof schema>> = {
+  type: 'command',
+  schema,
+  defaults: { interval: 5 * 60 * S, timeout: 60 * S },
+  normalize: (id, s, baseDir) => {
+    const interval = s.interval ?? command.defaults.interval;
+    const c: SourceConfig = { id, type: 'command', argv: s.argv, interval, timeout: s.timeout ?? command.defaults.timeout, staleAfter: s.stale_after ?? 3 * interval };
+    if (s.cwd !== undefined) c.cwd = resolve(baseDir, s.cwd);
+    return c;
+  },
+  selector: (src, sel, p, add) => (onlySelector(src, sel, p, add, undefined, 'the value is the exit code and first number on stdout') ? {} : undefined),
+};
