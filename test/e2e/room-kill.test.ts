@@ -2,7 +2,8 @@
  * One kill per room for a kill pressed by hand (SPEC §10.1), through the real binary in tmux
  * against a real nats-server -js: two consoles with their own audit dirs press K and y at nearly
  * the same moment; the control API sees one kill; the console that stood down names the sender
- * and follows the sender's outcome (from the room's traffic) to verified.
+ * and follows the sender's outcome (from the room's traffic) to verified. With the room gone, a
+ * kill is sent without it.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,6 +72,17 @@ describe('a kill by hand in the room on NATS', () => {
       expect(lines(dirOf(sender)).filter((l) => l.type === 'action' && l.action === 'kill_switch' && l.phase === 'requested')).toHaveLength(1);
       expect(lines(dirOf(loser)).filter((l) => l.type === 'action' && l.action === 'kill_switch')).toHaveLength(0);
       expect(lines(dirOf(loser)).some((l) => l.type === 'note' && String(l.text).includes(`kill by ${sender}`))).toBe(true);
+
+      // The room gone: a kill never waits on it; the loser's console sends on its own.
+      await node.stop();
+      await other.waitFor(/ROOM OFFLINE/, 20_000, 'ROOM OFFLINE');
+      other.send('K');
+      await other.waitFor(/y or Enter to confirm/, 10_000, 'kill confirm, room offline');
+      await sleep(300);
+      other.send('y');
+      await eventually(() => requestsTo(sim, KILL).length === 2, 15_000, 'the second kill, sent with the room offline');
+      expect((requestsTo(sim, KILL)[1]!.body as { actor: string }).actor).toBe(loser);
+      await node.start();
     } finally {
       for (const t of consoles) t.stop();
       await sim.stop();
