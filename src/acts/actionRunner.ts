@@ -277,6 +277,7 @@ export class ActionRunner {
   }
 
   private record(name: ActionName, phase: ActionEvent['phase'], key: string, p: ActParams, error?: string, attempt?: number): void {
+    if (name === 'kill_switch' && this.session.inRoom()) this.announceKill(phase, key, error);
     if (!this.ledger) return;
     const ev: ActionEvent = { type: 'action', action: name, phase, reason: p.reason, idempotency_key: key };
     if (p.to !== undefined) ev.to_pct = p.to;
@@ -290,6 +291,12 @@ export class ActionRunner {
     if (error) ev.error = error;
     if (attempt !== undefined) ev.attempt = attempt;
     this.acts.record({ what: 'action', line: { ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) } });
+  }
+
+  /** Each phase of a kill goes to the room on NATS too: a console that stood down follows its outcome. */
+  private announceKill(phase: ActionEvent['phase'], key: string, error?: string): void {
+    const text = `KILL-SWITCH ${phase} (by ${this.actor})${error ? `: ${error}` : ''}`;
+    this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text, actor: this.actor, kill: { key, phase, ...(error ? { error } : {}) } });
   }
 
   /** The room sees a runbook's outcome as a feed event, like every act of this console. */

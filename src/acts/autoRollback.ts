@@ -13,6 +13,8 @@ import { ringBell } from '../store/store.js';
 import { actorOf } from '../viewmodel/flowContext.js';
 import type { ActionRunner } from './actionRunner.js';
 import type { Acts } from './acts.js';
+import type { KillFollower } from './killFollow.js';
+import type { RoomKillClaim } from './roomKillClaim.js';
 
 /** How long a kill the room announced makes other consoles stand down for the same gate. */
 const ROOM_KILL_WINDOW_MS = 10 * 60_000;
@@ -54,12 +56,15 @@ export class AutoRollback {
    * The room on NATS: one kill per room. The claim resolves within its own budget (250 ms), with
    * `by` when another console holds the key; otherwise this console sends.
    */
-  private claimKill: ((key: string) => Promise<{ by?: string }>) | undefined;
-  useRoomKill(claim: (key: string) => Promise<{ by?: string }>): void {
+  private claimKill: RoomKillClaim | undefined;
+  private follower: KillFollower | undefined;
+  useRoomKill(claim: RoomKillClaim, follower?: KillFollower): void {
     this.claimKill = claim;
+    this.follower = follower;
   }
 
-  private standDown(gate: string, what: string, by: string): void {
+  private standDown(gate: string, what: string, by: string, key: string): void {
+    this.follower?.follow(key, by, `AUTO-ROLLBACK ${gate} (the room's)`);
     this.acts.record({
       what: 'note',
       line: { type: 'note', text: `auto-rollback for ${gate} not sent: the room's kill by ${by} is already out`, actor: this.session.opts.actor },
@@ -118,7 +123,7 @@ export class AutoRollback {
           const sent = this.runner.kill({ reason: `auto-rollback: ${what}`, trigger: e.gate, idempotencyKey: key, ...(s.influence.pct !== undefined ? { from: s.influence.pct } : {}) });
           if (sent) this.session.publish({ type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `auto-rollback for ${e.gate} sent the kill-switch`, actor: s.actor, trigger: e.gate });
         };
-        if (this.claimKill) void this.claimKill(key).then((c) => (c.by !== undefined ? this.standDown(e.gate, what, c.by) : fire()));
+        if (this.claimKill) void this.claimKill(key).then((c) => (c.by !== undefined && !c.self ? this.standDown(e.gate, what, c.by, key) : fire()));
         else fire();
       }
     }

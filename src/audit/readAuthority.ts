@@ -20,16 +20,22 @@ export interface Authority {
 export async function readAuthority(config: Config, now = Date.now()): Promise<Authority> {
   const { rules, problems } = await rulesFor(config, now);
   const warnings = [...problems];
-  const read = await readLedgers(config.audit.dir, { ...(rules.signers ? { signers: rules.signers } : {}), now });
+  const lines = await readDirChained(config.audit.dir, rules, now, warnings);
   // A missing audit dir is a window with nothing signed yet, not a problem.
-  if (read.files.length === 0 && read.problems.every((p) => /ENOENT|no such file/i.test(p))) return { signoffs: [], waivers: [], unverified: [], warnings };
+  if (!lines) return { signoffs: [], waivers: [], unverified: [], warnings };
+  return judgeAuthority(lines, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
+}
+
+/** Every ledger line of an audit dir with whether its chain vouches for it; undefined when the dir does not exist. */
+export async function readDirChained(dir: string, rules: AuthorityRules, now: number, warnings: string[]): Promise<ChainedLine[] | undefined> {
+  const read = await readLedgers(dir, { ...(rules.signers ? { signers: rules.signers } : {}), now });
+  if (read.files.length === 0 && read.problems.every((p) => /ENOENT|no such file/i.test(p))) return undefined;
   warnings.push(...read.problems);
-  const lines = read.files.flatMap((f) => {
+  return read.files.flatMap((f) => {
     if (!f.chain.ok) warnings.push(`${f.name} fails verification (line ${f.chain.line}: ${f.chain.reason}); lines from there on do not count; run warroom audit verify`);
     if (f.headProblem) warnings.push(`${f.name}: ${f.headProblem}; none of its lines count; run warroom audit verify`);
     return chainedLines(f);
   });
-  return judgeAuthority(lines, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
 }
 
 /**

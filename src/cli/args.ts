@@ -27,10 +27,10 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
       config: { type: 'string' }, strict: { type: 'boolean' }, output: { type: 'string' }, format: { type: 'string' },
       // SPEC §9.4: --watch and the flags only it takes.
       watch: { type: 'boolean' }, interval: { type: 'string' }, timeout: { type: 'string' }, 'fail-after': { type: 'string' }, notify: { type: 'boolean' },
-      room: { type: 'boolean' },
+      room: { type: 'boolean' }, dir: { type: 'string' },
     },
     positionals: 0,
-    usage: 'warroom check [--config FILE] [--strict] [--room] [--output FILE] [--format text|json] [--watch [--interval D] [--timeout D] [--fail-after D] [--notify]]',
+    usage: 'warroom check [--config FILE] [--strict] [--room] [--dir DIR] [--output FILE] [--format text|json] [--watch [--interval D] [--timeout D] [--fail-after D] [--notify]]',
   },
   sim: { flags: { port: { type: 'string' }, scenario: { type: 'string' }, speed: { type: 'string' } }, positionals: 0, usage: 'warroom sim   [--port N] [--scenario NAME] [--speed N]' },
   validate: { flags: { config: { type: 'string' } }, positionals: 0, usage: 'warroom validate [--config FILE]' },
@@ -44,7 +44,7 @@ export const COMMANDS: Record<string, { flags: Record<string, Opt>; positionals:
   report: {
     flags: { dir: { type: 'string' }, output: { type: 'string' }, format: { type: 'string' }, config: { type: 'string' }, notify: { type: 'boolean' }, actor: { type: 'string' }, room: { type: 'boolean' } },
     positionals: 0,
-    usage: 'warroom report [--format md|html|json] [--dir DIR | --room --config FILE] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
+    usage: 'warroom report [--format md|html|json] [--dir DIR | --room --config FILE [--dir DIR]] [--output FILE] | warroom report --notify [--config FILE] [--dir DIR]',
   },
   announce: {
     flags: { config: { type: 'string' }, message: { type: 'string' }, actor: { type: 'string' } },

@@ -1,4 +1,4 @@
-/** `warroom check [--strict] [--format text|json] [--output FILE]`: the CLI half of check.ts. */
+/** `warroom check [--strict] [--room] [--dir DIR] [--format text|json] [--output FILE]`: the CLI half of check.ts. */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readAuthority } from '../audit/readAuthority.js';
@@ -15,10 +15,10 @@ import { formatJson, formatText } from './checkFormat.js';
 const EX_UNAVAILABLE = 69;
 
 /** `check --room`: sign-offs read from the room's stream (loaded only then). */
-async function roomAuthority(config: Parameters<typeof readAuthority>[0]): ReturnType<typeof readAuthority> {
+async function roomAuthority(config: Parameters<typeof readAuthority>[0], dir?: string): ReturnType<typeof readAuthority> {
   if (!config.room.nats) throw new CliError('--room needs room.nats in the config', EXIT.USAGE);
   try {
-    return await (await import('../room/audit.js')).readRoomAuthority(config, systemClock.now());
+    return await (await import('../room/audit.js')).readRoomAuthority(config, systemClock.now(), dir);
   } catch (e) {
     throw new CliError((e as Error).message, EX_UNAVAILABLE);
   }
@@ -26,6 +26,7 @@ async function roomAuthority(config: Parameters<typeof readAuthority>[0]): Retur
 
 /** `--watch` is checkWatch.ts. */
 export async function checkCommand(p: Parsed, io: CliIo): Promise<number> {
+  if (p.values.watch && p.values.dir !== undefined) throw new CliError('--dir goes without --watch (the watch reads audit.dir)', EXIT.USAGE);
   if (p.values.watch && p.values.room) throw new CliError('--room reads the room once: use it without --watch', EXIT.USAGE);
   if (p.values.watch) return (await import('./checkWatch.js')).watchCommand(p, io);
   const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
@@ -34,7 +35,9 @@ export async function checkCommand(p: Parsed, io: CliIo): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new CliError(`--format must be text or json (got "${format}")`, EXIT.USAGE);
   const config = await loadConfigOrFail(p.values.config as string | undefined, io);
   warnShortSecrets(config, io);
-  const authority = p.values.room ? await roomAuthority(config) : await readAuthority(config, systemClock.now());
+  // --dir reads that audit dir (besides the room's stream with --room).
+  const dir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : undefined;
+  const authority = p.values.room ? await roomAuthority(config, dir) : await readAuthority(dir ? { ...config, audit: { ...config.audit, dir } } : config, systemClock.now());
   // Redacted field by field (a secret with a quote in it is escaped in JSON text), then as text.
   const r = makeRedactor(config);
   const report = redactDeep(await runCheck(config, { clock: systemClock, signoffs: authority.signoffs, waivers: authority.waivers }), r);

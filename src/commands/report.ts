@@ -67,10 +67,9 @@ export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   if (p.values.notify) return reportNotify(p, io);
   const format = (p.values.format as string | undefined) ?? 'md';
   if (!(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be md, html or json (got "${format}")`, EXIT.USAGE);
-  if (p.values.room && format !== 'md') throw new CliError('--room gives the Markdown report for now; the charts need a console\'s gate history (use --dir)', EXIT.USAGE);
   let text: string;
   try {
-    text = p.values.room ? await roomReport(p, io) : await renderFormat(format as (typeof FORMATS)[number], await auditDir(p, io), await reportRules(p, io));
+    text = p.values.room ? await roomReport(p, io, format as (typeof FORMATS)[number]) : await renderFormat(format as (typeof FORMATS)[number], await auditDir(p, io), await reportRules(p, io));
   } catch (err) {
     if (err instanceof AuditReportError) throw new CliError(err.message, EXIT.USAGE);
     throw err;
@@ -87,13 +86,20 @@ export async function reportCommand(p: Parsed, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** `report --room`: from the room's stream (loaded only then). */
-async function roomReport(p: Parsed, io: CliIo): Promise<string> {
+/** `report --room`: from the room's stream (loaded only then); `--dir` adds that console's gate history. */
+async function roomReport(p: Parsed, io: CliIo, format: (typeof FORMATS)[number]): Promise<string> {
   const config = await loadConfigOrFail(p.values.config as string | undefined, io);
   if (!config.room.nats) throw new CliError('--room needs room.nats in the config', EXIT.USAGE);
+  const historyDir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : undefined;
+  let model;
   try {
-    return await (await import('../room/audit.js')).renderRoomReport(config);
+    if (format === 'md') return await (await import('../room/audit.js')).renderRoomReport(config);
+    const { readWindowRoom } = await import('../room/reportRead.js');
+    const { windowModel } = await import('../report/window.js');
+    model = windowModel(await readWindowRoom(config, historyDir), { generatedAt: Date.now() });
   } catch (e) {
     throw new CliError((e as Error).message, 69);
   }
+  if (format === 'json') return JSON.stringify(model, null, 2) + '\n';
+  return (await import('../report/html.js')).renderHtml(model);
 }

@@ -22,7 +22,9 @@ export interface InfluenceMsg extends Base { type: 'influence'; pct: number; act
 export interface AckMsg extends Base { type: 'ack'; role: string; actor: string; gate?: string; line?: unknown }
 export interface DecisionMsg extends Base { type: 'decision'; decision: string; actor: string; id: string }
 /** `trigger`: a console announcing that its auto-rollback for that gate sent the kill. */
-export interface EventMsg extends Base { type: 'event'; text: string; actor?: string; trigger?: string }
+/** `kill`: a console announcing a phase of its kill-switch (the room's other consoles follow it). */
+export interface EventMsg extends Base { type: 'event'; text: string; actor?: string; trigger?: string; kill?: KillPhaseNote }
+export interface KillPhaseNote { key: string; phase: string; error?: string }
 /**
  * SPEC §9.5 (a §3 gap: not in the contract's list): a console's override or waiver request, or
  * an approval of one, carrying its own signed ledger line; without a valid signature it is a claim.

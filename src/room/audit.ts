@@ -4,10 +4,10 @@
  * judgeSignoffs (what counts), judgeInvalidations / standingLines (what still stands), and one
  * signature check per signed line for `verify`.
  */
-import { judgeInvalidations, judgeSignoffs, type AuthorityRules } from '../audit/authority.js';
+import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type ChainedLine } from '../audit/authority.js';
 import { actHash, judgeLine, signedRoom } from '../audit/judge.js';
 import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
-import { judgeAuthority, type Authority } from '../audit/readAuthority.js';
+import { judgeAuthority, readDirChained, type Authority } from '../audit/readAuthority.js';
 import { renderReportFromLines, type Claim } from '../audit/report.js';
 import { rulesFor } from '../audit/signers.js';
 import type { LedgerLine } from '../audit/types.js';
@@ -24,13 +24,26 @@ export async function readRoom(config: Config): Promise<StreamRead> {
 
 const clean = (s: string) => stripControl(s, { keepNewlines: false });
 
-/** `check --room`: sign-offs from any machine, by the one rule; what fits no chain is a warning, never counted. */
-export async function readRoomAuthority(config: Config, now: number): Promise<Authority> {
+/**
+ * `check --room [--dir DIR]`: sign-offs from any machine, by the one rule; what fits no chain is
+ * a warning, never counted. With a dir too, both are read and a line in both counts once (by its hash).
+ */
+export async function readRoomAuthority(config: Config, now: number, dir?: string): Promise<Authority> {
   const { rules, problems } = await rulesFor(config, now);
   const read = await readRoom(config);
   const warnings = [...problems, ...read.orphans.map((o) => `room stream seq ${o.seq} (${o.subject}) belongs to no valid chain, not counted: ${o.why}`)];
   if (!signedRoom(rules)) warnings.push('unsigned: anyone who can write the room stream could have written these lines');
-  return judgeAuthority(read.chained, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
+  const local = dir === undefined ? [] : ((await readDirChained(dir, rules, now, warnings)) ?? []);
+  if (dir !== undefined && local.length === 0) warnings.push(`no ledger in ${dir}: the room's stream alone was read`);
+  const lines = mergeByHash(read.chained, local);
+  if (dir !== undefined) warnings.push(`read ${read.chained.length} line(s) from the room's stream and ${local.length} from ${dir}: ${lines.length} distinct`);
+  return judgeAuthority(lines, rules, { now, approvedOnly: config.waiver?.approvals !== undefined }, warnings);
+}
+
+/** The stream's lines, then the dir's not already among them: each chained line once. */
+export function mergeByHash(stream: readonly ChainedLine[], dir: readonly ChainedLine[]): ChainedLine[] {
+  const seen = new Set(stream.filter((l) => l.inChain).map((l) => l.line.hash));
+  return [...stream, ...dir.filter((l) => !(l.inChain && seen.has(l.line.hash)))];
 }
 
 /** Why a line's authority does not verify by the one judge (undefined: it does, or no allowed_signers is set). */

@@ -66,11 +66,11 @@ export async function startRoomLink(session: Session, ledger: Ledger | undefined
   };
 }
 
-/** Auto-rollback: claim the room's kill first (its own 250 ms budget), then send or stand down. */
+/** A kill (by hand or auto-rollback): claim the room's kill first (its own 250 ms budget), then send or stand down. */
 export function linkRoomKill(controller: Controller, link: RoomLink | undefined): void {
   if (!link) return;
-  controller.useRoomKill(async (key) => {
-    const c = await link.room.claimKill(key);
-    return c.outcome === 'lost' ? { by: c.by } : {};
+  controller.useRoomKill(async (key, prev) => {
+    const c = await link.room.claimKill(key, undefined, prev);
+    return c.outcome === 'lost' ? { by: c.by, self: c.self, key: c.key } : {};
   });
 }

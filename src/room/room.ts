@@ -47,7 +47,8 @@ export interface RoomView {
   lastError?: string;
 }
 
-export type KillClaim = { outcome: 'won' } | { outcome: 'lost'; by: string } | { outcome: 'unreachable'; why: string };
+/** `self`: the key is held by this very console run (its own earlier kill: a retry sends again). */
+export type KillClaim = { outcome: 'won' } | { outcome: 'lost'; by: string; self: boolean; key: string } | { outcome: 'unreachable'; why: string };
 
 interface RoomEvents {
   view: RoomView;
@@ -121,25 +122,48 @@ export class Room {
   /**
    * Claims `kill.<key>` with a create that fails when the key exists. Resolves within
    * `budgetMs` whatever the room does: `unreachable` then, and the caller sends anyway.
+   * `prev` (a manual kill's key of the time bucket before) is read alongside: held by another
+   * console within `prevWithinMs`, that kill is the room's one, so this claim counts as lost
+   * (two presses either side of a bucket's edge still send one kill). With `prev`, a claim of the
+   * key itself older than `withinMs` is not the same moment's: it is taken over by a
+   * compare-and-set on its revision, so of two consoles doing so one wins.
    */
-  claimKill(idempotencyKey: string, budgetMs = KILL_CLAIM_BUDGET_MS): Promise<KillClaim> {
+  claimKill(idempotencyKey: string, budgetMs = KILL_CLAIM_BUDGET_MS, prev?: { key: string; withinMs: number }): Promise<KillClaim> {
     const h = this.h;
     if (!h || this.view.state !== 'online') return Promise.resolve({ outcome: 'unreachable', why: `room ${this.view.state}` });
     const key = killKey(idempotencyKey);
-    const value = JSON.stringify({ actor: this.opts.actor, host: this.origin.host, at: new Date(this.opts.clock.now()).toISOString() });
+    const now = this.opts.clock.now();
+    const value = JSON.stringify({ actor: this.opts.actor, host: this.origin.host, run: this.origin.run, at: new Date(now).toISOString() });
+    const holder = (got: { json<T>(): T }): { by: string; self: boolean; at?: number } => {
+      try {
+        const v = got.json<{ actor?: unknown; run?: unknown; at?: unknown }>();
+        const at = typeof v.at === 'string' ? Date.parse(v.at) : NaN;
+        return { by: typeof v.actor === 'string' ? oneLine(v.actor, 64) : 'another console', self: v.run === this.origin.run, ...(Number.isFinite(at) ? { at } : {}) };
+      } catch {
+        // Unreadable value: someone holds the key all the same.
+        return { by: 'another console', self: false };
+      }
+    };
+    const before = prev ? h.kills.get(killKey(prev.key)).catch(() => null) : Promise.resolve(null);
     const claim = h.kills.create(key, value).then(
-      (): KillClaim => ({ outcome: 'won' }),
+      async (): Promise<KillClaim> => {
+        const p = await before;
+        if (!p || p.operation !== 'PUT' || !prev) return { outcome: 'won' };
+        const o = holder(p);
+        if (o.self || o.at === undefined || now - o.at > prev.withinMs) return { outcome: 'won' };
+        return { outcome: 'lost', by: o.by, self: false, key: prev.key };
+      },
       async (e: Error): Promise<KillClaim> => {
         const got = await h.kills.get(key).catch(() => null);
         if (!got) return { outcome: 'unreachable', why: this.clean(e.message) };
-        let by = 'another console';
-        try {
-          const v = got.json<{ actor?: unknown }>();
-          if (typeof v.actor === 'string') by = oneLine(v.actor, 64);
-        } catch {
-          // Unreadable value: someone holds the key all the same.
+        const o = holder(got);
+        if (prev && !o.self && (o.at === undefined || now - o.at > prev.withinMs)) {
+          const took = await h.kills.update(key, value, got.revision).then(() => true, () => false);
+          if (took) return { outcome: 'won' };
+          const again = await h.kills.get(key).catch(() => null);
+          if (again) return { outcome: 'lost', ...holder(again), key: idempotencyKey } as KillClaim;
         }
-        return { outcome: 'lost', by };
+        return { outcome: 'lost', by: o.by, self: o.self, key: idempotencyKey };
       },
     );
     return new Promise((resolve) => {

@@ -169,6 +169,11 @@ export class Session {
     this.roomSink = publish;
   }
 
+  /** Console-to-console traffic goes over the room on NATS. */
+  inRoom(): boolean {
+    return this.roomSink !== undefined;
+  }
+
   /** A frame from another console over the room: the same path (and judges) as a feed frame. */
   receive(sourceId: string, msg: FeedMessage): void {
     this.opts.recorder?.('feed', { sourceId, msg });

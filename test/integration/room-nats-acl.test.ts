@@ -48,7 +48,7 @@ describe('config/nats/warroom.conf', () => {
       bob.start();
       try {
         await eventually(() => bob.current().state === 'online', 10_000, `bob online (${bob.current().lastError ?? ''})`);
-        expect(await bob.claimKill('k-acl', 2000)).toEqual({ outcome: 'lost', by: 'alice' });
+        expect(await bob.claimKill('k-acl', 2000)).toEqual({ outcome: 'lost', by: 'alice', self: false, key: 'k-acl' });
         await eventually(() => bob.current().people.length === 2, 10_000, `bob sees the room (${bob.current().lastError ?? ''})`);
       } finally {
         await bob.stop(0);

@@ -1,0 +1,77 @@
+/**
+ * A kill pressed by hand claims the room's key (real nats-server -js): the bucket before is read
+ * too, so presses either side of a bucket's edge send one kill; a console's own earlier claim
+ * lets it retry; an old claim in the bucket before does not hold a new kill back; and a room
+ * that is gone answers `unreachable` (the console sends anyway).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { roomToken } from '../../src/config/sections/roomNats.js';
+import { Room } from '../../src/room/room.js';
+import { manualKillKeys, MANUAL_KILL_BUCKET_MS, SAME_MOMENT_MS } from '../../src/acts/roomKillClaim.js';
+import { natsNode, type NatsNode } from '../helpers/nats.js';
+import { eventually } from '../helpers/e2e.js';
+
+const DEPLOY = 'rl-hand-kill';
+let node: NatsNode;
+const rooms: Room[] = [];
+beforeAll(async () => {
+  node = await natsNode();
+  await node.start();
+}, 20_000);
+afterAll(async () => {
+  for (const r of rooms) await r.stop(0).catch(() => {});
+  await node.destroy();
+});
+
+async function room(actor: string): Promise<Room> {
+  const r = new Room({ nats: { servers: [node.url], name: DEPLOY, room: roomToken(DEPLOY), replicas: 1 }, deployment: DEPLOY, actor, readOnly: false, clock: systemClock, secrets: [] });
+  rooms.push(r);
+  r.start();
+  await eventually(() => r.current().state === 'online', 10_000, `${actor} online`);
+  return r;
+}
+
+describe('kill claims by hand', () => {
+  it('same moment: one wins; across a bucket edge the later one stands down for the earlier; its own claim lets a console retry', async () => {
+    const [a, b] = [await room('alice'), await room('bob')];
+    const t = 1_000 * MANUAL_KILL_BUCKET_MS;
+    const k0 = manualKillKeys(DEPLOY, t - 1);
+    const k1 = manualKillKeys(DEPLOY, t + 1);
+    expect(k1.prev).toBe(k0.key);
+    expect(manualKillKeys(DEPLOY, t + 2).key).toBe(k1.key);
+
+    const [x, y] = await Promise.all([a.claimKill(k0.key, 2000, { key: k0.prev, withinMs: SAME_MOMENT_MS }), b.claimKill(k0.key, 2000, { key: k0.prev, withinMs: SAME_MOMENT_MS })]);
+    expect([x.outcome, y.outcome].sort()).toEqual(['lost', 'won']);
+    const winner = x.outcome === 'won' ? 'alice' : 'bob';
+    expect([x, y].find((c) => c.outcome === 'lost')).toMatchObject({ by: winner, self: false, key: k0.key });
+
+    // Just past the edge: bob's key of the next bucket is free, but the earlier kill (seconds ago) is the room's.
+    const later = winner === 'alice' ? b : a;
+    expect(await later.claimKill(k1.key, 2000, { key: k1.prev, withinMs: SAME_MOMENT_MS })).toEqual({ outcome: 'lost', by: winner, self: false, key: k0.key });
+    // The winner pressing again (a retry after a failure): its own claim, so it sends.
+    const again = winner === 'alice' ? a : b;
+    expect(await again.claimKill(k0.key, 2000)).toMatchObject({ outcome: 'lost', self: true });
+  }, 30_000);
+
+  it('an older claim (of the bucket before, or of the key itself) does not hold a new kill back; of two taking over a key, one wins', async () => {
+    const [a, b, c] = [await room('carol'), await room('dave'), await room('frank')];
+    expect((await a.claimKill('old-key', 2000)).outcome).toBe('won');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await b.claimKill('new-key', 2000, { key: 'old-key', withinMs: 10 })).toEqual({ outcome: 'won' });
+    // The same key, claimed long ago by carol: dave and frank take it over together, one of them wins.
+    const [x, y] = await Promise.all([b.claimKill('old-key', 2000, { key: 'none', withinMs: 10 }), c.claimKill('old-key', 2000, { key: 'none', withinMs: 10 })]);
+    expect([x.outcome, y.outcome].sort()).toEqual(['lost', 'won']);
+    expect([x, y].find((o) => o.outcome === 'lost')).toMatchObject({ by: x.outcome === 'won' ? 'dave' : 'frank', self: false });
+    // Within the window the claim holds.
+    expect(await a.claimKill('old-key', 2000, { key: 'none', withinMs: 60_000 })).toMatchObject({ outcome: 'lost', self: false });
+  }, 30_000);
+
+  it('the room gone: unreachable, so the console sends anyway', async () => {
+    const a = await room('erin');
+    await node.stop();
+    await eventually(() => a.current().state === 'offline', 10_000, 'offline');
+    expect((await a.claimKill('gone-key')).outcome).toBe('unreachable');
+    await node.start();
+  }, 30_000);
+});
