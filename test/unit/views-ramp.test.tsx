@@ -25,11 +25,12 @@ function rampConfig(start: number): RampConfig {
 async function setup() {
   const clock = new FakeClock();
   const dir = await mkdtemp(join(tmpdir(), 'warroom-ramp-view-'));
-  const ledger = await Ledger.open(dir, { clock, deployment: 'd', environment: 'e' });
   const config = testConfig({ ramp: rampConfig(clock.now() - 31 * MIN), audit: { dir } }, [
     gate({ id: 'entropy', title: 'Policy entropy', go: '>= 0.9', metric: 'e', rollback: 'auto', staleAfter: 3_600_000 }),
     gate({ id: 'q_spread', title: 'Q spread', go: '<= 2', metric: 'q', rollback: 'prompt', staleAfter: 3_600_000 }),
   ]);
+  // The console's ledger is its deployment's: an ack for another deployment never counts.
+  const ledger = await Ledger.open(dir, { clock, deployment: config.deployment.name, environment: config.deployment.environment });
   const ui = await renderConsole({ config, clock, ledger, columns: 120, rows: 36 });
   return { ui, clock, ledger };
 }
