@@ -1,12 +1,12 @@
 /** The traffic-light grid: gates grouped, each row light + name + value + threshold + age. */
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import { filterGates, scrollWindow } from '../src/viewmodel/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { gridWindow } from './gridWindow.js';
-import { asciiOnly, fit, glyphs, tone, type Theme } from './theme.js';
+import { asciiOnly, fit, fitColumns, glyphs, tone, type Theme } from './theme.js';
 import { formatDuration, formatValue, judgedCell } from '../src/viewmodel/format.js';
 import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
@@ -43,6 +43,8 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
     return r?.kind === 'gate' ? { title: r.gate.title, status: results[r.gate.id]?.status ?? 'UNKNOWN' } : undefined;
   });
   const cols = columns(width);
+  const body = rows.slice(win.start, win.end);
+  const clean = (t: string) => (theme.ascii ? asciiOnly(oneLine(t)) : oneLine(t));
   return (
     <Box flexDirection="column" height={height}>
       {titleLine ? (
@@ -52,15 +54,26 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
         </Text>
       ) : null}
       {rows.length === 0 ? <Text dimColor>no gate matches the filter</Text> : null}
-      {rows.slice(win.start, win.end).map((r) =>
-        r.kind === 'group' ? (
-          <Text key={`g:${r.name}`} bold underline wrap="truncate">
-            {fit(r.name, width - 1)}
-          </Text>
-        ) : (
-          <GateRow key={r.gate.id} gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} />
-        ),
-      )}
+      {body.length ? (
+        // The whole window is ONE Text (one yoga node, one write in Ink's frame): Ink 6 lays out
+        // and rasterises every node of every frame, and the grid redraws each second (BENCHMARKS.md,
+        // issue 23). Colour stays nested Text (no yoga node); each line is cut to the width here,
+        // since a multi-line Text cannot truncate line by line.
+        <Text>
+          {body.map((r, k) => (
+            <Fragment key={r.kind === 'group' ? `g:${r.name}` : r.gate.id}>
+              {k ? '\n' : ''}
+              {r.kind === 'group' ? (
+                <Text bold underline>
+                  {fitColumns(fit(clean(r.name), width - 1), width - 1)}
+                </Text>
+              ) : (
+                <GateRow gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} width={width} />
+              )}
+            </Fragment>
+          ))}
+        </Text>
+      ) : null}
       {win.more ? (
         <Text wrap="truncate" bold {...tone(theme, win.more.nogo ? 'error' : 'info')}>
           {theme.ascii ? asciiOnly(oneLine(win.more.text)) : oneLine(win.more.text)}
@@ -79,8 +92,8 @@ function columns(width: number) {
   return { light, name, value, threshold, age };
 }
 
-function GateRow(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme }) {
-  const { gate, result, selected, now, cols, theme } = props;
+function GateRow(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme; width: number }) {
+  const { gate, result, selected, now, cols, theme, width } = props;
   const g = glyphs(theme);
   const status = result?.status ?? 'UNKNOWN';
   const value = result ? formatValue(result.value) : '–';
@@ -92,27 +105,28 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   if (result?.pendingSince !== undefined) name += ` (${result.raw} pending)`;
   if (gate.rollback) name += gate.rollback === 'auto' ? ' [auto-rb]' : ' [rb]';
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
-  // One Text (one yoga node) per row with single-string children: the grid re-renders every
-  // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
   // A judged gate's effect and interval need the value and threshold columns together.
   const cells = gate.judge
     ? fit(clean(judgedCell(gate, result)), cols.value + 1 + cols.threshold, g.ellipsis)
     : `${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)}`;
-  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`;
+  // Trailing blanks are not written (the selected row keeps its bar): Ink's frame starts blank, and
+  // every character written is tokenised again each frame. Cut to the terminal for wide characters.
+  const line = fitColumns(`${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`, Math.max(0, width - 2 - cols.light));
   if (!selected) {
+    const rest = line.trimEnd();
     return (
-      <Text wrap="truncate">
+      <>
         {'  '}
         <Light status={status} width={cols.light} />
         {rest}
-      </Text>
+      </>
     );
   }
   return (
-    <Text wrap="truncate">
+    <>
       <Text inverse>{`${g.cursor} `}</Text>
       <Light status={status} width={cols.light} />
-      <Text inverse>{rest}</Text>
-    </Text>
+      <Text inverse>{line}</Text>
+    </>
   );
 }

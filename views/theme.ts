@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { CriterionStatus, Overall } from '../src/viewmodel/types.js';
 export { LIGHT_WORD } from '../src/viewmodel/format.js';
 /**
@@ -52,6 +53,18 @@ export function fit(s: string, n: number, ellipsis = '…'): string {
   if (n <= 0) return '';
   if (s.length > n) return n > ellipsis.length ? s.slice(0, n - ellipsis.length) + ellipsis : s.slice(0, n);
   return s + ' '.repeat(n - s.length);
+}
+
+/**
+ * At most `n` terminal columns. `fit` counts characters, right for our own glyphs; text from a
+ * source may hold wide characters (CJK, emoji), which only string-width measures.
+ */
+export function fitColumns(s: string, n: number): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2190-\u21ff\u2500-\u25ff\u2713]*$/.test(s)) return s.length <= n ? s : s.slice(0, n);
+  let out = s;
+  while (out.length > 0 && stringWidth(out) > n) out = Array.from(out).slice(0, -1).join('');
+  return out;
 }
 
 const TRANSLIT: [RegExp, string][] = [
