@@ -224,7 +224,7 @@ async function checkSection(argv: string[], p: Plan, rounds: number, sizes: numb
 }
 
 /**
- * `--steady N [--base FILE] [--after S] [--window S]`: only the console's steady polling CPU, frames and
+ * `--steady N [--base FILE[,FILE…]] [--after S] [--window S]`: only the console's steady polling CPU, frames and
  * RSS, N rounds alternating this build, the base build and the bare Ink peer (A/B of render changes
  * without the bursts; a round takes ~(S + window + 5) s per launcher).
  */
@@ -235,7 +235,7 @@ async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<stri
   };
   const q: Plan = { ...p, steadyAfterMs: opt('--after', 20) * 1000, pollMs: opt('--window', 10) * 1000 };
   const bi = argv.indexOf('--base');
-  const bins = [{ label: 'this build', bin: p.bin }, ...(bi >= 0 && argv[bi + 1] ? [{ label: 'base', bin: resolve(argv[bi + 1]!) }] : [])];
+  const bins = [{ label: 'this build', bin: p.bin }, ...(bi >= 0 && argv[bi + 1] ? argv[bi + 1]!.split(',').map((f, k) => ({ label: k ? `base ${k + 1}` : 'base', bin: resolve(f) })) : [])];
   const got = bins.map(() => ({ cpu: [] as number[], frames: [] as number[], rss: [] as number[] }));
   const peer = { cpu: [] as number[], rss: [] as number[] };
   const exporter = await startExporter(GATES);

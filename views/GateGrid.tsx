@@ -6,7 +6,7 @@ import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { gridWindow } from './gridWindow.js';
-import { asciiOnly, fit, fitColumns, glyphs, tone, type Theme } from './theme.js';
+import { asciiOnly, fit, fitColumns, glyphs, splitColumns, tone, type Theme } from './theme.js';
 import { formatDuration, formatValue, judgedCell } from '../src/viewmodel/format.js';
 import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
@@ -45,6 +45,7 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
   const cols = columns(width);
   const body = rows.slice(win.start, win.end);
   const clean = (t: string) => (theme.ascii ? asciiOnly(oneLine(t)) : oneLine(t));
+  const groupLine = (name: string) => splitColumns(fitColumns(fit(clean(name), width - 1), width - 1), LEFT(cols));
   return (
     <Box flexDirection="column" height={height}>
       {titleLine ? (
@@ -55,24 +56,16 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
       ) : null}
       {rows.length === 0 ? <Text dimColor>no gate matches the filter</Text> : null}
       {body.length ? (
-        // The whole window is ONE Text (one yoga node, one write in Ink's frame): Ink 6 lays out
-        // and rasterises every node of every frame, and the grid redraws each second (BENCHMARKS.md,
-        // issue 23). Colour stays nested Text (no yoga node); each line is cut to the width here,
-        // since a multi-line Text cannot truncate line by line.
-        <Text>
-          {body.map((r, k) => (
-            <Fragment key={r.kind === 'group' ? `g:${r.name}` : r.gate.id}>
-              {k ? '\n' : ''}
-              {r.kind === 'group' ? (
-                <Text bold underline>
-                  {fitColumns(fit(clean(r.name), width - 1), width - 1)}
-                </Text>
-              ) : (
-                <GateRow gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} width={width} />
-              )}
-            </Fragment>
-          ))}
-        </Text>
+        // The window is two Texts side by side, the lights and the rest of each line: Ink 6 lays
+        // out and rasterises every node of every frame, and the grid redraws each second, so few
+        // nodes (colour is nested Text, no layout node); and the wide column stays plain ASCII,
+        // which Ink measures in one step where a line holding a "●" goes through grapheme
+        // segmentation (BENCHMARKS.md, issue 23). A multi-line Text cannot truncate line by
+        // line, so each line is cut to the width here.
+        <Box>
+          <Text>{body.map((r, k) => <Fragment key={key(r)}>{k ? '\n' : ''}{r.kind === 'group' ? <Text bold underline>{groupLine(r.name).left}</Text> : <RowLight status={results[r.gate.id]?.status ?? 'UNKNOWN'} selected={r.index === selected} cols={cols} theme={theme} />}</Fragment>)}</Text>
+          <Text>{body.map((r, k) => <Fragment key={key(r)}>{k ? '\n' : ''}{r.kind === 'group' ? <Text bold underline>{groupLine(r.name).right}</Text> : <RowRest gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} width={width} />}</Fragment>)}</Text>
+        </Box>
       ) : null}
       {win.more ? (
         <Text wrap="truncate" bold {...tone(theme, win.more.nogo ? 'error' : 'info')}>
@@ -92,10 +85,22 @@ function columns(width: number) {
   return { light, name, value, threshold, age };
 }
 
-function GateRow(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme; width: number }) {
+const key = (r: Row) => (r.kind === 'group' ? `g:${r.name}` : r.gate.id);
+/** The lights column: cursor or blank, then the light. */
+const LEFT = (cols: ReturnType<typeof columns>) => 2 + cols.light;
+
+function RowLight({ status, selected, cols, theme }: { status: GateResult['status']; selected: boolean; cols: ReturnType<typeof columns>; theme: Theme }) {
+  return (
+    <>
+      {selected ? <Text inverse>{`${glyphs(theme).cursor} `}</Text> : '  '}
+      <Light status={status} width={cols.light} />
+    </>
+  );
+}
+
+function RowRest(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme; width: number }) {
   const { gate, result, selected, now, cols, theme, width } = props;
   const g = glyphs(theme);
-  const status = result?.status ?? 'UNKNOWN';
   const value = result ? formatValue(result.value) : '–';
   const age = result?.observedAt !== undefined ? formatDuration(Math.max(0, now - result.observedAt)) : '';
   let name = gate.title;
@@ -111,22 +116,6 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
     : `${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)}`;
   // Trailing blanks are not written (the selected row keeps its bar): Ink's frame starts blank, and
   // every character written is tokenised again each frame. Cut to the terminal for wide characters.
-  const line = fitColumns(`${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`, Math.max(0, width - 2 - cols.light));
-  if (!selected) {
-    const rest = line.trimEnd();
-    return (
-      <>
-        {'  '}
-        <Light status={status} width={cols.light} />
-        {rest}
-      </>
-    );
-  }
-  return (
-    <>
-      <Text inverse>{`${g.cursor} `}</Text>
-      <Light status={status} width={cols.light} />
-      <Text inverse>{line}</Text>
-    </>
-  );
+  const line = fitColumns(`${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`, Math.max(0, width - LEFT(cols)));
+  return selected ? <Text inverse>{line}</Text> : <>{line.trimEnd()}</>;
 }
