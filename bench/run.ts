@@ -223,8 +223,76 @@ async function checkSection(argv: string[], p: Plan, rounds: number, sizes: numb
   }
 }
 
+/**
+ * `--steady N [--base FILE[,FILE…]] [--after S] [--window S]`: only the console's steady polling CPU, frames and
+ * RSS, N rounds alternating this build, the base build and the bare Ink peer (A/B of render changes
+ * without the bursts; a round takes ~(S + window + 5) s per launcher).
+ */
+async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<string[]> {
+  const opt = (name: string, dflt: number) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? Number(argv[i + 1]) || dflt : dflt;
+  };
+  const q: Plan = { ...p, steadyAfterMs: opt('--after', 20) * 1000, pollMs: opt('--window', 10) * 1000 };
+  const bi = argv.indexOf('--base');
+  const bins = [{ label: 'this build', bin: p.bin }, ...(bi >= 0 && argv[bi + 1] ? argv[bi + 1]!.split(',').map((f, k) => ({ label: k ? `base ${k + 1}` : 'base', bin: resolve(f) })) : [])];
+  const got = bins.map(() => ({ cpu: [] as number[], frames: [] as number[], rss: [] as number[] }));
+  const peer = { cpu: [] as number[], rss: [] as number[] };
+  const exporter = await startExporter(GATES);
+  const feed = await startFeed();
+  const control = await startControl();
+  try {
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order each round, so neither build always runs in the same phase of the load.
+      const order = r % 2 === 0 ? bins.map((_, i) => i) : bins.map((_, i) => i).reverse();
+      for (const i of order) {
+        process.stderr.write(`bench: steady ${r + 1}/${rounds}, ${bins[i]!.label}…\n`);
+        const dir = await mkdtemp(join(tmpdir(), 'warroom-bench-'));
+        const cfgFile = join(dir, 'warroom.yaml');
+        await writeFile(cfgFile, benchConfigYaml(GATES, { exporterUrl: exporter.url, feedUrl: feed.url, controlUrl: control.url, auditDir: join(dir, 'audit') }));
+        const pty = spawnConsole({ cwd: dir, bin: bins[i]!.bin, args: ['--config', cfgFile, '--actor', 'bench'] });
+        try {
+          const shown = await pty.waitFor(FOOTER, 0, 15_000);
+          const pid = await pty.nodePid();
+          await sleep(Math.max(0, shown + q.steadyAfterMs - performance.now()));
+          const f0 = pty.frames();
+          const t0 = performance.now();
+          got[i]!.cpu.push(await cpuWindow(pid, q.pollMs));
+          got[i]!.frames.push((pty.frames() - f0) / ((performance.now() - t0) / 1000));
+          got[i]!.rss.push(rssMb(pid));
+        } finally {
+          await pty.stop();
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+      process.stderr.write(`bench: steady ${r + 1}/${rounds}, bare Ink app…\n`);
+      const ps: Samples = { peerCpu: [], peerRss: [] } as unknown as Samples;
+      await inkPeerSession(q, ps);
+      peer.cpu.push(...ps.peerCpu);
+      peer.rss.push(...ps.peerRss);
+    }
+  } finally {
+    await Promise.allSettled([exporter.stop(), feed.stop(), control.stop()]);
+  }
+  const w = `${q.pollMs / 1000} s from ${q.steadyAfterMs / 1000} s after the first frame`;
+  const rows: Row[] = bins.flatMap((b, i) => [
+    { metric: `${b.label}: polling CPU, ${GATES} gates at 1 s, ${w}`, unit: '% of a core', samples: got[i]!.cpu, budget: '—' },
+    { metric: `${b.label}: frames drawn`, unit: '/s', samples: got[i]!.frames, budget: '—' },
+    { metric: `${b.label}: RSS at the end of the window`, unit: 'MB', samples: got[i]!.rss, budget: '≤ 100 MB' },
+    { metric: `${b.label}: ratio to the bare Ink app (same round)`, unit: 'x', samples: got[i]!.cpu.map((x, k) => x / peer.cpu[k]!), budget: '≤ 0.33x', digits: 2 },
+  ]);
+  rows.push({ metric: `peer: bare Ink app (bench/peers/ink-grid.mjs), CPU, same window`, unit: '% of a core', samples: peer.cpu, budget: '—' }, { metric: 'peer: RSS', unit: 'MB', samples: peer.rss, budget: '—' });
+  return tableLines(rows);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const p = plan(argv);
+  const si = argv.indexOf('--steady');
+  if (si >= 0) {
+    const lines = [`<!-- warroom bench --steady ${new Date().toISOString()} · node ${process.version} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js ${argv.join(' ')} -->`, ...(await steadyOnly(argv, p, Math.max(1, Number(argv[si + 1]) || 3))), ''];
+    process.stdout.write(lines.join('\n'));
+    return 0;
+  }
   const ci = argv.indexOf('--check');
   if (ci >= 0) {
     // --check N: only the check-vs-peer rows, N alternating rounds.

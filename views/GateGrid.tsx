@@ -1,12 +1,12 @@
 /** The traffic-light grid: gates grouped, each row light + name + value + threshold + age. */
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import { filterGates, scrollWindow } from '../src/viewmodel/selectors.js';
 import { oneLine } from '../src/util/sanitize.js';
 import { useTheme, useWarroom } from '../hooks/context.js';
 import { Light } from './Light.js';
 import { gridWindow } from './gridWindow.js';
-import { asciiOnly, fit, glyphs, tone, type Theme } from './theme.js';
+import { asciiOnly, fit, fitColumns, glyphs, splitColumns, tone, type Theme } from './theme.js';
 import { formatDuration, formatValue, judgedCell } from '../src/viewmodel/format.js';
 import type { GateConfig, GateResult } from '../src/viewmodel/types.js';
 
@@ -43,6 +43,9 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
     return r?.kind === 'gate' ? { title: r.gate.title, status: results[r.gate.id]?.status ?? 'UNKNOWN' } : undefined;
   });
   const cols = columns(width);
+  const body = rows.slice(win.start, win.end);
+  const clean = (t: string) => (theme.ascii ? asciiOnly(oneLine(t)) : oneLine(t));
+  const groupLine = (name: string) => splitColumns(fitColumns(fit(clean(name), width - 1), width - 1), LEFT(cols));
   return (
     <Box flexDirection="column" height={height}>
       {titleLine ? (
@@ -52,15 +55,18 @@ export function GateGrid({ width, height }: { width: number; height: number }) {
         </Text>
       ) : null}
       {rows.length === 0 ? <Text dimColor>no gate matches the filter</Text> : null}
-      {rows.slice(win.start, win.end).map((r) =>
-        r.kind === 'group' ? (
-          <Text key={`g:${r.name}`} bold underline wrap="truncate">
-            {fit(r.name, width - 1)}
-          </Text>
-        ) : (
-          <GateRow key={r.gate.id} gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} />
-        ),
-      )}
+      {body.length ? (
+        // The window is two Texts side by side, the lights and the rest of each line: Ink 6 lays
+        // out and rasterises every node of every frame, and the grid redraws each second, so few
+        // nodes (colour is nested Text, no layout node); and the wide column stays plain ASCII,
+        // which Ink measures in one step where a line holding a "●" goes through grapheme
+        // segmentation (BENCHMARKS.md, issue 23). A multi-line Text cannot truncate line by
+        // line, so each line is cut to the width here.
+        <Box>
+          <Text>{body.map((r, k) => <Fragment key={key(r)}>{k ? '\n' : ''}{r.kind === 'group' ? <Text bold underline>{groupLine(r.name).left}</Text> : <RowLight status={results[r.gate.id]?.status ?? 'UNKNOWN'} selected={r.index === selected} cols={cols} theme={theme} />}</Fragment>)}</Text>
+          <Text>{body.map((r, k) => <Fragment key={key(r)}>{k ? '\n' : ''}{r.kind === 'group' ? <Text bold underline>{groupLine(r.name).right}</Text> : <RowRest gate={r.gate} result={results[r.gate.id]} selected={r.index === selected} now={now} cols={cols} theme={theme} width={width} />}</Fragment>)}</Text>
+        </Box>
+      ) : null}
       {win.more ? (
         <Text wrap="truncate" bold {...tone(theme, win.more.nogo ? 'error' : 'info')}>
           {theme.ascii ? asciiOnly(oneLine(win.more.text)) : oneLine(win.more.text)}
@@ -79,10 +85,22 @@ function columns(width: number) {
   return { light, name, value, threshold, age };
 }
 
-function GateRow(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme }) {
-  const { gate, result, selected, now, cols, theme } = props;
+const key = (r: Row) => (r.kind === 'group' ? `g:${r.name}` : r.gate.id);
+/** The lights column: cursor or blank, then the light. */
+const LEFT = (cols: ReturnType<typeof columns>) => 2 + cols.light;
+
+function RowLight({ status, selected, cols, theme }: { status: GateResult['status']; selected: boolean; cols: ReturnType<typeof columns>; theme: Theme }) {
+  return (
+    <>
+      {selected ? <Text inverse>{`${glyphs(theme).cursor} `}</Text> : '  '}
+      <Light status={status} width={cols.light} />
+    </>
+  );
+}
+
+function RowRest(props: { gate: GateConfig; result: GateResult | undefined; selected: boolean; now: number; cols: ReturnType<typeof columns>; theme: Theme; width: number }) {
+  const { gate, result, selected, now, cols, theme, width } = props;
   const g = glyphs(theme);
-  const status = result?.status ?? 'UNKNOWN';
   const value = result ? formatValue(result.value) : '–';
   const age = result?.observedAt !== undefined ? formatDuration(Math.max(0, now - result.observedAt)) : '';
   let name = gate.title;
@@ -92,27 +110,12 @@ function GateRow(props: { gate: GateConfig; result: GateResult | undefined; sele
   if (result?.pendingSince !== undefined) name += ` (${result.raw} pending)`;
   if (gate.rollback) name += gate.rollback === 'auto' ? ' [auto-rb]' : ' [rb]';
   const clean = (s: string) => (theme.ascii ? asciiOnly(oneLine(s)) : oneLine(s));
-  // One Text (one yoga node) per row with single-string children: the grid re-renders every
-  // second, and layout and reconciling cost per node (BENCHMARKS.md, change 10).
   // A judged gate's effect and interval need the value and threshold columns together.
   const cells = gate.judge
     ? fit(clean(judgedCell(gate, result)), cols.value + 1 + cols.threshold, g.ellipsis)
     : `${fit(clean(value), cols.value, g.ellipsis)} ${fit(clean(result?.threshold ?? gate.go?.text ?? ''), cols.threshold, g.ellipsis)}`;
-  const rest = `${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`;
-  if (!selected) {
-    return (
-      <Text wrap="truncate">
-        {'  '}
-        <Light status={status} width={cols.light} />
-        {rest}
-      </Text>
-    );
-  }
-  return (
-    <Text wrap="truncate">
-      <Text inverse>{`${g.cursor} `}</Text>
-      <Light status={status} width={cols.light} />
-      <Text inverse>{rest}</Text>
-    </Text>
-  );
+  // Trailing blanks are not written (the selected row keeps its bar): Ink's frame starts blank, and
+  // every character written is tokenised again each frame. Cut to the terminal for wide characters.
+  const line = fitColumns(`${fit(clean(name), cols.name, g.ellipsis)} ${cells} ${fit(age, cols.age)}`, Math.max(0, width - LEFT(cols)));
+  return selected ? <Text inverse>{line}</Text> : <>{line.trimEnd()}</>;
 }

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { CriterionStatus, Overall } from '../src/viewmodel/types.js';
 export { LIGHT_WORD } from '../src/viewmodel/format.js';
 /**
@@ -52,6 +53,30 @@ export function fit(s: string, n: number, ellipsis = '…'): string {
   if (n <= 0) return '';
   if (s.length > n) return n > ellipsis.length ? s.slice(0, n - ellipsis.length) + ellipsis : s.slice(0, n);
   return s + ' '.repeat(n - s.length);
+}
+
+/** Characters one column wide each: ASCII, Latin, and the glyphs this theme draws. */
+const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2190-\u21ff\u2500-\u25ff\u2713]*$/;
+
+/**
+ * At most `n` terminal columns. `fit` counts characters, right for our own glyphs; text from a
+ * source may hold wide characters (CJK, emoji), which only string-width measures.
+ */
+export function fitColumns(s: string, n: number): string {
+  if (NARROW.test(s)) return s.length <= n ? s : s.slice(0, n);
+  let out = s;
+  while (out.length > 0 && stringWidth(out) > n) out = Array.from(out).slice(0, -1).join('');
+  return out;
+}
+
+/** `s` cut at `n` columns: the left part padded to exactly `n`, and the rest. */
+export function splitColumns(s: string, n: number): { left: string; right: string } {
+  if (NARROW.test(s)) return { left: s.slice(0, n).padEnd(n), right: s.slice(n) };
+  let left = '';
+  let i = 0;
+  const chars = Array.from(s);
+  while (i < chars.length && stringWidth(left + chars[i]!) <= n) left += chars[i++]!;
+  return { left: left + ' '.repeat(Math.max(0, n - stringWidth(left))), right: chars.slice(i).join('') };
 }
 
 const TRANSLIT: [RegExp, string][] = [
