@@ -3,6 +3,7 @@
  * A flow is the state of one open prompt; the reducer turns keys into the next state and,
  * at most once per flow, an effect for the console to carry out.
  */
+import type { PromptKeyEvent } from '../input/promptKeys.js';
 import type { RunbookParam } from '../config/types.js';
 
 /** Palette entries that are one-shot console commands rather than a prompt. */
@@ -170,16 +171,7 @@ export type FlowEffect =
   | { type: 'refused'; message: string };
 
 /** The subset of Ink's key info the flows need (Ink's `useInput(input, key)` maps onto it). */
-export interface Key {
-  input: string;
-  ctrl?: boolean;
-  escape?: boolean;
-  return?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  upArrow?: boolean;
-  downArrow?: boolean;
-}
+export type Key = PromptKeyEvent;
 
 export interface FlowResult {
   flow: Flow | null;

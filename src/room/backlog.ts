@@ -9,6 +9,10 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { Emitter } from '../core/emitter.js';
 
+
+/** Backoff of a failed publish on a live connection. */
+const RETRY_START_MS = 500;
+const RETRY_CAP_MS = 10_000;
 export interface LineSource {
   readonly path: string;
   lines(): readonly { hash: string }[];
@@ -52,6 +56,9 @@ export class Backlog {
   private readonly events = new Emitter<{ backlog: number; error: string }>();
   private lastCount = -1;
   private stopped = false;
+  /** A publish failed on a live connection (a stream leader being elected, a timeout): try again later. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = RETRY_START_MS;
 
   constructor(
     private readonly ledger: LineSource,
@@ -112,6 +119,7 @@ export class Backlog {
 
   stop(): void {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.off();
   }
 
@@ -149,14 +157,27 @@ export class Backlog {
       } catch (e) {
         // Reconnected while this publish was failing: go on with the new connection.
         if (this.sink && this.sink !== sink) continue;
-        // Left for the next connect (or a later change): order is kept, nothing skipped.
+        // Order is kept, nothing skipped: the same line again after a pause (or at the next connect),
+        // since the connection may be fine while the stream has no leader yet.
         this.events.emit('error', (e as Error).message);
+        this.retryLater();
         return;
       }
+      this.retryMs = RETRY_START_MS;
       this.acked++;
       this.save();
       this.report();
     }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, this.retryMs);
+    this.retryTimer.unref?.();
+    this.retryMs = Math.min(RETRY_CAP_MS, this.retryMs * 2);
   }
 
   private save(): void {

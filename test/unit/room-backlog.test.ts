@@ -57,6 +57,32 @@ describe('Backlog', () => {
     await ledger.close();
   });
 
+  it('a publish that fails on a live connection (no stream leader yet) is tried again by itself, in order, each line once', async () => {
+    const { ledger } = await ledgerIn();
+    const s = stream();
+    let failing = 2;
+    const flaky: StreamSink = {
+      publish: async (subject, data, id) => {
+        if (failing > 0) {
+          failing--;
+          throw new Error('no stream leader');
+        }
+        return s.sink.publish(subject, data, id);
+      },
+      lastId: s.sink.lastId,
+    };
+    const b = await Backlog.open(ledger, 'S', 'subj');
+    for (let i = 0; i < 3; i++) ledger.append({ type: 'note', text: `n${i}`, actor: 'alice' });
+    await ledger.flush();
+    await b.online(flaky);
+    // No new line and no reconnect: the backlog still drains (after 0.5 s, then 1 s of backoff).
+    for (let i = 0; i < 60 && b.count() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(b.count()).toBe(0);
+    expect(s.stored.map((m) => m.id)).toEqual(ledger.lines().map((l) => l.hash));
+    b.stop();
+    await ledger.close();
+  });
+
   it('at the next start: the cursor file says where to go on; lines the stream got before the cursor was saved are not sent again', async () => {
     const { dir, ledger } = await ledgerIn();
     const s = stream();
