@@ -18,8 +18,13 @@ import type { LedgerLine } from './types.js';
 /** The line types that carry authority: only a valid signature makes them count in a signed room. */
 export const AUTHORITY_TYPES: ReadonlySet<string> = new Set(['signoff', 'waiver', 'decision', 'checkpoint.ack', 'override.request', 'override.approve', 'invalidate']);
 
-/** What `check` and `report` say when no allowed_signers is configured. */
-export const UNSIGNED_NOTICE = 'unsigned: anyone who can write the audit dir could have written these lines';
+/** What `check` and `report` say when no allowed_signers is configured, for the place the lines were read from. */
+export function unsignedNotice(where = 'the audit dir'): string {
+  return `unsigned: anyone who can write ${where} could have written these lines`;
+}
+export const UNSIGNED_NOTICE = unsignedNotice();
+/** What `report` says when allowed_signers is configured. */
+export const SIGNED_NOTICE = 'signed: only acts signed by a key allowed_signers lists for their actor count';
 
 export interface SignerRules {
   /** From room.allowed_signers; undefined when not configured (then nothing is attributable). */

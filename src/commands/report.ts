@@ -93,7 +93,7 @@ async function roomReport(p: Parsed, io: CliIo, format: (typeof FORMATS)[number]
   const historyDir = typeof p.values.dir === 'string' ? resolve(io.cwd, p.values.dir) : undefined;
   let model;
   try {
-    if (format === 'md') return await (await import('../room/audit.js')).renderRoomReport(config);
+    if (format === 'md') return await (await import('../room/reportRead.js')).renderRoomReport(config);
     const { readWindowRoom } = await import('../room/reportRead.js');
     const { windowModel } = await import('../report/window.js');
     model = windowModel(await readWindowRoom(config, historyDir), { generatedAt: Date.now() });

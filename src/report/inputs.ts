@@ -5,7 +5,7 @@
  */
 import type { Signoff } from '../core/types.js';
 import { judgeInvalidations, judgeSignoffs, type AuthorityRules, type ChainedLine, type Invalidation, type RefusedInvalidation, type Unverified } from '../audit/authority.js';
-import { actHash, judgeLine, UNSIGNED_NOTICE } from '../audit/judge.js';
+import { actHash, judgeLine, SIGNED_NOTICE, UNSIGNED_NOTICE } from '../audit/judge.js';
 import { chainedLines } from '../audit/ledgerSet.js';
 import type { LedgerLine } from '../audit/types.js';
 import { inspectAuditDir } from '../audit/verify.js';
@@ -71,7 +71,7 @@ export async function reportInputs(dir: string, given?: Omit<AuthorityRules, 'no
     unverified: judged.unverified,
     claims,
     acks: judgeCheckpointAcks(chained, { ...rules, now }).counted.sort((a, b) => a.at - b.at),
-    attribution: signing.signers ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
+    attribution: signing.signers ? SIGNED_NOTICE : UNSIGNED_NOTICE,
     integrity: r.problems.length === 0 ? { ok: true, text: `verified: ${lines.length} ledger line(s) chained, ${r.decisionFiles} decision record(s)` } : { ok: false, text: r.problems.join('; ') },
   };
 }

@@ -4,7 +4,7 @@
  * attributable, and the report says so.
  */
 import type { AuthorityRules, ChainedLine } from '../audit/authority.js';
-import { judgeSigned } from '../audit/judge.js';
+import { judgeSigned, UNSIGNED_NOTICE } from '../audit/judge.js';
 
 export interface SignerRow {
   actor: string;
@@ -17,7 +17,6 @@ export interface SignerRow {
   problem?: string;
 }
 
-export const UNSIGNED_NOTE = 'unsigned: anyone who can write the audit dir could have written these lines';
 
 export function signersFrom(chained: readonly ChainedLine[], rules: Pick<AuthorityRules, 'signers' | 'now'>): { rows: SignerRow[]; note: string } {
   const rows = new Map<string, SignerRow>();
@@ -36,6 +35,6 @@ export function signersFrom(chained: readonly ChainedLine[], rules: Pick<Authori
     if (!v.ok) r.problem ??= v.why;
     else r.verified++;
   }
-  const note = checking ? 'signatures checked against the room\'s allowed_signers' : UNSIGNED_NOTE;
+  const note = checking ? 'signatures checked against the room\'s allowed_signers' : UNSIGNED_NOTICE;
   return { rows: [...rows.values()].sort((a, b) => a.actor.localeCompare(b.actor)), note };
 }

@@ -8,7 +8,8 @@
  */
 import { judgeInvalidations, judgeSignoffs } from '../audit/authority.js';
 import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
-import { actHash, judgeLine, signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
+import { actHash, judgeLine, SIGNED_NOTICE, signedRoom, unsignedNotice } from '../audit/judge.js';
+import { renderReportFromLines } from '../audit/report.js';
 import type { Claim } from '../audit/report.js';
 import { rulesFor } from '../audit/signers.js';
 import type { Config } from '../config/types.js';
@@ -49,19 +50,35 @@ export function roomInputs(read: StreamRead, rules: Awaited<ReturnType<typeof ru
     refusedInvalidations: inv.refused,
     claims,
     acks: judgeCheckpointAcks(read.chained, rules).counted.sort((a, b) => a.at - b.at),
-    attribution: signedRoom(rules) ? 'signed: only acts signed by a key allowed_signers lists for their actor count' : UNSIGNED_NOTICE,
+    attribution: signedRoom(rules) ? SIGNED_NOTICE : unsignedNotice('the room stream'),
   };
 }
 
 const NO_HISTORY = "the room's stream carries the ledgers only, not a console's gate history: the charts show what the ledger says (report --room --dir DIR draws that console's history)";
 
-/** The window from the room's stream; the gate history from `historyDir` when given. */
-export async function readWindowRoom(config: Config, historyDir?: string): Promise<WindowRead> {
+/** The room's stream read and judged at the window's end (its newest line). */
+async function readRoomInputs(config: Config): Promise<ReportInputs> {
   const read = await readRoom(config);
   if (read.chained.length === 0 && read.orphans.length === 0) throw new Error(`the room's stream has no ledger line yet`);
   const end = Math.max(0, ...read.chained.map((c) => Date.parse(c.line.ts)).filter(Number.isFinite));
   const { rules: r } = await rulesFor(config, end);
-  const inputs = roomInputs(read, { ...r, now: end });
+  return roomInputs(read, { ...r, now: end });
+}
+
+/** `report --room` in Markdown: the same inputs; claims fail Integrity, as `audit verify --room` does. */
+export async function renderRoomReport(config: Config, opts: { generatedAt?: number } = {}): Promise<string> {
+  const { lines, chained: _c, rules: _r, integrity, ...judged } = await readRoomInputs(config);
+  const problems = [...(integrity.ok ? [] : [integrity.text]), ...judged.claims.map((c) => clean(`${c.origin} ${c.line.type} by ${c.line.actor} carries no authority: ${c.why}`))];
+  return renderReportFromLines(lines, {
+    ...(opts.generatedAt !== undefined ? { generatedAt: opts.generatedAt } : {}),
+    ...judged,
+    integrity: problems.length ? { ok: false, text: problems.join('; ') } : integrity,
+  });
+}
+
+/** The window from the room's stream; the gate history from `historyDir` when given. */
+export async function readWindowRoom(config: Config, historyDir?: string): Promise<WindowRead> {
+  const inputs = await readRoomInputs(config);
   let history: HistoryRead = { lines: [], files: [], notes: [NO_HISTORY] };
   if (historyDir !== undefined) {
     const h = await readHistory(historyDir);
