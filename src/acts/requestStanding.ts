@@ -13,6 +13,7 @@
 import { APPROVAL_CLOCK_SKEW_MS, type ApprovalContext, type RequestLine } from '../audit/approvals.js';
 import { judgeSigned, signedRoom } from '../audit/judge.js';
 import type { OverrideView } from '../store/store.js';
+import { CAPTAIN } from '../flows/permissions.js';
 
 /**
  * How far ahead of this console's clock a request may be dated: the same skew between consoles
@@ -20,8 +21,8 @@ import type { OverrideView } from '../store/store.js';
  * the captain's request as the others do.
  */
 export const REQUEST_FUTURE_SKEW_MS = APPROVAL_CLOCK_SKEW_MS;
-/** The role a GO decision and a waiver need (flows/permissions.ts). */
-const DECIDER = 'release_captain';
+/** The role a GO decision and a waiver need: the one the act itself checks. */
+const DECIDER = CAPTAIN;
 
 /**
  * Why `req` does not stand as an open request here, or undefined when it does. In a signed room

@@ -19,7 +19,8 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   invalidate: 'invalidation',
 };
 
-const CAPTAIN = 'release_captain';
+/** The role a GO decision, a waiver, an influence above the step and an invalidation need. */
+export const CAPTAIN = 'release_captain';
 const KILL_ROLES = ['on_call', CAPTAIN];
 
 function youAre(ctx: FlowContext): string {

@@ -4,7 +4,7 @@
  * attributable, and the report says so.
  */
 import type { AuthorityRules, ChainedLine } from '../audit/authority.js';
-import { judgeSigned, UNSIGNED_NOTICE } from '../audit/judge.js';
+import { judgeSigned, signedRoom, UNSIGNED_NOTICE } from '../audit/judge.js';
 
 export interface SignerRow {
   actor: string;
@@ -20,7 +20,8 @@ export interface SignerRow {
 
 export function signersFrom(chained: readonly ChainedLine[], rules: Pick<AuthorityRules, 'signers' | 'now'>): { rows: SignerRow[]; note: string } {
   const rows = new Map<string, SignerRow>();
-  const checking = (rules.signers?.length ?? 0) > 0;
+  // As the judge decides it: a configured allowed_signers that lists no usable key still checks (and nothing verifies).
+  const checking = signedRoom(rules);
   for (const { line, inChain } of chained) {
     if (!inChain || typeof line.actor !== 'string') continue;
     let r = rows.get(line.actor);
