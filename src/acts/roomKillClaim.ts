@@ -23,6 +23,19 @@ export interface RoomKillAnswer {
 }
 export type RoomKillClaim = (key: string, prev?: { key: string; withinMs: number }) => Promise<RoomKillAnswer>;
 
+/** A claim made when the kill confirm opens: `fire` at y (no round trip left), `disarm` on cancel. */
+export interface ArmedRoomKill {
+  readonly key: string;
+  fire(): Promise<RoomKillAnswer>;
+  disarm(): void;
+}
+
+/** The room's kill: `claim` claims a kill about to be sent; `arm` claims at the confirm screen. */
+export interface RoomKill {
+  claim: RoomKillClaim;
+  arm(key: string, prev?: { key: string; withinMs: number }): ArmedRoomKill;
+}
+
 function keyOf(deployment: string, bucket: number): string {
   return 'warroom-manual-' + createHash('sha256').update(`${deployment}\0manual\0${bucket}`).digest('hex').slice(0, 24);
 }

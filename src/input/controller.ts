@@ -25,7 +25,8 @@ import { splitKeys, type InkKey } from './keySplit.js';
 import { isPromptKey } from './promptKeys.js';
 import type { Session } from '../session/session.js';
 import { KillFollower } from '../acts/killFollow.js';
-import { manualKillKeys, SAME_MOMENT_MS, type RoomKillClaim } from '../acts/roomKillClaim.js';
+import type { RoomKill } from '../acts/roomKillClaim.js';
+import { ManualKill, type KillByHand } from '../acts/manualKill.js';
 import type { CheckpointEvent } from '../runtime/loopEvents.js';
 
 export type { InkKey } from './keySplit.js';
@@ -57,38 +58,20 @@ export class Controller {
   private readonly autoRollback: AutoRollback;
 
   /** The room on NATS: one kill per room (a kill by hand and the auto-rollback claim before they send). */
-  useRoomKill(claim: RoomKillClaim): void {
-    this.roomKill = claim;
-    this.follower ??= new KillFollower(this.session, this.clock);
-    this.unsubscribe.push(() => this.follower?.dispose());
-    this.autoRollback.useRoomKill(claim, this.follower);
-  }
-  private roomKill: RoomKillClaim | undefined;
-  private follower: KillFollower | undefined;
-
-  /**
-   * A kill by hand. With the room, the claim comes first (its own 250 ms budget, then it sends
-   * anyway); a console whose claim another holds stands down, names the sender and follows it.
-   */
-  private killByHand(e: { reason: string; from?: number }, after?: () => void): void {
-    const send = (key?: string) => this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}), ...(key ? { idempotencyKey: key } : {}) }, after);
-    const s = this.store.getState();
-    // Nothing to claim for a kill this console may not (or cannot) send: the runner says why.
-    if (!this.roomKill || actRefusal('kill', actorOf(s)) || !s.config.actions.killSwitch) return void send();
-    const k = manualKillKeys(s.config.deployment.name, this.clock.now());
-    void this.roomKill(k.key, { key: k.prev, withinMs: SAME_MOMENT_MS }).then((c) => {
-      if (c.by === undefined) return void send(k.key);
-      // A retry: this console's own kill, or the room's kill that failed.
-      if (c.self || this.follower?.failed(c.key ?? k.key)) return void send();
-      after?.();
-      this.acts.record({
-        what: 'note',
-        line: { type: 'note', text: `kill-switch not sent: the room's kill by ${c.by} is already out`, actor: s.actor },
-        event: { kind: 'action', level: 'warn', text: `KILL-SWITCH not sent: the room's kill (by ${c.by}) is already out; following it` },
-      });
-      setNotice(this.store, `the room's kill-switch was sent by ${c.by}: following it`, 'warn');
-      this.follower?.follow(c.key ?? k.key, c.by, 'KILL-SWITCH (the room\'s)');
+  useRoomKill(room: RoomKill): void {
+    const follower = new KillFollower(this.session, this.clock);
+    this.manualKill = new ManualKill(this.session, this.runner, this.acts, this.clock, room, follower);
+    this.unsubscribe.push(() => {
+      follower.dispose();
+      this.manualKill?.dispose();
     });
+    this.autoRollback.useRoomKill(room.claim, follower);
+  }
+  private manualKill: ManualKill | undefined;
+
+  private killByHand(e: KillByHand, after?: () => void): void {
+    if (this.manualKill) return this.manualKill.kill(e, after);
+    this.runner.kill({ reason: e.reason, ...(e.from !== undefined ? { from: e.from } : {}) }, after);
   }
 
   dispose(): void {

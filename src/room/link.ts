@@ -11,7 +11,9 @@ import type { Controller } from '../input/controller.js';
 import { setRoomHeader } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import { roomText } from './people.js';
-import { Room } from './room.js';
+import { KILL_CLAIM_BUDGET_MS, Room } from './room.js';
+import type { KillClaim } from './killClaims.js';
+import type { RoomKillAnswer } from '../acts/roomKillClaim.js';
 
 export interface RoomLink {
   room: Room;
@@ -66,11 +68,18 @@ export async function startRoomLink(session: Session, ledger: Ledger | undefined
   };
 }
 
-/** A kill (by hand or auto-rollback): claim the room's kill first (its own 250 ms budget), then send or stand down. */
+/**
+ * A kill (by hand or auto-rollback): the room's claim first (its own 250 ms budget), then send or
+ * stand down. A kill by hand is claimed when its confirm opens, so y does not wait on the room.
+ */
 export function linkRoomKill(controller: Controller, link: RoomLink | undefined): void {
   if (!link) return;
-  controller.useRoomKill(async (key, prev) => {
-    const c = await link.room.claimKill(key, undefined, prev);
-    return c.outcome === 'lost' ? { by: c.by, self: c.self, key: c.key } : {};
+  const answer = (c: KillClaim): RoomKillAnswer => (c.outcome === 'lost' ? { by: c.by, self: c.self, key: c.key } : {});
+  controller.useRoomKill({
+    claim: async (key, prev) => answer(await link.room.claimKill(key, undefined, prev)),
+    arm: (key, prev) => {
+      const a = link.room.armKill(key, prev);
+      return { key: a.key, fire: async () => answer(await a.fire(KILL_CLAIM_BUDGET_MS)), disarm: () => a.disarm() };
+    },
   });
 }

@@ -13,11 +13,11 @@ import type { NatsConfig } from '../config/sections/roomNats.js';
 import type { Publishable } from '../feed/protocol.js';
 import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { redact } from '../util/redact.js';
-import { oneLine } from '../util/sanitize.js';
 import { Backlog, type LineSource } from './backlog.js';
 import { ensureRoom, LIVE_TTL_MS, openConnection, type RoomHandles } from './connect.js';
 import { parseRoomFrame, Seen, stampFrame, type Origin, type RoomDropReason, type RoomFrame } from './frames.js';
-import { killKey, presenceKey, roomNames, SPEAKER_KEY, type RoomNames } from './names.js';
+import { KillClaims, type ArmedKill, type KillClaim, type PrevKey } from './killClaims.js';
+import { presenceKey, roomNames, SPEAKER_KEY, type RoomNames } from './names.js';
 import { peopleOf, type Person } from './people.js';
 
 /** Presence and speaker renewals; entries expire after 15 s, so a console gone is gone within 20 s. */
@@ -47,8 +47,6 @@ export interface RoomView {
   lastError?: string;
 }
 
-/** `self`: the key is held by this very console run (its own earlier kill: a retry sends again). */
-export type KillClaim = { outcome: 'won' } | { outcome: 'lost'; by: string; self: boolean; key: string } | { outcome: 'unreachable'; why: string };
 
 interface RoomEvents {
   view: RoomView;
@@ -77,6 +75,7 @@ export class Room {
     this.names = roomNames(opts.nats);
     this.origin = { actor: opts.actor, host: hostname(), run: randomBytes(8).toString('hex') };
     this.since = new Date(opts.clock.now()).toISOString();
+    this.kills = new KillClaims(() => (this.h && this.view.state === 'online' ? this.h.kills : `room ${this.view.state}`), this.origin, opts.clock, (s) => this.clean(s));
   }
 
   /** Starts connecting in the background; the console does not wait for it. */
@@ -119,61 +118,17 @@ export class Room {
     }
   }
 
-  /**
-   * Claims `kill.<key>` with a create that fails when the key exists. Resolves within
-   * `budgetMs` whatever the room does: `unreachable` then, and the caller sends anyway.
-   * `prev` (a manual kill's key of the time bucket before) is read alongside: held by another
-   * console within `prevWithinMs`, that kill is the room's one, so this claim counts as lost
-   * (two presses either side of a bucket's edge still send one kill). With `prev`, a claim of the
-   * key itself older than `withinMs` is not the same moment's: it is taken over by a
-   * compare-and-set on its revision, so of two consoles doing so one wins.
-   */
-  claimKill(idempotencyKey: string, budgetMs = KILL_CLAIM_BUDGET_MS, prev?: { key: string; withinMs: number }): Promise<KillClaim> {
-    const h = this.h;
-    if (!h || this.view.state !== 'online') return Promise.resolve({ outcome: 'unreachable', why: `room ${this.view.state}` });
-    const key = killKey(idempotencyKey);
-    const now = this.opts.clock.now();
-    const value = JSON.stringify({ actor: this.opts.actor, host: this.origin.host, run: this.origin.run, at: new Date(now).toISOString() });
-    const holder = (got: { json<T>(): T }): { by: string; self: boolean; at?: number } => {
-      try {
-        const v = got.json<{ actor?: unknown; run?: unknown; at?: unknown }>();
-        const at = typeof v.at === 'string' ? Date.parse(v.at) : NaN;
-        return { by: typeof v.actor === 'string' ? oneLine(v.actor, 64) : 'another console', self: v.run === this.origin.run, ...(Number.isFinite(at) ? { at } : {}) };
-      } catch {
-        // Unreadable value: someone holds the key all the same.
-        return { by: 'another console', self: false };
-      }
-    };
-    const before = prev ? h.kills.get(killKey(prev.key)).catch(() => null) : Promise.resolve(null);
-    const claim = h.kills.create(key, value).then(
-      async (): Promise<KillClaim> => {
-        const p = await before;
-        if (!p || p.operation !== 'PUT' || !prev) return { outcome: 'won' };
-        const o = holder(p);
-        if (o.self || o.at === undefined || now - o.at > prev.withinMs) return { outcome: 'won' };
-        return { outcome: 'lost', by: o.by, self: false, key: prev.key };
-      },
-      async (e: Error): Promise<KillClaim> => {
-        const got = await h.kills.get(key).catch(() => null);
-        if (!got) return { outcome: 'unreachable', why: this.clean(e.message) };
-        const o = holder(got);
-        if (prev && !o.self && (o.at === undefined || now - o.at > prev.withinMs)) {
-          const took = await h.kills.update(key, value, got.revision).then(() => true, () => false);
-          if (took) return { outcome: 'won' };
-          const again = await h.kills.get(key).catch(() => null);
-          if (again) return { outcome: 'lost', ...holder(again), key: idempotencyKey } as KillClaim;
-        }
-        return { outcome: 'lost', by: o.by, self: o.self, key: idempotencyKey };
-      },
-    );
-    return new Promise((resolve) => {
-      const t = this.opts.clock.setTimeout(() => resolve({ outcome: 'unreachable', why: `no answer within ${budgetMs} ms` }), budgetMs);
-      void claim.then((c) => {
-        this.opts.clock.clearTimeout(t);
-        resolve(c);
-      });
-    });
+  /** Claims the room's kill as sent (SPEC §10.1); within `budgetMs`, else `unreachable` and the caller sends anyway. */
+  claimKill(idempotencyKey: string, budgetMs = KILL_CLAIM_BUDGET_MS, prev?: PrevKey): Promise<KillClaim> {
+    return this.kills.claim(idempotencyKey, budgetMs, prev);
   }
+
+  /** Claims the room's kill when its confirm screen opens; `fire` at y answers without a round trip. */
+  armKill(idempotencyKey: string, prev?: PrevKey): ArmedKill {
+    return this.kills.arm(idempotencyKey, prev);
+  }
+
+  private readonly kills: KillClaims;
 
   /** Publishes what waits (up to `waitMs`), gives up the speaker key, and closes. */
   async stop(waitMs = 1500): Promise<void> {

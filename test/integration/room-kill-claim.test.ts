@@ -67,6 +67,49 @@ describe('kill claims by hand', () => {
     expect(await a.claimKill('old-key', 2000, { key: 'none', withinMs: 60_000 })).toMatchObject({ outcome: 'lost', self: false });
   }, 30_000);
 
+  it('claimed at the confirm: y answers from the claim already made; a confirm left open is taken over by the one who sends, and knows it', async () => {
+    const [a, b] = [await room('gina'), await room('hal')];
+    // gina opens the confirm first; hal's confirm opens after: hal's claim finds gina's, only armed.
+    const ga = a.armKill('armed-key');
+    await new Promise((r) => setTimeout(r, 100));
+    const hb = b.armKill('armed-key');
+    await new Promise((r) => setTimeout(r, 100));
+    // hal presses y first: gina is still reading her confirm, so hal takes the key and sends.
+    expect(await hb.fire(2000)).toEqual({ outcome: 'won' });
+    // gina's y after that: her console saw the take-over and follows hal's kill instead of sending a second.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await ga.fire(2000)).toEqual({ outcome: 'lost', by: 'hal', self: false, key: 'armed-key' });
+    // A third press of the same moment finds a kill that is out.
+    expect(await a.claimKill('armed-key', 2000)).toMatchObject({ outcome: 'lost', by: 'hal' });
+  }, 30_000);
+
+  it('two confirms open, y on both at once: one sends, the other follows it', async () => {
+    const [a, b] = [await room('kate'), await room('leo')];
+    const x = a.armKill('together-key');
+    await new Promise((r) => setTimeout(r, 100));
+    const y = b.armKill('together-key');
+    await new Promise((r) => setTimeout(r, 100));
+    const [p, q] = await Promise.all([x.fire(2000), y.fire(2000)]);
+    expect([p.outcome, q.outcome].sort()).toEqual(['lost', 'won']);
+    expect([p, q].find((o) => o.outcome === 'lost')).toMatchObject({ by: p.outcome === 'won' ? 'kate' : 'leo', self: false });
+  }, 30_000);
+
+  it('a cancelled confirm gives its claim back; a fired one leaves a sent claim the next press follows', async () => {
+    const [a, b] = [await room('ivan'), await room('judy')];
+    const x = a.armKill('cancel-key');
+    await new Promise((r) => setTimeout(r, 100));
+    x.disarm();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await b.claimKill('cancel-key', 2000)).toEqual({ outcome: 'won' });
+
+    const y = a.armKill('fire-key');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await y.fire(2000)).toEqual({ outcome: 'won' });
+    await new Promise((r) => setTimeout(r, 100));
+    const z = b.armKill('fire-key');
+    expect(await z.fire(2000)).toEqual({ outcome: 'lost', by: 'ivan', self: false, key: 'fire-key' });
+  }, 30_000);
+
   it('the room gone: unreachable, so the console sends anyway', async () => {
     const a = await room('erin');
     await node.stop();
