@@ -117,8 +117,11 @@ export async function main(argv: string[]): Promise<number> {
       await b.waitFor('room 2:', 0, 30_000);
       await sleep(1500);
       for (let i = 1; i <= signTries; i++) {
-        a.write('j');
-        await sleep(200);
+        // The grid's order follows the lights, which the exporter keeps changing: select the gate by filter.
+        a.write('/');
+        await sleep(100);
+        a.write('\x7f'.repeat(8) + `ack${i}\r`);
+        await sleep(300);
         const s0 = a.mark();
         a.write('s');
         await a.waitFor('y to confirm', s0, 5000);

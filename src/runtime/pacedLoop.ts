@@ -116,10 +116,15 @@ export class PacedLoop {
     this.history[gid] = hist.length > HISTORY_LIMIT ? hist.slice(-HISTORY_LIMIT) : hist;
   }
 
+  /**
+   * Sign-offs and waivers change at a human's pace (an act here or in the room), and the room
+   * waits on seeing them: written `flushMs` after the change, not held back to the minimum gap.
+   */
   setAuthority(signoffs: Signoff[], waivers: Waiver[]): void {
+    const changed = JSON.stringify([signoffs, waivers]) !== JSON.stringify([this.signoffs, this.waivers]);
     this.signoffs = signoffs;
     this.waivers = waivers;
-    this.schedule();
+    this.schedule(changed);
   }
 
   event(e: Omit<EventEntry, 'id' | 'at'> & { at?: number }): void {
@@ -139,14 +144,18 @@ export class PacedLoop {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.flushTimer) return;
-    const wait = Math.max(this.flushMs, this.lastFlushAt + this.minGapMs - this.cadence.now());
+  private schedule(soon = false): void {
+    const now = this.cadence.now();
+    const at = now + (soon ? this.flushMs : Math.max(this.flushMs, this.lastFlushAt + this.minGapMs - now));
+    if (this.flushTimer && this.flushDueAt <= at) return;
+    this.cadence.clearTimeout(this.flushTimer);
+    this.flushDueAt = at;
     this.flushTimer = this.cadence.setTimeout(() => {
       this.flushTimer = undefined;
       this.flush();
-    }, wait);
+    }, at - now);
   }
+  private flushDueAt = Infinity;
 
   /** Evaluates everything and writes the store once. */
   flush(): void {

@@ -25,3 +25,29 @@ describe('PacedLoop.setFeed', () => {
     live.stop();
   });
 });
+
+describe('PacedLoop.setAuthority', () => {
+  it('a changed sign-off is written flushMs after it arrives, not held to the 1 s gap; the same authority again waits for the gap', () => {
+    const clock = new FakeClock();
+    const store = createWarroomStore({ config: testConfig(), actor: 'alice', now: clock.now() });
+    const live = new PacedLoop(store, clock);
+    live.start();
+    clock.advance(100);
+    let writes = 0;
+    store.subscribe(() => writes++);
+    const so = [{ role: 'on_call', actor: 'bob', at: clock.now() }];
+    live.setAuthority(so as never, []);
+    clock.advance(249);
+    expect(writes).toBe(0);
+    clock.advance(1);
+    expect(writes).toBe(1);
+    expect(store.getState().signoffs).toEqual(so);
+    // Nothing changed: the next write is the gap's (1 s after the last), not 250 ms.
+    live.setAuthority(so.map((s) => ({ ...s })) as never, []);
+    clock.advance(300);
+    expect(writes).toBe(1);
+    clock.advance(700);
+    expect(writes).toBe(2);
+    live.stop();
+  });
+});
