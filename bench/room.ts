@@ -129,12 +129,13 @@ export async function main(argv: string[]): Promise<number> {
         const since = b.mark();
         const t0 = performance.now();
         a.write('y');
-        signoff.push((await b.waitFor(`on_call on ack${i} by bench-a verified`, since, 10_000)) - t0);
+        // The gate row itself, signed: the event log may be squeezed off a full screen.
+        signoff.push((await b.waitFor(`Ack ${i} ✓bench-a`, since, 10_000)) - t0);
         await sleep(500);
       }
     } catch (e) {
       errors.push((e as Error).message);
-      if (process.env.WARROOM_BENCH_DEBUG) process.stderr.write(`${(e as Error).message}\n--- a:\n${a.text().slice(-3000)}\n`);
+      if (process.env.WARROOM_BENCH_DEBUG) process.stderr.write(`${(e as Error).message}\n--- a:\n${a.text().slice(-6000)}\n--- b:\n${b.text().slice(-6000)}\n`);
     } finally {
       await a.stop();
       await b.stop();
