@@ -9,8 +9,8 @@
  * Each call adds one abort listener to `signal` while in flight: callers bound their concurrency
  * (`util/mapBounded.ts`) so no signal carries more than Node's warning limit of 10.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { http, https } from '../util/nodeHttp.js';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { redirectTarget, refusedRedirectText, sameOrigin } from '../util/redirects.js';
 import { displayUrl } from '../util/url.js';
@@ -34,8 +34,8 @@ export const PROM_CONCURRENCY = 6;
 
 // Idle sockets are unref'd by the agent (a finished `check` exits at once) and closed after 4 s.
 const agents = {
-  'http:': new HttpAgent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
-  'https:': new HttpsAgent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
 };
 
 const MAX_REDIRECTS = 10;
@@ -118,7 +118,7 @@ function send(url: string, headers: Record<string, string>, deadline: number, si
       return reject(new Failure(`invalid URL`));
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return reject(new Failure(`unsupported protocol ${u.protocol}`));
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+    const req = (u.protocol === 'https:' ? https.request : http.request)(u, {
       method: 'GET',
       agent: agents[u.protocol],
       // No accept-encoding: Node's http does not add one, so Prometheus answers uncompressed.

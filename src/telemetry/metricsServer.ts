@@ -2,7 +2,8 @@
  * The /metrics listener: renders the page from the caller's snapshot on every scrape (nothing is
  * kept between scrapes, nothing is written to the store). GET and HEAD of /metrics only.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../util/nodeHttp.js';
 import { CONTENT_TYPE } from './metricsText.js';
 import { formatListen, type ListenAddress } from '../config/listen.js';
 
@@ -28,7 +29,7 @@ function bindError(err: NodeJS.ErrnoException, where: string): Error {
 }
 
 export async function startMetricsServer(at: ListenAddress, render: () => string): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('warroom serves /metrics only\n');
