@@ -13,13 +13,14 @@ import type { Ledger } from '../audit/ledger.js';
 import type { ActionEvent } from '../audit/types.js';
 import { newIdempotencyKey, runAction, type StepEvent } from '../actions/executor.js';
 import type { Clock } from '../core/clock.js';
+import type { Publishable } from '../feed/protocol.js';
 import type { ActionConfig, RunbookConfig, VerifyConfig } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import type { Act, ActTarget } from '../flows/permissions.js';
 import { refuseAct } from './acts.js';
 import { argvTextRefusal, paramsRefusal, paramsText } from '../flows/runbookParams.js';
 import { runbookLabel } from '../viewmodel/runbookOptions.js';
-import { actionInFlight, setNotice, upsertAction, type ActionName } from '../store/store.js';
+import { actionInFlight, setNotice, type ActionName } from '../store/store.js';
 import type { Session } from '../session/session.js';
 import { loadGot } from '../util/lazyGot.js';
 import { Acts } from './acts.js';
@@ -220,7 +221,7 @@ export class ActionRunner {
     outcome: ReturnType<typeof runAction>,
   ): void {
     const label = actionLabel(name, p);
-    upsertAction(this.store, id, (a) => ({
+    this.session.upsertAction(id, (a) => ({
       id,
       name,
       label,
@@ -246,14 +247,12 @@ export class ActionRunner {
         if ((name === 'set_influence' || name === 'kill_switch') && p.to !== undefined) {
           this.session.publish({ type: 'influence', ts: new Date(end).toISOString(), pct: p.to, actor: this.actor, reason: p.reason });
         }
-        if (p.runbook) this.publishRunbook(p, o.step === 'verified' ? 'verified' : 'acknowledged', end);
       } else {
         this.record(name, 'failed', key, p, o.error);
-        if (p.runbook) this.publishRunbook(p, 'FAILED', end);
         this.session.live.event({ kind: 'action', level: 'error', text: `${label} FAILED at ${o.step}: ${o.error ?? 'unknown error'}` });
         setNotice(this.store, `${label} FAILED: ${o.error ?? ''}`, 'error');
       }
-      upsertAction(this.store, id, (a) => ({
+      this.session.upsertAction(id, (a) => ({
         ...a!,
         state: o.ok ? 'done' : 'failed',
         step: o.ok ? o.step : `failed at ${o.step}`,
@@ -265,7 +264,7 @@ export class ActionRunner {
   }
 
   private onStep(id: string, name: ActionName, key: string, p: ActParams, e: StepEvent): void {
-    upsertAction(this.store, id, (a) => {
+    this.session.upsertAction(id, (a) => {
       const base = a ?? { id, name, label: actionLabel(name, p), ...(p.to !== undefined ? { to: p.to } : {}), state: 'running' as const, step: e.step, steps: [], startedAt: e.at, idempotencyKey: key };
       const step = { step: e.step, at: e.at, ...(e.error ? { error: e.error } : {}), ...(e.detail ? { detail: e.detail } : {}) };
       return { ...base, step: e.step, steps: [...base.steps, step].slice(-12) };
@@ -290,7 +289,13 @@ export class ActionRunner {
     if (p.trigger) ev.trigger = p.trigger;
     if (error) ev.error = error;
     if (attempt !== undefined) ev.attempt = attempt;
-    this.acts.record({ what: 'action', line: { ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) } });
+    // A runbook's outcome goes to the room with its line, through the one act path.
+    const outcome = p.runbook ? RUNBOOK_OUTCOME[phase] : undefined;
+    this.acts.record({
+      what: 'action',
+      line: { ...ev, actor: this.actor, ...(this.role ? { role: this.role } : {}) },
+      ...(outcome ? { publish: () => this.runbookFrame(p, outcome) } : {}),
+    });
   }
 
   /** Each phase of a kill goes to the room on NATS too: a console that stood down follows its outcome. */
@@ -300,11 +305,11 @@ export class ActionRunner {
   }
 
   /** The room sees a runbook's outcome as a feed event, like every act of this console. */
-  private publishRunbook(p: ActParams, outcome: string, at: number): void {
+  private runbookFrame(p: ActParams, outcome: string): Publishable {
     const rb = p.runbook!;
     const params = Object.keys(rb.params).length ? ` (${paramsText(rb.params)})` : '';
     const gate = rb.gate ? ` as the remedy for ${rb.gate}` : '';
-    this.session.publish({ type: 'event', ts: new Date(at).toISOString(), text: `runbook ${rb.config.id}${params}${gate} ${outcome} (by ${this.actor})`, actor: this.actor });
+    return { type: 'event', ts: new Date(this.clock.now()).toISOString(), text: `runbook ${rb.config.id}${params}${gate} ${outcome} (by ${this.actor})`, actor: this.actor };
   }
 
   private async readVerify(v: VerifyConfig): Promise<Reading> {
@@ -314,6 +319,9 @@ export class ActionRunner {
     return res.readings.verify ?? { value: null, observedAt: this.clock.now(), error: res.error ?? 'no reading' };
   }
 }
+
+/** The outcome phases of a runbook the room is told, as its feed event says them. */
+const RUNBOOK_OUTCOME: Partial<Record<ActionEvent['phase'], string>> = { verified: 'verified', acknowledged: 'acknowledged', failed: 'FAILED' };
 
 /** What the actions panel and the event log call an action. */
 function actionLabel(name: ActionName, p: ActParams): string {

@@ -7,7 +7,6 @@
 import type { Clock } from '../core/clock.js';
 import type { KillPhaseNote } from '../feed/protocol.js';
 import type { Session } from '../session/session.js';
-import { upsertAction } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 
 /** Phases announced before the follow begins (the winner is often faster than our claim's answer). */
@@ -52,7 +51,7 @@ export class KillFollower {
   /** Stood down for the kill under `key`, sent by `by`: show it, with what was heard of it so far. */
   follow(key: string, by: string, label: string): void {
     this.following.set(key, label);
-    upsertAction(this.session.store, this.rowId(key), () => ({
+    this.session.upsertAction(this.rowId(key), () => ({
       id: this.rowId(key),
       name: 'kill_switch',
       label: `${label} (sent by ${by})`,
@@ -83,7 +82,7 @@ export class KillFollower {
   private show(key: string, h: Heard): void {
     const label = this.following.get(key)!;
     const final = FINAL[h.phase];
-    upsertAction(this.session.store, this.rowId(key), (a) => ({
+    this.session.upsertAction(this.rowId(key), (a) => ({
       ...a!,
       label: `${label} (sent by ${h.by})`,
       state: final ?? 'running',

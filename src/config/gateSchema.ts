@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseMatcher } from './matcher.js';
 import { duration, errText, headers, httpUrl, idString, nonEmpty, text, threshold } from './schemaParts.js';
 import { stripControl } from '../util/sanitize.js';
-import { compareSchema, trendSchema } from './sections/judgment.js';
+import { compareSchema, trendSchema } from './sections/judgmentSchema.js';
 
 // --------------------------------------------------------------------------
 /** One Alertmanager label matcher, checked here so a typo is a config problem with its line. */

@@ -5,92 +5,23 @@
  */
 import type { Threshold } from './threshold.js';
 import type { NatsConfig } from './sections/roomNats.js';
+import type { SourceConfig } from './sources/index.js';
+import type { HttpProbeSpec } from './sources/httpSpec.js';
 
-export type SourceType = 'prometheus' | 'scrape' | 'websocket' | 'command' | 'files' | 'http' | 'alertmanager' | 'manual';
-
-interface SourceBase {
-  id: string;
-  interval: number; // ms
-  timeout: number; // ms
-  /** Default stale_after for gates on this source, ms. */
-  staleAfter: number;
-}
-/** Source timestamps more than this ahead of the receive time are shown as a skew warning, ms (default 30s). */
-interface SourceClock {
-  maxClockSkew?: number;
-}
-/** Redirects to another origin are followed only when true; configured headers never go there. */
-interface Redirects {
-  followRedirects?: boolean;
-}
-export interface PrometheusSource extends SourceBase, SourceClock, Redirects {
-  type: 'prometheus';
-  url: string;
-  headers: Record<string, string>;
-}
-export interface ScrapeSource extends SourceBase, SourceClock, Redirects {
-  type: 'scrape';
-  url: string;
-  headers: Record<string, string>;
-}
-export interface WebsocketSource extends SourceBase {
-  type: 'websocket';
-  url: string;
-  headers: Record<string, string>;
-  /** A seq step larger than this is a server restart (default 100000). */
-  maxSeqJump?: number;
-  /** Firing alerts kept with their text; the rest are counted (default 1000). */
-  maxFiringAlerts?: number;
-}
-export interface CommandSource extends SourceBase {
-  type: 'command';
-  argv: string[];
-  cwd?: string;
-}
-export interface FilesSource extends SourceBase, SourceClock {
-  type: 'files';
-  path: string;
-}
-/** SPEC §9.3: each gate on it is one request; the source gives the base url, headers and timeout. */
-export interface HttpSource extends SourceBase, SourceClock, Redirects {
-  type: 'http';
-  url: string;
-  headers: Record<string, string>;
-}
-export interface AlertmanagerSource extends SourceBase, Redirects {
-  type: 'alertmanager';
-  url: string;
-  headers: Record<string, string>;
-  /** Prefix of the v2 API under url, e.g. Grafana's `/api/alertmanager/grafana`; no trailing slash. */
-  basePath?: string;
-}
-export type SourceConfig = PrometheusSource | ScrapeSource | WebsocketSource | CommandSource | FilesSource | HttpSource | AlertmanagerSource;
+/** The normalised sources, one variant per source type, derived from the registry (./sources/index.ts). */
+export type { SourceConfig, SourceType } from './sources/index.js';
+export type { AlertmanagerSource } from './sources/alertmanager.js';
+export type { CommandSource } from './sources/command.js';
+export type { FilesSource } from './sources/files.js';
+export type { HttpSource } from './sources/http.js';
+export type { PrometheusSource } from './sources/prometheus.js';
+export type { ScrapeSource } from './sources/scrape.js';
+export type { WebsocketSource } from './sources/websocket.js';
 
 /** `info` gates are shown and recorded but never counted by the decision rule (watch-only). */
 export type Severity = 'critical' | 'advisory' | 'info';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Which part of an HTTP answer is a gate's value. */
-export type HttpValueSpec =
-  | { kind: 'status' }
-  | { kind: 'json_path'; path: string }
-  | { kind: 'header'; name: string; match?: string }
-  | { kind: 'latency' };
-
-/** One gate's request on an http source, with its url already joined to the source's. */
-export interface HttpProbeSpec {
-  url: string;
-  method: HttpMethod;
-  /** The gate's own headers; the source's are added by the adapter, for the source's origin only. */
-  headers: Record<string, string>;
-  /** Raw body text, or a JSON document (sent as application/json). */
-  body?: string;
-  jsonBody?: unknown;
-  /** ms; at most the source's timeout, which bounds the whole read. */
-  timeout?: number;
-  value: HttpValueSpec;
-}
+export type { HttpMethod, HttpProbeSpec, HttpValueSpec } from './sources/httpSpec.js';
 
 export interface GateConfig {
   id: string;

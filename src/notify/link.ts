@@ -95,7 +95,8 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
   const offLoop = primary || opts.speaks
     ? [
         session.live.on('overall', (e) =>
-          later(() => {
+          // The first evaluated light is where the window stands, not news.
+          e.initial ? undefined : later(() => {
             if (e.to === 'NO-GO') episode = `${config.deployment.name}/overall/${new Date(clock.now()).toISOString()}`;
             if (speaks()) emit(overallEvent(ctx(), e.from, episode));
             if (e.from === 'NO-GO' && e.to !== 'NO-GO') episode = undefined;
@@ -105,13 +106,9 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
       ]
     : [];
 
-  // --- the audit trail's health (own): from the store, where the session keeps it
-  let auditFailing = false;
-  const offStore = store.subscribe((s, prev) => {
-    if (s.audit === prev.audit) return;
-    const failing = s.audit.pending > 0 && s.audit.error !== undefined;
-    if (failing && !auditFailing) later(() => emit(auditEvent(ctx(s), { pending: s.audit.pending, error: s.audit.error!, file: ledger.file })));
-    auditFailing = failing;
+  // --- the audit trail's health (own): the loop's `audit` event, once when writes start failing
+  const offAudit = session.live.on('audit', (e) => {
+    if (e.state === 'failing') later(() => emit(auditEvent(ctx(), { pending: e.pending, error: e.error!, file: ledger.file })));
   });
 
   // --- every: periodic status, per sink (primary)
@@ -130,7 +127,7 @@ export function startNotifyLink(session: Session, ledger: Ledger | undefined, cl
     primary,
     stop: async () => {
       offLedger();
-      offStore();
+      offAudit();
       for (const off of offLoop) off();
       for (const t of timers) t();
       if (lines.length) drain();

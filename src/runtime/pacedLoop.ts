@@ -12,11 +12,11 @@ import type { Reading, Signoff, Waiver } from '../core/types.js';
 import { EvaluationWindow } from '../engine/window.js';
 import type { GateMemory } from '../engine/gate.js';
 import { gateProbeId, INFLUENCE_PROBE } from '../engine/probes.js';
-import { setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
+import { setAuditHealth, setBanner, EVENT_LIMIT, HISTORY_LIMIT, withEvents, type EventEntry, type FeedView, type WarroomStore } from '../store/store.js';
 import type { PollOutcome } from './poller.js';
 import { RampLoop } from './rampLoop.js';
 import type { TriggerEffect } from '../ramp/triggers.js';
-import { CheckpointWatch, lightChanges, lightLogEntries, type LoopEvents } from './loopEvents.js';
+import { AuditWatch, auditLogEntry, CheckpointWatch, lightChanges, lightLogEntries, StageWatch, type LoopEvents } from './loopEvents.js';
 import type { CheckpointAck } from '../ramp/timeline.js';
 
 /** The tick skips its write when the last one is younger than this (half the tick). */
@@ -36,6 +36,8 @@ export class PacedLoop {
   private readonly ramp: RampLoop;
   private readonly events = new Emitter<LoopEvents>();
   private readonly checkpoints = new CheckpointWatch();
+  private readonly stages = new StageWatch();
+  private readonly auditHealth = new AuditWatch();
 
   /**
    * `clock` is the engine's time (scaled in `demo --speed N`); `cadence` paces the store
@@ -54,11 +56,24 @@ export class PacedLoop {
   }
 
   /**
-   * Typed events, emitted after the store write they belong to: `gate` and `overall` (a light
-   * changed), `checkpoint` (due, missed), `triggers` (rollback-trigger effects as they happen).
+   * Typed events, emitted after the store write they belong to: `stage` (the ramp stage moved),
+   * `gate` and `overall` (a light changed), `checkpoint` (due, missed), `triggers` (rollback-trigger
+   * effects as they happen), `audit` (the audit trail's writes fail, or are saved again).
    */
   on<K extends keyof LoopEvents>(name: K, listener: (e: LoopEvents[K]) => void): () => void {
     return this.events.on(name, listener);
+  }
+
+  /**
+   * The audit trail's health (the ledger's pending lines and last write error): written to the
+   * store at once, so the header says it before the next evaluation; `audit` on each edge.
+   */
+  setAuditHealth(pending: number, error: string | undefined): void {
+    setAuditHealth(this.store, pending, error);
+    const e = this.auditHealth.step(this.clock.now(), pending, error);
+    if (!e) return;
+    this.event(auditLogEntry(e));
+    this.events.emit('audit', e);
   }
 
   setCheckpointAcks(acks: CheckpointAck[]): void {
@@ -199,6 +214,9 @@ export class PacedLoop {
       ...(this.feeds ? { feeds: this.feeds } : {}),
     });
     this.feeds = undefined;
+    // The stage first, so a light that changed with the move is told in the stage it happened in.
+    const moved = this.stages.step(now, rampStep.view);
+    if (moved) this.events.emit('stage', moved);
     for (const e of lights.gates) this.events.emit('gate', e);
     if (lights.overall) this.events.emit('overall', lights.overall);
     for (const e of this.checkpoints.step(now, rampStep.view)) this.events.emit('checkpoint', e);

@@ -10,7 +10,6 @@ import { judgeCheckpointAcks } from '../audit/checkpointAcks.js';
 import type { SigningKey } from '../audit/sshsig.js';
 import { every, type Clock } from '../core/clock.js';
 import type { AckMsg } from '../feed/protocol.js';
-import { setAuditHealth } from '../store/store.js';
 import { oneLine } from '../util/sanitize.js';
 import type { Session } from './session.js';
 import { recordRemote } from '../acts/recordRemote.js';
@@ -116,15 +115,8 @@ export function linkLedger(session: Session, ledger: Ledger, clock: Clock, rules
     session.live.event({ kind: 'feed', level: 'ok', text: `signed sign-off ${what} verified (remote:${oneLine(line.actor, 64)}) and recorded` });
   });
   const offChange = ledger.on('change', sync);
-  // Failed writes are loud: the header and a banner say so until the retry lands.
-  const offHealth = ledger.on('change', () => {
-    const pending = ledger.pending();
-    const error = ledger.lastError();
-    const a = setAuditHealth(session.store, pending, error);
-    if (a.pending === pending && a.error === error) return;
-    if (error && a.error === undefined) session.live.event({ kind: 'system', level: 'error', text: `AUDIT NOT SAVED: ${error}; retrying` });
-    if (!error && a.error !== undefined && pending === 0) session.live.event({ kind: 'system', level: 'ok', text: 'audit trail written again: every pending line saved' });
-  });
+  // Failed writes are loud: the header and a banner say so until the retry lands (the loop's `audit` event).
+  const offHealth = ledger.on('change', () => session.live.setAuditHealth(ledger.pending(), ledger.lastError()));
   // Sign-offs age out of signoff_max_age without any ledger change.
   const stopAging = every(clock, 60_000, sync);
   let reading = false;

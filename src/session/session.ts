@@ -16,7 +16,7 @@ import { Poller, type PolledSource, type PollOutcome } from '../runtime/poller.j
 import { createSource } from '../sources/index.js';
 import type { SourceAdapter } from '../sources/types.js';
 import type { WebsocketSourceAdapter } from '../sources/websocket.js';
-import { createWarroomStore, type FeedView, type WarroomState, type WarroomStore } from '../store/store.js';
+import { createWarroomStore, upsertAction, type ActionView, type FeedView, type WarroomState, type WarroomStore } from '../store/store.js';
 import { feedEventLine } from './feedEvents.js';
 
 export interface SessionOptions {
@@ -33,6 +33,8 @@ export interface SessionOptions {
 
 export interface SessionEvents {
   feed: { msg: FeedMessage; sourceId: string };
+  /** An action's row after each write (the runner's steps, a followed kill's). */
+  action: ActionView;
   [name: string]: unknown;
 }
 
@@ -156,7 +158,14 @@ export class Session {
     this.live.setAuthority(signoffs, waivers);
   }
 
-  /** `feed`: every valid feed message, after the session has taken it in. */
+  /** Writes an action's row to the store and tells `action` listeners (telemetry follows the steps there). */
+  upsertAction(id: string, patch: (a: ActionView | undefined) => ActionView): void {
+    upsertAction(this.store, id, patch);
+    const row = this.store.getState().actions.find((a) => a.id === id);
+    if (row) this.events.emit('action', row);
+  }
+
+  /** `feed`: every valid feed message, after the session has taken it in; `action`: an action's row changed. */
   on<K extends keyof SessionEvents>(name: K, listener: (e: SessionEvents[K]) => void): () => void {
     return this.events.on(name, listener);
   }

@@ -43,6 +43,16 @@ interface HeldStatus {
   receivedAt: number;
 }
 
+/**
+ * The adapter from config (registry.ts). The feed's transport timers (ping, pong deadline,
+ * backoff) run on wall time even when the engine clock is scaled by `demo --speed`, or a 25 s
+ * pong deadline would shrink to nothing.
+ */
+export function websocketFromConfig(cfg: WebsocketSource, ctx: { clock: Clock; oneShot: boolean }): WebsocketSourceAdapter {
+  const client = new FeedClient({ url: cfg.url, headers: cfg.headers, clock: systemClock, ...(cfg.maxSeqJump ? { maxSeqJump: cfg.maxSeqJump } : {}) });
+  return createWebsocketSource(cfg, { clock: ctx.clock, client, waitForKeys: ctx.oneShot });
+}
+
 export function createWebsocketSource(
   cfg: WebsocketSource,
   opts: { clock?: Clock; client?: FeedClient; /** false: answer at once (the console polls often); true: wait for the keys (check). */ waitForKeys?: boolean } = {},

@@ -1,8 +1,8 @@
 /**
  * Wires warroom's own telemetry (SPEC §9.4) to a running console: `/metrics` rendered from the
- * store on each scrape, and the window's trace built from store changes and ledger lines.
- * It only reads: the store (subscribe/getState) and the ledger (`change`, `lines()`); nothing
- * is hooked into the action path. Its only writes are event-log lines about itself.
+ * store on each scrape, and the window's trace built from the paced loop's typed events, the
+ * session's action rows and the ledger's lines. It only listens and reads; nothing is hooked
+ * into the action path. Its only writes are event-log lines about itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../audit/ledger.js';
@@ -90,7 +90,7 @@ export async function startTelemetry(session: Session, ledger: Ledger | undefine
   };
 }
 
-/** The window trace: spans from store changes and ledger lines, exported once the SDK has loaded. */
+/** The window trace: spans from typed events and ledger lines, exported once the SDK has loaded. */
 function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, startedAt: number, shown: string, say: Say, signers?: readonly AllowedSigner[]): TraceLink {
   const { store } = session;
   const config = session.opts.config;
@@ -105,7 +105,7 @@ function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, 
       if (sink) sink.apply(ops);
       else queued?.push(ops);
     } catch (e) {
-      // Called from store and ledger listeners: a tracing bug must never reach the writer that notified.
+      // Called from loop, session and ledger listeners: a tracing bug must never reach the emitter that notified.
       broken = true;
       say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
     }
@@ -127,19 +127,28 @@ function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, 
   const s0 = store.getState();
   const t = newWindowTrace(config, s0);
   apply(t.start(startedAt));
+  // Where the window stands now; the typed events say what changes from here.
   apply(t.observe(undefined, observed(s0), startedAt));
-  const offStore = store.subscribe((s, prev) => {
-    if (broken || (s.gates === prev.gates && s.ramp === prev.ramp && s.overall === prev.overall && s.actions === prev.actions)) return;
+  const traced = (f: () => SpanOp[]) => {
+    if (broken) return;
     let ops: SpanOp[];
     try {
-      ops = t.observe(observed(prev), observed(s), clock.now());
+      ops = f();
     } catch (e) {
       broken = true;
       say('error', `traces: stopped after an internal error: ${(e as Error).message}`);
       return;
     }
     apply(ops);
-  });
+  };
+  const { live } = session;
+  const offEvents = [
+    live.on('stage', (e) => traced(() => t.stage(e.to, e.rolledBack, e.at))),
+    live.on('gate', (e) => traced(() => t.gate({ id: e.gate.id, from: e.from, to: e.to, value: e.value, threshold: e.threshold }, e.at))),
+    live.on('overall', (e) => t.overallIs(e.to)),
+    live.on('audit', (e) => traced(() => t.audit(e))),
+    session.on('action', (row) => traced(() => t.actions([row]))),
+  ];
   const onLine = (line: LedgerLine) => {
     // The one judge: a decision or sign-off no listed key signed is a claim, never the window's result.
     if (signers && !judgeLine(line, { signers, now: clock.now() }).ok) return;
@@ -154,7 +163,7 @@ function startTrace(session: Session, ledger: Ledger | undefined, clock: Clock, 
   say('info', `traces: exporting the window's spans to ${shown} (OTLP/HTTP)`);
   return {
     off: () => {
-      offStore();
+      for (const off of offEvents) off();
       offLedger?.();
     },
     async finish(end: WindowEnd): Promise<string | undefined> {

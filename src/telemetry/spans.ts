@@ -1,6 +1,7 @@
 /**
- * The span model of one window (SPEC §9.4), pure: it turns what the console saw — store
- * snapshots and ledger lines — into span operations, which otlp.ts applies to the SDK.
+ * The span model of one window (SPEC §9.4), pure: it turns what the console saw — the paced
+ * loop's typed events (stage, gate, overall, audit), action rows and ledger lines — into span
+ * operations, which otlp.ts applies to the SDK.
  *
  * - one SERVER span per window (the console run, start → quit), CI/CD semantic conventions:
  *   `RUN <deployment>` with cicd.pipeline.* and deployment.* attributes;
@@ -54,7 +55,16 @@ export interface ObservedAction {
   steps: readonly { step: string; at: number; error?: string }[];
 }
 
-/** What the model reads from a store snapshot. */
+/** A gate's light change, as the paced loop's `gate` event tells it. */
+export interface GateChange {
+  id: string;
+  from: CriterionStatus;
+  to: CriterionStatus;
+  value: Value | null;
+  threshold: string;
+}
+
+/** What the model reads from a store snapshot (where the window stands at the start). */
 export interface Observed {
   gates: Record<string, GateResult>;
   actions?: readonly ObservedAction[];
@@ -124,35 +134,69 @@ export class WindowTrace {
     ];
   }
 
-  /** Gate changes and stage moves between two snapshots (`prev` undefined: the first one). */
+  /**
+   * The same from two snapshots (`prev` undefined: the first one, where the window stands):
+   * the console reads the first one this way and follows the typed events after it.
+   */
   observe(prev: Observed | undefined, next: Observed, at: number): SpanOp[] {
     if (this.ended) return [];
     const ops: SpanOp[] = [];
     this.overall = next.overall;
     if (next.rolledBack) this.rolledBack = true;
     // Stage first, so a gate that changed with the move is told on the span it happened in.
-    if (next.stageIndex !== undefined && next.stageIndex !== this.stageIndex) ops.push(...this.moveStage(next.stageIndex, at));
+    if (next.stageIndex !== undefined) ops.push(...this.stage(next.stageIndex, next.rolledBack ?? false, at));
     if (prev && prev.gates !== next.gates) {
       for (const [id, g] of Object.entries(next.gates)) {
         const from: CriterionStatus = prev.gates[id]?.status ?? 'UNKNOWN';
-        if (g.status === from) continue;
-        ops.push({
-          op: 'event',
-          key: this.current,
-          name: 'warroom.gate.status',
-          at,
-          attributes: {
-            'warroom.gate.id': id,
-            'warroom.gate.from': from,
-            'warroom.gate.to': g.status,
-            ...(g.value !== null ? { 'warroom.gate.value': attr(g.value) } : {}),
-            'warroom.gate.threshold': g.threshold,
-          },
-        });
+        if (g.status !== from) ops.push(...this.gate({ id, from, to: g.status, value: g.value, threshold: g.threshold }, at));
       }
     }
-    if (next.actions && next.actions !== prev?.actions) ops.push(...this.actionSteps(next.actions));
+    if (next.actions && next.actions !== prev?.actions) ops.push(...this.actions(next.actions));
     return ops;
+  }
+
+  /** The ramp's stage is now `to` (-1: none); `rolledBack`: influence was live and is now 0. */
+  stage(to: number, rolledBack: boolean, at: number): SpanOp[] {
+    if (this.ended) return [];
+    if (rolledBack) this.rolledBack = true;
+    return to === this.stageIndex ? [] : this.moveStage(to, at);
+  }
+
+  /** A gate's light changed: an event on the innermost open span. */
+  gate(c: GateChange, at: number): SpanOp[] {
+    if (this.ended) return [];
+    return [
+      {
+        op: 'event',
+        key: this.current,
+        name: 'warroom.gate.status',
+        at,
+        attributes: {
+          'warroom.gate.id': c.id,
+          'warroom.gate.from': c.from,
+          'warroom.gate.to': c.to,
+          ...(c.value !== null ? { 'warroom.gate.value': attr(c.value) } : {}),
+          'warroom.gate.threshold': c.threshold,
+        },
+      },
+    ];
+  }
+
+  /** The overall light now (the window span's `warroom.overall` at the end). */
+  overallIs(o: Overall): void {
+    this.overall = o;
+  }
+
+  /** Action rows as the console shows them: the steps not told yet. */
+  actions(rows: readonly ObservedAction[]): SpanOp[] {
+    return this.ended ? [] : this.actionSteps(rows);
+  }
+
+  /** The audit trail's writes failed (lines pending), or every pending line is saved again. */
+  audit(e: { state: 'failing' | 'saved'; pending: number; error?: string; at: number }): SpanOp[] {
+    if (this.ended) return [];
+    const attributes: Attrs = { 'warroom.audit.pending': e.pending, ...(e.error ? { 'warroom.audit.error': oneLine(e.error, 300) } : {}) };
+    return [{ op: 'event', key: this.current, name: e.state === 'failing' ? 'warroom.audit.not_saved' : 'warroom.audit.saved', at: e.at, attributes }];
   }
 
   /**

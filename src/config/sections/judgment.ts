@@ -1,61 +1,10 @@
 /**
- * `compare:` and `trend:` on a gate (statistical judgment): the schema fragment and its normalisation.
- * Hooked into gateSchema (schema.ts) and buildGate (build.ts); everything else about them lives here.
+ * `compare:` and `trend:` on a gate (statistical judgment): their normalisation.
+ * Hooked into gateSchema (schema fragment: judgmentSchema.ts) and buildGate (sections/gates.ts).
  */
-import { z } from 'zod';
-import { duration, kindOf } from '../schemaParts.js';
 import type { Path } from '../interpolate.js';
 import type { GateConfig, JudgeConfig, SourceConfig } from '../types.js';
-
-/** `10%` (compare) or `2%/h` (trend) → a fraction; range and unit are checked in build with the path. */
-function percentText(perHour: boolean) {
-  return z.unknown().transform((v, ctx): number => {
-    const m = typeof v === 'string' ? /^\s*(-?\d+(?:\.\d+)?)\s*%\s*(\/\s*h)?\s*$/.exec(v) : null;
-    const example = perHour ? '"2%/h"' : '"10%"';
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `expected a percentage like ${example}, got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
-      return z.NEVER;
-    }
-    if (perHour && !m[2]) {
-      ctx.addIssue({ code: 'custom', message: `a trend tolerance is per hour: write it like ${example}` });
-      return z.NEVER;
-    }
-    if (!perHour && m[2]) {
-      ctx.addIssue({ code: 'custom', message: `a compare tolerance is relative to the baseline's median, not per hour: write it like ${example}` });
-      return z.NEVER;
-    }
-    const pct = Number(m[1]);
-    if (!(pct >= 0 && pct <= 1000)) {
-      ctx.addIssue({ code: 'custom', message: `must be from 0% to 1000%${perHour ? ' per hour' : ''}, got ${m[1]}%` });
-      return z.NEVER;
-    }
-    return pct / 100;
-  });
-}
-
-const confidence = z.unknown().transform((v, ctx): number => {
-  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
-  const pct = m ? Number(m[1]) : NaN;
-  if (!m || !(pct >= 50 && pct <= 99.9)) {
-    ctx.addIssue({ code: 'custom', message: `expected a confidence from 50% to 99.9% like "95%", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
-    return z.NEVER;
-  }
-  return pct / 100;
-});
-
-const selector = z.string().min(1, 'must not be empty');
-const common = {
-  window: duration({ min: 1000, minText: '1s' }),
-  step: duration({ min: 1000, minText: '1s' }).optional(),
-  bad: z.enum(['increase', 'decrease', 'either']).optional(),
-  confidence: confidence.optional(),
-  min_samples: z.number().int('must be a whole number').min(3, 'must be 3 or more').max(100000, 'must be at most 100000').optional(),
-};
-
-export const compareSchema = z.strictObject({ canary: selector, baseline: selector, tolerance: percentText(false), ...common });
-export const trendSchema = z.strictObject({ query: selector.optional(), metric: selector.optional(), key: selector.optional(), tolerance: percentText(true), ...common });
-type RawCompare = z.output<typeof compareSchema>;
-type RawTrend = z.output<typeof trendSchema>;
+import type { RawCompare, RawTrend } from './judgmentSchema.js';
 
 /** Keys only these sections use, for "did you mean" hints. */
 export const JUDGMENT_KEYS = ['compare', 'trend', 'canary', 'window', 'step', 'bad', 'tolerance', 'confidence', 'min_samples'] as const;

@@ -2,13 +2,20 @@
 import { z } from 'zod';
 import { parseThreshold } from '../threshold.js';
 import { headers, httpUrl } from '../schemaParts.js';
-import { common, compact, onlyFor, onlySelector, redirects, S, type SourceTypeDef } from './types.js';
+import { common, compact, onlyFor, onlySelector, redirects, S, type Redirects, type SourceBase, type SourceTypeDef } from './types.js';
 
 /** Where the v2 API lives under url (Grafana: /api/alertmanager/grafana): a path, nothing else. */
 const basePath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'base_path must be a URL path starting with / (no query, fragment or spaces), e.g. /api/alertmanager/grafana');
 const schema = z.strictObject({ type: z.literal('alertmanager'), url: httpUrl, headers: headers.optional(), base_path: basePath.optional(), ...common, ...redirects });
 
-export const alertmanager: SourceTypeDef<'alertmanager', z.output<typeof schema>> = {
+export interface AlertmanagerSource extends SourceBase<'alertmanager'>, Redirects {
+  url: string;
+  headers: Record<string, string>;
+  /** Prefix of the v2 API under url, e.g. Grafana's `/api/alertmanager/grafana`; no trailing slash. */
+  basePath?: string;
+}
+
+export const alertmanager: SourceTypeDef<'alertmanager', z.output<typeof schema>, AlertmanagerSource> = {
   type: 'alertmanager',
   schema,
   defaults: { interval: 15 * S, timeout: 5 * S },

@@ -2,18 +2,22 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { argv, nonEmpty } from '../schemaParts.js';
-import type { SourceConfig } from '../types.js';
-import { common, onlySelector, S, type SourceTypeDef } from './types.js';
+import { common, onlySelector, S, type SourceBase, type SourceTypeDef } from './types.js';
 
 const schema = z.strictObject({ type: z.literal('command'), argv, cwd: nonEmpty.optional(), ...common });
 
-export const command: SourceTypeDef<'command', z.output<typeof schema>> = {
+export interface CommandSource extends SourceBase<'command'> {
+  argv: string[];
+  cwd?: string;
+}
+
+export const command: SourceTypeDef<'command', z.output<typeof schema>, CommandSource> = {
   type: 'command',
   schema,
   defaults: { interval: 5 * 60 * S, timeout: 60 * S },
   normalize: (id, s, baseDir) => {
     const interval = s.interval ?? command.defaults.interval;
-    const c: SourceConfig = { id, type: 'command', argv: s.argv, interval, timeout: s.timeout ?? command.defaults.timeout, staleAfter: s.stale_after ?? 3 * interval };
+    const c: CommandSource = { id, type: 'command', argv: s.argv, interval, timeout: s.timeout ?? command.defaults.timeout, staleAfter: s.stale_after ?? 3 * interval };
     if (s.cwd !== undefined) c.cwd = resolve(baseDir, s.cwd);
     return c;
   },

@@ -2,11 +2,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { nonEmpty } from '../schemaParts.js';
-import { common, compact, onlyFor, onlySelector, S, sourceClock, type SourceTypeDef } from './types.js';
+import { common, compact, onlyFor, onlySelector, S, sourceClock, type SourceBase, type SourceClock, type SourceTypeDef } from './types.js';
 
 const schema = z.strictObject({ type: z.literal('files'), path: nonEmpty, ...common, ...sourceClock });
 
-export const files: SourceTypeDef<'files', z.output<typeof schema>> = {
+export interface FilesSource extends SourceBase<'files'>, SourceClock {
+  path: string;
+}
+
+export const files: SourceTypeDef<'files', z.output<typeof schema>, FilesSource> = {
   type: 'files',
   schema,
   defaults: { interval: 60 * S, timeout: 5 * S },

@@ -4,9 +4,9 @@ import type { Path } from '../interpolate.js';
 import { checkJsonPathSyntax } from '../jsonPathSyntax.js';
 import type { RawGate } from '../gateSchema.js';
 import { headers, httpUrl } from '../schemaParts.js';
-import type { HttpProbeSpec, HttpValueSpec, SourceConfig } from '../types.js';
 import { joinSourceUrl } from '../urlJoin.js';
-import { common, compact, onlyFor, onlySelector, redirects, S, sourceClock, type SourceTypeDef } from './types.js';
+import type { HttpProbeSpec, HttpValueSpec } from './httpSpec.js';
+import { common, compact, onlyFor, onlySelector, redirects, S, sourceClock, type Redirects, type SourceBase, type SourceClock, type SourceTypeDef } from './types.js';
 
 /** SPEC §9.3: plain HTTP checks; its clock is the answer's Date header. */
 const schema = z.strictObject({ type: z.literal('http'), url: httpUrl, headers: headers.optional(), ...common, ...sourceClock, ...redirects });
@@ -14,7 +14,13 @@ const schema = z.strictObject({ type: z.literal('http'), url: httpUrl, headers: 
 /** Gate keys that describe an HTTP request or which part of its answer is the value. */
 export const HTTP_GATE_KEYS = ['path', 'url', 'method', 'headers', 'body', 'json_body', 'timeout', 'json_path', 'header', 'header_match', 'latency'] as const;
 
-export const http: SourceTypeDef<'http', z.output<typeof schema>> = {
+/** SPEC §9.3: each gate on it is one request; the source gives the base url, headers and timeout. */
+export interface HttpSource extends SourceBase<'http'>, SourceClock, Redirects {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export const http: SourceTypeDef<'http', z.output<typeof schema>, HttpSource> = {
   type: 'http',
   schema,
   defaults: { interval: 15 * S, timeout: 5 * S },
@@ -36,7 +42,7 @@ export const http: SourceTypeDef<'http', z.output<typeof schema>> = {
  * An http gate's request and value kind. `src` is undefined when the source itself has
  * problems: the gate's own keys are still checked, so every problem shows at once.
  */
-function httpProbe(g: RawGate, p: Path, src: Extract<SourceConfig, { type: 'http' }> | undefined, err: (path: Path, m: string) => void, watchOnly: boolean): HttpProbeSpec | undefined {
+function httpProbe(g: RawGate, p: Path, src: HttpSource | undefined, err: (path: Path, m: string) => void, watchOnly: boolean): HttpProbeSpec | undefined {
   const n0 = { n: 0 };
   const bad = (k: string, m: string) => {
     n0.n++;

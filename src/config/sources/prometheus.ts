@@ -1,11 +1,13 @@
 /** `type: prometheus`: PromQL against a Prometheus HTTP API (adapter: src/sources/prometheus.ts). */
 import { z } from 'zod';
-import { normalizePull, PULL_DEFAULTS, pullSchema } from './pull.js';
+import { normalizePull, PULL_DEFAULTS, pullSchema, type PullSource } from './pull.js';
 import type { SourceTypeDef } from './types.js';
 
 const schema = pullSchema('prometheus');
 
-export const prometheus: SourceTypeDef<'prometheus', z.output<typeof schema>> = {
+export interface PrometheusSource extends PullSource<'prometheus'> {}
+
+export const prometheus: SourceTypeDef<'prometheus', z.output<typeof schema>, PrometheusSource> = {
   type: 'prometheus',
   schema,
   defaults: { ...PULL_DEFAULTS },

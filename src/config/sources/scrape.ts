@@ -1,11 +1,13 @@
 /** `type: scrape`: one metric from an exporter's /metrics page (adapter: src/sources/scrape.ts). */
 import { z } from 'zod';
-import { normalizePull, PULL_DEFAULTS, pullSchema } from './pull.js';
+import { normalizePull, PULL_DEFAULTS, pullSchema, type PullSource } from './pull.js';
 import { onlySelector, type SourceTypeDef } from './types.js';
 
 const schema = pullSchema('scrape');
 
-export const scrape: SourceTypeDef<'scrape', z.output<typeof schema>> = {
+export interface ScrapeSource extends PullSource<'scrape'> {}
+
+export const scrape: SourceTypeDef<'scrape', z.output<typeof schema>, ScrapeSource> = {
   type: 'scrape',
   schema,
   defaults: { ...PULL_DEFAULTS },

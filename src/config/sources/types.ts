@@ -5,18 +5,36 @@
  */
 import { z } from 'zod';
 import type { Path } from '../interpolate.js';
-import type { GateConfig, HttpProbeSpec, SourceConfig, SourceType } from '../types.js';
 import type { RawGate } from '../gateSchema.js';
 import { duration } from '../schemaParts.js';
+import type { Threshold } from '../threshold.js';
+import type { HttpProbeSpec } from './httpSpec.js';
 
 export const S = 1000;
 export type Add = (path: Path, message: string) => void;
-export type PolledType = Exclude<SourceType, 'manual'>;
+
+/** What every normalised source has; each type's module extends it with its own fields and `type`. */
+export interface SourceBase<T extends string = string> {
+  type: T;
+  id: string;
+  interval: number; // ms
+  timeout: number; // ms
+  /** Default stale_after for gates on this source, ms. */
+  staleAfter: number;
+}
+/** Source timestamps more than this ahead of the receive time are shown as a skew warning, ms (default 30s). */
+export interface SourceClock {
+  maxClockSkew?: number;
+}
+/** Redirects to another origin are followed only when true; configured headers never go there. */
+export interface Redirects {
+  followRedirects?: boolean;
+}
 
 /** Enough of a source to check references to it, even when its own entry has problems. */
 export interface SourceRef {
   id: string;
-  type: PolledType;
+  type: string;
 }
 
 export interface Selector {
@@ -26,20 +44,21 @@ export interface Selector {
 }
 
 /** What a type's gate rules see: the gate, its path, its source (full: undefined when broken). */
-export interface GateCheck {
+export interface GateCheck<C extends SourceBase = SourceBase> {
   g: RawGate;
   p: Path;
   src: SourceRef;
-  full: SourceConfig | undefined;
+  full: C | undefined;
   err: Add;
   watchOnly: boolean;
 }
 
-export interface SourceTypeDef<T extends PolledType = PolledType, R = any> {
+/** `C`, what normalize returns, is the type's variant of SourceConfig (the registry derives the union). */
+export interface SourceTypeDef<T extends string = string, R = any, C extends SourceBase<T> = any> {
   type: T;
   schema: z.ZodType<R>;
   defaults: { interval: number; timeout: number };
-  normalize(id: string, raw: R, baseDir: string): SourceConfig;
+  normalize(id: string, raw: R, baseDir: string): C;
   /** Which of query / metric / key its gates (and verify/influence) read, checked. */
   selector(src: SourceRef, sel: Selector, p: Path, add: Add): Selector | undefined;
   /** Gate keys only this type takes: a gate on another type naming one is a problem. */
@@ -47,9 +66,9 @@ export interface SourceTypeDef<T extends PolledType = PolledType, R = any> {
   /** The problem for a gate of another type naming one of gateKeys. */
   foreignKey?(key: string, src: SourceRef): string;
   /** The type's own gate rules (required go, ...), after the common ones. */
-  checkGate?(c: GateCheck): void;
+  checkGate?(c: GateCheck<C>): void;
   /** What the type adds to a built gate (a default go, the probe spec). */
-  gateExtras?(c: GateCheck): { go?: GateConfig['go']; http?: HttpProbeSpec } | undefined;
+  gateExtras?(c: GateCheck<C>): { go?: Threshold; http?: HttpProbeSpec } | undefined;
 }
 
 // Fragments shared by the source schemas.

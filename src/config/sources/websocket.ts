@@ -1,7 +1,7 @@
 /** `type: websocket`: the status feed (adapter: src/sources/websocket.ts, protocol: src/feed/). */
 import { z } from 'zod';
 import { headers, wsUrl } from '../schemaParts.js';
-import { common, onlySelector, S, type SourceTypeDef } from './types.js';
+import { common, onlySelector, S, type SourceBase, type SourceTypeDef } from './types.js';
 
 /** SPEC §9.2: a larger seq step than this is a server restart, not a gap. */
 export const DEFAULT_MAX_SEQ_JUMP = 100_000;
@@ -19,7 +19,16 @@ const schema = z.strictObject({
   max_firing_alerts: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000, 'must be at most 1000000').optional(),
 });
 
-export const websocket: SourceTypeDef<'websocket', z.output<typeof schema>> = {
+export interface WebsocketSource extends SourceBase<'websocket'> {
+  url: string;
+  headers: Record<string, string>;
+  /** A seq step larger than this is a server restart (default 100000). */
+  maxSeqJump?: number;
+  /** Firing alerts kept with their text; the rest are counted (default 1000). */
+  maxFiringAlerts?: number;
+}
+
+export const websocket: SourceTypeDef<'websocket', z.output<typeof schema>, WebsocketSource> = {
   type: 'websocket',
   schema,
   defaults: { interval: 10 * S, timeout: 5 * S },
