@@ -303,6 +303,9 @@ export class Ledger {
     if (this.closed && this.lastAttemptFailed) return;
     this.inFlight = this.drain().finally(() => {
       this.inFlight = undefined;
+      // A line appended after the last write told its waiters, but before this write ended
+      // (`await ledger.flush(); ledger.append(…)`), found the writer busy: it is written now.
+      this.kick();
     });
   }
 

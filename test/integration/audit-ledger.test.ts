@@ -125,6 +125,17 @@ describe('Ledger on a real directory', () => {
     expect(verifyChain(raw)).toEqual({ ok: true, count: 3 });
   });
 
+  it('a line appended the moment a flush resolves is written without waiting for another append', async () => {
+    const dir = await tempDir();
+    const l = await openLedger(dir);
+    l.append(note('first'));
+    await l.flush();
+    // The writer was still ending its turn when flush resolved: this line must not wait for a third.
+    l.append(note('right after the flush'));
+    await until(l, () => l.pending() === 0, 2000);
+    expect((await fileLines(l.path)).map((x) => (JSON.parse(x.text) as { text?: string }).text)).toEqual(['first', 'right after the flush']);
+  });
+
   it('flush with a bounded wait rejects with the current error; flush retries at once', async () => {
     const dir = await tempDir();
     const clock = new FakeClock();
