@@ -1,5 +1,5 @@
 /** A gate's keys (SPEC §2), every source type's among them: a leaf, so the source-type modules can name RawGate. */
-import { z } from 'zod';
+import * as z from './z.js';
 import { parseMatcher } from './matcher.js';
 import { duration, errText, headers, httpUrl, idString, nonEmpty, text, threshold } from './schemaParts.js';
 import { stripControl } from '../util/sanitize.js';

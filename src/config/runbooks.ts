@@ -4,7 +4,7 @@
  * a confirm text. Here: those extra keys, and every placeholder checked against the params the
  * runbook declares, so a typo is an exit-78 problem with its line rather than a failed send.
  */
-import { z } from 'zod';
+import * as z from './z.js';
 import type { Path } from './interpolate.js';
 import { idString, ID, text, verifySchema, type RawVerify } from './schema.js';
 import { parseThreshold } from './threshold.js';

@@ -4,7 +4,7 @@
  * parsed here, field by field, so each bad one is reported at its own path. Checks that
  * need more than one section (source references, roles) live in rules.ts.
  */
-import { z } from 'zod';
+import * as z from './z.js';
 export * from './schemaParts.js';
 import { ACTOR, argv, duration, expectTemplate, headers, httpUrl, idString, kindOf, nonEmpty, text } from './schemaParts.js';
 import { parseListen } from './listen.js';

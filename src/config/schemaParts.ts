@@ -2,7 +2,7 @@
  * The building blocks of the config schemas (durations, thresholds, ids, URLs, headers): a leaf
  * the section schemas (schema.ts) and the source-type modules (sources/*.ts) both build on.
  */
-import { z } from 'zod';
+import * as z from './z.js';
 import { parseDuration } from './duration.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { stripControl } from '../util/sanitize.js';

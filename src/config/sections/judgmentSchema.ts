@@ -2,7 +2,7 @@
  * The schema fragment of `compare:` and `trend:` on a gate (their normalisation: judgment.ts).
  * A leaf, so the gate schema does not import the config types through the judgment builder.
  */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { duration, kindOf } from '../schemaParts.js';
 
 /** `10%` (compare) or `2%/h` (trend) → a fraction; range and unit are checked in build with the path. */

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { z } from 'zod';
+import * as z from '../z.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const URL_RE = /^(nats|tls|wss?):\/\/[^\s/]+(?::\d+)?\/?$|^[^\s:/]+:\d+$/;

@@ -1,5 +1,5 @@
 /** `type: alertmanager`: counting matching alerts, silences noted (adapter: src/sources/alertmanager.ts). */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { parseThreshold } from '../threshold.js';
 import { headers, httpUrl } from '../schemaParts.js';
 import { common, compact, onlyFor, onlySelector, redirects, S, type Redirects, type SourceBase, type SourceTypeDef } from './types.js';

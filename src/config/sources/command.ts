@@ -1,6 +1,6 @@
 /** `type: command`: a program's exit code and first number (adapter: src/sources/command.ts). */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from '../z.js';
 import { argv, nonEmpty } from '../schemaParts.js';
 import { common, onlySelector, S, type SourceBase, type SourceTypeDef } from './types.js';
 

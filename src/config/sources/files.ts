@@ -1,6 +1,6 @@
 /** `type: files`: validation artifacts and their history (adapter: src/sources/files.ts). */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from '../z.js';
 import { nonEmpty } from '../schemaParts.js';
 import { common, compact, onlyFor, onlySelector, S, sourceClock, type SourceBase, type SourceClock, type SourceTypeDef } from './types.js';
 

@@ -1,5 +1,5 @@
 /** `type: http`: one request per gate, the value from its answer (adapters: src/sources/httpCheck.ts, httpValue.ts). */
-import { z } from 'zod';
+import * as z from '../z.js';
 import type { Path } from '../interpolate.js';
 import { checkJsonPathSyntax } from '../jsonPathSyntax.js';
 import type { RawGate } from '../gateSchema.js';

@@ -3,7 +3,7 @@
  * type: its module in this folder (schema, normalised type, rules), one line here, and its
  * adapter with one line in src/sources/registry.ts. SourceConfig is derived from this list.
  */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { alertmanager } from './alertmanager.js';
 import { command } from './command.js';
 import { files } from './files.js';

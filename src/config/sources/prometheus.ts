@@ -1,5 +1,5 @@
 /** `type: prometheus`: PromQL against a Prometheus HTTP API (adapter: src/sources/prometheus.ts). */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { normalizePull, PULL_DEFAULTS, pullSchema, type PullSource } from './pull.js';
 import type { SourceTypeDef } from './types.js';
 

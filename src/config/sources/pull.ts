@@ -1,5 +1,5 @@
 /** What `prometheus` and `scrape` share: one HTTP URL pulled on an interval, its data carrying its own clock. */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { headers, httpUrl } from '../schemaParts.js';
 import { common, compact, redirects, S, sourceClock, type Redirects, type SourceBase, type SourceClock } from './types.js';
 

@@ -1,5 +1,5 @@
 /** `type: scrape`: one metric from an exporter's /metrics page (adapter: src/sources/scrape.ts). */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { normalizePull, PULL_DEFAULTS, pullSchema, type PullSource } from './pull.js';
 import { onlySelector, type SourceTypeDef } from './types.js';
 

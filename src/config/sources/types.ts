@@ -3,7 +3,7 @@
  * selector its gates use and its gate-key rules. One module per type (this folder); the registry
  * (index.ts) lists them.
  */
-import { z } from 'zod';
+import * as z from '../z.js';
 import type { Path } from '../interpolate.js';
 import type { RawGate } from '../gateSchema.js';
 import { duration } from '../schemaParts.js';

@@ -1,5 +1,5 @@
 /** `type: websocket`: the status feed (adapter: src/sources/websocket.ts, protocol: src/feed/). */
-import { z } from 'zod';
+import * as z from '../z.js';
 import { headers, wsUrl } from '../schemaParts.js';
 import { common, onlySelector, S, type SourceBase, type SourceTypeDef } from './types.js';
 
