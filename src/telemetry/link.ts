@@ -196,7 +196,7 @@ async function startMetrics(
   const listen = opts.metricsListen ?? session.opts.config.telemetry?.metricsListen;
   if (!listen) return undefined;
   const ver = version();
-  const metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt })));
+  const metrics = await startMetricsServer(listen, () => redact(renderMetrics({ state: store.getState(), actions: counts, version: ver, startedAt, memory: process.memoryUsage() })));
   say('info', `metrics: serving http://${metrics.address}/metrics`);
   if (!isLoopback(listen.host)) {
     const w = `metrics: ${formatListen(listen)} is not a loopback address: anyone who can reach it reads the room's state`;

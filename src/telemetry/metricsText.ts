@@ -24,6 +24,8 @@ export interface MetricsInput {
   version: string;
   /** ms epoch */
   startedAt: number;
+  /** The process's memory at the scrape (`process.memoryUsage()`), under the usual client names. */
+  memory?: { rss: number; heapUsed: number; heapTotal: number; external: number };
 }
 
 /** Label value escaping of the text format: backslash, double quote and newline. */
@@ -142,5 +144,18 @@ export function renderMetrics(input: MetricsInput): string {
   p.sample('warroom_audit_pending_lines', {}, s.audit.pending);
   p.family('warroom_audit_write_error', 'gauge', '1 while the last audit write failed (AUDIT NOT SAVED on screen).');
   p.sample('warroom_audit_write_error', {}, s.audit.error ? 1 : 0);
+
+  // A console kept open all window must stay flat: the names Prometheus client libraries use.
+  const m = input.memory;
+  if (m) {
+    p.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
+    p.sample('process_resident_memory_bytes', {}, m.rss);
+    p.family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used, in bytes.');
+    p.sample('nodejs_heap_size_used_bytes', {}, m.heapUsed);
+    p.family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size, in bytes.');
+    p.sample('nodejs_heap_size_total_bytes', {}, m.heapTotal);
+    p.family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript objects (buffers, wasm), in bytes.');
+    p.sample('nodejs_external_memory_bytes', {}, m.external);
+  }
   return p.text();
 }

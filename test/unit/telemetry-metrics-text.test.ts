@@ -126,6 +126,16 @@ describe('renderMetrics', () => {
     expect(value(parse(render(state())).samples, 'warroom_checkpoint_due')).toBe(0);
   });
 
+  it('the process\'s memory under the client libraries\' names, when given; none when not', () => {
+    const memory = { rss: 101_000_000, heapUsed: 30_000_000, heapTotal: 40_000_000, external: 5_000_000 };
+    const m = parse(renderMetrics({ state: state(), actions: new Map(), version: '0.1.0', startedAt: NOW, memory })).samples;
+    expect(value(m, 'process_resident_memory_bytes')).toBe(101_000_000);
+    expect(value(m, 'nodejs_heap_size_used_bytes')).toBe(30_000_000);
+    expect(value(m, 'nodejs_heap_size_total_bytes')).toBe(40_000_000);
+    expect(value(m, 'nodejs_external_memory_bytes')).toBe(5_000_000);
+    expect(render(state())).not.toContain('process_resident_memory_bytes');
+  });
+
   it('renders from the snapshot only: the store is not written', () => {
     const store = createWarroomStore({ config: testConfig(), actor: 'alice', now: NOW });
     let writes = 0;
