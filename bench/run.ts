@@ -14,6 +14,7 @@ import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
 import { startControl, startExporter, startFeed, startNotifyReceivers, type ControlApi, type FeedServer, type NotifyReceivers } from './servers.js';
 import { tableLines, type Row } from './stats.js';
 import { checkPeerRows, type CheckBin } from './checkPeers.js';
+import { longRows } from './long.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_BIN = join(ROOT, 'bin', 'warroom.js');
@@ -290,6 +291,14 @@ export async function main(argv: string[]): Promise<number> {
   const si = argv.indexOf('--steady');
   if (si >= 0) {
     const lines = [`<!-- warroom bench --steady ${new Date().toISOString()} · node ${process.version} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js ${argv.join(' ')} -->`, ...(await steadyOnly(argv, p, Math.max(1, Number(argv[si + 1]) || 3))), ''];
+    process.stdout.write(lines.join('\n'));
+    return 0;
+  }
+  const li = argv.indexOf('--long');
+  if (li >= 0) {
+    // --long MIN: RSS and heap over a long window and a compressed 2-hour one (bench/long.ts).
+    const minutes = Math.max(2, Number(argv[li + 1]) || 10);
+    const lines = [`<!-- warroom bench --long ${new Date().toISOString()} · node ${process.version} · load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} · command: node dist/bench/run.js ${argv.join(' ')} -->`, ...tableLines(await longRows(p.bin, GATES, minutes)), ''];
     process.stdout.write(lines.join('\n'));
     return 0;
   }
