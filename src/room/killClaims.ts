@@ -64,10 +64,8 @@ export class KillClaims {
   /** Claims `kill.<key>` as armed now; the answer waits, for `fire`, in the background. */
   arm(idempotencyKey: string, prev?: PrevKey): ArmedKill {
     const kv = this.bucket();
-    if (typeof kv === 'string') {
-      const why = kv;
-      return { key: idempotencyKey, fire: () => Promise.resolve({ outcome: 'unreachable', why }), disarm: () => {} };
-    }
+    // The room not there when the confirm opened: at y, the claim as it was made before (it may be back).
+    if (typeof kv === 'string') return { key: idempotencyKey, fire: (budgetMs) => this.claim(idempotencyKey, budgetMs, prev), disarm: () => {} };
     const k = killKey(idempotencyKey);
     let latest: Holder | undefined;
     let done = false;

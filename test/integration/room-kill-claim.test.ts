@@ -115,6 +115,11 @@ describe('kill claims by hand', () => {
     await node.stop();
     await eventually(() => a.current().state === 'offline', 10_000, 'offline');
     expect((await a.claimKill('gone-key')).outcome).toBe('unreachable');
+    // A confirm opened while the room was gone claims at y instead, once the room is back.
+    const x = a.armKill('back-key');
     await node.start();
+    await eventually(() => a.current().state === 'online', 10_000, 'online again');
+    expect(await x.fire(2000)).toEqual({ outcome: 'won' });
+    expect(await (await room('fred')).claimKill('back-key', 2000)).toMatchObject({ outcome: 'lost', by: 'erin' });
   }, 30_000);
 });
