@@ -14,9 +14,9 @@ const lap = (label) => {
   t0 = performance.now();
 };
 const io = await import(new URL('cli/io.js', root));
-const { runCheck } = await import(new URL('check/run.js', root));
-const { readAuthority } = await import(new URL('check/authority.js', root));
-const { formatText, formatJson } = await import(new URL('check/format.js', root));
+const { runCheck } = await import(new URL('commands/check.js', root));
+const { readAuthority } = await import(new URL('audit/readAuthority.js', root));
+const { formatText, formatJson } = await import(new URL('commands/checkFormat.js', root));
 const { systemClock } = await import(new URL('core/clock.js', root));
 lap('imports');
 for (const round of ['cold', 'warm']) {
