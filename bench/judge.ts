@@ -10,6 +10,7 @@ import type { GateConfig, JudgeConfig } from '../src/config/types.js';
 import type { Reading } from '../src/core/types.js';
 import { evaluateGate, type GateMemory } from '../src/engine/gate.js';
 import { designAlpha, SEQ_DESIGN_ALPHA, seqThreshold } from '../src/judge/sequential.js';
+import { gaussian, uniform } from './random.js';
 
 const MIN = 60_000;
 const WINDOW_MIN = 30;
@@ -23,22 +24,7 @@ function option(name: string, def: number): number {
   return Number.isFinite(v) ? v : def;
 }
 
-/** Seeded uniforms in (0, 1) (mulberry32). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-}
 
-/** Seeded standard normals (Box–Muller). */
-function gaussian(seed: number): () => number {
-  const u = uniform(seed);
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 /**
  * Load that hits both tracks at once (a traffic burst, a slow dependency): in 3 % of minutes a spike of

@@ -8,6 +8,8 @@
  *   no estimation, no `for:`), threshold calibrated by simulation to 5 % A/A alarms in 120 looks;
  * - the ceiling: a Neyman–Pearson test that knows when the regression starts, on its first 10 samples.
  */
+import { gaussian } from './random.js';
+
 const LOOKS = 120;
 const ONSET = 30;
 const ALPHA = 0.05;
@@ -19,16 +21,6 @@ function option(name: string, def: number): number {
   return Number.isFinite(v) ? v : def;
 }
 
-function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 /** Standard normal CDF (Abramowitz–Stegun 26.2.17, |error| < 7.5e-8). */
 function phi(x: number): number {

@@ -12,19 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { runCli } from '../helpers/cli.js';
 import { entropyGate, eventually, startConsole, startSim, writeE2eConfig, type E2eWorkspace, type Simulator } from '../helpers/e2e.js';
+// SPEC §5's canonical JSON, written in the test helpers from the contract (keys sorted, no whitespace).
+import { canonical } from '../helpers/forge.js';
 import type { Tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** SPEC §5's canonical JSON, written here from the contract: keys sorted, no whitespace. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
 
 let sim: Simulator;
 beforeAll(async () => {

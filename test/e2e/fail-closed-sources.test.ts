@@ -3,11 +3,11 @@
  * out when its source dies; environment values never reach the screen or the --record file;
  * processes a command source started do not survive quit.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, lineWith } from '../helpers/e2e.js';
+import { BIN, lineWith, removeWhenQuiet } from '../helpers/e2e.js';
 import { promVector, sendJson, startHttpFixture } from '../helpers/httpFixture.js';
 import { killAll, pidsWithArgv, settle } from '../helpers/procs.js';
 import { startTmux, type Tmux } from '../helpers/tmux.js';
@@ -23,7 +23,7 @@ function gateLight(screen: string, title: string): string | undefined {
 
 function workspace(yaml: string): { dir: string; config: string } {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-e2e-fc-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => removeWhenQuiet(dir));
   const config = join(dir, 'warroom.yaml');
   writeFileSync(config, yaml);
   return { dir, config };

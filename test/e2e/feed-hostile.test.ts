@@ -4,12 +4,12 @@
  * "+N more", a deeply nested value is dropped as too_deep and shown, and feed text carries
  * its origin mark with invisible marks stripped.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { lineWith, overall, startConsole } from '../helpers/e2e.js';
+import { lineWith, overall, startConsole, removeWhenQuiet } from '../helpers/e2e.js';
 import { startFeedServer, type FeedServer } from '../helpers/feedServer.js';
 import type { Tmux } from '../helpers/tmux.js';
 
@@ -35,7 +35,7 @@ async function setup(opts: { record?: boolean } = {}): Promise<{ feed: FeedServe
   const feed = await startFeedServer();
   cleanups.push(() => feed.stop());
   const dir = mkdtempSync(join(tmpdir(), 'warroom-e2e-feed-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => removeWhenQuiet(dir));
   const config = {
     version: 1,
     deployment: { name: 'feed-hostile', environment: 'e2e' },

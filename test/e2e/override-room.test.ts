@@ -11,30 +11,20 @@
  *  - 40 gates with long descriptions: the request still fits one feed frame and reaches carol.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ACTOR, eventually, overall, startConsole, startSim, writeE2eConfig, type E2eWorkspace, type GateSpec, type Simulator } from '../helpers/e2e.js';
+import { ACTOR, eventually, overall, startSim, writeE2eConfig, type E2eWorkspace, type GateSpec, type Simulator, consoleSet, allowSigners } from '../helpers/e2e.js';
+import { canonical, GENESIS, sha } from '../helpers/forge.js';
+import { keypair } from '../helpers/signing.js';
 import type { Tmux } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ONCALL: GateSpec = { id: 'oncall_ack', title: 'On-call ACK', group: 'Readiness', source: 'manual', signoff_role: 'on_call' };
 const ROLES = { release_captain: [ACTOR, 'frank'], on_call: ['bob'], cto: ['carol'], senior_engineer: ['dave', 'erin'], observer: ['mallory'] };
 const PEOPLE = [ACTOR, 'frank', 'carol', 'dave', 'erin', 'mallory'] as const;
-const GENESIS = `sha256:${'0'.repeat(64)}`;
-
-/** SPEC §5 canonical JSON: keys sorted, no whitespace. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 /** A ledger line as SPEC §9.1 signs it: SSHSIG over the canonical JSON without hash and sig, then the hash. */
 function forge(dir: string, keyFile: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -42,13 +32,13 @@ function forge(dir: string, keyFile: string, body: Record<string, unknown>): Rec
   writeFileSync(msg, canonical(body));
   execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-n', 'warroom', '-f', keyFile, msg], { stdio: 'ignore' });
   const signed = { ...body, sig: readFileSync(`${msg}.sig`, 'utf8') };
-  return { ...signed, hash: sha256(canonical(signed)) };
+  return { ...signed, hash: sha(canonical(signed)) };
 }
 
 function requestBody(actor: string, at: Date, justification: string): Record<string, unknown> {
   return {
     schema: 'warroom.ledger/v1', seq: 1, ts: at.toISOString(), type: 'override.request', actor, deployment: 'rl-policy-e2e', environment: 'e2e',
-    id: randomUUID(), kind: 'go', justification, overall: 'NO-GO', criteria_hash: sha256(canonical([])), overridden: ['oncall_ack'],
+    id: randomUUID(), kind: 'go', justification, overall: 'NO-GO', criteria_hash: sha(canonical([])), overridden: ['oncall_ack'],
     expires: new Date(at.getTime() + 3600_000).toISOString(), needs: { roles: ['cto', 'senior_engineer'], count: 3 }, decision: 'GO', criteria: [],
     ...(actor === 'frank' ? { role: 'release_captain' } : {}), prev_hash: GENESIS,
   };
@@ -96,30 +86,18 @@ async function withRig(opts: { gates?: GateSpec[]; expires?: string }, body: (ri
   const sim = await startSim({ speed: 1 });
   const override = { roles: ['cto', 'senior_engineer'], count: 3, expires: opts.expires ?? '2h' };
   const ws = writeE2eConfig(sim, { gates: opts.gates ?? [ONCALL], decision: { unknown: 'nogo', override }, extra: { roles: ROLES } });
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
-    const keys: Record<string, { key: string }> = {};
-    const pubs: string[] = [];
-    for (const p of PEOPLE) {
-      const key = join(ws.dir, `key-${p}`);
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', p, '-f', key]);
-      keys[p] = { key };
-      pubs.push(`${p} ${readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}`);
-    }
-    writeFileSync(join(ws.dir, 'allowed_signers'), pubs.join('\n') + '\n');
-    writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
+    const keys = Object.fromEntries(PEOPLE.map((p) => [p, keypair(ws.dir, p)]));
+    allowSigners(ws, PEOPLE.map((p) => `${p} ${keys[p]!.pub}`).join('\n') + '\n');
     await body({
       sim,
       ws,
       keys,
-      open: (actor) => {
-        const t = startConsole(ws.configPath, { cols: 200, rows: 50, args: ['--actor', actor, '--signing-key', keys[actor]!.key] });
-        consoles.push(t);
-        return t;
-      },
+      open: (actor) => consoles.open(ws.configPath, { cols: 200, rows: 50, args: ['--actor', actor, '--signing-key', keys[actor]!.key] }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await sim.stop();
     ws.cleanup();
   }
@@ -218,7 +196,7 @@ describe('the room\'s override requests (issue 21 #8, #9)', () => {
       expect(Buffer.byteLength(JSON.stringify(req))).toBeLessThan(64 * 1024);
       // The 40 gates and the built-in feed_page_alerts gate.
       expect((req.criteria as unknown[]).length).toBe(41);
-      expect(req.criteria_hash).toBe(sha256(canonical(req.criteria)));
+      expect(req.criteria_hash).toBe(sha(canonical(req.criteria)));
       await c.waitFor(new RegExp(`OVERRIDE REQUESTED by e2e-alice: 0/3 approvals.*press o to approve ${String(req.id).slice(0, 8)}`), 10_000, 'carol: the request arrived');
     });
   }, 120_000);

@@ -6,16 +6,14 @@
  * pending with no decision record; the third makes alice's console write the GO record naming
  * every approver. A second rig: an approval arriving after a short expiry never counts.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { chainEntry, signedMessage } from '../../src/audit/chain.js';
 import { parseSigningKey, signMessage } from '../../src/audit/sshsig.js';
 import { GENESIS_HASH, LEDGER_SCHEMA } from '../../src/audit/types.js';
 import { runCli } from '../helpers/cli.js';
-import { ACTOR, eventually, overall, startConsole, startSim, writeE2eConfig, type E2eWorkspace, type Simulator } from '../helpers/e2e.js';
+import { ACTOR, eventually, overall, startSim, writeE2eConfig, type E2eWorkspace, type Simulator, consoleSet, allowSigners } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
 import { confirm } from '../helpers/confirm.js';
 import { keypair } from '../helpers/signing.js';
@@ -64,23 +62,18 @@ interface Rig {
 async function withRig(override: Record<string, unknown>, body: (rig: Rig) => Promise<void>, extra: Record<string, unknown> = {}): Promise<void> {
   const sim = await startSim({ speed: 1 });
   const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override }, extra: { roles: ROLES, ...extra } });
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
     const keys = Object.fromEntries(PEOPLE.map((p) => [p, keypair(ws.dir, p)]));
-    writeFileSync(join(ws.dir, 'allowed_signers'), PEOPLE.map((p) => `${p} ${keys[p]!.pub}`).join('\n') + '\n');
-    writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
+    allowSigners(ws, PEOPLE.map((p) => `${p} ${keys[p]!.pub}`).join('\n') + '\n');
     await body({
       sim,
       ws,
       keys,
-      open: (actor) => {
-        const t = startConsole(ws.configPath, { cols: 160, rows: 40, args: ['--actor', actor, '--signing-key', keys[actor]!.key] });
-        consoles.push(t);
-        return t;
-      },
+      open: (actor) => consoles.open(ws.configPath, { cols: 160, rows: 40, args: ['--actor', actor, '--signing-key', keys[actor]!.key] }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await sim.stop();
     ws.cleanup();
   }

@@ -4,7 +4,7 @@
  * and rendered by headless Chromium to a PNG whose size and pixels prove it was drawn. A
  * hostile gate title and feed value stay text, and the browser fetches nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { screenshot } from '../helpers/chromium.js';
-import { ACTOR, entropyGate, eventually, headerInfluence, qSpreadGate, setInfluence, setScenario, startConsole, startSim, writeE2eConfig } from '../helpers/e2e.js';
+import { ACTOR, entropyGate, eventually, headerInfluence, qSpreadGate, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, removeWhenQuiet } from '../helpers/e2e.js';
 import { startFeedServer } from '../helpers/feedServer.js';
 import { countColour, decodePng } from '../helpers/png.js';
 
@@ -136,7 +136,7 @@ describe('report --format html (issue 26)', () => {
     const feed = await startFeedServer();
     cleanups.push(() => feed.stop());
     const dir = mkdtempSync(join(tmpdir(), 'warroom-e2e-report-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => removeWhenQuiet(dir));
     const configPath = join(dir, 'warroom.yaml');
     writeFileSync(
       configPath,

@@ -6,7 +6,6 @@
  * `--dir` draws that console's history.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runCli } from '../helpers/cli.js';
 import { ACTOR, entropyGate, eventually, metric, requestsTo, setInfluence, startConsole, startSim, writeE2eConfig } from '../helpers/e2e.js';
+import { canonical, sha } from '../helpers/forge.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
 import type { Tmux } from '../helpers/tmux.js';
 
@@ -22,9 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DEPLOY = 'rl-policy-roomreport';
 const ONCALL = { id: 'oncall_ack', title: 'On-call ACK', group: 'Readiness', source: 'manual', signoff_role: 'on_call' };
 const CAPTAIN = { id: 'captain_ack', title: 'Captain ACK', group: 'Readiness', source: 'manual', signoff_role: 'release_captain' };
-const canon = (v: unknown): string =>
-  v === null || typeof v !== 'object' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(canon).join(',')}]` : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
-const hashOf = (body: object) => `sha256:${createHash('sha256').update(canon(body)).digest('hex')}`;
+/** SPEC §5: the line's hash, over its canonical JSON (test/helpers/forge.ts). */
+const hashOf = (body: object) => sha(canonical(body));
 
 let node: NatsNode;
 beforeAll(async () => {

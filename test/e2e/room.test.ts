@@ -5,9 +5,7 @@
  * `audit verify --room` lists them; an auto-rollback watched by both sends one kill; with the
  * server stopped, acts go on, the header says so, and every line reaches the stream once after.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify, parse } from 'yaml';
@@ -15,7 +13,9 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { runCli } from '../helpers/cli.js';
-import { ACTOR, entropyGate, eventually, requestsTo, setInfluence, setScenario, metric, startConsole, startSim, writeE2eConfig, type Simulator, type E2eWorkspace } from '../helpers/e2e.js';
+import { ACTOR, entropyGate, eventually, requestsTo, setInfluence, setScenario, metric, startSim, writeE2eConfig, type Simulator, type E2eWorkspace, consoleSet } from '../helpers/e2e.js';
+import { keypair } from '../helpers/signing.js';
+import { canonical, sha } from '../helpers/forge.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
 import type { Tmux } from '../helpers/tmux.js';
 
@@ -26,9 +26,8 @@ const STREAM = 'WARROOM_RL-POLICY-E2E';
 const OFF_STREAM = 'WARROOM_RL-POLICY-OFFLINE';
 const ONCALL = { id: 'oncall_ack', title: 'On-call ACK', group: 'Readiness', source: 'manual', signoff_role: 'on_call' };
 const CAPTAIN = { id: 'captain_ack', title: 'Captain ACK', group: 'Readiness', source: 'manual', signoff_role: 'release_captain' };
-const canon = (v: unknown): string =>
-  v === null || typeof v !== 'object' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(canon).join(',')}]` : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
-const hashOf = (body: object) => `sha256:${createHash('sha256').update(canon(body)).digest('hex')}`;
+/** SPEC §5: the line's hash, over its canonical JSON (test/helpers/forge.ts). */
+const hashOf = (body: object) => sha(canonical(body));
 
 let node: NatsNode;
 beforeAll(async () => {
@@ -37,11 +36,6 @@ beforeAll(async () => {
 }, 20_000);
 afterAll(async () => node.destroy());
 
-function keypair(dir: string, name: string): { key: string; pub: string } {
-  const key = join(dir, `key-${name}`);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  return { key, pub: readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ') };
-}
 
 /** A second config beside the first: its own audit dir, the same room. */
 function roomConfigs(ws: E2eWorkspace, extra: Record<string, unknown>): { a: string; b: string; auditB: string } {
@@ -75,19 +69,15 @@ async function streamMessages(stream = STREAM): Promise<{ subject: string; line:
 async function rig(body: (r: { sim: Simulator; ws: E2eWorkspace; open: (config: string, args?: string[]) => Tmux }) => Promise<void>, gates: unknown[], deployment = DEPLOY): Promise<void> {
   const sim = await startSim({ speed: 20 });
   const ws = writeE2eConfig(sim, { gates: gates as never, deployment });
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
     await body({
       sim,
       ws,
-      open: (config, args = []) => {
-        const t = startConsole(config, { cols: 150, rows: 40, args });
-        consoles.push(t);
-        return t;
-      },
+      open: (config, args = []) => consoles.open(config, { cols: 150, rows: 40, args }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await sim.stop();
     ws.cleanup();
   }

@@ -5,7 +5,7 @@
  * runbooks but sends nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { parse, stringify } from 'yaml';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ACTOR, entropyGate, eventually, headerInfluence, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, type Simulator } from '../helpers/e2e.js';
+import { ACTOR, entropyGate, eventually, headerInfluence, setInfluence, setScenario, startConsole, startSim, writeE2eConfig, type Simulator, removeWhenQuiet } from '../helpers/e2e.js';
 import { startExporter, type TestExporter } from '../helpers/exporter.js';
 import type { Tmux } from '../helpers/tmux.js';
 import { confirm } from '../helpers/confirm.js';
@@ -125,7 +125,7 @@ function openModeConsole(opts: { args?: string[]; cols?: number; rows?: number; 
   writeFileSync(configPath, stringify(config));
   const args = [...(opts.args ?? []), ...(opts.sign ? ['--signing-key', key] : [])];
   const t = startConsole(configPath, { cols: opts.cols ?? 120, rows: opts.rows ?? 36, args });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => removeWhenQuiet(dir));
   cleanups.push(() => t.stop());
   return { t, auditDir, dir, pub: opts.sign ? readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ') : '' };
 }

@@ -4,11 +4,10 @@
  * a valid signature, approvers are counted by key, and a key past its valid-before counts for
  * nothing. The console and `check` give one answer on a dropped file.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ACTOR, overall, startConsole, startSim, writeE2eConfig, type E2eWorkspace } from '../helpers/e2e.js';
+import { ACTOR, overall, startSim, writeE2eConfig, type E2eWorkspace, consoleSet, allowSigners } from '../helpers/e2e.js';
 import { copyOf, ForgedLedger, keypair, type Key } from '../helpers/forge.js';
 import type { Tmux } from '../helpers/tmux.js';
 
@@ -27,23 +26,18 @@ interface Rig {
 async function withRig(people: string[], signers: (k: Record<string, Key>) => string, body: (rig: Rig) => Promise<void>): Promise<void> {
   const sim = await startSim({ speed: 1 });
   const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override: OVERRIDE }, extra: { roles: ROLES } });
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
     mkdirSync(ws.auditDir, { recursive: true });
     const keys = Object.fromEntries([ACTOR, ...people].map((p) => [p, keypair(ws.dir, p)]));
-    writeFileSync(join(ws.dir, 'allowed_signers'), signers(keys));
-    writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
+    allowSigners(ws, signers(keys));
     await body({
       ws,
       keys,
-      open: () => {
-        const t = startConsole(ws.configPath, { cols: 200, rows: 40, args: ['--signing-key', keys[ACTOR]!.key] });
-        consoles.push(t);
-        return t;
-      },
+      open: () => consoles.open(ws.configPath, { cols: 200, rows: 40, args: ['--signing-key', keys[ACTOR]!.key] }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await sim.stop();
     ws.cleanup();
   }

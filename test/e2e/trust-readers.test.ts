@@ -6,10 +6,9 @@
  * canonical JSON, sha256, `ssh-keygen -Y sign`): in a signed room a line that no key listed
  * for its actor signed acknowledges nothing, blocks nothing and is announced as nothing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTOR, eventually, headerInfluence, metric, overall, setInfluence, startConsole, startSim, writeE2eConfig, type E2eConfigOptions, type E2eWorkspace } from '../helpers/e2e.js';
+import { ACTOR, eventually, headerInfluence, metric, overall, setInfluence, startSim, writeE2eConfig, type E2eConfigOptions, type E2eWorkspace, consoleSet, allowSigners } from '../helpers/e2e.js';
 import { ForgedLedger, keypair, type Key } from '../helpers/forge.js';
 import { startReceiver } from '../helpers/notifyReceivers.js';
 import { startOtlpReceiver } from '../helpers/otlpReceiver.js';
@@ -34,7 +33,7 @@ interface Rig {
 async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { influence?: number; people?: string[] }, body: (rig: Rig) => Promise<void>): Promise<void> {
   const sim = await startSim({ speed: 1 });
   const ws = writeE2eConfig(sim, { gates: [ONCALL], decision: { unknown: 'nogo', override: OVERRIDE }, ...opts, extra: { roles: ROLES, ...opts.extra } });
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
     if (opts.influence !== undefined) {
       await setInfluence(sim, opts.influence);
@@ -42,19 +41,14 @@ async function withRig(opts: Omit<E2eConfigOptions, 'gates' | 'deployment'> & { 
     }
     mkdirSync(ws.auditDir, { recursive: true });
     const keys = Object.fromEntries([ACTOR, 'bob', 'mallory', ...(opts.people ?? [])].map((p) => [p, keypair(ws.dir, p)]));
-    writeFileSync(join(ws.dir, 'allowed_signers'), Object.values(keys).map((k) => `${k.name} ${k.pub}`).join('\n') + '\n');
-    writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
+    allowSigners(ws, Object.values(keys).map((k) => `${k.name} ${k.pub}`).join('\n') + '\n');
     await body({
       ws,
       keys,
-      open: (o = {}) => {
-        const t = startConsole(ws.configPath, { cols: 200, rows: 45, args: [...(o.signed === false ? [] : ['--signing-key', keys[ACTOR]!.key]), ...(o.args ?? [])] });
-        consoles.push(t);
-        return t;
-      },
+      open: (o = {}) => consoles.open(ws.configPath, { cols: 200, rows: 45, args: [...(o.signed === false ? [] : ['--signing-key', keys[ACTOR]!.key]), ...(o.args ?? [])] }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await sim.stop();
     ws.cleanup();
   }

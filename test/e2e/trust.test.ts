@@ -9,29 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { chainEntry, signedMessage } from '../../src/audit/chain.js';
 import { Ledger } from '../../src/audit/ledger.js';
 import { parseSigningKey, signMessage } from '../../src/audit/sshsig.js';
 import { GENESIS_HASH, LEDGER_SCHEMA } from '../../src/audit/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { runCli } from '../helpers/cli.js';
-import {
-  ACTOR,
-  entropyGate,
-  eventually,
-  headerInfluence,
-  metric,
-  requestsTo,
-  setInfluence,
-  setScenario,
-  startConsole,
-  startSim,
-  writeE2eConfig,
-  type E2eConfigOptions,
-  type E2eWorkspace,
-  type Simulator,
-} from '../helpers/e2e.js';
+import { ACTOR, entropyGate, eventually, headerInfluence, metric, requestsTo, setInfluence, setScenario, startSim, writeE2eConfig, type E2eConfigOptions, type E2eWorkspace, type Simulator, consoleSet } from '../helpers/e2e.js';
 import type { Tmux } from '../helpers/tmux.js';
 import { confirm } from '../helpers/confirm.js';
 import { keypair } from '../helpers/signing.js';
@@ -44,14 +28,13 @@ const ONCALL = { id: 'oncall_ack', title: 'On-call ACK', group: 'Readiness', sou
 interface Rig {
   sim: Simulator;
   ws: E2eWorkspace;
-  consoles: Tmux[];
   open(args?: string[]): Tmux;
 }
 
 async function withRig(opts: Omit<E2eConfigOptions, 'deployment'>, sim: { speed?: number; influence?: number }, body: (rig: Rig) => Promise<void>): Promise<void> {
   const s = await startSim({ speed: sim.speed ?? 20 });
   const ws = writeE2eConfig(s, opts);
-  const consoles: Tmux[] = [];
+  const consoles = consoleSet();
   try {
     if (sim.influence !== undefined) {
       await setInfluence(s, sim.influence);
@@ -60,15 +43,10 @@ async function withRig(opts: Omit<E2eConfigOptions, 'deployment'>, sim: { speed?
     await body({
       sim: s,
       ws,
-      consoles,
-      open: (args = []) => {
-        const t = startConsole(ws.configPath, { cols: 140, rows: 40, args });
-        consoles.push(t);
-        return t;
-      },
+      open: (args = []) => consoles.open(ws.configPath, { cols: 140, rows: 40, args }),
     });
   } finally {
-    for (const t of consoles) t.stop();
+    consoles.stopAll();
     await s.stop();
     ws.cleanup();
   }

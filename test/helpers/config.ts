@@ -1,5 +1,6 @@
-/** A small normalized Config for unit and view tests (no YAML). */
-import type { Config, GateConfig } from '../../src/config/types.js';
+/** A small normalized Config for unit and view tests (no YAML); and YAML configs that share a head. */
+import { loadConfigText, type LoadResult } from '../../src/config/load.js';
+import type { Config, ConfigProblem, GateConfig } from '../../src/config/types.js';
 import { gate } from './gates.js';
 
 export function testConfig(over: Partial<Config> = {}, gates?: GateConfig[]): Config {
@@ -24,5 +25,26 @@ export function testConfig(over: Partial<Config> = {}, gates?: GateConfig[]): Co
     audit: { dir: '/tmp/warroom-test-audit' },
     secrets: [],
     ...over,
+  };
+}
+
+/**
+ * Configs that are `head` plus a `gates:` body: `ok` the normalised Config (throws with every
+ * problem when there are any), `bad` the problems (throws when there are none).
+ */
+export function yamlConfigs(head: string): { load(gates: string): LoadResult; ok(gates: string): Config; bad(gates: string): ConfigProblem[] } {
+  const load = (gates: string): LoadResult => loadConfigText(head + gates, { file: '/srv/wr/warroom.yaml', env: {} });
+  return {
+    load,
+    ok(gates) {
+      const r = load(gates);
+      if (!r.ok) throw new Error(r.problems.map((p) => `${p.line} ${p.path}: ${p.message}`).join('\n'));
+      return r.config;
+    },
+    bad(gates) {
+      const r = load(gates);
+      if (r.ok) throw new Error('expected problems');
+      return r.problems;
+    },
   };
 }

@@ -146,6 +146,27 @@ export function startConsole(configPath: string, opts: { cols?: number; rows?: n
   });
 }
 
+/** The consoles one test opens, all stopped at its end (`stopAll` in a `finally`). */
+export function consoleSet(): { open(configPath: string, opts?: Parameters<typeof startConsole>[1]): Tmux; stopAll(): void } {
+  const all: Tmux[] = [];
+  return {
+    open(configPath, opts) {
+      const t = startConsole(configPath, opts);
+      all.push(t);
+      return t;
+    },
+    stopAll() {
+      for (const t of all.splice(0)) t.stop();
+    },
+  };
+}
+
+/** A signed room: `lines` as its allowed_signers file, and `room.allowed_signers` naming it in the config. */
+export function allowSigners(ws: E2eWorkspace, lines: string): void {
+  writeFileSync(join(ws.dir, 'allowed_signers'), lines);
+  writeFileSync(ws.configPath, `${readFileSync(ws.configPath, 'utf8')}room:\n  allowed_signers: ${join(ws.dir, 'allowed_signers')}\n`);
+}
+
 /** Control requests the simulator received on `path` (kill-switch / influence). */
 export function requestsTo(sim: Simulator, path: string): RequestLogEntry[] {
   return sim.state().requests.filter((r) => r.path === path);
@@ -207,7 +228,7 @@ export function headerInfluence(screen: string): number | undefined {
  * A console that got SIGHUP from tmux is still closing for a moment (its last ledger and gate-history
  * lines, the lock): removing its dir meanwhile fails with ENOTEMPTY. Retry for up to 10 s.
  */
-function removeWhenQuiet(dir: string): void {
+export function removeWhenQuiet(dir: string): void {
   const until = Date.now() + 10_000;
   for (;;) {
     try {

@@ -9,23 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startBackfilledPrometheus, type BackfillSeries } from '../helpers/promBackfill.js';
 import type { TestPrometheus } from '../helpers/prometheus.js';
+import { mulberry32 } from '../../bench/random.js';
 
 const NOW = Date.now();
 const H = 3_600_000;
 const EVERY = 15_000;
 
-/** Deterministic noise in [-1, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 function series(name: string, seed: number, f: (t: number, u: number) => number): BackfillSeries {
-  const r = rng(seed);
+  const raw = mulberry32(seed);
+  // Deterministic noise in [-1, 1).
+  const r = () => (raw() / 4294967296) * 2 - 1;
   const points: { t: number; v: number }[] = [];
   for (let t = NOW - 3 * H; t <= NOW - 5000; t += EVERY) points.push({ t, v: Number(f(t, r()).toFixed(6)) });
   return { series: name, points };
@@ -55,7 +48,8 @@ const compare = (id: string, canary: string, baseline: string) => `  - id: ${id}
     compare: { canary: '${canary}', baseline: '${baseline}', window: 30m, step: 1m, bad: increase, tolerance: 10%, confidence: 95% }
 `;
 
-async function check(gates: string) {
+/** A config of `gates` against the test's Prometheus, written to a file of its own. */
+async function configFile(gates: string): Promise<string> {
   const file = join(dir, `w${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(file, `version: 1
 deployment: { name: canary-test, environment: test }
@@ -63,6 +57,11 @@ sources:
   prom: { type: prometheus, url: ${prom.url}, interval: 15s, timeout: 5s }
 gates:
 ${gates}`);
+  return file;
+}
+
+async function check(gates: string) {
+  const file = await configFile(gates);
   const r = await runCli(['check', '--config', file, '--format', 'json', '--strict'], { env: { WARROOM_ACTOR: 'ci' } });
   const report = JSON.parse(r.stdout) as { overall: string; criteria: { id: string; status: string; reason: string; value_text?: string; judgment?: Record<string, unknown> }[] };
   return { code: r.code, report, by: (id: string) => report.criteria.find((c) => c.id === id)! };
@@ -86,13 +85,7 @@ describe('judged gates on a real Prometheus with history', () => {
   }, 30_000);
 
   it('check text shows the effect and its interval whole', async () => {
-    const file = join(dir, 'text.yaml');
-    await writeFile(file, `version: 1
-deployment: { name: canary-test, environment: test }
-sources:
-  prom: { type: prometheus, url: ${prom.url}, interval: 15s, timeout: 5s }
-gates:
-${compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}')}`);
+    const file = await configFile(compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}'));
     const r = await runCli(['check', '--config', file], { env: { WARROOM_ACTOR: 'ci' } });
     expect(r.stdout).toMatch(/\[FAIL\]\s+regression\s+\+2\d% \[\+\d+%, \+\d+%\] vs baseline\s+increase > 10% @95%\s+canary \+2\d% /);
   }, 30_000);
@@ -131,13 +124,7 @@ ${compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}')}`)
   }, 30_000);
 
   it('check --watch looks again and again: the repeated-looks rule FAILs the regression, with its CUSUM', async () => {
-    const file = join(dir, 'watch.yaml');
-    await writeFile(file, `version: 1
-deployment: { name: canary-test, environment: test }
-sources:
-  prom: { type: prometheus, url: ${prom.url}, interval: 15s, timeout: 5s }
-gates:
-${compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}')}`);
+    const file = await configFile(compare('regression', 'reg_p99{track="canary"}', 'reg_p99{track="stable"}'));
     const r = await runCli(['check', '--config', file, '--watch', '--interval', '300ms', '--fail-after', '1s', '--timeout', '20s', '--format', 'json'], { env: { WARROOM_ACTOR: 'ci' }, timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { event: string; criteria: { status: string; reason: string; judgment?: { kind: string } }[] };

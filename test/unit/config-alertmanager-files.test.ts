@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigText, type LoadResult } from '../../src/config/load.js';
-import type { Config, ConfigProblem } from '../../src/config/types.js';
+import { loadConfigText } from '../../src/config/load.js';
+import { yamlConfigs } from '../helpers/config.js';
 import { probesBySource } from '../../src/engine/probes.js';
 
 const HEAD = `version: 1
@@ -12,17 +12,7 @@ sources:
   prom: { type: prometheus, url: "http://127.0.0.1:9090" }
 gates:
 `;
-const load = (gates: string): LoadResult => loadConfigText(HEAD + gates, { file: '/srv/wr/warroom.yaml', env: {} });
-function ok(gates: string): Config {
-  const r = load(gates);
-  if (!r.ok) throw new Error(r.problems.map((p) => `${p.line} ${p.path}: ${p.message}`).join('\n'));
-  return r.config;
-}
-function bad(gates: string): ConfigProblem[] {
-  const r = load(gates);
-  if (r.ok) throw new Error('expected problems');
-  return r.problems;
-}
+const { ok, bad } = yamlConfigs(HEAD);
 
 describe('alertmanager source and gates', () => {
   it('normalizes the source (base_path without trailing slash) and the gate (go defaults to == 0)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigText, type LoadResult } from '../../src/config/load.js';
-import type { Config, ConfigProblem } from '../../src/config/types.js';
+import { loadConfigText } from '../../src/config/load.js';
+import { yamlConfigs } from '../helpers/config.js';
 
 const HEAD = `version: 1
 deployment: { name: d }
@@ -10,17 +10,7 @@ sources:
   cmd: { type: command, argv: ["true"] }
 gates:
 `;
-const load = (gates: string): LoadResult => loadConfigText(HEAD + gates, { file: '/srv/wr/warroom.yaml', env: {} });
-function ok(gates: string): Config {
-  const r = load(gates);
-  if (!r.ok) throw new Error(r.problems.map((p) => `${p.line} ${p.path}: ${p.message}`).join('\n'));
-  return r.config;
-}
-function bad(gates: string): ConfigProblem[] {
-  const r = load(gates);
-  if (r.ok) throw new Error('expected problems');
-  return r.problems;
-}
+const { ok, bad } = yamlConfigs(HEAD);
 
 describe('compare: and trend: gates', () => {
   it('normalises a compare gate (fractions, ms, for: 3 evaluations by default)', () => {

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExpositionError, parseExposition } from '../../src/sources/exposition.js';
+import { mulberry32 } from '../../bench/random.js';
 
-/** Deterministic PRNG so a failing case can be reproduced from its index. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniforms in [0, 1), so a failing case can be reproduced from its index. */
+const rng01 = (seed: number) => {
+  const r = mulberry32(seed);
+  return () => r() / 4294967296;
+};
 
 const ALPHABET = 'ab_:{}=",\\ \t\n#.-+eE0123456789NaInf\u0000\u001b\u00ff';
 
@@ -28,7 +23,7 @@ function parseOrError(text: string): 'ok' | 'error' {
 
 describe('parseExposition: hostile input', () => {
   it('random bytes: only ever returns or throws ExpositionError (4000 cases)', () => {
-    const r = rng(42);
+    const r = rng01(42);
     const counts = { ok: 0, error: 0 };
     for (let n = 0; n < 4000; n++) {
       const len = Math.floor(r() * 200);
@@ -49,7 +44,7 @@ describe('parseExposition: hostile input', () => {
 
   it('mutations of a valid exposition never crash', () => {
     const base = 'm{a="x\\"y",b="z",} 1.5e3 1700000000000\n# TYPE m gauge\nn NaN\n';
-    const r = rng(7);
+    const r = rng01(7);
     for (let n = 0; n < 2000; n++) {
       const chars = base.split('');
       const edits = 1 + Math.floor(r() * 4);

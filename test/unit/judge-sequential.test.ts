@@ -3,6 +3,7 @@ import { pairUp, SEQ_DESIGN_ALPHA, seqThreshold, seqUpdate, sharedShare } from '
 import type { JudgeSpec, Point } from '../../src/judge/verdict.js';
 import { evaluateGate, type GateMemory } from '../../src/engine/gate.js';
 import { gate } from '../helpers/gates.js';
+import { gaussian } from '../../bench/random.js';
 
 const MIN = 60_000;
 const spec: JudgeSpec = { kind: 'compare', window: 30 * MIN, step: MIN, bad: 'increase', tolerance: 0.1, confidence: 0.95, minSamples: 10 };
@@ -88,17 +89,6 @@ describe('repeated looks in the engine', () => {
   });
 });
 
-/** Seeded standard normals (mulberry32 + Box–Muller), so the noise is independent yet repeatable. */
-function normals(seed: number): () => number {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 describe('the shared share of the baseline', () => {
   const pair = (c: (i: number) => number, b: (i: number) => number, n = 30) => Array.from({ length: n }, (_, i) => ({ c: c(i), b: b(i) }));
@@ -110,7 +100,7 @@ describe('the shared share of the baseline', () => {
     expect(sharedShare(pair(() => 1, () => 1))).toBe(0);
   });
   it('a step in the canary level alone barely moves it', () => {
-    const g = normals(7);
+    const g = gaussian(7);
     const b = Array.from({ length: 30 }, () => 1 + 0.1 * g());
     const flat = sharedShare(b.map((v, i) => ({ c: 1 + 0.5 * (v - 1) + wobble(i) / 100, b: v })));
     const stepped = sharedShare(b.map((v, i) => ({ c: 1 + 0.5 * (v - 1) + wobble(i) / 100 + (i >= 15 ? 0.3 : 0), b: v })));
@@ -121,7 +111,7 @@ describe('the shared share of the baseline', () => {
 
 describe('the canary against the pooled baseline level', () => {
   it('with independent noise the difference has about the canary noise, not √2 × (paired)', () => {
-    const g = normals(25);
+    const g = gaussian(25);
     const c = pts(60, () => 1 + 0.1 * g());
     const b = pts(60, () => 1 + 0.1 * g());
     const r = seqUpdate(spec, undefined, c, b)!;
@@ -132,7 +122,7 @@ describe('the canary against the pooled baseline level', () => {
     expect(r.sigma).toBeGreaterThan(0.07);
   });
   it('load hitting both tracks is paired away; the same spike on the canary alone alarms', () => {
-    const g = normals(3);
+    const g = gaussian(3);
     const noise = Array.from({ length: 60 }, () => [0.05 * g(), 0.05 * g()] as const);
     const load = (i: number) => (i >= 40 && i < 45 ? 1.6 : 1);
     const b = pts(60, (i) => load(i) * (1 + noise[i]![1]));

@@ -1,17 +1,14 @@
 /** The room stream read back as chains; lines forged from the contract (sorted-key JSON, sha256), not with our chain code. */
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { chainStream, type StreamMsg } from '../../src/room/chains.js';
 import { escapeToken, roomNames, unescapeToken, actorOfSubject, presenceKey } from '../../src/room/names.js';
 import { parseRoomFrame, Seen } from '../../src/room/frames.js';
 import { peopleOf, roomText } from '../../src/room/people.js';
+import { canonical, GENESIS, sha } from '../helpers/forge.js';
 
-const canon = (v: unknown): string =>
-  v === null || typeof v !== 'object' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(canon).join(',')}]` : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
-const GENESIS = `sha256:${'0'.repeat(64)}`;
 function line(seq: number, prev: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const body = { schema: 'warroom.ledger/v1', seq, ts: `2026-12-07T10:00:0${seq}Z`, type: 'note', text: `n${seq}`, actor: 'alice', deployment: 'd', environment: 'e', prev_hash: prev, ...extra };
-  return { ...body, hash: `sha256:${createHash('sha256').update(canon(body)).digest('hex')}` };
+  return { ...body, hash: sha(canonical(body)) };
 }
 const names = roomNames({ room: 'd' });
 let sseq = 0;
