@@ -179,23 +179,44 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
     if (st.bell !== prev.bell) io.stdout.write('\u0007');
   });
   let signal: NodeJS.Signals | undefined;
+  const offLateSignals = holdLateSignals();
   try {
-    session.start();
-    signal = await showConsole({ store: session.store, theme: run.theme, onInput: (chunk) => controller.input(chunk) }, io, (name) => controller.signal(name));
+    try {
+      session.start();
+      signal = await showConsole({ store: session.store, theme: run.theme, onInput: (chunk) => controller.input(chunk) }, io, (name) => controller.signal(name));
+    } finally {
+      offBell();
+      controller.dispose();
+      await session.stop();
+      await notify?.stop();
+      await history?.stop();
+    }
+    const recordsUnsaved = await closeDecisionRecords(io);
+    const unsaved = (await closeAudit(ledgerLink, io, room)) || recordsUnsaved;
+    const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
+    if (telemetryError) io.stderr.write(`warroom: ${telemetryError}\n`);
+    await rec?.close();
+    if (unsaved) return EXIT_AUDIT_UNSAVED;
+    return signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGHUP' ? EXIT_SIGHUP : 0;
   } finally {
-    offBell();
-    controller.dispose();
-    await session.stop();
-    await notify?.stop();
-    await history?.stop();
+    offLateSignals();
   }
-  const recordsUnsaved = await closeDecisionRecords(io);
-  const unsaved = (await closeAudit(ledgerLink, io, room)) || recordsUnsaved;
-  const telemetryError = await telemetry.stop({ auditUnsaved: unsaved, ...(signal ? { signal } : {}) });
-  if (telemetryError) io.stderr.write(`warroom: ${telemetryError}\n`);
-  await rec?.close();
-  if (unsaved) return EXIT_AUDIT_UNSAVED;
-  return signal === 'SIGTERM' ? EXIT_SIGTERM : signal === 'SIGHUP' ? EXIT_SIGHUP : 0;
+}
+
+/**
+ * A hang-up comes more than once: the kernel signals the terminal's foreground group when the
+ * terminal goes, and again when the shell that led its session exits. Once the console is
+ * leaving, a later SIGHUP (or SIGTERM) must not end the process by default before the audit
+ * trail is flushed or rescued and its lock released (that close is bounded by its own waits).
+ */
+function holdLateSignals(): () => void {
+  const leaving = () => {};
+  process.on('SIGHUP', leaving);
+  process.on('SIGTERM', leaving);
+  return () => {
+    process.off('SIGHUP', leaving);
+    process.off('SIGTERM', leaving);
+  };
 }
 
 /**
