@@ -286,7 +286,37 @@ async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<stri
   return tableLines(rows);
 }
 
+/** The flags `main` reads, with whether each takes a value. */
+const FLAGS: Record<string, boolean> = {
+  '--quick': false, '--notify-sinks': false, '--runs': true, '--bin': true, '--base': true, '--startup': true,
+  '--keys': true, '--steady': true, '--after': true, '--window': true, '--long': true, '--check': true,
+};
+const USAGE = `usage: node dist/bench/run.js [--quick | --runs N] [--bin FILE] [--notify-sinks]
+       node dist/bench/run.js --startup N | --keys N [--bin FILE]
+       node dist/bench/run.js --steady N [--base FILE[,FILE…]] [--after S] [--window S]
+       node dist/bench/run.js --check N [--base FILE]
+       node dist/bench/run.js --long MIN
+(BENCHMARKS.md says what each mode measures)`;
+
+/** An unknown flag (or --help) is an error, not a full 10-minute run recorded under that command line. */
+function badFlags(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!(a in FLAGS)) return a === '--help' || a === '-h' ? '' : `unknown argument: ${a}`;
+    if (FLAGS[a]) {
+      if (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) return `${a} needs a value`;
+      i++;
+    }
+  }
+  return undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const bad = badFlags(argv);
+  if (bad !== undefined) {
+    (bad ? process.stderr : process.stdout).write(`${bad ? `bench: ${bad}\n` : ''}${USAGE}\n`);
+    return bad ? 2 : 0;
+  }
   const p = plan(argv);
   const si = argv.indexOf('--steady');
   if (si >= 0) {
