@@ -24,6 +24,11 @@ export interface PromGetOptions {
   maxBytes?: number;
   /** Follow redirects to other origins too (configured headers are never sent there). */
   followRedirects?: boolean;
+  /**
+   * Sent as a form POST instead (a batched query too long for a URL); a redirect is then
+   * returned as the answer, never followed.
+   */
+  form?: Record<string, string>;
 }
 
 /**
@@ -49,7 +54,8 @@ export function promUrl(base: string, path: string, params?: Record<string, stri
 
 export async function promGet(url: string, opts: PromGetOptions): Promise<HttpGetResult> {
   const full = opts.params ? promUrl(url, '', opts.params) : url;
-  const where = `GET ${displayUrl(url)}`;
+  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
+  const where = `${body === undefined ? 'GET' : 'POST'} ${displayUrl(url)}`;
   const headers = opts.headers ?? {};
   const fail = (why: string) => new HttpSourceError(scrub(`${where}: ${why}`, headers));
   if (opts.signal?.aborted) throw fail(abortText(opts.signal));
@@ -60,12 +66,12 @@ export async function promGet(url: string, opts: PromGetOptions): Promise<HttpGe
   for (let hop = 0; ; hop++) {
     let res: Answer;
     try {
-      res = await oneGet(at, sendHeaders, deadline, opts.signal, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+      res = await oneGet(at, sendHeaders, deadline, opts.signal, opts.maxBytes ?? DEFAULT_MAX_BYTES, body);
     } catch (err) {
       throw fail(reasonOf(err, opts));
     }
     const target = isRedirect(res.status) ? redirectTarget({ url: at, headers: res.headers }) : undefined;
-    const follow = target !== undefined && hop < MAX_REDIRECTS && (opts.followRedirects === true || sameOrigin(target, full));
+    const follow = target !== undefined && body === undefined && hop < MAX_REDIRECTS && (opts.followRedirects === true || sameOrigin(target, full));
     if (!follow) {
       const out: HttpGetResult = { ...res, elapsedMs: performance.now() - started };
       const refused = refusedRedirectText({ url: at, headers: res.headers, statusCode: res.status }, full);
@@ -100,16 +106,16 @@ function reasonOf(err: unknown, opts: PromGetOptions): string {
 }
 
 /** One request; a reset on a reused keep-alive socket (the server closed it idle) is tried once more. */
-async function oneGet(url: string, headers: Record<string, string>, deadline: number, signal: AbortSignal | undefined, maxBytes: number): Promise<Answer> {
+async function oneGet(url: string, headers: Record<string, string>, deadline: number, signal: AbortSignal | undefined, maxBytes: number, body?: string): Promise<Answer> {
   try {
-    return await send(url, headers, deadline, signal, maxBytes);
+    return await send(url, headers, deadline, signal, maxBytes, body);
   } catch (err) {
-    if ((err as { reused?: boolean }).reused && (err as { code?: string }).code === 'ECONNRESET') return send(url, headers, deadline, signal, maxBytes);
+    if ((err as { reused?: boolean }).reused && (err as { code?: string }).code === 'ECONNRESET') return send(url, headers, deadline, signal, maxBytes, body);
     throw err;
   }
 }
 
-function send(url: string, headers: Record<string, string>, deadline: number, signal: AbortSignal | undefined, maxBytes: number): Promise<Answer> {
+function send(url: string, headers: Record<string, string>, deadline: number, signal: AbortSignal | undefined, maxBytes: number, body?: string): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     let u: URL;
     try {
@@ -118,12 +124,13 @@ function send(url: string, headers: Record<string, string>, deadline: number, si
       return reject(new Failure(`invalid URL`));
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return reject(new Failure(`unsupported protocol ${u.protocol}`));
+    const sent = Object.keys(headers).some((k) => k.toLowerCase() === 'accept') ? headers : { accept: 'application/json', ...headers };
     const req = (u.protocol === 'https:' ? https.request : http.request)(u, {
-      method: 'GET',
+      method: body === undefined ? 'GET' : 'POST',
       agent: agents[u.protocol],
       // No accept-encoding: Node's http does not add one, so Prometheus answers uncompressed.
       // User info in the URL becomes basic auth (node:http does that from a URL).
-      headers: Object.keys(headers).some((k) => k.toLowerCase() === 'accept') ? headers : { accept: 'application/json', ...headers },
+      headers: body === undefined ? sent : { ...sent, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) },
     });
     let settled = false;
     const finish = (err: Error | undefined, value?: Answer) => {
@@ -142,7 +149,7 @@ function send(url: string, headers: Record<string, string>, deadline: number, si
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e) => finish(e));
     req.on('response', (res) => readBody(res, maxBytes).then((body) => finish(undefined, answerOf(res, body)), (e: Error) => finish(e)));
-    req.end();
+    req.end(body);
   });
 }
 

@@ -3,11 +3,14 @@
  * through createPrometheusSource exactly as the console does. One shared instance: the first
  * scrape alone takes ~6 s.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrometheusSource } from '../../src/config/types.js';
 import type { Reading } from '../../src/core/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import { parseExposition } from '../../src/sources/exposition.js';
+import { batchQuery } from '../../src/sources/promBatch.js';
 import { createPrometheusSource } from '../../src/sources/prometheus.js';
 import { createScrapeSource } from '../../src/sources/scrape.js';
 import type { SourceAdapter } from '../../src/sources/types.js';
@@ -132,6 +135,51 @@ describe('prometheus source against a real Prometheus', () => {
     expect(s.value).toBe(3);
     const none = await readUntil('no_such_metric_xyz', (x) => x.error !== undefined);
     expect(none.error).toBe('query returned no series');
+  });
+
+  it('many gates in one read: batched, each answer and error the same as asked alone; a query refused in a batch is asked alone after', async () => {
+    // A counting proxy in front of the real Prometheus: what went as a batch, what alone.
+    const asked: { method: string; query: string }[] = [];
+    const proxy = createServer(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += String(c);
+      const u = new URL(req.url ?? '/', 'http://x');
+      asked.push({ method: req.method ?? '', query: (req.method === 'POST' ? new URLSearchParams(body).get('query') : u.searchParams.get('query')) ?? '' });
+      const up = await fetch(prom.url + u.pathname + u.search, { method: req.method ?? 'GET', ...(req.method === 'POST' ? { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}) });
+      res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' }).end(await up.text());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const via = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const cfg: PrometheusSource = { id: 'prom', type: 'prometheus', url: via, headers: {}, interval: 15_000, timeout: 5000, staleAfter: 45_000 };
+      const queries = ['vector(1)', 'sum(multi)', 'multi{k="b"}', 'multi', 'no_such_metric_xyz', 'scalar(sum(multi))', 'sum(rate(requests_total[5s])', 'count(multi) * 2'];
+      const probes = queries.map((query, i) => ({ id: `p${i}`, query }));
+      const ctx = () => ({ clock: systemClock, signal: AbortSignal.timeout(5000) });
+      const batched = createPrometheusSource(cfg);
+      const first = await batched.read(probes, ctx());
+      const alone: Record<string, Reading> = {};
+      for (const p of probes) alone[p.id] = (await createPrometheusSource(cfg).read([p], ctx())).readings[p.id]!;
+      const shape = (r: Record<string, Reading>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { value: v.value, error: v.error }]));
+      expect(first.ok).toBe(true);
+      expect(shape(first.readings)).toEqual(shape(alone));
+      expect(shape(first.readings)).toMatchObject({ p0: { value: 1 }, p1: { value: 3 }, p2: { value: 2 }, p4: { error: 'query returned no series' }, p5: { value: 3 }, p7: { value: 4 } });
+      expect(first.readings.p3!.error).toMatch(/^2 series match the query/);
+      expect(first.readings.p6!.error).toMatch(/^PromQL error: .*parse error/);
+      // The first read: one batch, refused (a scalar in it), then each alone; the syntax error is
+      // not self-contained (a bracket open), so it is never in a batch.
+      const broken = 'sum(rate(requests_total[5s])';
+      expect(asked.filter((a) => a.method === 'POST').map((a) => a.query)).toEqual([batchQuery(queries.filter((q) => q !== broken))]);
+      // Next read: the scalar and the broken one alone, the other six in one batch.
+      asked.length = 0;
+      const second = await batched.read(probes, ctx());
+      expect(shape(second.readings)).toEqual(shape(first.readings));
+      const ok = queries.filter((q) => q !== 'scalar(sum(multi))' && q !== 'sum(rate(requests_total[5s])');
+      expect(asked.filter((a) => a.method === 'POST').map((a) => a.query)).toEqual([batchQuery(ok)]);
+      expect(asked.filter((a) => a.method === 'GET').map((a) => a.query).sort()).toEqual(['scalar(sum(multi))', 'sum(rate(requests_total[5s])']);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 
   it("parses Prometheus' own live /metrics output, and scrapes it as a scrape source", async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrometheusSource } from '../../src/config/types.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { HttpGetResult } from '../../src/sources/http.js';
+import { batchQuery } from '../../src/sources/promBatch.js';
 import { createPrometheusSource, interpretResponse } from '../../src/sources/prometheus.js';
 import { freePort } from '../helpers/prometheus.js';
 
@@ -69,11 +70,19 @@ describe('interpretResponse (pure)', () => {
 describe('prometheus source over real HTTP', () => {
   let server: Server;
   let url: string;
-  const seen: { query: string | null; auth?: string }[] = [];
+  const seen: { query: string | null; auth?: string; method?: string }[] = [];
   beforeAll(async () => {
-    server = createServer((req, resp) => {
+    server = createServer(async (req, resp) => {
       const u = new URL(req.url ?? '/', 'http://x');
-      seen.push({ query: u.searchParams.get('query'), auth: req.headers.authorization });
+      // A batch of queries comes as a form POST; this fake answers it as Prometheus answers a
+      // batch holding a query that fails alone (so each part is then asked alone).
+      if (req.method === 'POST') {
+        let body = '';
+        for await (const c of req) body += String(c);
+        seen.push({ query: new URLSearchParams(body).get('query'), auth: req.headers.authorization, method: 'POST' });
+        return void resp.writeHead(400, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"bad_data","error":"1:1: parse error"}');
+      }
+      seen.push({ query: u.searchParams.get('query'), auth: req.headers.authorization, method: req.method });
       const q = u.searchParams.get('query') ?? '';
       if (u.pathname !== '/prefix/api/v1/query') return void resp.writeHead(404).end('404 page not found');
       if (q === 'down') return void resp.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"error","errorType":"unavailable","error":"overloaded"}');
@@ -100,7 +109,10 @@ describe('prometheus source over real HTTP', () => {
     expect(r.readings.a!.value).toBe('sum(rate(x[5m]))'.length);
     expect(r.readings.b!.value).toBe('up{job="a b"}'.length);
     expect(r.readings.c).toMatchObject({ value: null, error: 'PromQL error: 1:5: parse error: unexpected end of input' });
-    expect(seen.map((s) => s.query).sort()).toEqual(['bad{', 'sum(rate(x[5m]))', 'up{job="a b"}']);
+    // One batch (refused here, then its queries asked alone); `bad{` is not self-contained, so it
+    // never goes in a batch.
+    expect(seen.filter((s) => s.method === 'POST').map((s) => s.query)).toEqual([batchQuery(['sum(rate(x[5m]))', 'up{job="a b"}'])]);
+    expect(seen.filter((s) => s.method === 'GET').map((s) => s.query).sort()).toEqual(['bad{', 'sum(rate(x[5m]))', 'up{job="a b"}']);
     expect(seen.every((s) => s.auth === 'Bearer tok-123456')).toBe(true);
   });
 

@@ -168,7 +168,8 @@ describe('promGet', () => {
     try {
       const src = createPrometheusSource({ id: 'p', type: 'prometheus', url: down.url, headers: {}, interval: 15_000, timeout: 10_000, staleAfter: 45_000 });
       const r = await src.read(Array.from({ length: 100 }, (_, i) => ({ id: `g${i}`, query: `q${i}` })), { clock: systemClock, signal: new AbortController().signal });
-      expect(r).toEqual({ ok: false, error: `GET ${down.url}/api/v1/query: HTTP 503 Service Unavailable: overloaded`, readings: {} });
+      // The probes go in two batches (50 each): a 503 to a batch is the server's, as to one query.
+      expect(r).toEqual({ ok: false, error: `POST ${down.url}/api/v1/query: HTTP 503 Service Unavailable: overloaded`, readings: {} });
       expect(hits).toBeLessThanOrEqual(PROM_CONCURRENCY);
     } finally {
       await down.close();
