@@ -45,8 +45,8 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
     return interpretResponse(res, ctx.clock.now(), (e) => scrub(`${where}: ${e}`, cfg.headers), cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
   }
 
-  // Queries refused inside a batch, or failed when asked alone after one, are asked alone from
-  // then on (one scalar or broken query must not cost a failed batch every read). Batching is
+  // A query that, asked alone after its batch was refused, is not an instant vector (a scalar, an
+  // error) is asked alone from then on: it must not cost a refused batch every read. Batching is
   // off for good once a batch times out, is refused on the way (a proxy), or is answered in a
   // way Prometheus does not: that server is asked one query at a time, as before batching.
   const state: BatchState = { alone: new Set(), batching: true };
