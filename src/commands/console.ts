@@ -204,8 +204,8 @@ export async function runConsole(run: ConsoleRun, io: CliIo): Promise<number> {
 }
 
 /**
- * A hang-up comes more than once: the kernel signals the terminal's foreground group when the
- * terminal goes, and again when the shell that led its session exits. Once the console is
+ * A hang-up can come more than once (the kernel signals the terminal's foreground group when the
+ * terminal goes, and again as the shell that led its session exits). Once the console is
  * leaving, a later SIGHUP (or SIGTERM) must not end the process by default before the audit
  * trail is flushed or rescued and its lock released (that close is bounded by its own waits).
  */

@@ -12,7 +12,7 @@ import type { AlertmanagerSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseMatcher, silenceMatchers, silenceMatchesFilter, type Matcher } from './alertMatch.js';
-import { httpGet, HttpSourceError, scrub, statusText, type HttpGetResult } from './http.js';
+import { httpGet, requestFailure, scrub, statusText, type HttpGetResult } from './http.js';
 import { displayUrl } from '../util/url.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 
@@ -43,7 +43,7 @@ export function createAlertmanagerSource(cfg: AlertmanagerSource): SourceAdapter
         signal: ctx.signal,
       });
     } catch (err) {
-      return { ok: false, source: true, error: err instanceof HttpSourceError ? err.message : scrub(`${where}: ${oneLine(String(err))}`, cfg.headers) };
+      return { ok: false, source: true, error: requestFailure(err, where, cfg.headers) };
     }
     if (res.status < 200 || res.status > 299) {
       // 400 is Alertmanager refusing this gate's filter; anything else is the server's trouble.

@@ -148,6 +148,11 @@ function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A request that got no answer, as text: the client's own message, else `where: what` with header values scrubbed. */
+export function requestFailure(err: unknown, where: string, headers: Record<string, string> = {}): string {
+  return err instanceof HttpSourceError ? err.message : scrub(`${where}: ${oneLine(String(err))}`, headers);
+}
+
 /** Header values (and the token part of `Bearer x`) never reach a message. */
 export function scrub(text: string, headers: Record<string, string>): string {
   const secrets: string[] = [];

@@ -8,7 +8,7 @@ import type { HttpProbeSpec, HttpSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { sameOrigin } from '../util/redirects.js';
 import { oneLine } from '../util/sanitize.js';
-import { httpRequest, HttpSourceError, scrub, type HttpGetResult } from './http.js';
+import { httpRequest, requestFailure, scrub, type HttpGetResult } from './http.js';
 import { displayUrl } from '../util/url.js';
 import { httpValue } from './httpValue.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
@@ -42,7 +42,7 @@ export function createHttpCheckSource(cfg: HttpSource): SourceAdapter {
         signal: ctx.signal,
       });
     } catch (err) {
-      const error = err instanceof HttpSourceError ? err.message : scrub(`${spec.method} ${displayUrl(spec.url)}: ${oneLine(String(err))}`, headers);
+      const error = requestFailure(err, `${spec.method} ${displayUrl(spec.url)}`, headers);
       return { answered: false, error, reading: { value: null, observedAt: ctx.clock.now(), error } };
     }
     const receivedAt = ctx.clock.now();

@@ -1,5 +1,6 @@
 /**
- * GET one Prometheus HTTP API path (`/api/v1/query`, `/api/v1/query_range`, …) with node:http.
+ * GET one Prometheus HTTP API path (`/api/v1/query`, `/api/v1/query_range`, …) with node:http,
+ * or POST it as a form (`form`: a batch of queries, promBatch.ts).
  * A `check` at 200 gates spent most of its time in got's per-request work and in zlib; this
  * client keeps connections alive (one agent per protocol, idle sockets never hold the process)
  * and does not ask for compression (Prometheus gzips when asked, even on loopback).

@@ -8,7 +8,7 @@ import type { PrometheusSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
-import { HttpSourceError, scrub, type HttpGetResult } from './http.js';
+import { requestFailure, scrub, type HttpGetResult } from './http.js';
 import { promGet } from './promHttp.js';
 import { checkApiAnswer } from './promApi.js';
 import { displayUrl } from '../util/url.js';
@@ -37,7 +37,7 @@ export async function queryRange(cfg: PrometheusSource, q: string, range: NonNul
       signal: ctx.signal,
     });
   } catch (err) {
-    return { kind: 'source', error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}` };
+    return { kind: 'source', error: requestFailure(err, where) };
   }
   return interpretRange(res, now, range.role, (e) => scrub(`${where}: ${e}`, cfg.headers), cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
 }

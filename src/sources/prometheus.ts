@@ -11,10 +11,10 @@ import { oneLine } from '../util/sanitize.js';
 import { parseFloatToken } from './exposition.js';
 import { mapBounded } from '../util/mapBounded.js';
 import { displayUrl } from '../util/url.js';
-import { HttpSourceError, scrub, type HttpGetResult } from './http.js';
+import { requestFailure, scrub, type HttpGetResult } from './http.js';
 import { PROM_CONCURRENCY, promGet } from './promHttp.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
-import { BATCH_MAX_PARTS, batchQuery, groupParts, selfContained, severalSeries, splitBatch } from './promBatch.js';
+import { batchQuery, groupParts, selfContained, severalSeries, splitBatch } from './promBatch.js';
 import type { Probe, ReadContext, SourceAdapter, SourceResult } from './types.js';
 import { queryRange } from './promRange.js';
 import { checkApiAnswer } from './promApi.js';
@@ -40,7 +40,7 @@ export function createPrometheusSource(cfg: PrometheusSource): SourceAdapter {
         signal: ctx.signal,
       });
     } catch (err) {
-      return { kind: 'source', error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}` };
+      return { kind: 'source', error: requestFailure(err, where) };
     }
     return interpretResponse(res, ctx.clock.now(), (e) => scrub(`${where}: ${e}`, cfg.headers), cfg.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW_MS);
   }
@@ -116,7 +116,7 @@ async function askBatch(cfg: PrometheusSource, endpoint: string, state: BatchSta
   try {
     res = await promGet(endpoint, { headers: cfg.headers, form: { query: batchQuery(parts) }, timeoutMs: cfg.timeout, signal: ctx.signal });
   } catch (err) {
-    if (ctx.signal.aborted) return parts.map(() => ({ kind: 'source', error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}` }));
+    if (ctx.signal.aborted) return parts.map(() => ({ kind: 'source', error: requestFailure(err, where) }));
     // Timed out or too large, the batch may have been too much: asked alone from now on (a hung
     // server then costs a second timeout). Refused, unreachable, TLS: asked alone, each says so.
     if (/timed out|larger than/.test(String((err as Error).message))) state.batching = false;
@@ -154,7 +154,7 @@ const queryOf = (p: Probe) => p.query ?? p.metric;
  */
 export function planTasks(probes: readonly Probe[], alone: ReadonlySet<string> | undefined): Task[] {
   const batchable = alone ? probes.flatMap((p, i) => (queryOf(p) && !p.range && !alone.has(queryOf(p)!) && selfContained(queryOf(p)!) ? [i] : [])) : [];
-  const grouped = batchable.length >= 2 ? groupParts(batchable, (i) => queryOf(probes[i]!)!, BATCH_MAX_PARTS) : [];
+  const grouped = batchable.length >= 2 ? groupParts(batchable, (i) => queryOf(probes[i]!)!) : [];
   const inBatch = new Set(grouped.flat());
   return [...grouped.map((g): Task => (g.length > 1 ? { batch: g } : { one: g[0]! })), ...probes.flatMap((_, i): Task[] => (inBatch.has(i) ? [] : [{ one: i }]))];
 }

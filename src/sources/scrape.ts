@@ -7,7 +7,7 @@ import type { ScrapeSource } from '../config/types.js';
 import type { Reading } from '../core/types.js';
 import { oneLine } from '../util/sanitize.js';
 import { ExpositionError, parseExposition, type ExpoSample } from './exposition.js';
-import { httpGet, HttpSourceError, scrub, statusText } from './http.js';
+import { httpGet, requestFailure, scrub, statusText } from './http.js';
 import { displayUrl } from '../util/url.js';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, sampleTime } from './sampleTime.js';
 import { formatLabels, parseSelector, SampleIndex, type Selector } from './selector.js';
@@ -49,7 +49,7 @@ export function createScrapeSource(cfg: ScrapeSource): SourceAdapter {
         }
         body = res.body;
       } catch (err) {
-        return { ok: false, error: err instanceof HttpSourceError ? err.message : `${where}: ${oneLine(String(err))}`, readings: {} };
+        return { ok: false, error: requestFailure(err, where), readings: {} };
       }
       const readAt = ctx.clock.now();
       let samples: ExpoSample[];
