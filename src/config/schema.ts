@@ -6,7 +6,7 @@
  */
 import * as z from './z.js';
 export * from './schemaParts.js';
-import { ACTOR, argv, duration, expectTemplate, headers, httpUrl, idString, kindOf, nonEmpty, text } from './schemaParts.js';
+import { ACTOR, argv, duration, expectTemplate, headers, httpUrl, idString, kindOf, nonEmpty, percentIn, text } from './schemaParts.js';
 import { parseListen } from './listen.js';
 import { NATS_KEYS } from './sections/roomNats.js';
 import { JUDGMENT_KEYS } from './sections/judgment.js';
@@ -26,16 +26,8 @@ export const rolesSchema = z.record(
   z.array(z.string().regex(ACTOR, 'actor names are 1-64 letters, digits or . _ @ + -')),
 );
 
-/** A percentage written as in Keptn's total_score: "90%" (0–100); a bare number is ambiguous (0.9 or 90?). */
-const percent = z.unknown().transform((v, ctx): number => {
-  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
-  const n = m ? Number(m[1]) : NaN;
-  if (!m || !(n >= 0 && n <= 100)) {
-    ctx.addIssue({ code: 'custom', message: `expected a percentage from 0% to 100% like "90%", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
-    return z.NEVER;
-  }
-  return n;
-});
+/** A percentage written as in Keptn's total_score: "90%" (0–100). */
+const percent = percentIn(0, 100, 'a percentage', '90%');
 const scoreSchema = z
   .strictObject({ pass: percent, warning: percent })
   .refine((s) => s.warning <= s.pass, { message: 'warning must be at most pass', path: ['warning'] });

@@ -86,6 +86,22 @@ export function expectTemplate() {
   });
 }
 
+/**
+ * A percentage written with its sign, "90%", within [min, max] (a bare number is ambiguous: 0.9
+ * or 90?); gives the number of percent. `what` and `example` name it in the message.
+ */
+export function percentIn(min: number, max: number, what: string, example: string) {
+  return z.unknown().transform((v, ctx): number => {
+    const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
+    const n = m ? Number(m[1]) : NaN;
+    if (!m || !(n >= min && n <= max)) {
+      ctx.addIssue({ code: 'custom', message: `expected ${what} from ${min}% to ${max}% like "${example}", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 export function kindOf(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';

@@ -39,6 +39,25 @@ describe('compare: and trend: gates', () => {
     expect(c.gates[1]!.judge).toMatchObject({ series: 'cost_usd_hourly', step: 5000, bad: 'either', tolerance: 0.5 });
     expect(c.gates[1]).toMatchObject({ for: 60_000, forEvaluations: 0 });
   });
+  it('a confidence and a decision score are percentages with the sign, each range and message its own', () => {
+    const p = bad(`  - { id: c, source: prom, compare: { canary: c, baseline: b, window: 30m, confidence: 40% } }
+  - { id: d, source: prom, trend: { query: q, window: 30m, tolerance: 2%/h, confidence: 0.95 } }
+decision:
+  score: { pass: 120%, warning: 75 }
+`);
+    const at = (path: string) => p.find((x) => x.path === path)?.message;
+    expect(at('gates[0].compare.confidence')).toBe('expected a confidence from 50% to 99.9% like "95%", got "40%"');
+    expect(at('gates[1].trend.confidence')).toBe('expected a confidence from 50% to 99.9% like "95%", got number 0.95');
+    expect(at('decision.score.pass')).toBe('expected a percentage from 0% to 100% like "90%", got "120%"');
+    expect(at('decision.score.warning')).toBe('expected a percentage from 0% to 100% like "90%", got number 75');
+    const c = ok(`  - { id: c, source: prom, compare: { canary: c, baseline: b, window: 30m, tolerance: 10%, confidence: 99.9% } }
+decision:
+  score: { pass: 100%, warning: 0% }
+`);
+    expect((c.gates[0]!.judge as { confidence: number }).confidence).toBeCloseTo(0.999, 12);
+    expect(c.decision?.score).toMatchObject({ pass: 100, warning: 0 });
+  });
+
   it('refuses a short window, a tolerance outside 0–1000 %, a confidence outside 50–99.9 %, each with its line', () => {
     const p = bad(`  - id: a
     source: prom

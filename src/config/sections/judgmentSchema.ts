@@ -3,7 +3,7 @@
  * A leaf, so the gate schema does not import the config types through the judgment builder.
  */
 import * as z from '../z.js';
-import { duration, kindOf } from '../schemaParts.js';
+import { duration, kindOf, percentIn } from '../schemaParts.js';
 
 /** `10%` (compare) or `2%/h` (trend) → a fraction; range and unit are checked in build with the path. */
 function percentText(perHour: boolean) {
@@ -31,15 +31,7 @@ function percentText(perHour: boolean) {
   });
 }
 
-const confidence = z.unknown().transform((v, ctx): number => {
-  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v) : null;
-  const pct = m ? Number(m[1]) : NaN;
-  if (!m || !(pct >= 50 && pct <= 99.9)) {
-    ctx.addIssue({ code: 'custom', message: `expected a confidence from 50% to 99.9% like "95%", got ${typeof v === 'string' ? `"${v}"` : kindOf(v)}` });
-    return z.NEVER;
-  }
-  return pct / 100;
-});
+const confidence = percentIn(50, 99.9, 'a confidence', '95%').transform((pct) => pct / 100);
 
 const selector = z.string().min(1, 'must not be empty');
 const common = {
