@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { HttpSourceError } from '../../src/sources/http.js';
 import { createPrometheusSource } from '../../src/sources/prometheus.js';
-import { PROM_CONCURRENCY, promGet, promUrl } from '../../src/sources/promHttp.js';
+import { formBody, PROM_CONCURRENCY, promGet, promUrl } from '../../src/sources/promHttp.js';
 import { mapBounded } from '../../src/util/mapBounded.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -174,6 +174,20 @@ describe('promGet', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('formBody', () => {
+  it('decodes (as a form decoder reads it) to exactly what was sent', () => {
+    const form = { query: 'a{x="1+1 & y=%41"} or b{z="café\n#"}', time: '1765123456.5', 'odd key=&': '' };
+    const body = formBody(form);
+    expect(Object.fromEntries(new URLSearchParams(body))).toEqual(form);
+    expect(body).not.toMatch(/[ +\n#]/);
+  });
+
+  it('a lone surrogate is replaced as URLSearchParams does, not thrown', () => {
+    const form = { query: 'a{x="\ud800"}' };
+    expect(formBody(form)).toBe(new URLSearchParams(form).toString());
   });
 });
 
