@@ -2,6 +2,7 @@
 import { parseCommandLine, usage, type Parsed } from './args.js';
 import { CliError, EXIT } from './exit.js';
 import { processIo, type CliIo } from './io.js';
+import { importInkGraph } from './inkImport.js';
 import { version } from '../core/version.js';
 import { checkCommand } from '../commands/checkCommand.js';
 import { validateCommand } from '../commands/validate.js';
@@ -24,13 +25,13 @@ const handlers: Record<string, Handler> = {
     return (await import('../commands/sim.js')).simCommand(p, io);
   },
   async console(p, io) {
-    return (await import('../commands/console.js')).consoleCommand(p, io);
+    return (await importInkGraph(() => import('../commands/console.js'))).consoleCommand(p, io);
   },
   async demo(p, io) {
-    return (await import('../commands/console.js')).demoCommand(p, io);
+    return (await importInkGraph(() => import('../commands/console.js'))).demoCommand(p, io);
   },
   async replay(p, io) {
-    return (await import('../commands/replay.js')).replayCommand(p, io);
+    return (await importInkGraph(() => import('../commands/replay.js'))).replayCommand(p, io);
   },
 };
 
