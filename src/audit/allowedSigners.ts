@@ -6,7 +6,7 @@
  * `cert-authority` (refused here: warroom verifies plain keys only). An unknown or malformed
  * option makes OpenSSH skip the line; so does this. Pure: the caller reads the file.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/nodeCrypto.js';
 
 export interface AllowedSigner {
   /** The principals pattern list, split on commas (`*,!mallory`). */
@@ -148,7 +148,7 @@ export function parseAllowedSignersText(text: string, keyType: string, validKey:
 
 /** `SHA256:…` as `ssh-keygen -l` prints it: one person is one key. */
 export function fingerprint(publicBlob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${crypto().createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
 const stamp = (s: number) => new Date(s * 1000).toISOString().replace(/\.000Z$/, 'Z');

@@ -2,7 +2,7 @@
  * Canonical JSON: the one byte-exact form a hash is taken over, so that a line re-read from
  * disk (key order as written, any whitespace) hashes exactly as it did when it was chained.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../util/nodeCrypto.js';
 
 /**
  * Keys sorted recursively (by UTF-16 code unit, as Array.prototype.sort does), no
@@ -50,7 +50,7 @@ function encode(value: unknown, path: string): string {
 export type TaggedHash = `sha256:${string}`;
 
 export function sha256Tagged(text: string): TaggedHash {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /**

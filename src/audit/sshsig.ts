@@ -4,7 +4,8 @@
  * `ssh-keygen -Y verify -n warroom` accepts (tested against the real binary), so anyone can
  * check a signed ledger line without warroom.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { crypto } from '../util/nodeCrypto.js';
 import { fingerprint, parseAllowedSignersText, signerRefusal, type AllowedSigner } from './allowedSigners.js';
 
 export const SIG_NAMESPACE = 'warroom';
@@ -68,7 +69,7 @@ function ed25519Public(blob: Buffer): KeyObject {
   if (r.text() !== KEY_TYPE) throw new Error(`only ${KEY_TYPE} keys are supported`);
   const pub = r.bytes();
   if (pub.length !== 32 || !r.done()) throw new Error('malformed ed25519 public key');
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pub) }, format: 'jwk' });
+  return crypto().createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pub) }, format: 'jwk' });
 }
 
 /** Parses an unencrypted OpenSSH Ed25519 private key (`ssh-keygen -t ed25519 -N ''`). */
@@ -94,12 +95,12 @@ export function parseSigningKey(text: string): SigningKey {
   const pub = p.bytes();
   const priv = p.bytes();
   if (pub.length !== 32 || priv.length !== 64) throw new Error('malformed ed25519 private key');
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64url(priv.subarray(0, 32)), x: b64url(pub) }, format: 'jwk' });
+  const privateKey = crypto().createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64url(priv.subarray(0, 32)), x: b64url(pub) }, format: 'jwk' });
   return { privateKey, publicBlob, publicLine: `${KEY_TYPE} ${publicBlob.toString('base64')}` };
 }
 
 function signedData(message: string | Buffer, namespace: string): Buffer {
-  const h = createHash(HASH_ALG).update(message).digest();
+  const h = crypto().createHash(HASH_ALG).update(message).digest();
   return Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(HASH_ALG), sshString(h)]);
 }
 
@@ -111,7 +112,7 @@ function armor(blob: Buffer): string {
 
 /** An armored SSHSIG signature of `message`. */
 export function signMessage(message: string | Buffer, key: SigningKey, namespace = SIG_NAMESPACE): string {
-  const sig = sign(null, signedData(message, namespace), key.privateKey);
+  const sig = crypto().sign(null, signedData(message, namespace), key.privateKey);
   const blob = Buffer.concat([
     MAGIC,
     Buffer.from([0, 0, 0, 1]),
@@ -176,9 +177,9 @@ export function signatureKey(message: string | Buffer, armored: string, namespac
   if (sig.namespace !== namespace) return { ok: false, why: `signature is for namespace "${sig.namespace}", not "${namespace}"` };
   if (sig.hashAlg !== 'sha512' && sig.hashAlg !== 'sha256') return { ok: false, why: `unsupported hash ${sig.hashAlg}` };
   try {
-    const h = createHash(sig.hashAlg).update(message).digest();
+    const h = crypto().createHash(sig.hashAlg).update(message).digest();
     const data = Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(sig.hashAlg), sshString(h)]);
-    return verify(null, data, ed25519Public(sig.publicBlob), sig.signature) ? { ok: true, publicBlob: sig.publicBlob } : { ok: false, why: 'signature does not match the content' };
+    return crypto().verify(null, data, ed25519Public(sig.publicBlob), sig.signature) ? { ok: true, publicBlob: sig.publicBlob } : { ok: false, why: 'signature does not match the content' };
   } catch (e) {
     return { ok: false, why: `bad signature: ${(e as Error).message}` };
   }
