@@ -6,7 +6,8 @@
  * first `fetch` call loads undici (Node's bundled HTTP client) only to decode that data URL:
  * `import('yoga-layout')` took 39–41 ms with it and 16–18 ms without on Node 20, 40–44 and
  * 11–14 ms on Node 24 (BENCHMARKS.md, issue 23). Without a `fetch` the same loader decodes the
- * base64 itself: the same bytes, the same module. We call this before the command has started
+ * base64 itself: the same bytes, the same module. No other module of that graph reads `fetch`
+ * (the bundle's only uses are yoga's two). We call this before the command has started
  * anything, so no code of ours runs while `fetch` is hidden, and it is put back as soon as the
  * import settles, whether it loaded or failed.
  */

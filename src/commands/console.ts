@@ -284,6 +284,8 @@ export async function demoCommand(p: Parsed, io: CliIo): Promise<number> {
   const metricsListen = metricsListenFlag(p);
   const { startSimulator, SCENARIOS } = await import('../sim/index.js');
   if (!SCENARIOS.includes(scenario)) throw new CliError(`unknown scenario "${scenario}"; one of: ${SCENARIOS.join(', ')}`, EXIT.USAGE);
+  // After the flags, before the simulator and the demo's audit dir: a refusal leaves nothing running or behind.
+  requireTty();
   const clock = speed === 1 ? systemClock : scaledClock(speed);
   const loaded = await loadConfigFile(DEMO_CONFIG, io.env);
   if (!loaded.ok) throw new CliError(`bundled demo config is invalid:\n${formatProblems(loaded.problems, DEMO_CONFIG)}`, EXIT.INTERNAL);

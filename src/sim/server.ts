@@ -2,7 +2,7 @@
  * The simulator's HTTP server: /metrics, the /status WebSocket feed and the control API on
  * one loopback port. Model time comes from the injected clock; feed-flap drops use wall time.
  */
-import http from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { sleep, type Clock, type TimerHandle } from '../core/clock.js';
@@ -10,6 +10,8 @@ import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { parseInfluence, parseKillSwitch, type Parsed } from './control.js';
 import { EXPOSITION_CONTENT_TYPE, renderExposition } from './exposition.js';
 import { FeedHub } from './feed.js';
+// By require: on Node 24 an ESM import of node:http loads undici (nodejs/node#57649, util/nodeHttp.ts).
+import { http } from '../util/nodeHttp.js';
 import { SimModel, type ControlOutcome, type ControlRequest, type InfluenceChange } from './model.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -68,7 +70,7 @@ const GARBAGE = ['{"type":"status","seq":', '{"type":"telemetry","seq":0,"ts":"1
 export class SimServer {
   readonly model: SimModel;
   readonly feed: FeedHub;
-  private readonly http: http.Server;
+  private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly clock: Clock;
   private readonly opts: SimServerOptions;
@@ -209,13 +211,13 @@ export class SimServer {
 
   // ---- HTTP ---------------------------------------------------------------------------
 
-  private json(res: http.ServerResponse, status: number, body: unknown): void {
+  private json(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
 
-  private async readBody(req: http.IncomingMessage): Promise<string> {
+  private async readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -226,7 +228,7 @@ export class SimServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
     const allow = (m: string) => {
@@ -271,7 +273,7 @@ export class SimServer {
   }
 
   /** Reads and logs a JSON body; an unparsable one is logged as text, then refused. */
-  private async readJson(req: http.IncomingMessage, path: string, key: string | null): Promise<unknown> {
+  private async readJson(req: IncomingMessage, path: string, key: string | null): Promise<unknown> {
     const text = await this.readBody(req);
     let body: unknown;
     let parsed = true;
@@ -288,8 +290,8 @@ export class SimServer {
   }
 
   private async control(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     path: string,
     parse: (body: unknown, key?: string) => Parsed<ControlRequest>,
   ): Promise<void> {

@@ -4,7 +4,7 @@
  * afterwards. Without a terminal the console refuses after its modules have loaded, which is
  * enough to see what loading them cost; a preload records it as the process exits.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +25,16 @@ process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT,
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('loading the console', () => {
-  for (const command of ['demo', 'replay']) {
-    it(`${command}: yoga's wasm is instantiated, undici is never loaded, fetch is back`, async () => {
+  // Each refuses before starting anything (the demo before its simulator and its audit dir).
+  const argv: Record<string, string[]> = { console: ['--config', 'none.yaml'], demo: ['demo'], replay: ['replay', 'none.jsonl'] };
+  for (const [command, args] of Object.entries(argv)) {
+    it(`${command}: yoga's wasm is instantiated, undici is never loaded, fetch is back, nothing left behind`, async () => {
       const out = join(dir, `${command}.json`);
-      const args = command === 'replay' ? ['replay', join(dir, 'none.jsonl')] : ['demo'];
-      const r = await runCli(args, { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: out } });
+      const tmp = await mkdtemp(join(dir, 'tmp-'));
+      const r = await runCli(args, { cwd: dir, env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: out, TMPDIR: tmp } });
+      expect(r.stderr).toMatch(command === 'console' ? /invalid configuration/ : command === 'demo' ? /needs an interactive terminal/ : /cannot replay/);
+      // (Node 24 keeps its compile cache there too.)
+      expect(readdirSync(tmp).filter((f) => f.startsWith('warroom'))).toEqual([]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).not.toMatch(/internal failure/);
       const probe = JSON.parse(readFileSync(out, 'utf8')) as { wasm: number; fetch: string; undici: boolean };
