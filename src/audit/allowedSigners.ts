@@ -6,7 +6,7 @@
  * `cert-authority` (refused here: warroom verifies plain keys only). An unknown or malformed
  * option makes OpenSSH skip the line; so does this. Pure: the caller reads the file.
  */
-import { crypto } from '../util/nodeCrypto.js';
+import { crypto } from '../util/nodeBuiltins.js';
 
 export interface AllowedSigner {
   /** The principals pattern list, split on commas (`*,!mallory`). */

@@ -2,7 +2,7 @@
  * Canonical JSON: the one byte-exact form a hash is taken over, so that a line re-read from
  * disk (key order as written, any whitespace) hashes exactly as it did when it was chained.
  */
-import { crypto } from '../util/nodeCrypto.js';
+import { crypto } from '../util/nodeBuiltins.js';
 
 /**
  * Keys sorted recursively (by UTF-16 code unit, as Array.prototype.sort does), no

@@ -5,7 +5,7 @@
  * check a signed ledger line without warroom.
  */
 import type { KeyObject } from 'node:crypto';
-import { crypto } from '../util/nodeCrypto.js';
+import { crypto } from '../util/nodeBuiltins.js';
 import { fingerprint, parseAllowedSignersText, signerRefusal, type AllowedSigner } from './allowedSigners.js';
 
 export const SIG_NAMESPACE = 'warroom';

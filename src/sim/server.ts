@@ -10,8 +10,8 @@ import { MAX_FRAME_BYTES } from '../feed/protocol.js';
 import { parseInfluence, parseKillSwitch, type Parsed } from './control.js';
 import { EXPOSITION_CONTENT_TYPE, renderExposition } from './exposition.js';
 import { FeedHub } from './feed.js';
-// By require: on Node 24 an ESM import of node:http loads undici (nodejs/node#57649, util/nodeHttp.ts).
-import { http } from '../util/nodeHttp.js';
+// By require: on Node 24 an ESM import of node:http loads undici (nodejs/node#57649, util/nodeBuiltins.ts).
+import { http } from '../util/nodeBuiltins.js';
 import { SimModel, type ControlOutcome, type ControlRequest, type InfluenceChange } from './model.js';
 import type { ScenarioName } from './scenarios.js';
 

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Agent } from 'node:http';
-import { http, https, zlib } from '../util/nodeHttp.js';
+import { http, https, zlib } from '../util/nodeBuiltins.js';
 import { redirectTarget, refusedRedirectText, sameOrigin } from '../util/redirects.js';
 import { displayUrl } from '../util/url.js';
 import { abortText, DEFAULT_MAX_BYTES, describeRequestError, HttpSourceError, scrub, type HttpGetResult } from './http.js';

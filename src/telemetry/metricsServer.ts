@@ -3,7 +3,7 @@
  * kept between scrapes, nothing is written to the store). GET and HEAD of /metrics only.
  */
 import type { Server } from 'node:http';
-import { http } from '../util/nodeHttp.js';
+import { http } from '../util/nodeBuiltins.js';
 import { CONTENT_TYPE } from './metricsText.js';
 import { formatListen, type ListenAddress } from '../config/listen.js';
 
