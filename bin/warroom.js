@@ -25,8 +25,20 @@ if (nodeMajor < 22 && process.argv[2] === 'check' && !process.argv.includes('--w
   (await import('node:v8')).setFlagsFromString('--no-opt');
 }
 
-const { main } = await import('../dist/src/cli/main.bundle.js');
-const code = await main(process.argv.slice(2));
+// A one-shot `check` runs from its own bundle through a code cache made after its run
+// (dist/src/cli/cachedBundle.js); it answers undefined for what it does not hold (--watch).
+let code;
+if (process.argv[2] === 'check' && !process.argv.includes('--watch')) {
+  const { fileURLToPath } = await import('node:url');
+  const { loadCachedBundle } = await import('../dist/src/cli/cachedBundle.js');
+  const bundle = loadCachedBundle(fileURLToPath(new URL('../dist/src/cli/check.bundle.cjs', import.meta.url)));
+  code = await bundle.exports.main(process.argv.slice(2));
+  if (bundle.exports.ranCheck()) bundle.save();
+}
+if (code === undefined) {
+  const { main } = await import('../dist/src/cli/main.bundle.js');
+  code = await main(process.argv.slice(2));
+}
 process.exitCode = code;
 // The command is done: a timer still pending (an action still verifying after `q`) must not
 // hold the terminal. The grace lets piped output drain first; unref'd, it never delays an exit.

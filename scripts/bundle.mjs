@@ -9,7 +9,8 @@
  * The build fails if a hunk no longer applies, if the installed version is not the patch's, or
  * if a patched file was not bundled: a dependency upgrade is noticed, never shipped unpatched.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,3 +94,35 @@ await build({
 });
 patches.check();
 checkDynamicImports('dist/src/cli');
+
+/*
+ * `check`'s own bundle, CommonJS, which bin/warroom.js runs through V8's code cache
+ * (src/cli/cachedBundle.ts; Node gives an ES module no cache made after its run). It holds
+ * what a one-shot check reads (src/cli/checkMain.ts): no Ink, no `--watch`, no other command.
+ * The CommonJS packages it loads only on demand (the NATS client for `--room`, ws) stay
+ * outside and are required from node_modules when asked for.
+ */
+const CHECK_BUNDLE = 'dist/src/cli/check.bundle.cjs';
+const checkBuild = await build({
+  entryPoints: ['dist/src/cli/checkMain.js'],
+  outfile: CHECK_BUNDLE,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['bufferutil', 'utf-8-validate', 'ws', '@nats-io/*'],
+  // Strict, as every line of the ES module bundle is; import.meta.url is the bundle's own URL
+  // (it sits beside main.bundle.js, so paths resolved from it are the same).
+  banner: { js: '"use strict";\nconst __warroomBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__warroomBundleUrl' },
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+const checkInputs = Object.keys(Object.values(checkBuild.metafile.outputs)[0].inputs);
+const ui = checkInputs.filter((f) => /node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(f));
+if (ui.length) throw new Error(`check's bundle must not hold the console's libraries: ${ui.slice(0, 5).join(', ')}`);
+const checkSource = readFileSync(CHECK_BUNDLE, 'utf8');
+// vm.Script has no loader for import(): every dynamic import must have become a require().
+if (/\bimport\(/.test(checkSource)) throw new Error(`${CHECK_BUNDLE} still calls import(), which its vm.Script cannot load`);
+writeFileSync(CHECK_BUNDLE.replace(/\.cjs$/, '.json'), JSON.stringify({ sha256: createHash('sha256').update(checkSource).digest('hex') }) + '\n');

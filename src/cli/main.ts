@@ -1,16 +1,13 @@
 /** Entry point behind bin/warroom.js: parses the command line and dispatches. */
-import { parseCommandLine, usage, type Parsed } from './args.js';
-import { CliError, EXIT } from './exit.js';
+import { dispatch, type Handler } from './dispatch.js';
+import { EXIT } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { importInkGraph } from './inkImport.js';
-import { version } from '../core/version.js';
 import { checkCommand } from '../commands/checkCommand.js';
 import { validateCommand } from '../commands/validate.js';
 
-type Handler = (p: Parsed, io: CliIo) => Promise<number>;
-
 const handlers: Record<string, Handler> = {
-  check: (p, io) => checkCommand(p, io),
+  check: (p, io) => checkCommand(p, io, async (pw, iow) => (await import('../commands/checkWatch.js')).watchCommand(pw, iow)),
   validate: (p, io) => validateCommand(p, io),
   async audit(p, io) {
     return (await import('../commands/audit.js')).auditCommand(p, io);
@@ -36,23 +33,5 @@ const handlers: Record<string, Handler> = {
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  try {
-    const parsed = parseCommandLine(argv);
-    if ('help' in parsed) {
-      io.stdout.write(usage() + '\n');
-      return 0;
-    }
-    if ('version' in parsed) {
-      io.stdout.write(`warroom ${version()}\n`);
-      return 0;
-    }
-    return await handlers[parsed.command]!(parsed, io);
-  } catch (err) {
-    if (err instanceof CliError) {
-      io.stderr.write(`warroom: ${err.message}\n`);
-      return err.exitCode;
-    }
-    io.stderr.write(`warroom: internal failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT.INTERNAL;
-  }
+  return (await dispatch(argv, io, (p) => handlers[p.command])) ?? EXIT.INTERNAL;
 }

@@ -24,11 +24,17 @@ async function roomAuthority(config: Parameters<typeof readAuthority>[0], dir?: 
   }
 }
 
-/** `--watch` is checkWatch.ts. */
-export async function checkCommand(p: Parsed, io: CliIo): Promise<number> {
+/**
+ * `--watch` is checkWatch.ts, given by the caller: the `check` bundle (cli/checkMain.ts) leaves
+ * the watch and its sources out, and the binary runs `check --watch` through the main entry.
+ */
+export async function checkCommand(p: Parsed, io: CliIo, watch?: (p: Parsed, io: CliIo) => Promise<number>): Promise<number> {
   if (p.values.watch && p.values.dir !== undefined) throw new CliError('--dir goes without --watch (the watch reads audit.dir)', EXIT.USAGE);
   if (p.values.watch && p.values.room) throw new CliError('--room reads the room once: use it without --watch', EXIT.USAGE);
-  if (p.values.watch) return (await import('./checkWatch.js')).watchCommand(p, io);
+  if (p.values.watch) {
+    if (!watch) throw new CliError('check --watch runs through the main entry', EXIT.INTERNAL);
+    return watch(p, io);
+  }
   const watchOnly = ['interval', 'timeout', 'fail-after', 'notify'].filter((f) => p.values[f] !== undefined);
   if (watchOnly.length) throw new CliError(`${watchOnly.map((f) => `--${f}`).join(', ')} only go with --watch`, EXIT.USAGE);
   const format = (p.values.format as string | undefined) ?? 'text';

@@ -1,0 +1,180 @@
+/**
+ * Runs a CommonJS bundle through V8's code cache, made after the run and kept per user.
+ *
+ * Node's module compile cache (Node >= 22.1) stores a module's code as compiled at load: the top
+ * level, not the functions a run compiles later, which for a one-shot `check` are most of its
+ * compile work (the YAML parser, zod, the Prometheus client); Node 20 has no such cache. A code
+ * cache made after the run holds every function the run compiled: a 10-gate check took 0.75x the
+ * wall on Node 24 and 0.72x on Node 20 with it (BENCHMARKS.md, issue 23).
+ *
+ * The cache is bytecode the process will run, so it is only read from, and written to, a
+ * directory the user owns and no one else may write: `$TMPDIR/warroom-code-cache-<uid>`, made
+ * 0700; a directory someone else made, or one others may write, or a symlink, is not used.
+ * Files are named for the bundle's content hash (the build writes it beside the bundle, in
+ * `<name>.json`: V8 checks a cache against the source's length, not its content), the
+ * Node version and the architecture; V8 itself rejects a cache made by another V8 or with other
+ * flags, and then the run compiles as if there were none and writes a new one.
+ * V8 does not verify a code cache's checksum in release builds, and a damaged one (a crash
+ * mid-write, a bad disk) could crash every later run, so each file carries its own checksum and
+ * one that does not match is not handed to V8 (Node does the same for its compile cache).
+ * `NODE_DISABLE_COMPILE_CACHE` (Node's own switch) turns it off. `NODE_DEBUG=warroom` says what
+ * happened on stderr. Nothing here can fail a run: an unreadable, unwritable or full cache
+ * directory only makes it slower.
+ */
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { debuglog } from 'node:util';
+import { Script } from 'node:vm';
+
+const debug = debuglog('warroom');
+
+/** Older caches (other versions of warroom or Node) beyond these are removed when one is written. */
+const KEEP_FILES = 8;
+const SUFFIX = '.v8cache';
+/** A file is MAGIC, the two checksum words of the data, then V8's data. */
+const MAGIC = 0x31435257; // "WRC1"
+const HEADER = 12;
+
+/**
+ * Two 32-bit words over the data (FNV-1a by word, and a running sum of its states): enough to
+ * tell damaged bytes from the ones written, without loading a hash module into every `check`
+ * (3 ms for 650 KB, cold). Not a defence against a writer: the directory is private for that.
+ */
+export function checksum(data: Uint8Array): [number, number] {
+  const words = new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+  let a = 0x811c9dc5 | 0;
+  let c = data.byteLength | 0;
+  for (let i = 0; i < words.length; i++) {
+    a = Math.imul(a ^ words[i]!, 16777619);
+    c = (c + a) | 0;
+  }
+  for (let i = words.length << 2; i < data.byteLength; i++) {
+    a = Math.imul(a ^ data[i]!, 16777619);
+    c = (c + a) | 0;
+  }
+  return [a >>> 0, c >>> 0];
+}
+
+/** V8's data from a cache file, or undefined if the file is not one whole and undamaged. */
+export function unwrapCache(file: Buffer): Buffer | undefined {
+  if (file.byteLength <= HEADER || file.readUInt32LE(0) !== MAGIC) return undefined;
+  const view = file.subarray(HEADER);
+  // checksum() reads words: a copy if the bytes do not start on a word.
+  const data = view.byteOffset % 4 === 0 ? view : Buffer.from(view);
+  const [a, c] = checksum(data);
+  return a === file.readUInt32LE(4) && c === file.readUInt32LE(8) ? data : undefined;
+}
+
+export function wrapCache(data: Buffer): Buffer {
+  const head = Buffer.alloc(HEADER);
+  const [a, c] = checksum(data);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeUInt32LE(a, 4);
+  head.writeUInt32LE(c, 8);
+  return Buffer.concat([head, data]);
+}
+
+export interface CachedBundle<T> {
+  exports: T;
+  /** Writes the cache if there was none or V8 rejected it; call it once the run is done. */
+  save(): void;
+}
+
+/** The cache directory, or undefined when caching is off or this platform has no user ids. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const uid = process.getuid?.();
+  return uid === undefined ? undefined : join(tmpdir(), `warroom-code-cache-${uid}`);
+}
+
+/** Makes the directory if missing; true only if it is a real directory of ours that no one else may write. */
+export function privateDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  try {
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function readOwnFile(path: string): Buffer | undefined {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.uid === process.getuid?.() ? readFileSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundle's content hash from its manifest, or undefined (then no cache is used). */
+function contentHash(file: string): string | undefined {
+  try {
+    const h = (JSON.parse(readFileSync(file.replace(/\.cjs$/, '.json'), 'utf8')) as { sha256?: unknown }).sha256;
+    return typeof h === 'string' && /^[0-9a-f]{64}$/.test(h) ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadCachedBundle<T>(file: string): CachedBundle<T> {
+  const hash = contentHash(file);
+  const dir = hash ? codeCacheDir() : undefined;
+  const cachePath = dir && hash && privateDir(dir) ? join(dir, `${hash.slice(0, 32)}-${process.version}-${process.arch}${SUFFIX}`) : undefined;
+  if (dir && !cachePath) debug('code cache: %s is not a private directory of this user; not used', dir);
+  const file0 = cachePath ? readOwnFile(cachePath) : undefined;
+  const cached = file0 ? unwrapCache(file0) : undefined;
+  if (file0 && !cached) debug('code cache: %s is damaged; not used', cachePath);
+  const script = new Script(nodeModule.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: cached });
+  const accepted = cached !== undefined && script.cachedDataRejected === false;
+  if (cached) debug('code cache: %s %s', cachePath, accepted ? 'accepted' : 'rejected');
+  const mod = { exports: {} as T };
+  (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
+  return {
+    exports: mod.exports,
+    save() {
+      if (!cachePath || accepted) return;
+      const tmp = `${cachePath}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, wrapCache(script.createCachedData()), { mode: 0o600, flag: 'wx' });
+        renameSync(tmp, cachePath);
+        debug('code cache: %s written', cachePath);
+        prune(dirname(cachePath), basename(cachePath));
+      } catch (e) {
+        debug('code cache: not written: %s', (e as Error).message);
+        try {
+          unlinkSync(tmp);
+        } catch {
+          /* not there */
+        }
+      }
+    },
+  };
+}
+
+/** Keeps the newest KEEP_FILES caches; the one just written always stays. */
+function prune(dir: string, current: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(SUFFIX) && f !== current)
+    .map((f) => {
+      try {
+        return { f, t: lstatSync(join(dir, f)).mtimeMs };
+      } catch {
+        return { f, t: 0 };
+      }
+    })
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of files.slice(KEEP_FILES - 1)) {
+    try {
+      unlinkSync(join(dir, f));
+    } catch {
+      /* gone already */
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `check` through the compiled binary keeps V8's code cache of its bundle in a private per-user
+ * directory ($TMPDIR/warroom-code-cache-<uid>, src/cli/cachedBundle.ts): the first run writes
+ * it, the next takes its code from it, and a cache that is damaged, or sits where others may
+ * write, is never handed to V8 — the verdict is the same in every case.
+ */
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+
+let root: string;
+let config: string;
+const uid = process.getuid!();
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'wr-code-cache-'));
+  config = join(root, 'warroom.yaml');
+  writeFileSync(
+    config,
+    `version: 1
+deployment: { name: cache, environment: test }
+sources:
+  one: { type: command, argv: [echo, "1"], timeout: 5s }
+gates:
+  - { id: one, source: one, go: "== 1" }
+  - { id: two, source: one, go: "== 2" }
+audit: { dir: ${join(root, 'audit')} }
+`,
+  );
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A fresh TMPDIR for one case, and the cache directory the binary will use in it. */
+function tmp(name: string): { env: Record<string, string>; cacheDir: string } {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  return { env: { TMPDIR: dir, NODE_DEBUG: 'warroom' }, cacheDir: join(dir, `warroom-code-cache-${uid}`) };
+}
+
+const check = (env: Record<string, string>): Promise<CliResult> => runCli(['check', '--strict', '--config', config], { env });
+/** The report without its first line (the time it was made). */
+const report = (r: CliResult) => r.stdout.split('\n').slice(1).join('\n');
+const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+
+describe('check: the code cache of its bundle', () => {
+  it('the first run writes it into a private directory; the next takes its code from it; the verdict is the same', async () => {
+    const { env, cacheDir } = tmp('fresh');
+    const first = await check(env);
+    expect(first.code).toBe(2);
+    expect(first.stdout).toMatch(/Overall: NO-GO/);
+    expect(first.stderr).toMatch(/code cache: .* written/);
+    const dir = lstatSync(cacheDir);
+    expect(dir.isDirectory()).toBe(true);
+    expect(dir.mode & 0o777).toBe(0o700);
+    const [name] = cacheFiles(cacheDir);
+    expect(name).toMatch(new RegExp(`^[0-9a-f]{32}-${process.version}-${process.arch}\\.v8cache$`));
+    const file = join(cacheDir, name!);
+    const written = lstatSync(file);
+    expect(written.mode & 0o777).toBe(0o600);
+
+    const second = await check(env);
+    expect(second.code).toBe(2);
+    expect(report(second)).toBe(report(first));
+    expect(second.stderr).toMatch(/code cache: .* accepted/);
+    expect(second.stderr).not.toMatch(/written/);
+    // Taken as it was: not written again.
+    const after = lstatSync(file);
+    expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+    expect(cacheFiles(cacheDir)).toEqual([name]);
+  }, 30_000);
+
+  it('a damaged cache is not handed to V8: the run is the same, and a whole one replaces it', async () => {
+    const { env, cacheDir } = tmp('damaged');
+    const first = await check(env);
+    const file = join(cacheDir, cacheFiles(cacheDir)[0]!);
+    // One bit of V8's data flipped, past the 12-byte header: Node 24's V8 accepts such a
+    // cache and can abort on it ("Check failed"), so the file's own checksum must catch it.
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x10;
+    writeFileSync(file, bytes);
+    const damaged = await check(env);
+    expect(damaged.code).toBe(2);
+    expect(report(damaged)).toBe(report(first));
+    expect(damaged.stderr).toMatch(/code cache: .* is damaged; not used/);
+    expect(damaged.stderr).toMatch(/code cache: .* written/);
+    expect(readFileSync(file).equals(bytes)).toBe(false);
+    const again = await check(env);
+    expect(again.stderr).toMatch(/code cache: .* accepted/);
+    expect(report(again)).toBe(report(first));
+  }, 30_000);
+
+  it('a directory others may write, or a symlink, is not used nor written into', async () => {
+    for (const kind of ['open', 'symlink'] as const) {
+      const { env, cacheDir } = tmp(kind);
+      const real = `${cacheDir}-real`;
+      if (kind === 'open') {
+        mkdirSync(cacheDir);
+        chmodSync(cacheDir, 0o777);
+      } else {
+        mkdirSync(real, { mode: 0o700 });
+        symlinkSync(real, cacheDir);
+      }
+      const r = await check(env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/Overall: NO-GO/);
+      expect(r.stderr).toMatch(/is not a private directory of this user; not used/);
+      expect(readdirSync(kind === 'open' ? cacheDir : real)).toEqual([]);
+    }
+  }, 30_000);
+
+  it.skipIf(uid !== 0)('a directory another user made is not used, even one closed to others', async () => {
+    const { env, cacheDir } = tmp('theirs');
+    mkdirSync(cacheDir, { mode: 0o700 });
+    chownSync(cacheDir, 65534, 65534);
+    const r = await check(env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a private directory of this user; not used/);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  }, 30_000);
+
+  it("NODE_DISABLE_COMPILE_CACHE turns it off; a run that reaches no verdict writes none", async () => {
+    const off = tmp('off');
+    const r = await check({ ...off.env, NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(r.code).toBe(2);
+    expect(readdirSync(join(off.cacheDir, '..'))).toEqual([]);
+
+    const bad = tmp('bad-config');
+    const broken = join(root, 'broken.yaml');
+    writeFileSync(broken, 'version: 1\ngates: [\n');
+    const refused = await runCli(['check', '--config', broken], { env: bad.env });
+    expect(refused.code).toBe(78);
+    expect(refused.stderr).not.toMatch(/written/);
+    expect(cacheFiles(bad.cacheDir)).toEqual([]);
+  }, 30_000);
+});
