@@ -20,20 +20,23 @@ if (typeof nodeModule.enableCompileCache === 'function') {
 // quarter of its CPU (200 Prometheus gates: 0.35 -> 0.25 s CPU without them, mostly the YAML
 // parser's hot functions compiled on background threads). Node 24's tiering showed no such cost,
 // and the console and `check --watch` run long enough to want them.
+// `validate` is as short, and runs from the same code cache, which V8 accepts only under the
+// flags it was made with.
 const nodeMajor = Number(process.versions.node.split('.')[0]);
-if (nodeMajor < 22 && process.argv[2] === 'check' && !process.argv.includes('--watch')) {
+const oneShot = (process.argv[2] === 'check' && !process.argv.includes('--watch')) || process.argv[2] === 'validate';
+if (nodeMajor < 22 && oneShot) {
   (await import('node:v8')).setFlagsFromString('--no-opt');
 }
 
-// A one-shot `check` runs from its own bundle through a code cache made after its run
-// (dist/src/cli/cachedBundle.js); it answers undefined for what it does not hold (--watch).
+// A one-shot `check` or `validate` runs from its own bundle through a code cache made after its
+// run (dist/src/cli/cachedBundle.js); it answers undefined for what it does not hold.
 let code;
-if (process.argv[2] === 'check' && !process.argv.includes('--watch')) {
+if (oneShot) {
   const { fileURLToPath } = await import('node:url');
   const { loadCachedBundle } = await import('../dist/src/cli/cachedBundle.js');
   const bundle = loadCachedBundle(fileURLToPath(new URL('../dist/src/cli/check.bundle.cjs', import.meta.url)));
   code = await bundle.exports.main(process.argv.slice(2));
-  if (bundle.exports.ranCheck()) bundle.save();
+  if (bundle.exports.ranToEnd()) bundle.save();
 }
 if (code === undefined) {
   const { main } = await import('../dist/src/cli/main.bundle.js');

@@ -1,5 +1,5 @@
 /**
- * `check` through the compiled binary keeps V8's code cache of its bundle in a private per-user
+ * `check` (and `validate`) through the compiled binary keep V8's code cache of their bundle in a private per-user
  * directory ($TMPDIR/warroom-code-cache-<uid>, src/cli/cachedBundle.ts): the first run writes
  * it, the next takes its code from it, and a cache that is damaged, or sits where others may
  * write, is never handed to V8 — the verdict is the same in every case.
@@ -72,6 +72,15 @@ describe('check: the code cache of its bundle', () => {
     const after = lstatSync(file);
     expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
     expect(cacheFiles(cacheDir)).toEqual([name]);
+
+    // `validate` runs from the same bundle and cache, under the same V8 flags (else V8 would
+    // reject it and each command would rewrite the other's).
+    const valid = await runCli(['validate', '--config', config], { env });
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(/valid — 2 gates, 1 sources/);
+    expect(valid.stderr).toMatch(/code cache: .* accepted/);
+    expect(valid.stderr).not.toMatch(/written|rejected/);
+    expect(lstatSync(file).mtimeMs).toBe(written.mtimeMs);
   }, 30_000);
 
   it('a damaged cache is not handed to V8: the run is the same, and a whole one replaces it', async () => {
