@@ -96,9 +96,10 @@ patches.check();
 checkDynamicImports('dist/src/cli');
 
 /*
- * `check`'s own bundle, CommonJS, which bin/warroom.js runs through V8's code cache
- * (src/cli/cachedBundle.ts; Node gives an ES module no cache made after its run). It holds
- * what a one-shot check reads (src/cli/checkMain.ts): no Ink, no `--watch`, no other command.
+ * The one-shot CI commands' own bundle (`check`, `validate`), CommonJS, which bin/warroom.js
+ * runs through V8's code cache (src/cli/cachedBundle.ts; Node gives an ES module no cache made
+ * after its run). It holds what they read (src/cli/checkMain.ts): no Ink, no `check --watch`,
+ * no other command.
  * The CommonJS packages it loads only on demand (the NATS client for `--room`, ws) stay
  * outside and are required from node_modules when asked for.
  */
