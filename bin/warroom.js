@@ -4,13 +4,17 @@ process.env.NODE_ENV ??= 'production';
 // chalk ignores NO_COLOR; FORCE_COLOR=0 is what turns it off, and must be set before Ink loads.
 if ((process.env.NO_COLOR ?? '') !== '' || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
 
-// Node >= 22.1 keeps V8's compiled code of our bundle between runs (in the OS temp dir unless
-// NODE_COMPILE_CACHE says where): a `check` spends less of its start compiling. Older Node
-// has no such API; a cache that cannot be written is skipped by Node itself.
+// Node >= 22.1 keeps V8's compiled code of our bundle between runs: the console spends less of
+// its start compiling. Not in Node's default directory (a shared temp dir, where another user
+// who made it first could hand us their code) but in our private one, or not at all
+// (dist/src/cli/privateCacheDir.js); NODE_COMPILE_CACHE, if set, is the user's own choice.
+// Older Node has no such API; a cache that cannot be written is skipped by Node itself.
 const { default: nodeModule } = await import('node:module');
 if (typeof nodeModule.enableCompileCache === 'function') {
+  const { privateCodeCacheDir } = await import('../dist/src/cli/privateCacheDir.js');
+  const dir = privateCodeCacheDir();
   try {
-    nodeModule.enableCompileCache();
+    if (dir) nodeModule.enableCompileCache(`${dir}/node`);
   } catch {
     /* no cache: only slower */
   }

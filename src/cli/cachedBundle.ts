@@ -8,8 +8,9 @@
  * wall on Node 24 and 0.72x on Node 20 with it (BENCHMARKS.md, issue 23).
  *
  * The cache is bytecode the process will run, so it is only read from, and written to, a
- * directory the user owns and no one else may write: `$TMPDIR/warroom-code-cache-<uid>`, made
- * 0700; a directory someone else made, or one others may write, or a symlink, is not used.
+ * directory the user owns and no one else may write (privateCacheDir.ts:
+ * `$TMPDIR/warroom-code-cache-<uid>`, made 0700; one someone else made, one others may write,
+ * or a symlink, is not used).
  * Files are named for the bundle's content hash (the build writes it beside the bundle, in
  * `<name>.json`: V8 checks a cache against the source's length, not its content), the
  * Node version and the architecture; V8 itself rejects a cache made by another V8 or with other
@@ -21,12 +22,12 @@
  * happened on stderr. Nothing here can fail a run: an unreadable, unwritable or full cache
  * directory only makes it slower.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
+import { codeCacheDir, privateDir } from './privateCacheDir.js';
 
 const debug = debuglog('warroom');
 
@@ -80,28 +81,6 @@ export interface CachedBundle<T> {
   exports: T;
   /** Writes the cache if there was none or V8 rejected it; call it once the run is done. */
   save(): void;
-}
-
-/** The cache directory, or undefined when caching is off or this platform has no user ids. */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const uid = process.getuid?.();
-  return uid === undefined ? undefined : join(tmpdir(), `warroom-code-cache-${uid}`);
-}
-
-/** Makes the directory if missing; true only if it is a real directory of ours that no one else may write. */
-export function privateDir(dir: string): boolean {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
-  }
-  try {
-    const st = lstatSync(dir);
-    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
-  } catch {
-    return false;
-  }
 }
 
 function readOwnFile(path: string): Buffer | undefined {

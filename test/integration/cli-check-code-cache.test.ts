@@ -2,7 +2,8 @@
  * `check` (and `validate`) through the compiled binary keep V8's code cache of their bundle in a private per-user
  * directory ($TMPDIR/warroom-code-cache-<uid>, src/cli/cachedBundle.ts): the first run writes
  * it, the next takes its code from it, and a cache that is damaged, or sits where others may
- * write, is never handed to V8 — the verdict is the same in every case.
+ * write, is never handed to V8 — the verdict is the same in every case. Node's own module
+ * compile cache (Node >= 22) is kept in the same directory, never in Node's shared default.
  */
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -130,6 +131,25 @@ describe('check: the code cache of its bundle', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not a private directory of this user; not used/);
     expect(readdirSync(cacheDir)).toEqual([]);
+  }, 30_000);
+
+  it.skipIf(Number(process.versions.node.split('.')[0]) < 22)("Node's own compile cache goes into the same private directory, never into Node's shared default", async () => {
+    const { env, cacheDir } = tmp('node-cache');
+    const r = await runCli(['--version'], { env });
+    expect(r.code).toBe(0);
+    // Node writes its entries at exit, under a directory named for its version and the user.
+    const [sub] = readdirSync(join(cacheDir, 'node'));
+    expect(sub).toMatch(new RegExp(`^${process.version}-${process.arch}-[0-9a-f]+-${uid}$`));
+    expect(readdirSync(join(cacheDir, 'node', sub!)).length).toBeGreaterThan(0);
+    expect(readdirSync(join(cacheDir, '..'))).toEqual([`warroom-code-cache-${uid}`]);
+
+    // In a directory others may write, neither cache is kept: not ours, and not Node's default.
+    const open = tmp('node-cache-open');
+    mkdirSync(open.cacheDir);
+    chmodSync(open.cacheDir, 0o777);
+    expect((await runCli(['--version'], { env: open.env })).code).toBe(0);
+    expect(readdirSync(open.cacheDir)).toEqual([]);
+    expect(readdirSync(join(open.cacheDir, '..'))).toEqual([`warroom-code-cache-${uid}`]);
   }, 30_000);
 
   it("NODE_DISABLE_COMPILE_CACHE turns it off; a run that reaches no verdict writes none", async () => {
