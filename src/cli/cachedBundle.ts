@@ -4,8 +4,9 @@
  * Node's module compile cache (Node >= 22.1) stores a module's code as compiled at load: the top
  * level, not the functions a run compiles later, which for a one-shot `check` are most of its
  * compile work (the YAML parser, zod, the Prometheus client); Node 20 has no such cache. A code
- * cache made after the run holds every function the run compiled: a 10-gate check took 0.75x the
- * wall on Node 24 and 0.72x on Node 20 with it (BENCHMARKS.md, issue 23).
+ * cache made after the run holds every function the run compiled: a 10-gate check took 0.77x the
+ * wall of the build before on Node 24 and 0.81x on Node 20 (`node dist/bench/run.js --check 5
+ * --base …`; BENCHMARKS.md, issue 23).
  *
  * The cache is bytecode the process will run, so it is only read from, and written to, a
  * directory the user owns and no one else may write (privateCacheDir.ts:
