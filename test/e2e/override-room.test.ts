@@ -137,7 +137,8 @@ describe('the room\'s override requests (issue 21 #8, #9)', () => {
       await requestOverride(a, 'db migration verified by hand');
       const req = await aliceRequest(ws);
       const id8 = String(req.id).slice(0, 8);
-      await c.waitFor(new RegExp(`OVERRIDE REQUESTED by e2e-alice: 0/3 approvals, expires \\d\\d:\\d\\dZ — press o to approve ${id8}`), 10_000, 'carol: alice\'s request on the banner');
+      // 2 h ahead: after 22:00 UTC the expiry is tomorrow and the banner names the date.
+      await c.waitFor(new RegExp(`OVERRIDE REQUESTED by e2e-alice: 0/3 approvals, expires (\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\dZ — press o to approve ${id8}`), 10_000, 'carol: alice\'s request on the banner');
       expect(c.capture()).not.toMatch(/requests open/);
       c.send('o');
       await c.waitFor(new RegExp(`APPROVE OVERRIDE \\(GO while NO-GO\\) ${id8} requested by e2e-alice\\?`), 5_000, 'carol: the confirm names alice\'s request');

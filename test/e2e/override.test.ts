@@ -70,7 +70,9 @@ async function withRig(override: Record<string, unknown>, body: (rig: Rig) => Pr
       sim,
       ws,
       keys,
-      open: (actor) => consoles.open(ws.configPath, { cols: 160, rows: 40, args: ['--actor', actor, '--signing-key', keys[actor]!.key] }),
+      // Wide enough for the banner's not-counted list after 22:00 UTC too, when the 2 h expiry is
+      // tomorrow and the banner names its date (11 more columns).
+      open: (actor) => consoles.open(ws.configPath, { cols: 180, rows: 40, args: ['--actor', actor, '--signing-key', keys[actor]!.key] }),
     });
   } finally {
     consoles.stopAll();
@@ -111,7 +113,8 @@ describe.concurrent('override of a NO-GO through the real binary (issue 15)', ()
       for (const [who, t] of Object.entries(approvers)) await t.waitFor(/feed up/, 15_000, `${who}: feed up`);
 
       await requestOverride(a, 'outage fix must ship');
-      await a.waitFor(/OVERRIDE REQUESTED by e2e-alice: 0\/3 approvals, expires \d\d:\d\dZ — waiting for approvals/, 10_000, 'alice: the request banner (0/3: alice holds no override role)');
+      // The expiry is 2 h ahead: after 22:00 UTC it falls on the next day, and the banner names the date.
+      await a.waitFor(/OVERRIDE REQUESTED by e2e-alice: 0\/3 approvals, expires (\d{4}-\d\d-\d\d )?\d\d:\d\dZ — waiting for approvals/, 10_000, 'alice: the request banner (0/3: alice holds no override role)');
       const request = await requestLine(ws);
       expect(request).toMatchObject({ actor: ACTOR, kind: 'go', decision: 'GO', justification: 'outage fix must ship', overall: 'NO-GO', overridden: ['oncall_ack'], needs: { roles: ['cto', 'senior_engineer'], count: 3 } });
       expect(request.sig).toMatch(/BEGIN SSH SIGNATURE/);

@@ -34,7 +34,9 @@ async function withRig(people: string[], signers: (k: Record<string, Key>) => st
     await body({
       ws,
       keys,
-      open: () => consoles.open(ws.configPath, { cols: 200, rows: 40, args: ['--signing-key', keys[ACTOR]!.key] }),
+      // Wide enough for the banner's not-counted list after 22:00 UTC too, when the 2 h expiry is
+      // tomorrow and the banner names its date (11 more columns).
+      open: () => consoles.open(ws.configPath, { cols: 240, rows: 40, args: ['--signing-key', keys[ACTOR]!.key] }),
     });
   } finally {
     consoles.stopAll();
