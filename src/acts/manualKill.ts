@@ -1,8 +1,8 @@
 /**
  * A kill pressed by hand, with the room on NATS (SPEC §10.1). The room's claim is made when the
- * kill confirm opens, so `y` sends at once: the kill never waits on the room. A console whose
- * claim another holds stands down, names the sender and follows its outcome; the claim of a
- * confirm cancelled is given back.
+ * kill confirm opens; `y` turns it sent (one round trip, within the claim's 250 ms budget, after
+ * which the kill goes anyway) and sends. A console whose claim another holds stands down, names
+ * the sender and follows its outcome; the claim of a confirm cancelled is given back.
  */
 import type { Clock } from '../core/clock.js';
 import { actRefusal } from '../flows/permissions.js';

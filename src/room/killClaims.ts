@@ -2,12 +2,15 @@
  * One kill per room (SPEC §10.1): claims of `kill.<idempotency-key>` in the room's KV bucket.
  *
  * A kill pressed by hand is claimed when its confirm screen opens (`arm`), not when `y` is
- * pressed: the claim's round trip then happens while the human reads the confirm, and `y`
- * sends at once (the kill never waits on the room). An armed claim is not a kill: at `y` it
- * becomes `sent` (after the request is out), on cancel it is deleted, and a console whose
- * `y` finds another's claim only armed (a human still at a confirm, or gone) takes the key
- * over by compare-and-set and sends: one human sitting on a confirm never holds the room's
- * kill back. The armed console watches its key, so a take-over is known before its own `y`.
+ * pressed: the create and the read of the bucket before happen while the human reads the
+ * confirm. An armed claim is not a kill: at `y` it is turned `sent` by compare-and-set on its
+ * revision before the request goes out (one round trip, within the claim's budget), on cancel
+ * it is deleted, and a console whose `y` finds another's claim only armed (a human still at a
+ * confirm, or gone) takes the key over by compare-and-set on the same revision and sends: one
+ * human sitting on a confirm never holds the room's kill back, and of the two compare-and-sets
+ * one wins, so two `y`s at the same moment send one kill whatever the machines' load. (Sending
+ * at `y` first and writing `sent` after let a take-over land in between: two kills, seen in CI.)
+ * The armed console watches its key, so a take-over is known before its own `y`.
  */
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { Clock } from '../core/clock.js';
@@ -95,9 +98,7 @@ export class KillClaims {
             if (c.kind === 'won') {
               // Taken over while the confirm was open: that console's kill is the room's.
               if (latest && !latest.self) return { outcome: 'lost', by: latest.by, self: false, key: idempotencyKey } as KillClaim;
-              // After the request is out: nobody waits on this write.
-              setImmediate(() => void kv.update(k, this.value('sent'), latest?.revision ?? c.revision).catch(() => {}));
-              return { outcome: 'won' } as KillClaim;
+              return this.turnSent(kv, idempotencyKey, latest?.revision ?? c.revision, prev);
             }
             return this.settle(kv, c);
           }),
@@ -113,6 +114,25 @@ export class KillClaims {
         }).catch(() => {});
       },
     };
+  }
+
+  /**
+   * An armed claim of ours turned `sent` by compare-and-set on its revision: done, the kill is
+   * ours to send. Refused, someone wrote the key since (a take-over): theirs is the room's kill,
+   * or, given back meanwhile, the key is claimed again.
+   */
+  private async turnSent(kv: KV, idempotencyKey: string, revision: number, prev?: PrevKey): Promise<KillClaim> {
+    const k = killKey(idempotencyKey);
+    for (let tries = 0; tries < 3; tries++) {
+      if (await kv.update(k, this.value('sent'), revision).then(() => true, () => false)) return { outcome: 'won' };
+      const now = await kv.get(k);
+      if (!now || now.operation !== 'PUT') return this.settle(kv, await this.create(kv, idempotencyKey, 'sent', prev));
+      const h = this.holder(now);
+      if (!h.self) return this.settle(kv, { kind: 'lost', holder: h, key: idempotencyKey });
+      // Still ours: the update failed on the way, not on the revision.
+      revision = now.revision;
+    }
+    return { outcome: 'unreachable', why: 'the claim could not be turned sent' };
   }
 
   private value(state: State): string {

@@ -2,12 +2,17 @@
  * A kill pressed by hand claims the room's key (real nats-server -js): the bucket before is read
  * too, so presses either side of a bucket's edge send one kill; a console's own earlier claim
  * lets it retry; an old claim in the bucket before does not hold a new kill back; and a room
- * that is gone answers `unreachable` (the console sends anyway).
+ * that is gone answers `unreachable` (the console sends anyway). An armed claim's `y` answers
+ * `won` only once the key says `sent`: a take-over can no longer land between the two.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { systemClock } from '../../src/core/clock.js';
 import { roomToken } from '../../src/config/sections/roomNats.js';
 import { Room } from '../../src/room/room.js';
+import { killKey, roomNames } from '../../src/room/names.js';
 import { manualKillKeys, MANUAL_KILL_BUCKET_MS, SAME_MOMENT_MS } from '../../src/acts/roomKillClaim.js';
 import { natsNode, type NatsNode } from '../helpers/nats.js';
 import { eventually } from '../helpers/e2e.js';
@@ -67,7 +72,7 @@ describe('kill claims by hand', () => {
     expect(await a.claimKill('old-key', 2000, { key: 'none', withinMs: 60_000 })).toMatchObject({ outcome: 'lost', self: false });
   }, 30_000);
 
-  it('claimed at the confirm: y answers from the claim already made; a confirm left open is taken over by the one who sends, and knows it', async () => {
+  it('claimed at the confirm: y turns the claim made then to sent; a confirm left open is taken over by the one who sends, and knows it', async () => {
     const [a, b] = [await room('gina'), await room('hal')];
     // gina opens the confirm first; hal's confirm opens after: hal's claim finds gina's, only armed.
     const ga = a.armKill('armed-key');
@@ -92,6 +97,34 @@ describe('kill claims by hand', () => {
     const [p, q] = await Promise.all([x.fire(2000), y.fire(2000)]);
     expect([p.outcome, q.outcome].sort()).toEqual(['lost', 'won']);
     expect([p, q].find((o) => o.outcome === 'lost')).toMatchObject({ by: p.outcome === 'won' ? 'kate' : 'leo', self: false });
+  }, 30_000);
+
+  it('y answers won only after the key turned sent: a take-over of the armed revision then fails, and a take-over before y makes it stand down', async () => {
+    const a = await room('mia');
+    const nc = await connect({ servers: node.url });
+    try {
+      const kv = await new Kvm(jetstream(nc)).open(roomNames({ room: roomToken(DEPLOY) }).bucket);
+      const k = killKey('cas-key');
+      const x = a.armKill('cas-key');
+      await eventually(async () => (await kv.get(k))?.operation === 'PUT', 5_000, 'armed claim');
+      const armed = (await kv.get(k))!;
+      expect(armed.json<{ state: string }>().state).toBe('armed');
+      expect(await x.fire(2000)).toEqual({ outcome: 'won' });
+      // What ned's console does after its grace: compare-and-set on the armed revision. Too late.
+      const took = await kv.update(k, JSON.stringify({ actor: 'ned', run: 'other', state: 'sent' }), armed.revision).then(() => true, () => false);
+      expect(took).toBe(false);
+      expect((await kv.get(k))!.json<{ actor: string; state: string }>()).toMatchObject({ actor: 'mia', state: 'sent' });
+
+      // The other order: the armed revision taken over before mia's y (no watch event needed): she stands down.
+      const y = a.armKill('cas-key-2');
+      const k2 = killKey('cas-key-2');
+      await eventually(async () => (await kv.get(k2))?.operation === 'PUT', 5_000, 'armed claim 2');
+      const armed2 = (await kv.get(k2))!;
+      await kv.update(k2, JSON.stringify({ actor: 'ned', run: 'other', state: 'sent', at: new Date().toISOString() }), armed2.revision);
+      expect(await y.fire(2000)).toEqual({ outcome: 'lost', by: 'ned', self: false, key: 'cas-key-2' });
+    } finally {
+      await nc.close();
+    }
   }, 30_000);
 
   it('a cancelled confirm gives its claim back; a fired one leaves a sent claim the next press follows', async () => {
