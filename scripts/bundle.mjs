@@ -63,6 +63,27 @@ function checkDynamicImports(dir) {
   if (bad.length) throw new Error(`dynamic import of a CommonJS chunk (only its default export would be there, evanw/esbuild#3245):\n  ${bad.join('\n  ')}`);
 }
 
+/*
+ * What this build was made from: every source file, the lockfile and the patches. A parsed
+ * config kept by one build (src/cli/configTrees.ts) is used only by the same build, so an
+ * upgraded YAML parser or changed parse options never read an old tree.
+ */
+function buildId() {
+  const h = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(`${p}\0`).update(readFileSync(p)).update('\0');
+    }
+  };
+  walk('src');
+  walk('patches');
+  h.update(readFileSync('package-lock.json'));
+  return h.digest('hex');
+}
+const BUILD_ID = JSON.stringify(buildId());
+
 const patches = patchesPlugin(loadPatches(fileURLToPath(new URL('../patches/', import.meta.url))));
 
 // Chunks of an earlier build would otherwise pile up beside the new ones.
@@ -88,7 +109,7 @@ await build({
   plugins: [emptyModule, esmBuilds, patches.plugin],
   // The shipped console always runs React's production build (STACK-NOTES: ~2.5x cheaper),
   // whatever NODE_ENV the user's shell carries; the development build is not even bundled.
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __WARROOM_BUILD_ID__: BUILD_ID },
   logLevel: 'warning',
   legalComments: 'none',
 });
@@ -115,7 +136,7 @@ const checkBuild = await build({
   // Strict, as every line of the ES module bundle is; import.meta.url is the bundle's own URL
   // (it sits beside main.bundle.js, so paths resolved from it are the same).
   banner: { js: '"use strict";\nconst __warroomBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__warroomBundleUrl' },
+  define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__warroomBundleUrl', __WARROOM_BUILD_ID__: BUILD_ID },
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',

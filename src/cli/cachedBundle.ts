@@ -23,12 +23,12 @@
  * happened on stderr. Nothing here can fail a run: an unreadable, unwritable or full cache
  * directory only makes it slower.
  */
-import { lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Script } from 'node:vm';
-import { codeCacheDir, privateDir } from './privateCacheDir.js';
+import { codeCacheDir, privateDir, readOwnFile, writeCacheFile } from './privateCacheDir.js';
 
 const debug = debuglog('warroom');
 
@@ -84,15 +84,6 @@ export interface CachedBundle<T> {
   save(): void;
 }
 
-function readOwnFile(path: string): Buffer | undefined {
-  try {
-    const st = lstatSync(path);
-    return st.isFile() && st.uid === process.getuid?.() ? readFileSync(path) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The bundle's content hash from its manifest, or undefined (then no cache is used). */
 function contentHash(file: string): string | undefined {
   try {
@@ -120,41 +111,12 @@ export function loadCachedBundle<T>(file: string): CachedBundle<T> {
     exports: mod.exports,
     save() {
       if (!cachePath || accepted) return;
-      const tmp = `${cachePath}.${process.pid}.tmp`;
       try {
-        writeFileSync(tmp, wrapCache(script.createCachedData()), { mode: 0o600, flag: 'wx' });
-        renameSync(tmp, cachePath);
+        writeCacheFile(dirname(cachePath), basename(cachePath), wrapCache(script.createCachedData()), SUFFIX, KEEP_FILES);
         debug('code cache: %s written', cachePath);
-        prune(dirname(cachePath), basename(cachePath));
       } catch (e) {
         debug('code cache: not written: %s', (e as Error).message);
-        try {
-          unlinkSync(tmp);
-        } catch {
-          /* not there */
-        }
       }
     },
   };
-}
-
-/** Keeps the newest KEEP_FILES caches; the one just written always stays. */
-function prune(dir: string, current: string): void {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(SUFFIX) && f !== current)
-    .map((f) => {
-      try {
-        return { f, t: lstatSync(join(dir, f)).mtimeMs };
-      } catch {
-        return { f, t: 0 };
-      }
-    })
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of files.slice(KEEP_FILES - 1)) {
-    try {
-      unlinkSync(join(dir, f));
-    } catch {
-      /* gone already */
-    }
-  }
 }

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { Config } from '../config/types.js';
 import { discoverConfig } from '../config/discover.js';
 import { formatProblems, loadConfigFile } from '../config/load.js';
+import { configTrees } from './configTrees.js';
 import { CliError, EXIT } from './exit.js';
 import { shortSecretWarning } from '../util/redactor.js';
 
@@ -13,13 +14,17 @@ export interface CliIo {
   cwd: string;
 }
 
+/** After a console's first frames (startup is ~250–350 ms): then the sealing competes with nothing. */
+const KEEP_LATER_MS = 2000;
+
 export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
-export async function loadConfigOrFail(flag: string | undefined, io: CliIo): Promise<Config> {
+/** `keepLater`: a long run (the console) keeps the parsed config after its first frames, not before. */
+export async function loadConfigOrFail(flag: string | undefined, io: CliIo, keepLater = false): Promise<Config> {
   const opts: Parameters<typeof discoverConfig>[0] = { env: io.env, cwd: io.cwd };
   if (flag !== undefined) opts.flag = flag;
   const file = discoverConfig(opts);
-  const res = await loadConfigFile(file, io.env);
+  const res = await loadConfigFile(file, io.env, configTrees(io.env, keepLater ? KEEP_LATER_MS : undefined));
   if (!res.ok) throw new CliError(`invalid configuration (${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}):\n${formatProblems(res.problems, file)}`, EXIT.CONFIG);
   return res.config;
 }

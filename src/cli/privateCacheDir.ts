@@ -3,10 +3,10 @@
  * if it is a real directory of this user that no one else may write. A code cache is code the
  * process will run: in a directory another local user can write (a shared /tmp where they made
  * the directory first, as they can for Node's default `node-compile-cache`), they could hand us
- * theirs. Both caches live here: Node's module compile cache (bin/warroom.js) and the check
- * bundle's (cachedBundle.ts).
+ * theirs. Every cache of warroom's lives here: Node's module compile cache (bin/warroom.js),
+ * the check bundle's (cachedBundle.ts) and the parsed configs (configTrees.ts, sealed).
  */
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,4 +37,52 @@ export function privateDir(dir: string): boolean {
 export function privateCodeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const dir = codeCacheDir(env);
   return dir && privateDir(dir) ? dir : undefined;
+}
+
+/** A file's bytes if it is a regular file of this user (not a link someone left); else undefined. */
+export function readOwnFile(path: string): Buffer | undefined {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.uid === process.getuid?.() ? readFileSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the file whole or not at all (a temporary beside it, renamed over it), 0600, then keeps
+ * the newest `keep` files of the directory that end in `suffix`, this one included. Throws if
+ * it could not be written; nothing is left behind then.
+ */
+export function writeCacheFile(dir: string, name: string, data: Uint8Array, suffix: string, keep: number): void {
+  const path = join(dir, name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* not there */
+    }
+    throw e;
+  }
+  const older = readdirSync(dir)
+    .filter((f) => f.endsWith(suffix) && f !== name)
+    .map((f) => {
+      try {
+        return { f, t: lstatSync(join(dir, f)).mtimeMs };
+      } catch {
+        return { f, t: 0 };
+      }
+    })
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of older.slice(keep - 1)) {
+    try {
+      unlinkSync(join(dir, f));
+    } catch {
+      /* gone already */
+    }
+  }
 }

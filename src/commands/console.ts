@@ -258,7 +258,7 @@ async function closeAudit(link: LedgerLink, io: CliIo, room?: { stop(): Promise<
 }
 
 export async function consoleCommand(p: Parsed, io: CliIo): Promise<number> {
-  const config = await loadConfigOrFail(p.values.config as string | undefined, io);
+  const config = await loadConfigOrFail(p.values.config as string | undefined, io, true);
   const run: ConsoleRun = {
     config,
     actor: resolveActor(p.values.actor as string | undefined, io.env),

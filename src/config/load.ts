@@ -2,6 +2,9 @@
  * loadConfig: warroom.yaml text → normalized Config, or every problem at once, each with its
  * YAML path and line. Steps: YAML parse (with positions) → ${ENV} substitution → section
  * validation and cross-checks (build.ts) → paths mapped back to lines.
+ * With `trees`, the parse of a text that loaded cleanly before is taken from there instead
+ * (the parse is most of a large config's load); substitution and validation run every time,
+ * and a problem sends the text through the parse again, for its lines.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -17,17 +20,28 @@ export { formatProblems } from './problems.js';
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
 
+/** Parsed trees of texts that loaded cleanly, by their exact text (src/cli/configTrees.ts). */
+export interface ParsedTrees {
+  get(text: string): unknown;
+  put(text: string, tree: unknown): void;
+}
+
 /** Larger than any real war-room config; refusing early keeps hostile input cheap. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 const fail = (message: string, line?: number): LoadResult => ({ ok: false, problems: [line === undefined ? { path: '', message } : { path: '', line, message }] });
 
-export function loadConfigText(text: string, opts: { file: string; env: Env }): LoadResult {
+export function loadConfigText(text: string, opts: { file: string; env: Env; trees?: ParsedTrees }): LoadResult {
   const file = resolve(opts.file);
   if (text.length > MAX_CONFIG_BYTES) return fail(`file is too large (${text.length} characters; the limit is ${MAX_CONFIG_BYTES})`);
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return fail('file contains NUL bytes: it looks binary, not YAML', lineAt(text, nul));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const known = opts.trees?.get(text);
+  if (known !== undefined) {
+    const r = fromTree(known, file, opts.env);
+    if (r.ok) return r;
+  }
   const deep = tooDeep(text);
   if (deep) return fail(deep.message, deep.line);
 
@@ -57,20 +71,32 @@ export function loadConfigText(text: string, opts: { file: string; env: Env }): 
   } catch (e) {
     return fail(`YAML could not be expanded: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const r = fromTree(rawTree, file, opts.env, { doc, line, problems });
+  if (r.ok) opts.trees?.put(text, rawTree);
+  return r;
+}
 
-  const interp = interpolateTree(rawTree, opts.env);
+/**
+ * ${ENV} substitution, validation and the config's secrets, from the parsed tree. Without `at`
+ * (a tree from `trees`), the problems have no lines: the caller parses again when there are any.
+ */
+function fromTree(rawTree: unknown, file: string, env: Env, at?: { doc: Document.Parsed; line: (offset: number) => number; problems: ConfigProblem[] }): LoadResult {
+  const interp = interpolateTree(rawTree, env);
   const secrets = [...new Set(interp.secrets.filter((s) => s !== ''))];
   const substituted = new Set(interp.substituted.map((p) => formatPath(p)));
   const found: BuildProblem[] = [...interp.problems];
   const built = buildConfig(interp.value, { file, baseDir: dirname(file) });
   found.push(...built.problems);
 
+  const problems = at?.problems ?? [];
   for (const p of found) {
-    const node = findNode(doc, p.path, p.atKey ?? false);
     const path = formatPath(p.path);
     const prob: ConfigProblem = { path, message: hideSecrets(p.message, path, substituted, secrets) };
-    if (node?.range) prob.line = line(node.range[0]);
-    else if (p.path.length === 0 && doc.contents?.range) prob.line = line(doc.contents.range[0]);
+    if (at) {
+      const node = findNode(at.doc, p.path, p.atKey ?? false);
+      if (node?.range) prob.line = at.line(node.range[0]);
+      else if (p.path.length === 0 && at.doc.contents?.range) prob.line = at.line(at.doc.contents.range[0]);
+    }
     problems.push(prob);
   }
 
@@ -96,7 +122,7 @@ function notifySecrets(sinks: readonly NotifySinkConfig[]): string[] {
   return out;
 }
 
-export async function loadConfigFile(file: string, env: Env = process.env): Promise<LoadResult> {
+export async function loadConfigFile(file: string, env: Env = process.env, trees?: ParsedTrees): Promise<LoadResult> {
   const abs = resolve(file);
   let buf: Buffer;
   try {
@@ -119,7 +145,7 @@ export async function loadConfigFile(file: string, env: Env = process.env): Prom
   } catch {
     return fail('file is not valid UTF-8 text');
   }
-  return loadConfigText(text, { file: abs, env });
+  return loadConfigText(text, trees ? { file: abs, env, trees } : { file: abs, env });
 }
 
 /**
