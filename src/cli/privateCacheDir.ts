@@ -18,8 +18,11 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return uid === undefined ? undefined : join(tmpdir(), `warroom-code-cache-${uid}`);
 }
 
-/** Makes the directory if missing; true only if it is a real directory of ours that no one else may write. */
-export function privateDir(dir: string): boolean {
+/**
+ * Makes the directory if missing; true only if it is a real directory of ours that no one else may
+ * write. `uid` is whose it must be (this process's; a test names another).
+ */
+export function privateDir(dir: string, uid = process.getuid?.()): boolean {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
@@ -27,7 +30,7 @@ export function privateDir(dir: string): boolean {
   }
   try {
     const st = lstatSync(dir);
-    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0;
   } catch {
     return false;
   }
@@ -40,10 +43,10 @@ export function privateCodeCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /** A file's bytes if it is a regular file of this user (not a link someone left); else undefined. */
-export function readOwnFile(path: string): Buffer | undefined {
+export function readOwnFile(path: string, uid = process.getuid?.()): Buffer | undefined {
   try {
     const st = lstatSync(path);
-    return st.isFile() && st.uid === process.getuid?.() ? readFileSync(path) : undefined;
+    return st.isFile() && st.uid === uid ? readFileSync(path) : undefined;
   } catch {
     return undefined;
   }
