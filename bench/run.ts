@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConfigYaml } from './config.js';
 import { evaluateSamples } from './micro.js';
 import { chunksToConfirm, emptyChunkTimes, type ChunkTimes } from './keys.js';
-import { cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
+import { anonRssMb, cpuSeconds, rssMb, spawnConsole, type PtyConsole } from './pty.js';
 import { startControl, startExporter, startFeed, startNotifyReceivers, type ControlApi, type FeedServer, type NotifyReceivers } from './servers.js';
 import { tableLines, type Row } from './stats.js';
 import { checkPeerRows, type CheckBin } from './checkPeers.js';
@@ -97,9 +97,12 @@ interface Samples {
   chunkBurst: ChunkTimes;
   /** The console's RSS at the end of the steady window. */
   steadyRss: number[];
+  /** Of it, the console's own memory (RssAnon): what the node binary's shared pages do not count. */
+  steadyAnon: number[];
   /** The bare Ink grid app (bench/peers/ink-grid.mjs), same window from its first frame. */
   peerCpu: number[];
   peerRss: number[];
+  peerAnon: number[];
 }
 
 const INK_PEER = join(ROOT, 'bench', 'peers', 'ink-grid.mjs');
@@ -114,6 +117,7 @@ async function inkPeerSession(p: Plan, s: Samples): Promise<void> {
     await sleep(Math.max(0, shown + p.steadyAfterMs - performance.now()));
     s.peerCpu.push(await cpuWindow(pid, p.pollMs));
     s.peerRss.push(rssMb(pid));
+    s.peerAnon.push(anonRssMb(pid));
   } finally {
     await pty.stop();
   }
@@ -211,6 +215,7 @@ async function session(p: Plan, s: Samples, targets: { exporterUrl: string; feed
     s.steadyCpu.push(await cpuWindow(pid, p.pollMs));
     s.frameRate.push((pty.frames() - f0) / ((performance.now() - t0) / 1000));
     s.steadyRss.push(rssMb(pid));
+    s.steadyAnon.push(anonRssMb(pid));
 
     for (let k = 0; k < p.killsPerSession; k++) {
       s.kill.push(await killOnce(pty, targets.control));
@@ -266,8 +271,8 @@ async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<stri
   const q: Plan = { ...p, steadyAfterMs: opt('--after', 20) * 1000, pollMs: opt('--window', 10) * 1000 };
   const bi = argv.indexOf('--base');
   const bins = [{ label: 'this build', bin: p.bin }, ...(bi >= 0 && argv[bi + 1] ? argv[bi + 1]!.split(',').map((f, k) => ({ label: k ? `base ${k + 1}` : 'base', bin: resolve(f) })) : [])];
-  const got = bins.map(() => ({ cpu: [] as number[], frames: [] as number[], rss: [] as number[] }));
-  const peer = { cpu: [] as number[], rss: [] as number[] };
+  const got = bins.map(() => ({ cpu: [] as number[], frames: [] as number[], rss: [] as number[], anon: [] as number[] }));
+  const peer = { cpu: [] as number[], rss: [] as number[], anon: [] as number[] };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -290,16 +295,18 @@ async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<stri
           got[i]!.cpu.push(await cpuWindow(pid, q.pollMs));
           got[i]!.frames.push((pty.frames() - f0) / ((performance.now() - t0) / 1000));
           got[i]!.rss.push(rssMb(pid));
+          got[i]!.anon.push(anonRssMb(pid));
         } finally {
           await pty.stop();
           await rm(dir, { recursive: true, force: true });
         }
       }
       process.stderr.write(`bench: steady ${r + 1}/${rounds}, bare Ink app…\n`);
-      const ps: Samples = { peerCpu: [], peerRss: [] } as unknown as Samples;
+      const ps: Samples = { peerCpu: [], peerRss: [], peerAnon: [] } as unknown as Samples;
       await inkPeerSession(q, ps);
       peer.cpu.push(...ps.peerCpu);
       peer.rss.push(...ps.peerRss);
+      peer.anon.push(...ps.peerAnon);
     }
   } finally {
     await Promise.allSettled([exporter.stop(), feed.stop(), control.stop()]);
@@ -309,9 +316,10 @@ async function steadyOnly(argv: string[], p: Plan, rounds: number): Promise<stri
     { metric: `${b.label}: polling CPU, ${GATES} gates at 1 s, ${w}`, unit: '% of a core', samples: got[i]!.cpu, budget: '—' },
     { metric: `${b.label}: frames drawn`, unit: '/s', samples: got[i]!.frames, budget: '—' },
     { metric: `${b.label}: RSS at the end of the window`, unit: 'MB', samples: got[i]!.rss, budget: '≤ 100 MB' },
+    { metric: `${b.label}: of it its own memory (RssAnon; the rest is mostly the node binary's shared pages)`, unit: 'MB', samples: got[i]!.anon, budget: '—' },
     { metric: `${b.label}: ratio to the bare Ink app (same round)`, unit: 'x', samples: got[i]!.cpu.map((x, k) => x / peer.cpu[k]!), budget: '≤ 0.33x', digits: 2 },
   ]);
-  rows.push({ metric: `peer: bare Ink app (bench/peers/ink-grid.mjs), CPU, same window`, unit: '% of a core', samples: peer.cpu, budget: '—' }, { metric: 'peer: RSS', unit: 'MB', samples: peer.rss, budget: '—' });
+  rows.push({ metric: `peer: bare Ink app (bench/peers/ink-grid.mjs), CPU, same window`, unit: '% of a core', samples: peer.cpu, budget: '—' }, { metric: 'peer: RSS', unit: 'MB', samples: peer.rss, budget: '—' }, { metric: 'peer: of it its own memory (RssAnon)', unit: 'MB', samples: peer.anon, budget: '—' });
   return tableLines(rows);
 }
 
@@ -369,7 +377,7 @@ export async function main(argv: string[]): Promise<number> {
     await writeFile(RESULTS_CHECK, lines.join('\n'));
     return 0;
   }
-  const s: Samples = { startup: [], startupCpu: [], startupAgain: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes(), steadyRss: [], peerCpu: [], peerRss: [] };
+  const s: Samples = { startup: [], startupCpu: [], startupAgain: [], pollCpu: [], steadyCpu: [], frameRate: [], kill: [], killAfterBurst: [], burstCpu: [], floodConfirm: [], floodKill: [], rssBefore: [], rssAfter: [], evalMs: [], chunk: emptyChunkTimes(), chunkBurst: emptyChunkTimes(), steadyRss: [], steadyAnon: [], peerCpu: [], peerRss: [], peerAnon: [] };
   const exporter = await startExporter(GATES);
   const feed = await startFeed();
   const control = await startControl();
@@ -429,8 +437,10 @@ export async function main(argv: string[]): Promise<number> {
     const pairs = (a: number[], b: number[]) => a.slice(0, b.length).map((x, i) => x / b[i]!);
     rows.push(
       { metric: `RSS at the end of the steady polling window`, unit: 'MB', samples: s.steadyRss, budget: '≤ 100 MB' },
+      { metric: `of it the console's own memory (RssAnon; the rest is mostly the node binary's shared pages)`, unit: 'MB', samples: s.steadyAnon, budget: '—' },
       { metric: `peer: bare Ink app, ${GATES}-row grid redrawn each second (bench/peers/ink-grid.mjs), CPU in the same window`, unit: '% of a core', samples: s.peerCpu, budget: '—' },
       { metric: `peer: bare Ink app, RSS at the end of that window`, unit: 'MB', samples: s.peerRss, budget: '—' },
+      { metric: `peer: bare Ink app, of it its own memory (RssAnon)`, unit: 'MB', samples: s.peerAnon, budget: '—' },
       { metric: `ratio: console / bare Ink app, steady CPU (session pairs)`, unit: 'x', samples: pairs(s.steadyCpu, s.peerCpu), budget: '≤ 0.33x', digits: 2 },
     );
   }
