@@ -145,7 +145,7 @@ describe('check: the code cache of its bundle', () => {
   }, 30_000);
 
   // Only root can make a directory owned by another user (chown). `.ci/run` runs as root, so CI runs this
-  // on both Nodes; elsewhere the same owner rule is checked without root in test/unit/private-cache-dir.test.ts.
+  // on every Node it tests; elsewhere the same owner rule is checked without root in test/unit/private-cache-dir.test.ts.
   it.skipIf(uid !== 0)('a directory another user made is not used, even one closed to others', async () => {
     const { env, cacheDir } = tmp('theirs');
     mkdirSync(cacheDir, { mode: 0o700 });
